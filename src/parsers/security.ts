@@ -1,0 +1,201 @@
+/**
+ * Asterisk security events (res_security_log), in both forms Asterisk writes them:
+ *
+ * - the `security` log channel, one line of `Name="value"` pairs joined by commas:
+ *     SecurityEvent="InvalidPassword",EventTV="…",Severity="Error",Service="SIP",
+ *     EventVersion="2",AccountID="200",SessionID="0x7fa6…",LocalAddress="IPV4/UDP/…",
+ *     RemoteAddress="IPV4/UDP/127.0.0.1/5094",Challenge="…",…
+ * - AMI security events, one `Name: value` header per line.
+ *
+ * Values are not escaped. Attacker-chosen text (AccountID, SessionID = the SIP
+ * Call-ID) comes before RemoteAddress and has been seen carrying a complete fake
+ * `,RemoteAddress="IPV4/UDP/<innocent>/5060"`; attacker text after it never appears
+ * as `,RemoteAddress="` (quotes in SIP quoted-strings keep their backslash). So the
+ * real address is the LAST `,RemoteAddress="` field, and every earlier one is a decoy.
+ */
+import { ASTERISK_SECURITY_EVENTS, type AsteriskSecurityEventType, type FailureReason } from '../domain/events.js';
+import { parseEventTv } from './framing.js';
+import { parseSecurityAddress, type Endpoint } from './address.js';
+
+export interface SecurityFields {
+  readonly type: AsteriskSecurityEventType;
+  /** EventTV in ms, NaN if absent. */
+  readonly eventTime: number;
+  readonly service: string;
+  readonly account: string;
+  readonly session: string;
+  readonly remote: Endpoint & { transport: string };
+  readonly aclName: string;
+  readonly decoys: readonly string[];
+}
+
+const EVENT_TYPES: ReadonlySet<string> = new Set(ASTERISK_SECURITY_EVENTS);
+const MAX_DECOYS = 8;
+
+/** How each Asterisk event type counts. `null`: not a failure. */
+export function failureReasonOf(type: AsteriskSecurityEventType, aclName: string): FailureReason | null {
+  switch (type) {
+    case 'InvalidAccountID': return 'unknown_account';
+    case 'ChallengeResponseFailed':
+    case 'InvalidPassword': return 'wrong_password';
+    case 'FailedACL': return 'acl_denied';
+    case 'AuthMethodNotAllowed':
+    case 'RequestNotAllowed':
+    case 'InvalidTransport':
+    case 'UnexpectedAddress': return 'not_allowed';
+    case 'RequestBadFormat':
+    case 'RequestNotSupported': return 'bad_request';
+    case 'SessionLimit':
+    case 'MemoryLimit':
+    case 'LoadAverageLimit': return 'limit';
+    default:
+      void aclName;
+      return null;
+  }
+}
+
+const SERVICE_OK = /^[A-Za-z0-9_-]{1,16}$/;
+
+/** Value of a field at a fixed, Asterisk-controlled position: `,Name="value"` right at `from`. */
+function fixedField(msg: string, from: number, name: string): { value: string; end: number } | null {
+  const head = `,${name}="`;
+  if (!msg.startsWith(head, from)) return null;
+  const start = from + head.length;
+  const end = msg.indexOf('"', start);
+  if (end < 0) return null;
+  return { value: msg.slice(start, end), end: end + 1 };
+}
+
+function collectDecoys(msg: string, before: number, marker: string): string[] {
+  const decoys: string[] = [];
+  let i = msg.indexOf(marker);
+  while (i >= 0 && i < before && decoys.length < MAX_DECOYS) {
+    const start = i + marker.length;
+    const end = msg.indexOf('"', start);
+    const value = msg.slice(start, end < 0 ? Math.min(msg.length, start + 64) : Math.min(end, start + 64));
+    const parsed = parseSecurityAddress(value);
+    decoys.push(parsed ? parsed.ip : value);
+    i = msg.indexOf(marker, start);
+  }
+  return decoys;
+}
+
+/**
+ * Parses the message part of a `security` channel line. Returns null when the
+ * message is not a security event or its real RemoteAddress cannot be read.
+ */
+export function parseSecurityLine(msg: string): SecurityFields | null {
+  if (!msg.startsWith('SecurityEvent="')) return null;
+  const typeEnd = msg.indexOf('"', 15);
+  const type = msg.slice(15, typeEnd);
+  if (!EVENT_TYPES.has(type)) return null;
+
+  const ri = msg.lastIndexOf(',RemoteAddress="');
+  if (ri < 0) return null;
+  const valueStart = ri + 16;
+  const valueEnd = msg.indexOf('"', valueStart);
+  if (valueEnd < 0) return null;
+  const after = msg.charCodeAt(valueEnd + 1);
+  if (valueEnd + 1 !== msg.length && after !== 44 /* , */) return null;
+  const remote = parseSecurityAddress(msg.slice(valueStart, valueEnd));
+  if (!remote) return null;
+
+  // Asterisk-controlled prefix: EventTV, Severity, Service, EventVersion, in this order.
+  const tv = fixedField(msg, typeEnd + 1, 'EventTV');
+  const sev = tv && fixedField(msg, tv.end, 'Severity');
+  const svc = sev && fixedField(msg, sev.end, 'Service');
+  const ver = svc && fixedField(msg, svc.end, 'EventVersion');
+  if (!tv || !svc || !ver || !SERVICE_OK.test(svc.value)) return null;
+
+  // The real LocalAddress sits right before the real RemoteAddress.
+  const li = msg.lastIndexOf(',LocalAddress="', ri);
+  const sessionEnd = li >= 0 ? li : ri;
+
+  let account = '';
+  let session = '';
+  if (msg.startsWith(',AccountID="', ver.end)) {
+    // AccountID then SessionID, both attacker-chosen, both before the address.
+    const aStart = ver.end + 12;
+    const sep = msg.indexOf('",SessionID="', aStart);
+    if (sep >= 0 && sep < sessionEnd) {
+      account = msg.slice(aStart, sep);
+      session = msg.slice(sep + 13, Math.max(sep + 13, sessionEnd - 1));
+    } else {
+      account = msg.slice(aStart, Math.max(aStart, sessionEnd - 1));
+    }
+  } else if (msg.startsWith(',SessionID="', ver.end)) {
+    session = msg.slice(ver.end + 12, Math.max(ver.end + 12, sessionEnd - 1));
+    // AccountID is optional for this event type and then follows the address.
+    const tail = msg.indexOf(',AccountID="', valueEnd);
+    if (tail >= 0) {
+      const end = msg.indexOf('",', tail + 12);
+      account = msg.slice(tail + 12, end < 0 ? (msg.endsWith('"') ? msg.length - 1 : msg.length) : end);
+    }
+  }
+
+  let aclName = '';
+  if (type === 'FailedACL') {
+    const ai = msg.indexOf(',ACLName="', valueEnd);
+    if (ai >= 0) {
+      const end = msg.indexOf('"', ai + 10);
+      aclName = msg.slice(ai + 10, end < 0 ? msg.length : end);
+    }
+  }
+
+  const decoys = collectDecoys(msg, ri, 'RemoteAddress="');
+  return {
+    type: type as AsteriskSecurityEventType,
+    eventTime: parseEventTv(tv.value),
+    service: svc.value,
+    account,
+    session,
+    remote,
+    aclName,
+    decoys,
+  };
+}
+
+/**
+ * Parses one AMI event frame (`Name: value` lines, CRLF or LF). Returns null for
+ * frames that are not security events or lack a readable RemoteAddress. With more
+ * than one RemoteAddress header the last one is the real one.
+ */
+export function parseAmiSecurityFrame(frame: string): SecurityFields | null {
+  const lines = frame.split(/\r?\n/);
+  let type = '';
+  let eventTv = '';
+  let service = '';
+  let account: string | null = null;
+  let session: string | null = null;
+  let aclName = '';
+  const remotes: string[] = [];
+  for (const line of lines) {
+    const colon = line.indexOf(': ');
+    const key = colon < 0 ? line.replace(/:$/, '') : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 2);
+    switch (key) {
+      case 'Event': if (!type) type = value; break;
+      case 'EventTV': if (!eventTv) eventTv = value; break;
+      case 'Service': if (!service) service = value; break;
+      case 'AccountID': if (account === null) account = value; break;
+      case 'SessionID': if (session === null) session = value; break;
+      case 'ACLName': aclName = value; break;
+      case 'RemoteAddress': remotes.push(value); break;
+      default: break;
+    }
+  }
+  if (!EVENT_TYPES.has(type) || remotes.length === 0 || !SERVICE_OK.test(service)) return null;
+  const remote = parseSecurityAddress(remotes[remotes.length - 1] as string);
+  if (!remote) return null;
+  const decoys = remotes.slice(0, -1).slice(0, MAX_DECOYS).map((v) => parseSecurityAddress(v)?.ip ?? v.slice(0, 64));
+  return {
+    type: type as AsteriskSecurityEventType,
+    eventTime: parseEventTv(eventTv),
+    service,
+    account: account ?? '',
+    session: session ?? '',
+    remote,
+    aclName,
+    decoys,
+  };
+}
