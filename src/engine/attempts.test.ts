@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthFailed, FailureReason, Signature } from '../domain/events.js';
+import { parseIp, type IpAddress } from '../domain/ip.js';
+import { AttemptCounter } from './attempts.js';
+
+const T0 = Date.UTC(2026, 10, 24, 18, 6, 45);
+let line = 0;
+function fail(p: {
+  service: string; reason: FailureReason; source: string; signature: Signature;
+  ip?: string; port?: number; session?: string | null; account?: string; at?: number;
+}): AuthFailed {
+  return {
+    kind: 'auth_failed', at: p.at ?? T0, service: p.service, ip: parseIp(p.ip ?? '203.0.113.5') as IpAddress,
+    port: p.port ?? 5060, account: p.account ?? '100', session: p.session === undefined ? 'call-1' : p.session,
+    signature: p.signature, decoys: [], reason: p.reason, detail: '', evidence: { source: p.source, line: ++line, text: '' },
+  };
+}
+const notice = (o: Partial<Parameters<typeof fail>[0]> & { reason: FailureReason }) =>
+  fail({ service: 'PJSIP', source: '/var/log/asterisk/messages', signature: 'pjsip-request-failed', ...o });
+const security = (o: Partial<Parameters<typeof fail>[0]> & { reason: FailureReason }) =>
+  fail({ service: 'PJSIP', source: '/var/log/asterisk/security', signature: 'security-log', ...o });
+const count = (c: AttemptCounter, evs: AuthFailed[]) => evs.filter((e) => c.record(e)).length;
+
+describe('attempts, not lines', () => {
+  it('svcrack: 8 guesses with ONE Call-ID are 8 attempts, reported in messages, full and security', () => {
+    const c = new AttemptCounter();
+    const evs: AuthFailed[] = [];
+    for (let i = 0; i < 8; i++) {
+      evs.push(security({ reason: 'wrong_password', at: T0 + i * 6 }));
+      evs.push(notice({ reason: 'wrong_password' }));
+      evs.push(notice({ reason: 'wrong_password', source: '/var/log/asterisk/full' }));
+    }
+    expect(count(c, evs)).toBe(8);
+  });
+
+  it('PJSIP unknown user with a digest retry (2 × No matching endpoint + 1 × Failed to authenticate) is ONE attempt', () => {
+    const c = new AttemptCounter();
+    const evs = [
+      notice({ reason: 'unknown_account', account: '999' }),
+      security({ reason: 'unknown_account', account: '999' }),
+      notice({ reason: 'unknown_account', account: '999' }),
+      security({ reason: 'unknown_account', account: '999' }),
+      notice({ reason: 'wrong_password', account: '999' }),
+      security({ reason: 'wrong_password', account: '<unknown>' }),
+    ];
+    expect(count(c, evs)).toBe(1);
+  });
+
+  it('enumeration with fresh Call-IDs counts each probe; one Call-ID probing many accounts counts each account', () => {
+    const c = new AttemptCounter();
+    const fresh = [1, 2, 3].map((i) => notice({ reason: 'unknown_account', session: `c${i}`, account: String(i) }));
+    expect(count(c, fresh)).toBe(3);
+    const same = ['a', 'b', 'c', 'a'].map((a) => security({ reason: 'unknown_account', session: 'fixed', account: a }));
+    expect(count(c, same)).toBe(3);
+  });
+
+  it('brute force of an unknown account with one Call-ID still counts every guess (digest failures)', () => {
+    const c = new AttemptCounter();
+    const evs: AuthFailed[] = [notice({ reason: 'unknown_account', account: 'ghost', session: 'x' })];
+    for (let i = 0; i < 5; i++) {
+      evs.push(notice({ reason: 'unknown_account', account: 'ghost', session: 'x' }));
+      evs.push(notice({ reason: 'wrong_password', account: 'ghost', session: 'x' }));
+    }
+    expect(count(c, evs)).toBe(5);
+  });
+
+  it('chan_sip: NOTICE and InvalidPassword of the same attempts pair up by address and port', () => {
+    const c = new AttemptCounter();
+    const evs: AuthFailed[] = [];
+    for (let i = 0; i < 4; i++) {
+      evs.push(fail({ service: 'SIP', reason: 'wrong_password', source: 'messages', signature: 'chansip-registration-failed', session: null, port: 5063 }));
+      evs.push(fail({ service: 'SIP', reason: 'wrong_password', source: 'security', signature: 'security-log', session: `0x7fa6${i}`, port: 5063 }));
+    }
+    expect(count(c, evs)).toBe(4);
+  });
+
+  it('manager: "nonexistent user" + "failed to authenticate as" + the VERBOSE summary are one login', () => {
+    const c = new AttemptCounter();
+    const ami = (signature: Signature, reason: FailureReason, source = 'messages', account = 'admin') =>
+      fail({ service: 'AMI', reason, source, signature, account, session: null, port: undefined });
+    const evs = [
+      ami('manager-auth-failed', 'wrong_password', 'messages', 'sipwarden'),
+      ami('security-log', 'wrong_password', 'security', 'sipwarden'),
+      ami('manager-connect-unauthenticated', 'other', 'full', ''),
+      ami('manager-auth-failed', 'wrong_password', 'full', 'sipwarden'),
+      ami('manager-nonexistent-user', 'unknown_account'),
+      ami('manager-auth-failed', 'wrong_password'),
+      ami('security-log', 'unknown_account', 'security'),
+      ami('manager-nonexistent-user', 'unknown_account', 'full'),
+      ami('manager-auth-failed', 'wrong_password', 'full'),
+      ami('manager-connect-unauthenticated', 'other', 'full', ''),
+    ];
+    expect(count(c, evs)).toBe(2);
+  });
+
+  it('IAX2: "No registration for peer" twice (REGREQ + MD5 retry) is one attempt; an MD5 failure is another', () => {
+    const c = new AttemptCounter();
+    const iax = (signature: Signature, reason: FailureReason) =>
+      fail({ service: 'IAX2', reason, source: 'messages', signature, session: null, port: undefined });
+    expect(count(c, [iax('iax2-auth-failed', 'wrong_password'), iax('iax2-no-registration', 'unknown_account'), iax('iax2-no-registration', 'unknown_account')])).toBe(2);
+  });
+
+  it('different addresses never merge, even with the same Call-ID', () => {
+    const c = new AttemptCounter();
+    expect(count(c, [notice({ reason: 'wrong_password', ip: '203.0.113.1' }), notice({ reason: 'wrong_password', ip: '203.0.113.2' })])).toBe(2);
+  });
+
+  it('forgets idle groups, so memory stays bounded over a long run', () => {
+    const c = new AttemptCounter(120_000);
+    for (let i = 0; i < 1000; i++) c.record(notice({ reason: 'wrong_password', session: `s${i}`, at: T0 + i * 10_000 }));
+    expect(c.size).toBeLessThan(40);
+  });
+});

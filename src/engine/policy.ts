@@ -1,0 +1,225 @@
+/**
+ * The policy engine: per-address sliding windows, tiers, zones and bans.
+ *
+ * Semantics (DESIGN.md, "Policy semantics"):
+ * - Each counted failure of an address is appended to its window; a window keeps the
+ *   newest `maxCount` failure times, where `maxCount` is the largest tier's count, so
+ *   memory per address is bounded however long the attack lasts.
+ * - After each failure, tiers are checked highest first: a tier fires when its count
+ *   of failures lies within its `within` span ending at this failure.
+ * - Failures while banned still count, so an attacker who comes back after every
+ *   short ban reaches the permanent tier.
+ * - `never` and `trusted` addresses are never banned; `internal` ones only with
+ *   `banInternal`. Their failures are still counted and reported.
+ * - Protection off: everything is counted and reported as `detect_only`; no ban.
+ * - A release clears the address's window and ban.
+ *
+ * Deterministic: the time of every call is a parameter; nothing reads a clock.
+ */
+import type { FailureReason } from '../domain/events.js';
+import { formatDuration } from '../domain/duration.js';
+import type { IpAddress } from '../domain/ip.js';
+import type { Zone, ZoneOf } from './zones.js';
+
+/** One tier: `failures` within `within` ms gives a ban of `ban` ms (null: until released). */
+export interface Tier {
+  readonly failures: number;
+  readonly within: number;
+  readonly ban: number | null;
+}
+
+export interface PolicyInput {
+  readonly tiers: readonly Tier[];
+  readonly countReasons: readonly FailureReason[];
+  readonly banInternal: boolean;
+  readonly protection: 'on' | 'off';
+}
+
+/** What the engine did with one failure. */
+export type Action = 'not_counted' | 'counted' | 'exempt' | 'banned' | 'already_banned' | 'detect_only';
+
+/** A ban to enforce. `until` null means until a person releases it. `tier` 0 is a manual ban. */
+export interface BanDecision {
+  readonly kind: 'ban';
+  readonly ip: IpAddress;
+  readonly at: number;
+  readonly until: number | null;
+  readonly tier: number;
+  readonly failures: number;
+  readonly reason: string;
+}
+
+export interface FailureVerdict {
+  readonly ip: IpAddress;
+  readonly zone: Zone;
+  /** Failures inside each tier's window (tiers in ascending order of `failures`), this one included. */
+  readonly counts: readonly number[];
+  readonly action: Action;
+  /** The tier that fired (1-based), or null. */
+  readonly tier: number | null;
+  readonly decision: BanDecision | null;
+}
+
+interface AddressState {
+  /** Newest failure times, ascending, at most maxCount. */
+  times: number[];
+  /** Ban end; NaN when not banned, Infinity when permanent. */
+  banUntil: number;
+  banTier: number;
+}
+
+/** Tiers sorted by ascending `failures`; tier numbers are 1-based positions in this order. */
+export function sortTiers(tiers: readonly Tier[]): Tier[] {
+  return [...tiers].sort((a, b) => a.failures - b.failures);
+}
+
+/** Sliding-window policy engine. State is in memory; the store persists what must survive. */
+export class PolicyEngine {
+  private readonly state = new Map<string, AddressState>();
+  private tiers: Tier[] = [];
+  private maxCount = 1;
+  private maxWithin = 0;
+  private counted = new Set<FailureReason>();
+  private banInternal = false;
+  private protection: 'on' | 'off' = 'on';
+
+  constructor(policy: PolicyInput, private readonly zoneOf: ZoneOf) {
+    this.setPolicy(policy);
+  }
+
+  /** Replaces the policy; windows and bans are kept (applied without restart). */
+  setPolicy(policy: PolicyInput): void {
+    if (policy.tiers.length === 0) throw new Error('policy needs at least one tier');
+    this.tiers = sortTiers(policy.tiers);
+    this.maxCount = Math.max(...this.tiers.map((t) => t.failures));
+    this.maxWithin = Math.max(...this.tiers.map((t) => t.within));
+    this.counted = new Set(policy.countReasons);
+    this.banInternal = policy.banInternal;
+    this.protection = policy.protection;
+  }
+
+  get protectionOn(): boolean {
+    return this.protection === 'on';
+  }
+
+  /** Records one failed attempt at time `at` and returns what to do about it. */
+  failure(ip: IpAddress, at: number, reason: FailureReason): FailureVerdict {
+    const zone = this.zoneOf(ip);
+    if (!this.counted.has(reason)) {
+      return { ip, zone, counts: this.countsOf(this.state.get(ip), at), action: 'not_counted', tier: null, decision: null };
+    }
+    const s = this.push(ip, at);
+    const counts = this.countsOf(s, at);
+    let fired = -1;
+    for (let i = this.tiers.length - 1; i >= 0; i--) {
+      if ((counts[i] as number) >= (this.tiers[i] as Tier).failures) {
+        fired = i;
+        break;
+      }
+    }
+    if (fired < 0) return { ip, zone, counts, action: 'counted', tier: null, decision: null };
+    const tier = this.tiers[fired] as Tier;
+    const tierNo = fired + 1;
+    if (zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) {
+      return { ip, zone, counts, action: 'exempt', tier: tierNo, decision: null };
+    }
+    const until = tier.ban === null ? Infinity : at + tier.ban;
+    if (this.protection === 'off') return { ip, zone, counts, action: 'detect_only', tier: tierNo, decision: null };
+    const wasBanned = this.isBanned(s, at);
+    if (wasBanned && s.banUntil >= until) {
+      return { ip, zone, counts, action: 'already_banned', tier: tierNo, decision: null };
+    }
+    s.banUntil = until;
+    s.banTier = wasBanned ? Math.max(tierNo, s.banTier) : tierNo;
+    const failures = counts[fired] as number;
+    const decision: BanDecision = {
+      kind: 'ban', ip, at, until: tier.ban === null ? null : until, tier: tierNo, failures,
+      reason: `tier ${tierNo}: ${failures} failures within ${formatDuration(tier.within)}`,
+    };
+    return { ip, zone, counts, action: 'banned', tier: tierNo, decision };
+  }
+
+  /** Records a ban decided elsewhere (manual, or restored from the store) without counting a failure. */
+  applyBan(ip: IpAddress, until: number | null, tier: number): void {
+    const s = this.stateOf(ip);
+    s.banUntil = until === null ? Infinity : until;
+    s.banTier = tier;
+  }
+
+  /** Re-adds a stored failure to the window (restart), without deciding anything. */
+  restoreFailure(ip: IpAddress, at: number): void {
+    this.push(ip, at);
+  }
+
+  /** Clears the address's window and ban; returns whether it was banned at `at`. */
+  release(ip: IpAddress, at: number): boolean {
+    const s = this.state.get(ip);
+    this.state.delete(ip);
+    return s ? this.isBanned(s, at) : false;
+  }
+
+  /** The active ban of an address at `at`, if any. */
+  activeBan(ip: IpAddress, at: number): { until: number | null; tier: number } | null {
+    const s = this.state.get(ip);
+    if (!s || !this.isBanned(s, at)) return null;
+    return { until: s.banUntil === Infinity ? null : s.banUntil, tier: s.banTier };
+  }
+
+  /** Drops addresses with no failure inside the longest window and no active ban. */
+  prune(now: number): number {
+    let dropped = 0;
+    for (const [ip, s] of this.state) {
+      const newest = s.times[s.times.length - 1] ?? -Infinity;
+      if (newest < now - this.maxWithin && !this.isBanned(s, now)) {
+        this.state.delete(ip);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Number of addresses with state. */
+  get size(): number {
+    return this.state.size;
+  }
+
+  private isBanned(s: AddressState, at: number): boolean {
+    return s.banUntil > at; // NaN compares false
+  }
+
+  private stateOf(ip: IpAddress): AddressState {
+    let s = this.state.get(ip);
+    if (!s) {
+      s = { times: [], banUntil: NaN, banTier: 0 };
+      this.state.set(ip, s);
+    }
+    return s;
+  }
+
+  private push(ip: IpAddress, at: number): AddressState {
+    const s = this.stateOf(ip);
+    const t = s.times;
+    if (t.length === 0 || at >= (t[t.length - 1] as number)) {
+      t.push(at);
+    } else {
+      let i = t.length;
+      while (i > 0 && (t[i - 1] as number) > at) i--;
+      t.splice(i, 0, at);
+    }
+    if (t.length > this.maxCount) t.splice(0, t.length - this.maxCount);
+    return s;
+  }
+
+  private countsOf(s: AddressState | undefined, at: number): number[] {
+    return this.tiers.map((tier) => {
+      if (!s) return 0;
+      const from = at - tier.within;
+      let n = 0;
+      for (let i = s.times.length - 1; i >= 0; i--) {
+        if ((s.times[i] as number) < from) break;
+        n++;
+      }
+      return n;
+    });
+  }
+}

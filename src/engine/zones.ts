@@ -1,0 +1,32 @@
+/**
+ * Zones: which addresses may be banned. Compiled once from the config into closures.
+ *
+ * Order of precedence: `never` (loopback, unspecified, multicast, the host's own
+ * addresses) > `trusted` (configured) > `internal` (configured networks) > `external`.
+ */
+import { compileNetworks, isSpecialNeverBan, type Cidr, type IpAddress } from '../domain/ip.js';
+
+export type Zone = 'never' | 'trusted' | 'internal' | 'external';
+
+export interface ZoneInput {
+  readonly internal: readonly Cidr[];
+  readonly trusted: readonly Cidr[];
+  /** The host's own addresses (the composition root reads them; `check` passes none). */
+  readonly hostAddresses?: readonly IpAddress[];
+}
+
+/** A compiled zone classifier. */
+export type ZoneOf = (ip: IpAddress) => Zone;
+
+/** Compiles the zone lists into one classifier. */
+export function compileZones(input: ZoneInput): ZoneOf {
+  const host = new Set<string>(input.hostAddresses ?? []);
+  const trusted = compileNetworks(input.trusted);
+  const internal = compileNetworks(input.internal);
+  return (ip) => {
+    if (isSpecialNeverBan(ip) || host.has(ip)) return 'never';
+    if (trusted(ip)) return 'trusted';
+    if (internal(ip)) return 'internal';
+    return 'external';
+  };
+}
