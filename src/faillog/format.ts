@@ -1,0 +1,82 @@
+/**
+ * The failed-authentication log line: one line per failed attempt, `key=value`
+ * fields, attacker-chosen text always quoted and escaped so no account name, display
+ * name or Call-ID can break the line, forge another one, or smuggle terminal codes:
+ *
+ *   2026-11-24T18:06:45.446Z FAILED ip=203.0.113.9 port=5092 service=PJSIP account="100"
+ *     reason=wrong_password zone=external counts=2/1h,2/24h action=banned tier=1 until=2026-11-24T19:06:45.446Z
+ *     source="/var/log/asterisk/messages":51
+ */
+const MAX_TEXT = 128;
+
+/** Quotes text for a log line: backslash, quote, every control character and line separator escaped; long text cut with …. */
+export function quote(text: string, max = MAX_TEXT): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  let out = '"';
+  for (let i = 0; i < cut.length; i++) {
+    const c = cut.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += '\\\\';
+    else if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f) || c === 0x2028 || c === 0x2029) {
+      out += c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+    } else out += cut[i];
+  }
+  return `${out}"`;
+}
+
+export interface FailureLine {
+  readonly at: number;
+  readonly ip: string;
+  readonly port: number | null;
+  readonly service: string;
+  readonly account: string;
+  readonly reason: string;
+  readonly zone: string;
+  /** Failures in each tier window, with the window's length (`2/1h`). */
+  readonly counts: ReadonlyArray<{ n: number; within: string }>;
+  readonly action: string;
+  readonly tier: number | null;
+  readonly until: number | null | undefined;
+  readonly decoys: readonly string[];
+  readonly source: string;
+  readonly line: number;
+}
+
+const SAFE_TOKEN = /^[A-Za-z0-9_.:-]{1,32}$/;
+
+function token(s: string): string {
+  return SAFE_TOKEN.test(s) ? s : quote(s, 32);
+}
+
+/** Formats one failed attempt as a single line (no newline). */
+export function formatFailure(f: FailureLine): string {
+  const parts = [
+    new Date(f.at).toISOString(),
+    'FAILED',
+    `ip=${token(f.ip)}`,
+    `port=${f.port ?? '-'}`,
+    `service=${token(f.service)}`,
+    `account=${quote(f.account)}`,
+    `reason=${token(f.reason)}`,
+    `zone=${token(f.zone)}`,
+    `counts=${f.counts.map((c) => `${c.n}/${c.within}`).join(',')}`,
+    `action=${token(f.action)}`,
+  ];
+  if (f.tier !== null) parts.push(`tier=${f.tier}`);
+  if (f.until !== undefined) parts.push(`until=${f.until === null ? 'permanent' : new Date(f.until).toISOString()}`);
+  if (f.decoys.length) parts.push(`injected=${quote(f.decoys.join(','))}`);
+  parts.push(`source=${quote(f.source, 256)}:${f.line}`);
+  return parts.join(' ');
+}
+
+/** Formats a report whose address could not be told apart from injected decoys. */
+export function formatInjection(p: { at: number; service: string; candidates: readonly string[]; source: string; line: number }): string {
+  return [
+    new Date(p.at).toISOString(),
+    'INJECTION',
+    `service=${token(p.service)}`,
+    `candidates=${quote(p.candidates.join(','))}`,
+    'action=ignored',
+    `source=${quote(p.source, 256)}:${p.line}`,
+  ].join(' ');
+}
