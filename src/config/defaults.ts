@@ -1,0 +1,77 @@
+/**
+ * The defaults of every config key, in one place. `DEFAULTS` is written in the form
+ * a person writes in the YAML file (snake_case keys, `1h`, `permanent`): the schema
+ * feeds it through the same checks as the file, and `renderDefaultConfig` prints it,
+ * so the documented defaults and the applied defaults cannot drift apart.
+ */
+import type { Tier } from './schema.js';
+
+/** Where the daemon looks for its config file when none is given. */
+export const DEFAULT_CONFIG_PATH = '/etc/sipwarden/sipwarden.yaml';
+
+/** Asterisk log files followed by default, those of them that exist. */
+export const DEFAULT_ASTERISK_LOGS: readonly string[] = Object.freeze([
+  '/var/log/asterisk/messages',
+  '/var/log/asterisk/full',
+  '/var/log/asterisk/security',
+]);
+
+/**
+ * The owner's policy: 2 failures in 1 h → 1 h ban; 12 in 24 h → banned until released.
+ * Sorted by failures; the same tiers as `DEFAULTS.policy.tiers` (a test holds them equal).
+ */
+export const DEFAULT_TIERS: readonly Tier[] = Object.freeze([
+  Object.freeze({ failures: 2, within: 3_600_000, ban: 3_600_000 }),
+  Object.freeze({ failures: 12, within: 86_400_000, ban: null }),
+]);
+
+/** Default values of the AMI connection's optional keys, when `asterisk.ami` is given. */
+export const AMI_DEFAULTS = deepFreeze({ host: '127.0.0.1', port: 5038, tls: false });
+
+/** Every key's default, in YAML form. Deeply frozen. */
+export const DEFAULTS = deepFreeze({
+  protection: 'on',
+  networks: {
+    internal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'],
+    trusted: [] as string[],
+    ban_internal: false,
+  },
+  policy: {
+    tiers: [
+      { failures: 2, within: '1h', ban: '1h' },
+      { failures: 12, within: '24h', ban: 'permanent' },
+    ],
+    count_reasons: ['wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'other'],
+  },
+  asterisk: {
+    logs: null,
+    ami: null,
+    start_at: 'end',
+  },
+  firewall: {
+    backend: 'auto',
+    scope: 'all',
+    ports: [5060, 5061, 4569],
+    require_seen: true,
+  },
+  store: {
+    path: '/var/lib/sipwarden/sipwarden.db',
+    retention: '30d',
+  },
+  failed_auth_log: {
+    path: '/var/log/sipwarden/failed-auth.log',
+  },
+  web: {
+    listen: '127.0.0.1:8472',
+  },
+});
+
+type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}

@@ -1,0 +1,198 @@
+/**
+ * The config file's schema: which keys exist, what each accepts, and the normalised
+ * form the rest of sipwarden receives. Keys are snake_case in YAML and camelCase in
+ * the normalised `Config`; durations become milliseconds, `permanent` becomes null,
+ * networks become canonical `Cidr`s. Every key has a default (see defaults.ts), and
+ * unknown keys are errors. Pure: no I/O here (the log-file default is resolved by load.ts).
+ */
+import * as z from 'zod';
+import type { Cidr, FailureReason } from '../domain/index.js';
+import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
+import {
+  banLength, bool, closest, describe, duration, listenAddress, network, oneOf, onOff, port,
+  text, trustedEntry, wholeNumber, type ListenAddress,
+} from './values.js';
+
+/** Every failure reason a parser can report, in the order the docs list them. */
+export const FAILURE_REASONS = [
+  'wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'limit', 'other',
+] as const satisfies readonly FailureReason[];
+const allReasonsListed: [Exclude<FailureReason, (typeof FAILURE_REASONS)[number]>] extends [never] ? true : false = true;
+void allReasonsListed;
+
+/** Firewall backends; `auto` picks nftables when available, else ipset. */
+export const FIREWALL_BACKENDS = ['auto', 'nftables', 'ipset', 'dry-run'] as const;
+
+/** One ban tier: `failures` countable failures within `within` ms → ban for `ban` ms, or until released (null). */
+export interface Tier {
+  readonly failures: number;
+  readonly within: number;
+  readonly ban: number | null;
+}
+
+/** How to reach the Asterisk Manager Interface. */
+export interface AmiConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly secret: string;
+  readonly tls: boolean;
+}
+
+/** The fully defaulted, validated, normalised configuration. */
+export interface Config {
+  readonly protection: 'on' | 'off';
+  readonly networks: {
+    /** Internal networks: never banned unless `banInternal`. */
+    readonly internal: readonly Cidr[];
+    /** Trusted addresses and networks: never banned. */
+    readonly trusted: readonly Cidr[];
+    /** Trusted host names, lower case, to be resolved to addresses by DNS. */
+    readonly trustedNames: readonly string[];
+    readonly banInternal: boolean;
+  };
+  readonly policy: {
+    /** At least one tier, sorted by `failures` ascending, no two with the same `failures`. */
+    readonly tiers: readonly Tier[];
+    readonly countReasons: readonly FailureReason[];
+  };
+  readonly asterisk: {
+    /** Log files to follow (the defaults that exist, when the file does not say). */
+    readonly logs: readonly string[];
+    /** null: AMI off. */
+    readonly ami: AmiConfig | null;
+    readonly startAt: 'end' | 'beginning';
+  };
+  readonly firewall: {
+    readonly backend: (typeof FIREWALL_BACKENDS)[number];
+    readonly scope: 'all' | 'sip';
+    /** Distinct, in file order. */
+    readonly ports: readonly number[];
+    readonly requireSeen: boolean;
+  };
+  readonly store: {
+    readonly path: string;
+    /** Milliseconds. */
+    readonly retention: number;
+  };
+  readonly failedAuthLog: { readonly path: string };
+  readonly web: { readonly listen: ListenAddress };
+}
+
+/** A mapping with exactly these keys; unknown keys are reported with the closest known key. */
+function mapping<S extends z.ZodRawShape>(what: string, shape: S) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (iss) => {
+      if (iss.code === 'invalid_type') return `expected ${what}, got ${describe(iss.input)}`;
+      if (iss.code !== 'unrecognized_keys') return undefined;
+      return iss.keys.map((k) => {
+        const near = closest(k, known);
+        return `unknown key ${quoteKey(k)}${near ? ` (did you mean '${near}'?)` : ''}`;
+      }).join('; ');
+    },
+  });
+}
+
+/** A section of the file: like `mapping`, and an empty or absent section means all defaults. */
+function section<S extends z.ZodRawShape>(name: string, shape: S) {
+  return z.preprocess((v) => v ?? {}, mapping(`the ${name} settings (key: value pairs)`, shape));
+}
+
+function quoteKey(k: string): string {
+  return /^[\w.-]{1,60}$/.test(k) ? `'${k}'` : JSON.stringify(k.length > 60 ? `${k.slice(0, 57)}...` : k);
+}
+
+/** A list of items; `null` is refused with a hint, since an empty key is easy to leave by accident. */
+function list<T extends z.ZodType>(what: string, item: T) {
+  return z.array(item, {
+    error: (iss) => (iss.code === 'invalid_type'
+      ? `expected a list of ${what}, got ${describe(iss.input)}${iss.input === null ? ' (write [] for none)' : ''}`
+      : undefined),
+  });
+}
+
+/** Drops repeated values, keeping the first of each. */
+const distinct = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+const tier = mapping('a tier like { failures: 2, within: 1h, ban: 1h }', {
+  failures: wholeNumber('a whole number of failures', 1),
+  within: duration,
+  ban: banLength,
+});
+
+const tiers = list('tiers like { failures: 2, within: 1h, ban: 1h }', tier).transform((raw, ctx): Tier[] => {
+  if (raw.length === 0) ctx.issues.push({ code: 'custom', message: 'expected at least one tier, got an empty list', input: raw });
+  const firstAt = new Map<number, number>();
+  raw.forEach((t, i) => {
+    const first = firstAt.get(t.failures);
+    if (first === undefined) firstAt.set(t.failures, i);
+    else ctx.issues.push({
+      code: 'custom', path: [i, 'failures'], input: t.failures,
+      message: `tiers[${first}] and tiers[${i}] both have failures: ${t.failures}; each tier needs a different number of failures`,
+    });
+  });
+  return [...raw].sort((a, b) => a.failures - b.failures);
+});
+
+const ami = mapping('AMI settings with a username and a secret, or null for no AMI', {
+  host: text('a host name or address').prefault(AMI_DEFAULTS.host),
+  port: port.prefault(AMI_DEFAULTS.port),
+  username: text('the AMI user name (from manager.conf)'),
+  secret: text('the AMI secret (from manager.conf)'),
+  tls: bool.prefault(AMI_DEFAULTS.tls),
+});
+
+const D = DEFAULTS;
+
+/** The schema of the whole file. Output is a `Config` except that `asterisk.logs` is null when the file leaves it to the default. */
+export const configSchema = mapping('a mapping of settings (key: value pairs) at the top level', {
+  protection: onOff.prefault(D.protection),
+  networks: section('networks', {
+    internal: list('addresses or networks', network).prefault(() => [...D.networks.internal]),
+    trusted: list('addresses, networks or host names', trustedEntry).prefault(() => [...D.networks.trusted]),
+    ban_internal: bool.prefault(D.networks.ban_internal),
+  }).transform((n) => ({
+    internal: distinct(n.internal),
+    trusted: distinct(n.trusted.flatMap((e) => (e.kind === 'network' ? [e.value] : []))),
+    trustedNames: distinct(n.trusted.flatMap((e) => (e.kind === 'name' ? [e.value] : []))),
+    banInternal: n.ban_internal,
+  })),
+  policy: section('policy', {
+    tiers: tiers.prefault(() => D.policy.tiers.map((t) => ({ ...t }))),
+    count_reasons: list('failure reasons', oneOf(FAILURE_REASONS)).prefault(() => [...D.policy.count_reasons]),
+  }).transform((p) => ({ tiers: p.tiers, countReasons: distinct(p.count_reasons) })),
+  asterisk: section('asterisk', {
+    logs: list('log file paths', text('a log file path')).nullable().optional()
+      .transform((logs) => (logs === undefined || logs === null ? null : distinct(logs))),
+    ami: ami.nullable().optional().transform((a) => a ?? null),
+    start_at: oneOf(['end', 'beginning']).prefault(D.asterisk.start_at),
+  }).transform((a) => ({ logs: a.logs, ami: a.ami, startAt: a.start_at })),
+  firewall: section('firewall', {
+    backend: oneOf(FIREWALL_BACKENDS).prefault(D.firewall.backend),
+    scope: oneOf(['all', 'sip']).prefault(D.firewall.scope),
+    ports: list('port numbers', port).prefault(() => [...D.firewall.ports]),
+    require_seen: bool.prefault(D.firewall.require_seen),
+  }).transform((f, ctx) => {
+    if (f.ports.length === 0) ctx.issues.push({ code: 'custom', path: ['ports'], input: f.ports, message: 'expected at least one port number, got an empty list' });
+    return { backend: f.backend, scope: f.scope, ports: distinct(f.ports), requireSeen: f.require_seen };
+  }),
+  store: section('store', {
+    path: text('a file path').prefault(D.store.path),
+    retention: duration.prefault(D.store.retention),
+  }),
+  failed_auth_log: section('failed_auth_log', {
+    path: text('a file path').prefault(D.failed_auth_log.path),
+  }),
+  web: section('web', {
+    listen: listenAddress.prefault(D.web.listen),
+  }),
+}).transform(({ failed_auth_log, ...rest }) => ({ ...rest, failedAuthLog: failed_auth_log }));
+
+/** What `configSchema` produces: a `Config` whose `asterisk.logs` may still be null (meaning "the defaults"). */
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Completes a parsed config with the resolved log files; also makes the compiler check the schema against `Config`. */
+export function asConfig(parsed: ParsedConfig, logs: readonly string[]): Config {
+  return { ...parsed, asterisk: { ...parsed.asterisk, logs } };
+}
