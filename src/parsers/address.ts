@@ -45,6 +45,24 @@ export function parseHostPort(text: string): Endpoint | null {
   return ip ? { ip, port: null } : null;
 }
 
+/**
+ * `host:port` where Asterisk always prints a port (pjsip's `src_name:src_port`), so
+ * the LAST colon starts the port: older PJSIP and res_pjsip_session print IPv6
+ * unbracketed (`2001:db8::1:5060`), which {@link parseHostPort} would read as one
+ * address without a port. Bracketed forms are accepted too.
+ */
+export function parseHostAndPort(text: string): (Endpoint & { port: number }) | null {
+  if (text.charCodeAt(0) === 91 /* [ */) {
+    const e = parseHostPort(text);
+    return e && e.port !== null ? { ip: e.ip, port: e.port } : null;
+  }
+  const colon = text.lastIndexOf(':');
+  if (colon <= 0) return null;
+  const ip = parseIp(text.slice(0, colon));
+  const port = parsePort(text.slice(colon + 1));
+  return ip && port !== undefined && port !== null ? { ip, port } : null;
+}
+
 const TRANSPORTS = new Set(['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP']);
 
 /** `IPV4/UDP/1.2.3.4/5060` or `IPV6/TCP/2001:db8::1/5060`: a security event's address value. */

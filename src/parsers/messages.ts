@@ -10,7 +10,7 @@
  *   an injection attempt that counts for nobody (another report decides).
  */
 import type { FailureReason } from '../domain/events.js';
-import { parseHostPort, type Endpoint } from './address.js';
+import { parseHostAndPort, parseHostPort, type Endpoint } from './address.js';
 
 export interface MessageMatch {
   readonly signature:
@@ -56,7 +56,9 @@ export function sipUser(text: string): string {
 }
 
 /** All `<open>ADDR<close>` occurrences whose ADDR is an address; positions of the opener. */
-function slots(msg: string, open: string, close: string): Array<{ at: number; end: number; text: string; endpoint: Endpoint | null }> {
+function slots(
+  msg: string, open: string, close: string, parse: (text: string) => Endpoint | null = parseHostPort,
+): Array<{ at: number; end: number; text: string; endpoint: Endpoint | null }> {
   const found: Array<{ at: number; end: number; text: string; endpoint: Endpoint | null }> = [];
   let i = msg.indexOf(open);
   while (i >= 0) {
@@ -64,7 +66,7 @@ function slots(msg: string, open: string, close: string): Array<{ at: number; en
     const stop = msg.indexOf(close, start);
     if (stop < 0) break;
     const text = msg.slice(start, stop);
-    if (text.length <= 64) found.push({ at: i, end: stop + close.length, text, endpoint: parseHostPort(text) });
+    if (text.length <= 64) found.push({ at: i, end: stop + close.length, text, endpoint: parse(text) });
     i = msg.indexOf(open, start);
   }
   return found;
@@ -94,7 +96,7 @@ function pjsipRequestFailed(msg: string): MessageMatch | null {
   });
   const fromStart = msg.indexOf("' from '");
   if (fromStart < 0) return null;
-  const valid = slots(msg.slice(0, dash), "' failed for '", "' (callid: ").filter((s) => s.endpoint);
+  const valid = slots(msg.slice(0, dash), "' failed for '", "' (callid: ", parseHostAndPort).filter((s) => s.endpoint);
   if (valid.length === 0) return null;
   if (valid.length > 1) return { ...m, candidates: valid.map((s) => s.endpoint!.ip) };
   const slot = valid[0]!;
@@ -116,7 +118,7 @@ function pjsipCallRejected(msg: string): MessageMatch | null {
   if (close < 0 || !text.endsWith("'.") || text.indexOf("' rejected because extension not found in context '", close) < 0) return null;
   const inner = text.slice(call + 8, close);
   const t = inner.indexOf(':');
-  const endpoint = t > 0 ? parseHostPort(inner.slice(t + 1)) : null;
+  const endpoint = t > 0 ? parseHostAndPort(inner.slice(t + 1)) : null;
   if (!endpoint) return null;
   const extStart = close + 16;
   const extEnd = text.lastIndexOf("' rejected because extension not found in context '");
@@ -200,7 +202,9 @@ function manager(msg: string): MessageMatch | null {
     if (head && head.port === null) {
       const rest = msg.slice(sp + 1);
       const forms: Array<[string, MessageMatch['signature'], FailureReason]> = [
-        ["failed to authenticate as '", 'manager-auth-failed', 'wrong_password'],
+        // Written after EVERY failed login (also right after "nonexistent user" or the ACL
+        // line for the same login), so it carries no reason of its own.
+        ["failed to authenticate as '", 'manager-auth-failed', 'other'],
         ["tried to authenticate with nonexistent user '", 'manager-nonexistent-user', 'unknown_account'],
         ["failed to pass IP ACL as '", 'manager-acl-failed', 'acl_denied'],
       ];

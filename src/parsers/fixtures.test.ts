@@ -1,0 +1,175 @@
+/**
+ * Every line of the real Asterisk 20 captures parses to exactly the event annotated
+ * in fixtures.expect.ts, and every other line to null. Plus: every signature the
+ * parsers can produce has a real sample, or a synthetic one marked with the Asterisk
+ * format it follows (synthetic.samples.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { SecurityEvent, Signature } from '../domain/events.js';
+import { EXPECTED, FIXTURE_DIR, REF_TIME, type Expected, type FixtureFile } from './fixtures.expect.js';
+import { newDateCache, parseAmiFrame, parseLine } from './index.js';
+import { SYNTHETIC_SAMPLES } from './synthetic.samples.js';
+
+const LOG_FILES = [
+  'messages.log', 'full.log', 'security.log',
+  'iso-dateformat/messages.log', 'iso-dateformat/full.log', 'iso-dateformat/security.log',
+] as const satisfies readonly FixtureFile[];
+
+function readLines(file: string): string[] {
+  const text = readFileSync(new URL(file, FIXTURE_DIR), 'utf8');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+function readFrames(): string[] {
+  return readFileSync(new URL('ami-events.txt', FIXTURE_DIR), 'utf8').split('\r\n\r\n');
+}
+
+/** The event's fields in the shape of an expectation, so a mismatch shows as one readable diff. */
+function shape(ev: SecurityEvent | null): Expected | { kind: string } | null {
+  if (!ev) return null;
+  if (ev.kind === 'injection_suspected') return { kind: ev.kind };
+  return {
+    kind: ev.kind,
+    ...(ev.kind === 'auth_failed' ? { reason: ev.reason } : {}),
+    signature: ev.signature,
+    service: ev.service,
+    ip: ev.ip,
+    port: ev.port,
+    account: ev.account,
+    session: ev.session,
+    at: new Date(ev.at).toISOString(),
+    ...(ev.kind === 'call_rejected' ? { extension: ev.extension } : {}),
+  };
+}
+
+/** Parses a whole fixture file as a reader would: one date cache per file. */
+function parseFile(file: FixtureFile): Array<SecurityEvent | null> {
+  if (file === 'ami-events.txt') {
+    return readFrames().map((frame, i) => parseAmiFrame(frame, { source: file, line: i + 1, refTime: REF_TIME }));
+  }
+  const cache = newDateCache();
+  return readLines(file).map((line, i) => parseLine(line, { source: file, line: i + 1, refTime: REF_TIME, cache }));
+}
+
+const realSignatures = new Set<Signature>();
+
+describe.each([...LOG_FILES, 'ami-events.txt'] as const)('fixture %s', (file) => {
+  const events = parseFile(file);
+  const expected = EXPECTED[file];
+  const raw = file === 'ami-events.txt' ? readFrames() : readLines(file);
+
+  it('lists only line numbers that exist', () => {
+    for (const n of Object.keys(expected).map(Number)) {
+      expect(n, `${file}:${n}`).toBeGreaterThanOrEqual(1);
+      expect(n, `${file}:${n}`).toBeLessThanOrEqual(events.length);
+    }
+  });
+
+  it('gives the annotated event for every annotated line and null for every other line', () => {
+    const mismatches: string[] = [];
+    events.forEach((ev, i) => {
+      const want = expected[i + 1] ?? null;
+      const got = shape(ev);
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        mismatches.push(`${file}:${i + 1}\n  line: ${raw[i]!.slice(0, 200)}\n  want: ${JSON.stringify(want)}\n  got:  ${JSON.stringify(got)}`);
+      }
+      if (ev && ev.kind !== 'injection_suspected') realSignatures.add(ev.signature);
+    });
+    expect(mismatches, mismatches.join('\n')).toEqual([]);
+  });
+
+  it('records no decoys and keeps the raw text as evidence', () => {
+    events.forEach((ev, i) => {
+      if (!ev) return;
+      expect(ev.kind).not.toBe('injection_suspected');
+      if (ev.kind === 'injection_suspected') return;
+      expect(ev.decoys, `${file}:${i + 1}`).toEqual([]);
+      expect(ev.evidence).toEqual({ source: file, line: i + 1, text: raw[i] });
+      expect(['127.0.0.1', '127.0.0.2']).toContain(ev.ip);
+    });
+  });
+
+  it('gives the same results without a shared date cache', () => {
+    if (file === 'ami-events.txt') return;
+    const lines = readLines(file);
+    lines.forEach((line, i) => {
+      expect(parseLine(line, { source: file, line: i + 1, refTime: REF_TIME })).toEqual(events[i]);
+    });
+  });
+});
+
+describe('expectations agree with step-breakdown.txt', () => {
+  const count = (file: FixtureFile, pred: (e: Expected) => boolean): number =>
+    Object.values(EXPECTED[file]).filter(pred).length;
+
+  it('messages.log: 77 NOTICE lines about authentication in the main run, 32 in the ISO run', () => {
+    // step-breakdown.txt "messages.log NOTICE lines": S02 2, S03 39, S04 8, S06-S08 3, S09 3, S11 1,
+    // S12 1, S13 1, S16 8, S18-S21 4, S24 1, S25 1, S26 2, S28 1, S29 2.
+    expect(count('messages.log', () => true)).toBe(77);
+    expect(count('iso-dateformat/messages.log', () => true)).toBe(32);
+  });
+
+  it('security.log: one event per SecurityEvent line, by type', () => {
+    const byKind = (file: FixtureFile): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const e of Object.values(EXPECTED[file])) {
+        const k = e.kind === 'auth_failed' ? `${e.kind}/${e.reason}` : e.kind;
+        out[k] = (out[k] ?? 0) + 1;
+      }
+      return out;
+    };
+    // 45 InvalidAccountID, 12 ChallengeResponseFailed + 13 InvalidPassword, 115 ChallengeSent,
+    // 7 SuccessfulAuth, 1 FailedACL(no_extension_match).
+    expect(byKind('security.log')).toEqual({
+      'auth_failed/unknown_account': 45, 'auth_failed/wrong_password': 25,
+      challenge_sent: 115, auth_succeeded: 7, call_rejected: 1,
+    });
+    expect(byKind('iso-dateformat/security.log')).toEqual({
+      'auth_failed/unknown_account': 4, 'auth_failed/wrong_password': 21,
+      challenge_sent: 19, auth_succeeded: 5, call_rejected: 1,
+    });
+  });
+
+  it('ami-events.txt: every security event frame, no PeerStatus or other frames', () => {
+    // 280 frames (the last is the empty tail): banner, FullyBooted, 28 PeerStatus, 6 DeviceStateChange.
+    expect(readFrames()).toHaveLength(280);
+    expect(count('ami-events.txt', () => true)).toBe(280 - 1 - 1 - 28 - 6 - 1);
+  });
+});
+
+describe('synthetic samples (formats the capture did not produce)', () => {
+  it.each(SYNTHETIC_SAMPLES.map((s) => [s.follows, s] as const))('%s', (_name, sample) => {
+    expect(sample.synthetic).toBe(true);
+    expect(sample.follows.length).toBeGreaterThan(20);
+    const ev = parseLine(sample.line, { source: 'synthetic', line: 1, refTime: REF_TIME });
+    expect(ev).toMatchObject(sample.expected);
+  });
+});
+
+describe('every signature has a sample', () => {
+  /** Compile-time complete: adding a Signature without listing it here fails the type check. */
+  const ALL: Record<Exclude<Signature, 'http-login-failed'>, true> = {
+    'security-log': true, 'ami-event': true,
+    'pjsip-request-failed': true, 'pjsip-call-rejected': true,
+    'chansip-registration-failed': true, 'chansip-call-rejected': true, 'chansip-registered': true,
+    'manager-auth-failed': true, 'manager-nonexistent-user': true, 'manager-acl-failed': true,
+    'manager-connect-unauthenticated': true, 'manager-logged-on': true,
+    'iax2-auth-failed': true, 'iax2-no-registration': true, 'iax2-registered': true,
+  };
+
+  it('real fixture sample, or a synthetic sample that names the Asterisk format it follows', () => {
+    const real = new Set<Signature>();
+    for (const file of [...LOG_FILES, 'ami-events.txt'] as const) {
+      for (const ev of parseFile(file)) if (ev && ev.kind !== 'injection_suspected') real.add(ev.signature);
+    }
+    const synthetic = new Set<Signature>(SYNTHETIC_SAMPLES.map((s) => s.expected.signature));
+    const missing = (Object.keys(ALL) as Signature[]).filter((s) => !real.has(s) && !synthetic.has(s));
+    expect(missing).toEqual([]);
+    // Only the manager ACL form lacks a real sample today; if a capture adds one, this list shrinks.
+    expect((Object.keys(ALL) as Signature[]).filter((s) => !real.has(s))).toEqual(['manager-acl-failed']);
+    void realSignatures;
+  });
+});
