@@ -1,0 +1,122 @@
+/**
+ * Admin commands that work on the store: status, bans, ban, release. A ban or
+ * release is written to the store with a change record in one transaction; the
+ * running daemon applies it to the firewall within a second. Without a running
+ * daemon it is applied at the daemon's next start (reconcile).
+ */
+import { loadConfig } from '../config/index.js';
+import { parseDuration } from '../domain/duration.js';
+import { SipwardenError } from '../domain/errors.js';
+import { parseIp, type IpAddress } from '../domain/ip.js';
+import { compileZones } from '../engine/index.js';
+import { hostAddresses, zoneInput } from '../daemon/inputs.js';
+import { Store } from '../store/index.js';
+
+const iso = (t: number | null) => (t === null ? 'until released' : new Date(t).toISOString());
+const ACTOR = `cli:${process.env.SUDO_USER ?? process.env.USER ?? 'root'}`;
+
+function openStore(configPath?: string): { store: Store; config: ReturnType<typeof loadConfig>['config'] } {
+  const { config } = loadConfig(configPath);
+  return { store: Store.open(config.store.path), config };
+}
+
+function address(text: string): IpAddress {
+  const ip = parseIp(text.trim().replace(/^\[(.*)\]$/, '$1'));
+  if (!ip) throw new SipwardenError('BAD_ADDRESS', `not an IP address: ${JSON.stringify(text)}`);
+  return ip;
+}
+
+function daemonAlive(store: Store, now: number): boolean {
+  const beat = Number(store.getMeta('heartbeat') ?? 0);
+  return now - beat < 3000;
+}
+
+export function statusCommand(opts: { config?: string; json?: boolean }): void {
+  const { store, config } = openStore(opts.config);
+  const now = Date.now();
+  try {
+    const running = daemonAlive(store, now);
+    const stats = JSON.parse(store.getMeta('stats') ?? '{}') as Record<string, unknown>;
+    const active = store.listBans({ state: 'active', limit: 1 }, now).total;
+    const recent = store.listFailures({ from: now - 86_400_000, limit: 1 }).total;
+    const status = {
+      running, pid: running ? Number(store.getMeta('pid')) : null, protection: config.protection,
+      backend: stats.backend ?? null, activeBans: active, failuresLast24h: recent, sources: stats.followers ?? [],
+      logs: config.asterisk.logs, store: config.store.path,
+    };
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(status)}\n`);
+      return;
+    }
+    process.stdout.write([
+      `sipwarden is ${running ? `running (pid ${status.pid})` : 'NOT running'}`,
+      `protection:       ${config.protection}${status.backend ? ` (firewall: ${status.backend})` : ''}`,
+      `active bans:      ${active}`,
+      `failures (24 h):  ${recent}`,
+      `watching:         ${config.asterisk.logs.join(', ') || 'no log files (set asterisk.logs)'}`,
+    ].join('\n') + '\n');
+  } finally {
+    store.close();
+  }
+}
+
+export function bansCommand(opts: { config?: string; all?: boolean; json?: boolean; account?: string }): void {
+  const { store } = openStore(opts.config);
+  const now = Date.now();
+  try {
+    const page = store.listBans({ state: opts.all ? 'all' : 'active', account: opts.account, limit: 1000, sort: 'created_at', order: 'desc' }, now);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(page)}\n`);
+      return;
+    }
+    if (page.rows.length === 0) {
+      process.stdout.write(opts.all ? 'no bans recorded\n' : 'no active bans\n');
+      return;
+    }
+    for (const b of page.rows) {
+      const state = b.releasedAt !== null ? `released ${iso(b.releasedAt)} by ${b.releasedBy}` : b.expiresAt !== null && b.expiresAt <= now ? 'expired' : `active ${iso(b.expiresAt)}`;
+      const accounts = b.accounts.length ? `  accounts ${b.accounts.slice(0, 5).map((a) => JSON.stringify(a)).join(',')}` : '';
+      process.stdout.write(`${b.ip.padEnd(39)} ${b.source === 'manual' ? 'manual' : `tier ${b.tier}`}  ${state}  ${JSON.stringify(b.reason)}${accounts}\n`);
+    }
+    if (page.total > page.rows.length) process.stdout.write(`… and ${page.total - page.rows.length} more\n`);
+  } finally {
+    store.close();
+  }
+}
+
+export function banCommand(text: string, opts: { config?: string; for?: string; permanent?: boolean; reason: string }): void {
+  const ip = address(text);
+  if (opts.for && opts.permanent) throw new SipwardenError('USAGE', 'give either --for or --permanent, not both');
+  let length: number | null = null;
+  if (opts.for) {
+    length = parseDuration(opts.for);
+    if (length === null) throw new SipwardenError('USAGE', `--for expects a duration like 30m, 1h, 7d, got ${JSON.stringify(opts.for)}`);
+  }
+  const { store, config } = openStore(opts.config);
+  const now = Date.now();
+  try {
+    const zone = compileZones(zoneInput(config, hostAddresses()))(ip);
+    if (zone === 'never' || zone === 'trusted') {
+      throw new SipwardenError('NEVER_BAN', `refusing to ban ${ip}: it is ${zone === 'trusted' ? 'in networks.trusted' : 'loopback or one of this host\'s own addresses'}`);
+    }
+    const ban = store.manualBan({ ip, expiresAt: length === null ? null : now + length, reason: opts.reason, actor: ACTOR, at: now });
+    const alive = daemonAlive(store, now);
+    process.stdout.write(`banned ${ban.ip} ${iso(ban.expiresAt)}${zone === 'internal' ? ' (note: an internal address)' : ''}\n`);
+    if (!alive) process.stdout.write('note: the daemon is not running; the ban is stored and enforced when sipwarden starts\n');
+  } finally {
+    store.close();
+  }
+}
+
+export function releaseCommand(text: string, opts: { config?: string }): void {
+  const ip = address(text);
+  const { store } = openStore(opts.config);
+  const now = Date.now();
+  try {
+    const released = store.manualRelease({ ip, actor: ACTOR, at: now });
+    if (!released) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
+    process.stdout.write(`released ${ip}${daemonAlive(store, now) ? '' : ' (the daemon is not running; it will not be blocked at the next start)'}\n`);
+  } finally {
+    store.close();
+  }
+}

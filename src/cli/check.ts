@@ -1,0 +1,38 @@
+/** `sipwarden check [--json] [--attempts] FILE…` */
+import { loadConfig } from '../config/index.js';
+import { reportJson, runCheck } from '../check/index.js';
+import { policyInput, zoneInput } from '../daemon/inputs.js';
+
+interface CheckOptions {
+  config?: string;
+  json?: boolean;
+  attempts?: boolean;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+export function checkCommand(files: string[], opts: CheckOptions): void {
+  const { config } = loadConfig(opts.config);
+  const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts) });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
+    return;
+  }
+  const out: string[] = [];
+  out.push(`Lines read:        ${report.lines}${report.oversized ? ` (${report.oversized} over-long lines skipped)` : ''}`);
+  out.push(`Reports parsed:    ${report.events}`);
+  out.push(`Failed attempts:   ${report.attempts} (${report.duplicates} duplicate reports of the same attempts merged)`);
+  if (report.injections) out.push(`Injection attempts: ${report.injections} lines carried forged addresses and were counted for nobody`);
+  if (opts.attempts) {
+    out.push('', 'Attempts:');
+    for (const a of report.attemptList) {
+      out.push(`  ${iso(a.at)}  ${a.ip.padEnd(15)} ${String(a.service).padEnd(5)} ${JSON.stringify(a.account).padEnd(14)} ${a.reason.padEnd(15)} ${a.source}:${a.line}`);
+    }
+  }
+  out.push('', `Addresses (${report.addresses.length}):`);
+  for (const a of report.addresses) out.push(`  ${a.ip.padEnd(39)} ${String(a.failures).padStart(6)} failures  zone ${a.zone}`);
+  out.push('', `Would ban (${report.bans.length}):`);
+  for (const b of report.bans) out.push(`  ${b.ip.padEnd(39)} tier ${b.tier}  until ${b.until === null ? 'released' : iso(b.until)}`);
+  if (report.bans.length === 0) out.push('  nobody');
+  process.stdout.write(`${out.join('\n')}\n`);
+}

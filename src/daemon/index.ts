@@ -1,0 +1,121 @@
+/**
+ * The composition root: the only place that reads the clock, opens files, the store
+ * and the firewall, and wires sources → parsers → engine → store/log/firewall.
+ *
+ * Start-up order matters: the store's active bans are restored into the engine and
+ * the firewall (reconcile) BEFORE any source is followed, so a restart never leaves a
+ * window in which a banned attacker gets through or a released address stays
+ * blocked.
+ */
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../config/index.js';
+import { Engine } from '../engine/index.js';
+import { DryRunEnforcer, type Enforcer } from '../enforcers/index.js';
+import { FailedAuthLog } from '../faillog/index.js';
+import { newDateCache, parseLine } from '../parsers/index.js';
+import { Follower } from '../sources/follow.js';
+import { Store } from '../store/index.js';
+import { hostAddresses, policyInput, zoneInput } from './inputs.js';
+import { Pipeline } from './pipeline.js';
+import { applyChanges, restoreEngine } from './restore.js';
+
+export interface DaemonOptions {
+  readonly configPath?: string;
+  readonly log: Logger;
+  /** Resolves when the daemon should stop (signals are wired by the CLI). */
+  readonly stopped: Promise<unknown>;
+  /** Called on SIGHUP-like requests to reopen the failed-auth log. */
+  readonly onReopen?: (reopen: () => void) => void;
+}
+
+function chooseEnforcer(config: Config, engine: Engine, log: Logger): Enforcer {
+  const backend = config.firewall.backend;
+  if (backend === 'dry-run') return new DryRunEnforcer(engine.zoneOf, log);
+  // The nftables and ipset backends are their own piece of work; until they land, say so plainly.
+  log.warn({ backend }, `firewall backend '${backend}' is not available in this version; using dry-run (nothing is blocked). Set firewall.backend: dry-run to silence this.`);
+  return new DryRunEnforcer(engine.zoneOf, log);
+}
+
+/** Runs until `stopped` resolves. */
+export async function runDaemon(opts: DaemonOptions): Promise<void> {
+  const { log } = opts;
+  const { path: configPath, config } = loadConfig(opts.configPath);
+  log.info({ config: configPath ?? '(built-in defaults: no config file)' }, 'sipwarden starting');
+  const now = () => Date.now();
+
+  const store = Store.open(config.store.path);
+  const engine = new Engine(policyInput(config), zoneInput(config, hostAddresses()));
+  const restored = restoreEngine(store, engine, config, now());
+  log.info(restored, 'restored bans and counters from the store');
+
+  const enforcer = chooseEnforcer(config, engine, log);
+  await enforcer.init();
+  await enforcer.reconcile(store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })), now());
+
+  const faillog = new FailedAuthLog(config.failedAuthLog.path);
+  opts.onReopen?.(() => faillog.reopen());
+  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now });
+
+  // Sources: say exactly what is watched and what is missing, with the fix.
+  const followers: Follower[] = [];
+  if (config.asterisk.logs.length === 0) {
+    log.warn({}, 'no Asterisk log file found (looked for /var/log/asterisk/messages, full, security); set asterisk.logs in the config, or enable a security log channel in /etc/asterisk/logger.conf');
+  }
+  for (const file of config.asterisk.logs) {
+    const cache = newDateCache();
+    const f = new Follower(file, {
+      startAt: config.asterisk.startAt,
+      onLine: (line, lineNo) => {
+        const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache });
+        if (ev) pipeline.handle(ev);
+      },
+      onNotice: (msg) => log.warn({ file }, msg),
+      onError: (e) => log.error({ file, err: e.message }, 'cannot read log file'),
+    });
+    followers.push(f);
+    log.info({ file, exists: fs.existsSync(file), startAt: config.asterisk.startAt }, 'watching log file');
+  }
+  if (config.asterisk.ami) log.warn({}, 'AMI source is configured but not available in this version; AMI events are not read');
+
+  // Control loop: CLI changes (ban/release) within 250 ms, heartbeat, batching, pruning.
+  let lastChange = store.latestChangeId();
+  store.setMeta('pid', String(process.pid));
+  store.setMeta('started_at', String(now()));
+  const tick = setInterval(() => {
+    try {
+      lastChange = applyChanges(store, engine, pipeline, lastChange, now(), log);
+      pipeline.flush();
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'control loop error');
+    }
+  }, 250);
+  const heartbeat = setInterval(() => {
+    store.setMeta('heartbeat', String(now()));
+    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), backend: enforcer.name }));
+  }, 1000);
+  const hourly = setInterval(() => {
+    engine.policy.prune(now());
+    store.pruneFailures(now() - config.store.retention);
+  }, 3_600_000);
+  store.setMeta('heartbeat', String(now()));
+  for (const f of followers) f.start();
+  log.info({ backend: enforcer.name, protection: config.protection, bans: restored.bans }, 'sipwarden running');
+
+  await opts.stopped;
+
+  log.info({}, 'sipwarden stopping');
+  clearInterval(tick);
+  clearInterval(heartbeat);
+  clearInterval(hourly);
+  for (const f of followers) {
+    f.poll();
+    f.stop();
+  }
+  pipeline.flush();
+  await enforcer.close({ keepBans: true });
+  await faillog.close();
+  store.setMeta('heartbeat', '0');
+  store.close();
+  log.info({}, 'sipwarden stopped; bans stay in force');
+}

@@ -1,0 +1,107 @@
+/**
+ * The live pipeline: one event at a time through the engine, then the side
+ * effects in a fixed order — failed-auth log line, failure history (batched), ban
+ * record, firewall. The firewall is called only after the ban is stored, so a crash
+ * between the two is repaired by the reconcile at the next start.
+ */
+import { formatDuration } from '../domain/duration.js';
+import type { SecurityEvent } from '../domain/events.js';
+import type { Engine, FailureVerdict, Tier } from '../engine/index.js';
+import type { Enforcer } from '../enforcers/index.js';
+import { formatFailure, formatInjection, type FailedAuthLog } from '../faillog/index.js';
+import type { Store } from '../store/index.js';
+import type { FailureRow } from '../store/types.js';
+
+export interface PipelineLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface PipelineDeps {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly enforcer: Enforcer;
+  readonly faillog: FailedAuthLog;
+  readonly log: PipelineLog;
+  readonly tiers: () => readonly Tier[];
+  readonly now: () => number;
+}
+
+export interface PipelineStats {
+  events: number;
+  attempts: number;
+  duplicates: number;
+  injections: number;
+  bans: number;
+  enforcerErrors: number;
+}
+
+/** Owns the batching of failure rows; `flush()` writes them in one transaction. */
+export class Pipeline {
+  readonly stats: PipelineStats = { events: 0, attempts: 0, duplicates: 0, injections: 0, bans: 0, enforcerErrors: 0 };
+  private pending: FailureRow[] = [];
+
+  constructor(private readonly d: PipelineDeps) {}
+
+  /** Handles one event. Never throws for bad input; firewall errors are logged and counted. */
+  handle(ev: SecurityEvent): void {
+    this.stats.events++;
+    if (ev.kind === 'injection_suspected') {
+      this.stats.injections++;
+      this.d.faillog.write(formatInjection({ at: ev.at, service: ev.service, candidates: ev.candidates, source: ev.evidence.source, line: ev.evidence.line }));
+      this.d.log.warn({ service: ev.service, candidates: ev.candidates, source: ev.evidence.source, line: ev.evidence.line }, 'log line with injected addresses: counted for nobody');
+      return;
+    }
+    const out = this.d.engine.handle(ev);
+    if (out.duplicate) {
+      this.stats.duplicates++;
+      return;
+    }
+    const v = out.verdict;
+    if (!v || ev.kind !== 'auth_failed') return;
+    this.stats.attempts++;
+    this.d.faillog.write(formatFailure({
+      at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason,
+      zone: v.zone, counts: this.counts(v), action: v.action, tier: v.tier,
+      until: v.decision ? v.decision.until : undefined, decoys: ev.decoys, source: ev.evidence.source, line: ev.evidence.line,
+    }));
+    this.pending.push({
+      at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason,
+      zone: v.zone, action: v.action, source: ev.evidence.source, line: ev.evidence.line, raw: ev.evidence.text,
+    });
+    if (this.pending.length >= 1000) this.flush();
+    if (v.decision) {
+      this.stats.bans++;
+      const d = v.decision;
+      this.flush();
+      this.d.store.addBan({
+        ip: d.ip, reason: d.reason, tier: d.tier, source: 'policy', failures: d.failures,
+        evidence: [ev.evidence], accounts: [ev.account], createdAt: d.at, expiresAt: d.until,
+      });
+      this.d.log.warn({ ip: d.ip, tier: d.tier, until: d.until === null ? 'permanent' : new Date(d.until).toISOString(), reason: d.reason }, 'banned');
+      this.enforce([{ op: 'ban', ip: d.ip, until: d.until }]);
+    }
+  }
+
+  /** Writes batched failure rows in one transaction. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.d.store.addFailures(rows);
+  }
+
+  /** Applies firewall ops; failures are logged, counted, and repaired by the next reconcile. */
+  enforce(ops: Parameters<Enforcer['apply']>[0]): void {
+    this.d.enforcer.apply(ops, this.d.now()).catch((e: Error) => {
+      this.stats.enforcerErrors++;
+      this.d.log.error({ err: e.message, backend: this.d.enforcer.name }, 'firewall change failed');
+    });
+  }
+
+  private counts(v: FailureVerdict): Array<{ n: number; within: string }> {
+    const tiers = this.d.tiers();
+    return v.counts.map((n, i) => ({ n, within: formatDuration(tiers[i]?.within ?? 0) }));
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Restart and CLI hand-over: rebuilding the engine from the store, and applying
+ * bans/releases that the CLI wrote into the store while the daemon runs.
+ */
+import type { Config } from '../config/index.js';
+import type { Engine } from '../engine/index.js';
+import type { Store } from '../store/index.js';
+import type { Pipeline, PipelineLog } from './pipeline.js';
+
+/** Active bans and the failures inside the longest window come back; failures before a release do not. */
+export function restoreEngine(store: Store, engine: Engine, config: Config, now: number): { bans: number; failures: number } {
+  const bans = store.activeBans(now);
+  for (const b of bans) engine.policy.applyBan(b.ip, b.expiresAt, b.tier);
+  const longest = Math.max(...config.policy.tiers.map((t) => t.within));
+  const releases = new Map<string, number | null>();
+  let failures = 0;
+  for (const f of store.failuresSince(now - longest)) {
+    let released = releases.get(f.ip);
+    if (released === undefined) {
+      released = store.lastReleaseAt(f.ip);
+      releases.set(f.ip, released);
+    }
+    if (released !== null && f.at <= released) continue;
+    engine.policy.restoreFailure(f.ip, f.at);
+    failures++;
+  }
+  return { bans: bans.length, failures };
+}
+
+/** Applies changes made by other processes (CLI, later the web UI) since `lastId`; returns the new last id. */
+export function applyChanges(store: Store, engine: Engine, pipeline: Pipeline, lastId: number, now: number, log: PipelineLog): number {
+  let last = lastId;
+  for (const c of store.changesSince(lastId)) {
+    last = c.id;
+    if (c.kind === 'release') {
+      engine.policy.release(c.ip, now);
+      pipeline.enforce([{ op: 'unban', ip: c.ip }]);
+      log.info({ ip: c.ip }, 'released by a person');
+    } else {
+      const ban = store.getActiveBan(c.ip, now);
+      if (!ban) continue;
+      engine.policy.applyBan(ban.ip, ban.expiresAt, ban.tier);
+      pipeline.enforce([{ op: 'ban', ip: ban.ip, until: ban.expiresAt }]);
+      log.info({ ip: ban.ip, until: ban.expiresAt === null ? 'permanent' : new Date(ban.expiresAt).toISOString() }, 'banned by a person');
+    }
+  }
+  return last;
+}
