@@ -1,0 +1,54 @@
+/**
+ * Small key/value state (daemon heartbeat, pid) and the log follower's source cursors.
+ *
+ * Invariant: one row per key and per source; a write replaces the previous value.
+ */
+import type Database from 'better-sqlite3';
+import type { Cursor } from './types.js';
+
+/** Meta and cursor operations over one connection; statements are prepared once. */
+export interface MetaRepo {
+  setMeta(key: string, value: string): void;
+  getMeta(key: string): string | null;
+  getCursor(source: string): Cursor | null;
+  setCursor(c: Cursor): void;
+}
+
+interface CursorRow {
+  source: string;
+  dev: string;
+  ino: string;
+  offset: number;
+  fingerprint: string;
+  updated_at: number;
+}
+
+/** Builds the meta/cursor repository for `db` (which must be migrated). */
+export function createMetaRepo(db: Database.Database): MetaRepo {
+  const put = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  const get = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
+  const putCursor = db.prepare(
+    `INSERT INTO cursors (source, dev, ino, "offset", fingerprint, updated_at)
+     VALUES (@source, @dev, @ino, @offset, @fingerprint, @updatedAt)
+     ON CONFLICT (source) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, "offset" = excluded."offset",
+       fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`,
+  );
+  const getCursor = db.prepare<[string], CursorRow>('SELECT * FROM cursors WHERE source = ?');
+  return {
+    setMeta: (key, value) => {
+      put.run(key, value);
+    },
+    getMeta: (key) => get.get(key) ?? null,
+    getCursor: (source) => {
+      const r = getCursor.get(source);
+      if (r === undefined) return null;
+      return { source: r.source, dev: r.dev, ino: r.ino, offset: r.offset, fingerprint: r.fingerprint, updatedAt: r.updated_at };
+    },
+    setCursor: (c) => {
+      const { source, dev, ino, offset, fingerprint, updatedAt } = c;
+      putCursor.run({ source, dev, ino, offset, fingerprint, updatedAt });
+    },
+  };
+}
