@@ -78,7 +78,9 @@ export function parseSecurityAddress(value: string): (Endpoint & { transport: st
   let host = value.slice(b + 1, c);
   if (host.charCodeAt(0) === 91 && host.charCodeAt(host.length - 1) === 93) host = host.slice(1, -1);
   const ip = parseIp(host);
-  if (!ip || (family === 'IPV4') === ip.includes(':')) return null;
+  // The family names the printed form: IPV6 with an IPv4-mapped address (::ffff:a.b.c.d) is
+  // right, and comes out as plain IPv4. So compare the family with the text, not the result.
+  if (!ip || (family === 'IPV4') === host.includes(':')) return null;
   const port = parsePort(value.slice(c + 1));
   if (port === undefined) return null;
   return { ip, port, transport };

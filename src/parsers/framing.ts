@@ -51,15 +51,21 @@ const FUTURE_SLACK_MS = 7 * 86_400_000;
 
 /**
  * Turns a local date without a year (`Nov 24 18:05:31`, Asterisk's default) into
- * epoch ms. The year is the one that puts the date closest before `refTime` (the
- * time the file was last written, or now): a December line read in January belongs
- * to last year.
+ * epoch ms. The year is the latest one that puts the date no later than `refTime`
+ * (the time the file was last written, or now) plus a week of clock skew: a December
+ * line read in January belongs to last year, a `Jan  1` line read a minute before
+ * midnight on December 31st (PBX clock ahead) to next year. Years in which the date
+ * does not exist (Feb 29) are skipped; NaN if it exists in none of them.
  */
 export function dateWithoutYear(month: number, day: number, h: number, m: number, s: number, ms: number, refTime: number): number {
   const refYear = new Date(refTime).getFullYear();
-  let t = new Date(refYear, month, day, h, m, s, ms).getTime();
-  if (t > refTime + FUTURE_SLACK_MS) t = new Date(refYear - 1, month, day, h, m, s, ms).getTime();
-  return t;
+  for (let year = refYear + 1; year >= refYear - 4; year--) {
+    const d = new Date(year, month, day, h, m, s, ms);
+    if (d.getMonth() !== month || d.getDate() !== day) continue; // Feb 29 in a common year, Nov 31
+    const t = d.getTime();
+    if (t <= refTime + FUTURE_SLACK_MS) return t;
+  }
+  return NaN;
 }
 
 const DATE_BSD = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?$/;
