@@ -58,6 +58,9 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     if (e instanceof SipwardenError) fail(e.message, e.exitCode);
+    // better-sqlite3 errors after open (disk full, locked too long): one line, not a trace.
+    const code = (e as { code?: unknown }).code;
+    if (e instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_')) fail(`database error: ${e.message}`, 4);
     throw e;
   }
 }

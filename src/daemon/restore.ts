@@ -21,6 +21,7 @@ export function restoreEngine(store: Store, engine: Engine, config: Config, now:
       releases.set(f.ip, released);
     }
     if (released !== null && f.at <= released) continue;
+    if (f.action === 'not_counted') continue;
     engine.policy.restoreFailure(f.ip, f.at);
     failures++;
   }

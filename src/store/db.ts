@@ -6,7 +6,7 @@
  * commits but never corrupts the file), a 5 s busy timeout (another process's write
  * transaction is waited for, not failed on), and foreign keys on.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SipwardenError } from '../domain/index.js';
@@ -25,6 +25,8 @@ export function openDatabase(path: string): Database.Database {
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    // The store holds attacker-written text and admin names: readable by root and the sipwarden group only.
+    if (path !== ':memory:') chmodSync(path, 0o640);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

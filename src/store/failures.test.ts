@@ -49,11 +49,12 @@ describe('failures', () => {
       failure({ at: T0 + 20, ip: ip('2001:db8::7'), port: null, source: null, line: null, raw: null }),
       failure({ at: T0 - 5 }),
     ]);
-    expect(store.failuresSince(T0)).toEqual([
+    expect(store.failuresSince(T0).map(({ ip, at }) => ({ ip, at }))).toEqual([
       { ip: '203.0.113.5', at: T0 + 10 },
       { ip: '2001:db8::7', at: T0 + 20 },
       { ip: '198.51.100.1', at: T0 + 30 },
     ]);
+    expect(store.failuresSince(T0)[0]).toHaveProperty('action');
     expect(store.failuresSince(T0 + 20)).toHaveLength(2); // inclusive
     const row = store.listFailures({ ip: '2001:db8::7' }).rows[0];
     expect(row).toMatchObject({ port: null, source: null, line: null, raw: null, service: 'PJSIP', zone: 'external' });
@@ -68,7 +69,7 @@ describe('failures', () => {
     store.addFailures([failure({ at: T0 })]);
     const bad = { ...failure({ at: T0 + 1 }), account: null as unknown as string }; // NOT NULL violation
     expect(() => store.addFailures([failure({ at: T0 + 2 }), bad])).toThrow();
-    expect(store.failuresSince(0)).toEqual([{ ip: '203.0.113.5', at: T0 }]);
+    expect(store.failuresSince(0).map(({ ip, at }) => ({ ip, at }))).toEqual([{ ip: '203.0.113.5', at: T0 }]);
   });
 
   it('prunes rows older than a time and reports how many', () => {
@@ -107,6 +108,6 @@ describe('failures', () => {
     expect(store.listFailures({}).total).toBe(20_000);
     const since = store.failuresSince(T0 + 19_990);
     expect(since).toHaveLength(10);
-    expect(since[0]).toEqual({ ip: '10.0.78.22', at: T0 + 19_990 });
+    expect(since[0]).toEqual({ ip: '10.0.78.22', at: T0 + 19_990, action: 'counted' });
   });
 });

@@ -13,7 +13,7 @@ import type { FailureQuery, FailureRecord, FailureRow, Page } from './types.js';
 /** Failure-history operations over one connection; statements are prepared once. */
 export interface FailureRepo {
   addFailures(rows: readonly FailureRow[]): void;
-  failuresSince(since: number): Array<{ ip: IpAddress; at: number }>;
+  failuresSince(since: number): Array<{ ip: IpAddress; at: number; action: string }>;
   listFailures(q: FailureQuery): Page<FailureRecord>;
   pruneFailures(olderThan: number): number;
 }
@@ -58,8 +58,8 @@ export function createFailureRepo(db: Database.Database): FailureRepo {
     `INSERT INTO failures (at, ip, port, service, account, reason, zone, action, source, line, raw)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const since = db.prepare<[number], { ip: IpAddress; at: number }>(
-    'SELECT ip, at FROM failures WHERE at >= ? ORDER BY at, id',
+  const since = db.prepare<[number], { ip: IpAddress; at: number; action: string }>(
+    'SELECT ip, at, action FROM failures WHERE at >= ? ORDER BY at, id',
   );
   const prune = db.prepare('DELETE FROM failures WHERE at < ?');
   const listStatements = new Map<string, { count: Database.Statement; page: Database.Statement }>();

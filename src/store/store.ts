@@ -94,7 +94,7 @@ export class Store {
   }
 
   /** Address and time of every failure at or after `since`, in time order (to rebuild windows). */
-  failuresSince(since: number): Array<{ ip: IpAddress; at: number }> {
+  failuresSince(since: number): Array<{ ip: IpAddress; at: number; action: string }> {
     return this.#failures.failuresSince(since);
   }
 
