@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import type { Cidr, FailureReason } from '../domain/index.js';
+import type { Tier } from '../engine/policy.js';
 import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
 import {
   banLength, bool, closest, describe, duration, listenAddress, network, oneOf, onOff, port,
@@ -23,12 +24,8 @@ void allReasonsListed;
 /** Firewall backends; `auto` picks nftables when available, else ipset. */
 export const FIREWALL_BACKENDS = ['auto', 'nftables', 'ipset', 'dry-run'] as const;
 
-/** One ban tier: `failures` countable failures within `within` ms → ban for `ban` ms, or until released (null). */
-export interface Tier {
-  readonly failures: number;
-  readonly within: number;
-  readonly ban: number | null;
-}
+/** One ban tier (the engine's type: the config produces exactly what the engine consumes). */
+export type { Tier } from '../engine/policy.js';
 
 /** How to reach the Asterisk Manager Interface. */
 export interface AmiConfig {
@@ -116,7 +113,8 @@ function list<T extends z.ZodType>(what: string, item: T) {
 const distinct = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
 const tier = mapping('a tier like { failures: 2, within: 1h, ban: 1h }', {
-  failures: wholeNumber('a whole number of failures', 1),
+  // Bounded: the engine keeps this many timestamps per address.
+  failures: wholeNumber('a whole number of failures', 1, 1000),
   within: duration,
   ban: banLength,
 });

@@ -90,9 +90,10 @@ export const banLength = leaf((raw): Checked<number | null> => {
 });
 
 /** A whole number of at least `min`. */
-export function wholeNumber(what: string, min: number) {
+export function wholeNumber(what: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
   return leaf((raw): Checked<number> =>
-    typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= min ? { value: raw } : expected(`${what}, ${min} or more`, raw));
+    typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= min && raw <= max ? { value: raw } : expected(`${what}, ${range}`, raw));
 }
 
 /** A TCP/UDP port number 1..65535. */
