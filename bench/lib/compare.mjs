@@ -1,0 +1,110 @@
+/**
+ * Compares a `sipwarden check --json` report with a generator's truth file.
+ *
+ * Report contract: {lines, events, attempts, addresses: [{ip, failures, zone}],
+ * bans: [{ip, tier, until: 'permanent' | ISO, failures}]}. Addresses are compared in
+ * canonical form (normalizeIp), so `2001:DB8::5` and `2001:db8::5` are one address.
+ */
+import { expectedZone, normalizeIp } from './addresses.mjs';
+
+const MAX_DETAILS = 12;
+
+function untilMs(u) {
+  if (u === 'permanent' || u === null || u === undefined) return null;
+  const t = typeof u === 'number' ? u : Date.parse(u);
+  return Number.isNaN(t) ? NaN : t;
+}
+
+/**
+ * @returns {{checks: {name, expected, actual, ok}[], info: [string, string][], details: string[]}}
+ */
+export function compareReport(report, truth) {
+  const checks = [];
+  const info = [];
+  const details = [];
+  const detail = (s) => { if (details.length < MAX_DETAILS * 5) details.push(s); };
+  const addresses = Array.isArray(report.addresses) ? report.addresses : [];
+  const bans = Array.isArray(report.bans) ? report.bans : [];
+
+  checks.push({ name: 'lines read', expected: truth.lines, actual: report.lines, ok: report.lines === truth.lines });
+  checks.push({ name: 'failed attempts', expected: truth.attempts, actual: report.attempts, ok: report.attempts === truth.attempts });
+
+  // Failures per address.
+  const got = new Map();
+  let unparsable = 0;
+  for (const a of addresses) {
+    const ip = normalizeIp(a.ip);
+    if (!ip) { unparsable++; continue; }
+    got.set(ip, (got.get(ip) ?? 0) + (Number(a.failures) || 0));
+  }
+  const want = new Map(Object.entries(truth.failuresByIp));
+  let missedIps = 0, missedN = 0, falseIps = 0, falseN = 0, nd = 0;
+  for (const [ip, n] of want) {
+    const g = got.get(ip) ?? 0;
+    if (g < n) {
+      missedIps++; missedN += n - g;
+      if (nd++ < MAX_DETAILS) detail(`failures ${ip}: expected ${n}, reported ${g}`);
+    }
+  }
+  for (const [ip, g] of got) {
+    const n = want.get(ip) ?? 0;
+    if (g > n) {
+      falseIps++; falseN += g - n;
+      if (nd++ < MAX_DETAILS) detail(`failures ${ip}: expected ${n}, reported ${g}`);
+    }
+  }
+  checks.push({ name: 'addresses with failures missed (failures)', expected: 0, actual: `${missedIps} (${missedN})`, ok: missedIps === 0 });
+  checks.push({ name: 'addresses with failures too many (failures)', expected: 0, actual: `${falseIps} (${falseN})`, ok: falseIps === 0 && unparsable === 0 });
+  if (unparsable) info.push(['unparsable addresses in report', String(unparsable)]);
+
+  // Innocents: never in addresses, never in bans.
+  const innocents = new Set(truth.innocents);
+  const hit = new Set();
+  for (const a of addresses) { const ip = normalizeIp(a.ip); if (innocents.has(ip)) hit.add(`addresses:${ip}`); }
+  for (const b of bans) { const ip = normalizeIp(b.ip); if (innocents.has(ip)) hit.add(`bans:${ip}`); }
+  checks.push({ name: 'innocent addresses in addresses or bans', expected: 0, actual: hit.size, ok: hit.size === 0 });
+  for (const h of [...hit].slice(0, MAX_DETAILS)) detail(`innocent reported: ${h}`);
+
+  // Bans: exact (ip, tier, until).
+  const wantBans = new Map(truth.expectedBans.map((b) => [b.ip, b]));
+  const gotBans = new Map();
+  for (const b of bans) { const ip = normalizeIp(b.ip); if (ip) gotBans.set(ip, b); }
+  let missing = 0, extra = 0, tier = 0, until = 0, untilNear = 0, bd = 0;
+  for (const [ip, w] of wantBans) {
+    const g = gotBans.get(ip);
+    if (!g) { missing++; if (bd++ < MAX_DETAILS) detail(`ban missing: ${ip} tier ${w.tier} until ${w.until}`); continue; }
+    if (Number(g.tier) !== w.tier) { tier++; if (bd++ < MAX_DETAILS) detail(`ban tier ${ip}: expected ${w.tier}, reported ${g.tier}`); }
+    const wu = untilMs(w.until);
+    const gu = untilMs(g.until);
+    if (wu !== gu) {
+      until++;
+      if (wu !== null && gu !== null && Math.abs(wu - gu) < 1000) untilNear++;
+      if (bd++ < MAX_DETAILS) detail(`ban until ${ip}: expected ${w.until}, reported ${g.until}`);
+    }
+  }
+  for (const [ip, g] of gotBans) {
+    if (!wantBans.has(ip)) { extra++; if (bd++ < MAX_DETAILS) detail(`ban not expected: ${ip} tier ${g.tier} until ${g.until}`); }
+  }
+  checks.push({ name: 'bans missing', expected: 0, actual: missing, ok: missing === 0 });
+  checks.push({ name: 'bans not expected', expected: 0, actual: extra, ok: extra === 0 });
+  checks.push({ name: 'bans with wrong tier', expected: 0, actual: tier, ok: tier === 0 });
+  checks.push({ name: 'bans with wrong until', expected: 0, actual: until, ok: until === 0 });
+  if (untilNear) info.push(['bans whose until differs by less than 1 s (sub-second EventTV vs line second)', String(untilNear)]);
+
+  // Zones: information only (the brief's defaults: private ranges internal, loopback never).
+  let zoneOff = 0;
+  for (const a of addresses) {
+    const ip = normalizeIp(a.ip);
+    if (ip && a.zone && a.zone !== expectedZone(ip) && !(a.zone === 'internal' && expectedZone(ip) === 'never')) {
+      if (zoneOff++ < 5) detail(`zone ${ip}: reported ${a.zone}, expected ${expectedZone(ip)}`);
+    }
+  }
+  info.push(['addresses with an unexpected zone', String(zoneOff)]);
+  info.push(['events reported', String(report.events ?? 'n/a')]);
+  for (const k of Object.keys(report)) {
+    if (!['lines', 'events', 'attempts', 'addresses', 'bans'].includes(k) && typeof report[k] !== 'object') info.push([`report.${k}`, String(report[k])]);
+  }
+  info.push(['expected bans (permanent / tier 1)', `${truth.expectedBans.length} (${truth.expectedBans.filter((b) => b.until === 'permanent').length} / ${truth.expectedBans.filter((b) => b.until !== 'permanent').length})`]);
+  info.push(['reported bans', String(bans.length)]);
+  return { checks, info, details };
+}
