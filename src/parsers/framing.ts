@@ -35,9 +35,15 @@ export const AUTH_MODULES = new Set([
 /** Levels that can carry an authentication report. */
 const LEVELS = new Set(['NOTICE', 'WARNING', 'SECURITY', 'VERBOSE', 'ERROR']);
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]/g;
+/**
+ * CSI sequences only (colours are `ESC [ … m`). Nothing else may be removed: ESC plus
+ * one character would turn an attacker's `\"` into a bare quote, and an unterminated
+ * OSC (`ESC ]`) would swallow the rest of the line, real address included. A CSI can
+ * only remove ESC, `[`, digits, `;`, `?` and one letter.
+ */
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
-/** Removes ANSI/VT100 escape sequences (colour codes). */
+/** Removes ANSI CSI escape sequences (colour codes); other escapes stay as text. */
 export function stripAnsi(line: string): string {
   return line.indexOf('\x1b') < 0 ? line : line.replace(ANSI, '');
 }

@@ -28,6 +28,9 @@ function evidence(ctx: LineContext, text: string): Evidence {
 }
 
 function fromSecurity(f: SecurityFields, at: number, ev: Evidence, signature: 'security-log' | 'ami-event'): SecurityEvent {
+  if (f.candidates.length > 1) {
+    return { kind: 'injection_suspected', at, service: f.service, candidates: f.candidates, signature, evidence: ev };
+  }
   const common = {
     at,
     service: f.service,

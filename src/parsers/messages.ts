@@ -63,10 +63,13 @@ function slots(
   let i = msg.indexOf(open);
   while (i >= 0) {
     const start = i + open.length;
-    const stop = msg.indexOf(close, start);
-    if (stop < 0) break;
-    const text = msg.slice(start, stop);
-    if (text.length <= 64) found.push({ at: i, end: stop + close.length, text, endpoint: parse(text) });
+    // A slot holds at most 64 characters: look for its end only that far, so that many
+    // openers cannot make this quadratic.
+    const rel = msg.slice(start, start + 64 + close.length).indexOf(close);
+    if (rel >= 0) {
+      const text = msg.slice(start, start + rel);
+      found.push({ at: i, end: start + rel + close.length, text, endpoint: parse(text) });
+    }
     i = msg.indexOf(open, start);
   }
   return found;

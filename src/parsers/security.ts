@@ -8,14 +8,27 @@
  * - AMI security events, one `Name: value` header per line.
  *
  * Values are not escaped. Attacker-chosen text (AccountID, SessionID = the SIP
- * Call-ID) comes before RemoteAddress and has been seen carrying a complete fake
- * `,RemoteAddress="IPV4/UDP/<innocent>/5060"`; attacker text after it never appears
- * as `,RemoteAddress="` (quotes in SIP quoted-strings keep their backslash). So the
- * real address is the LAST `,RemoteAddress="` field, and every earlier one is a decoy.
+ * Call-ID) comes before the addresses and has been seen carrying a complete fake
+ * `,RemoteAddress="IPV4/UDP/<innocent>/5060"`, or a fake LocalAddress/RemoteAddress
+ * pair. The fields main/security_events.c puts after RemoteAddress are Asterisk's own
+ * or SIP quoted-strings, whose quotes keep their backslash — except for the request
+ * types whose RequestType/RequestParams/AccountID come after it as raw text (an AMI
+ * client chooses its Action name): see {@link RAW_TAIL}.
+ *
+ * So the real address is the LAST `RemoteAddress` that sits where Asterisk puts it:
+ * right after a complete `,LocalAddress="<address>"` and followed by `,` or the end
+ * of the line. Requiring the LocalAddress keeps a line cut short after a fake
+ * `,RemoteAddress="…"` in AccountID from reading as that address, and keeps a bare
+ * `,RemoteAddress=` in a later value (closed by Asterisk's own quote) from hiding the
+ * real one; and a line cut inside the real pair (`,LocalAddress="` or part of it
+ * right after the chosen pair, which Asterisk never writes) gives null. Every other
+ * `RemoteAddress="` value is recorded as a decoy. For the RAW_TAIL types, two
+ * different such addresses make the line ambiguous.
  */
 import { ASTERISK_SECURITY_EVENTS, type AsteriskSecurityEventType, type FailureReason } from '../domain/events.js';
 import { parseEventTv } from './framing.js';
 import { parseSecurityAddress, type Endpoint } from './address.js';
+import type { IpAddress } from '../domain/ip.js';
 
 export interface SecurityFields {
   readonly type: AsteriskSecurityEventType;
@@ -27,10 +40,59 @@ export interface SecurityFields {
   readonly remote: Endpoint & { transport: string };
   readonly aclName: string;
   readonly decoys: readonly string[];
+  /** More than one address could be the real one: the report counts for nobody. */
+  readonly candidates: readonly IpAddress[];
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set(ASTERISK_SECURITY_EVENTS);
 const MAX_DECOYS = 8;
+
+/**
+ * Event types with raw attacker-chosen text AFTER RemoteAddress (main/security_events.c:
+ * RequestType, RequestParams, and RequestBadFormat's optional AccountID; manager.c fills
+ * RequestType with the client's Action). Their last address pair may be a fake.
+ */
+const RAW_TAIL: ReadonlySet<string> = new Set(['RequestNotAllowed', 'RequestNotSupported', 'RequestBadFormat']);
+
+/** Longest `IPV6/WSS/<45-char address>/65535` value plus slack. */
+const MAX_ADDRESS_VALUE = 72;
+
+interface AddressPair {
+  /** Index of `,LocalAddress="`. */
+  readonly local: number;
+  /** Index of `,RemoteAddress="`. */
+  readonly at: number;
+  /** Index of the closing quote of the RemoteAddress value. */
+  readonly valueEnd: number;
+  readonly remote: Endpoint & { transport: string };
+}
+
+/**
+ * Every `,LocalAddress="<addr>",RemoteAddress="<addr>"` with both values readable and
+ * the remote value followed by `,` or the end. Linear: each look-back is bounded.
+ */
+function addressPairs(msg: string): AddressPair[] {
+  const pairs: AddressPair[] = [];
+  const marker = ',RemoteAddress="';
+  for (let i = msg.indexOf(marker); i >= 0; i = msg.indexOf(marker, i + 1)) {
+    if (msg.charCodeAt(i - 1) !== 34 /* " */) continue;
+    const valueStart = i + marker.length;
+    const valueEnd = msg.indexOf('"', valueStart);
+    if (valueEnd < 0) break;
+    if (valueEnd - valueStart > MAX_ADDRESS_VALUE) continue;
+    if (valueEnd + 1 !== msg.length && msg.charCodeAt(valueEnd + 1) !== 44 /* , */) continue;
+    const remote = parseSecurityAddress(msg.slice(valueStart, valueEnd));
+    if (!remote) continue;
+    const windowStart = Math.max(0, i - 1 - MAX_ADDRESS_VALUE - 15);
+    const rel = msg.slice(windowStart, i - 1).lastIndexOf(',LocalAddress="');
+    if (rel < 0) continue;
+    const local = windowStart + rel;
+    const localValue = msg.slice(local + 15, i - 1);
+    if (localValue.indexOf('"') >= 0 || !parseSecurityAddress(localValue)) continue;
+    pairs.push({ local, at: i, valueEnd, remote });
+  }
+  return pairs;
+}
 
 /** How each Asterisk event type counts. `null`: not a failure. */
 export function failureReasonOf(type: AsteriskSecurityEventType, aclName: string): FailureReason | null {
@@ -66,16 +128,17 @@ function fixedField(msg: string, from: number, name: string): { value: string; e
   return { value: msg.slice(start, end), end: end + 1 };
 }
 
-function collectDecoys(msg: string, before: number, marker: string): string[] {
+/** `RemoteAddress="` values other than the real one at `real` (attacker text), capped. */
+function collectDecoys(msg: string, real: number): string[] {
   const decoys: string[] = [];
-  let i = msg.indexOf(marker);
-  while (i >= 0 && i < before && decoys.length < MAX_DECOYS) {
+  const marker = 'RemoteAddress="';
+  for (let i = msg.indexOf(marker); i >= 0 && decoys.length < MAX_DECOYS; i = msg.indexOf(marker, i + 1)) {
+    if (i === real + 1) continue;
     const start = i + marker.length;
     const end = msg.indexOf('"', start);
     const value = msg.slice(start, end < 0 ? Math.min(msg.length, start + 64) : Math.min(end, start + 64));
     const parsed = parseSecurityAddress(value);
     decoys.push(parsed ? parsed.ip : value);
-    i = msg.indexOf(marker, start);
   }
   return decoys;
 }
@@ -90,15 +153,16 @@ export function parseSecurityLine(msg: string): SecurityFields | null {
   const type = msg.slice(15, typeEnd);
   if (!EVENT_TYPES.has(type)) return null;
 
-  const ri = msg.lastIndexOf(',RemoteAddress="');
-  if (ri < 0) return null;
-  const valueStart = ri + 16;
-  const valueEnd = msg.indexOf('"', valueStart);
-  if (valueEnd < 0) return null;
-  const after = msg.charCodeAt(valueEnd + 1);
-  if (valueEnd + 1 !== msg.length && after !== 44 /* , */) return null;
-  const remote = parseSecurityAddress(msg.slice(valueStart, valueEnd));
-  if (!remote) return null;
+  const pairs = addressPairs(msg);
+  const real = pairs[pairs.length - 1];
+  if (!real) return null;
+  // Asterisk never writes LocalAddress after RemoteAddress: if that (or the start of it)
+  // follows, the line was cut inside the real pair and this one is a fake from SessionID.
+  const rest = msg.slice(real.valueEnd + 1, real.valueEnd + 16);
+  if (rest.length > 0 && ',LocalAddress="'.startsWith(rest)) return null;
+  const { at: ri, valueEnd, remote, local: li } = real;
+  const distinct = [...new Set(pairs.map((p) => p.remote.ip))];
+  const candidates = RAW_TAIL.has(type) && distinct.length > 1 ? distinct : [];
 
   // Asterisk-controlled prefix: EventTV, Severity, Service, EventVersion, in this order.
   const tv = fixedField(msg, typeEnd + 1, 'EventTV');
@@ -108,8 +172,7 @@ export function parseSecurityLine(msg: string): SecurityFields | null {
   if (!tv || !svc || !ver || !SERVICE_OK.test(svc.value)) return null;
 
   // The real LocalAddress sits right before the real RemoteAddress.
-  const li = msg.lastIndexOf(',LocalAddress="', ri);
-  const sessionEnd = li >= 0 ? li : ri;
+  const sessionEnd = li;
 
   let account = '';
   let session = '';
@@ -142,7 +205,7 @@ export function parseSecurityLine(msg: string): SecurityFields | null {
     }
   }
 
-  const decoys = collectDecoys(msg, ri, 'RemoteAddress="');
+  const decoys = collectDecoys(msg, ri);
   return {
     type: type as AsteriskSecurityEventType,
     eventTime: parseEventTv(tv.value),
@@ -152,6 +215,7 @@ export function parseSecurityLine(msg: string): SecurityFields | null {
     remote,
     aclName,
     decoys,
+    candidates,
   };
 }
 
@@ -188,6 +252,8 @@ export function parseAmiSecurityFrame(frame: string): SecurityFields | null {
   const remote = parseSecurityAddress(remotes[remotes.length - 1] as string);
   if (!remote) return null;
   const decoys = remotes.slice(0, -1).slice(0, MAX_DECOYS).map((v) => parseSecurityAddress(v)?.ip ?? v.slice(0, 64));
+  const distinct = [...new Set(remotes.flatMap((v) => parseSecurityAddress(v)?.ip ?? []))];
+  const candidates = RAW_TAIL.has(type) && distinct.length > 1 ? distinct : [];
   return {
     type: type as AsteriskSecurityEventType,
     eventTime: parseEventTv(eventTv),
@@ -197,5 +263,6 @@ export function parseAmiSecurityFrame(frame: string): SecurityFields | null {
     remote,
     aclName,
     decoys,
+    candidates,
   };
 }
