@@ -2,3 +2,6 @@
 export type { BanEntry, Enforcer, EnforcerOp } from './types.js';
 export { checkAddress, guardBans, guardOps } from './guard.js';
 export { DryRunEnforcer, type EnforcerLog } from './dry-run.js';
+export { NftablesEnforcer, type NftablesOptions } from './nftables.js';
+export { canTellSeen, type SeenProbe } from './seen.js';
+export { DEFAULT_PORTS, type BanScope, type FirewallOptions } from './options.js';

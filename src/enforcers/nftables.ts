@@ -1,0 +1,131 @@
+/**
+ * The nftables backend (primary): a table of sipwarden's own, `inet sipwarden`,
+ * holding the ban sets, the "seen" sets and one input-hook chain at priority -10
+ * (ahead of ordinary filter chains at 0). See nft-script.ts for the exact rules.
+ *
+ * Invariants:
+ * - Never touches anything outside its table (no `flush ruleset`); close() without
+ *   keepBans deletes only that table.
+ * - Every address passes guardOps/guardBans/checkAddress before any nft runs.
+ * - Each apply() and each reconcile() is ONE `nft -f -` transaction: all or nothing.
+ *   Transactions run one at a time in call order; apply() calls that wait behind a
+ *   running one are merged into a single transaction (see queue.ts).
+ * - A timed ban is an element with a timeout (the kernel expires it even if sipwarden
+ *   is down); a permanent ban is an element without one.
+ */
+import { SipwardenError } from '../domain/errors.js';
+import type { IpAddress } from '../domain/ip.js';
+import { resolveTool, runTool, toolFailure, type Tool } from './exec.js';
+import { applyScript, dropScript, reconcileScript, setupScript, type NftLayout } from './nft-script.js';
+import { checkFirewallOptions, checkName, type CheckedFirewallOptions, type FirewallOptions } from './options.js';
+import { TransactionQueue } from './queue.js';
+import { checkAddress, guardBans, guardOps } from './guard.js';
+import type { SeenProbe } from './seen.js';
+import type { BanEntry, Enforcer, EnforcerOp } from './types.js';
+
+export interface NftablesOptions extends FirewallOptions {
+  /** The table sipwarden owns (family inet). Default `sipwarden`. */
+  readonly table?: string;
+  /** Path of the nft binary. Default: found in $PATH or /usr/sbin. */
+  readonly nftPath?: string;
+  /** Capacity of each seen set. Default 262,144 senders per family. */
+  readonly seenSize?: number;
+}
+
+const TABLE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+export class NftablesEnforcer implements Enforcer, SeenProbe {
+  readonly name = 'nftables';
+  private readonly opts: CheckedFirewallOptions;
+  private readonly layout: NftLayout;
+  private readonly nftPath: string | undefined;
+  private resolved: Tool | null = null;
+  private readonly queue = new TransactionQueue<EnforcerOp>((ops, now) => this.run(applyScript(this.layout.table, ops, now), 'apply bans'));
+
+  /** Checks the options (throws a one-line error on a bad one); touches nothing yet. */
+  constructor(options: NftablesOptions) {
+    this.opts = checkFirewallOptions(options);
+    const seenSize = options.seenSize ?? 262_144;
+    if (!Number.isInteger(seenSize) || seenSize < 1 || seenSize > 16_777_216) throw new SipwardenError('ENFORCER_FAILED', `invalid firewall option: seenSize must be an integer 1-16777216`);
+    this.layout = { table: checkName('table', options.table ?? 'sipwarden', TABLE_NAME), scope: this.opts.scope, ports: this.opts.ports, seenPorts: this.opts.seenPorts, seenTimeoutSeconds: this.opts.seenTimeoutSeconds, seenSize };
+    this.nftPath = options.nftPath;
+  }
+
+  /** Resolves if nft is installed and can list tables here (root, nf_tables present); else throws the one-line error. */
+  static async probe(options: Pick<NftablesOptions, 'nftPath' | 'netns'>): Promise<void> {
+    const tool = resolveTool('nft', options.nftPath, options.netns);
+    const r = await runTool(tool, ['list', 'tables']);
+    if (r.code !== 0) throw toolFailure(tool, 'list tables', r);
+  }
+
+  /** Creates the table, sets and chain if missing and rewrites the chain's rules; idempotent. */
+  async init(): Promise<void> {
+    await this.queue.exclusive(async () => {
+      try {
+        await this.run(setupScript(this.layout), 'create its table');
+      } catch (e) {
+        // A kernel that cannot update a seen set's definition (timeout/size changed): make them anew.
+        if (!(await this.setExists('seen4'))) throw e;
+        await this.run(setupScript(this.layout, true), 'create its table');
+      }
+    });
+    const { table, scope, ports, seenPorts } = this.layout;
+    this.opts.log.info({ backend: this.name, table: `inet ${table}`, scope, ports: scope === 'sip' ? ports : 'all', seenPorts }, 'nftables firewall ready');
+  }
+
+  /** Applies bans and unbans in one transaction; an unban of an absent address is not an error. */
+  async apply(ops: readonly EnforcerOp[], now: number): Promise<void> {
+    const safe = guardOps(ops, this.opts.zoneOf, (ip) => this.opts.log.warn({ ip }, 'refused to ban a protected address'));
+    if (safe.length === 0) return;
+    await this.queue.ops(safe, now);
+  }
+
+  /** Makes the ban sets hold exactly the active `bans` (and the chain its rules) in one transaction. */
+  async reconcile(bans: readonly BanEntry[], now: number): Promise<void> {
+    const safe = guardBans(bans, this.opts.zoneOf, (ip) => this.opts.log.warn({ ip }, 'refused to restore a ban on a protected address'));
+    const started = Date.now();
+    const counts = await this.queue.exclusive(async () => {
+      const { script, v4, v6 } = reconcileScript(this.layout, safe, now);
+      await this.run(script, 'restore the bans');
+      return { v4, v6 };
+    });
+    this.opts.log.info({ backend: this.name, ...counts, ms: Date.now() - started }, 'firewall holds the stored bans');
+  }
+
+  /** True if `ip` sent a packet to one of the seen ports within the seen timeout (the kernel's memory). */
+  async seen(ip: IpAddress): Promise<boolean> {
+    const addr = checkAddress(ip);
+    const set = addr.includes(':') ? 'seen6' : 'seen4';
+    const tool = this.tool();
+    const r = await runTool(tool, ['get', 'element', 'inet', this.layout.table, set, '{', addr, '}']);
+    if (r.code === 0) return true;
+    if (/Could not process rule: No such file or directory/.test(r.stderr)) return false;
+    throw toolFailure(tool, `look up ${addr} in the seen set`, r);
+  }
+
+  /** With keepBans the kernel keeps enforcing (timed bans still expire); otherwise the table is deleted. */
+  async close(opts: { keepBans: boolean }): Promise<void> {
+    if (opts.keepBans) {
+      this.opts.log.info({ backend: this.name, table: `inet ${this.layout.table}` }, 'bans stay in the kernel after stop');
+      return;
+    }
+    await this.queue.exclusive(() => this.run(dropScript(this.layout.table), 'delete its table'));
+  }
+
+  private async setExists(set: string): Promise<boolean> {
+    const r = await runTool(this.tool(), ['list', 'set', 'inet', this.layout.table, set]);
+    return r.code === 0;
+  }
+
+  private async run(script: string, what: string): Promise<void> {
+    if (script.length === 0) return;
+    const tool = this.tool();
+    const r = await runTool(tool, ['-f', '-'], script);
+    if (r.code !== 0) throw toolFailure(tool, what, r);
+  }
+
+  private tool(): Tool {
+    this.resolved ??= resolveTool('nft', this.nftPath, this.opts.netns);
+    return this.resolved;
+  }
+}

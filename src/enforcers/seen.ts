@@ -1,0 +1,18 @@
+/**
+ * "Ban only what the kernel has seen": a backend that keeps, in the kernel, the
+ * addresses that recently sent packets to the PBX's service ports can answer whether
+ * an address did. The daemon uses it to refuse bans on addresses that only appear in
+ * log text (log injection). Not every backend can (dry-run cannot).
+ */
+import type { IpAddress } from '../domain/ip.js';
+import type { Enforcer } from './types.js';
+
+export interface SeenProbe {
+  /** True if `ip` sent a packet to a watched port within the seen timeout. */
+  seen(ip: IpAddress): Promise<boolean>;
+}
+
+/** True if the backend keeps a kernel "seen" set it can be asked about. */
+export function canTellSeen(e: Enforcer): e is Enforcer & SeenProbe {
+  return typeof (e as Partial<SeenProbe>).seen === 'function';
+}
