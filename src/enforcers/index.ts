@@ -5,3 +5,4 @@ export { DryRunEnforcer, type EnforcerLog } from './dry-run.js';
 export { NftablesEnforcer, type NftablesOptions } from './nftables.js';
 export { canTellSeen, type SeenProbe } from './seen.js';
 export { DEFAULT_PORTS, type BanScope, type FirewallOptions } from './options.js';
+export { IpsetEnforcer, type IpsetOptions } from './ipset.js';

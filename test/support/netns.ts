@@ -50,6 +50,7 @@ export function exec(ns: string | null, cmd: string, args: readonly string[], op
       clearTimeout(timer);
       resolve({ code: code ?? 1, stdout, stderr });
     });
+    child.stdin.on('error', () => undefined); // a command may exit without reading its input
     child.stdin.end(opts.input ?? '');
   });
 }

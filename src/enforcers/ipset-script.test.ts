@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parseIp, type IpAddress } from '../domain/ip.js';
+import { IPSET_MAX_TIMEOUT, ipsetApplyScript, ipsetReconcileScript, iptablesScript, type IpsetLayout } from './ipset-script.js';
+
+const ip = (s: string) => parseIp(s) as IpAddress;
+const layout: IpsetLayout = { prefix: 'sipwarden', chain: 'SIPWARDEN', scope: 'all', ports: [4569, 5060, 5061], seenPorts: [5038, 5060], seenTimeoutSeconds: 600, seenSize: 1000, maxElements: 5000 };
+
+describe('ipset + iptables command text', () => {
+  it('iptables: seen rules first, one drop rule per family for scope all, the jump only when asked', () => {
+    expect(iptablesScript(layout, 4, true).trim().split('\n')).toEqual([
+      '*filter',
+      ':SIPWARDEN - [0:0]',
+      '-A SIPWARDEN -p udp -m multiport --dports 5038,5060 -j SET --add-set sipwarden-seen4 src --exist --timeout 600',
+      '-A SIPWARDEN -p tcp -m multiport --dports 5038,5060 -j SET --add-set sipwarden-seen4 src --exist --timeout 600',
+      '-A SIPWARDEN -m set --match-set sipwarden4 src -j DROP',
+      '-I INPUT 1 -j SIPWARDEN',
+      'COMMIT',
+    ]);
+    const sip = iptablesScript({ ...layout, scope: 'sip' }, 6, false);
+    expect(sip).toContain('-A SIPWARDEN -p udp -m multiport --dports 4569,5060,5061 -m set --match-set sipwarden6 src -j DROP');
+    expect(sip).toContain('-A SIPWARDEN -p tcp -m multiport --dports 4569,5060,5061 -m set --match-set sipwarden6 src -j DROP');
+    expect(sip).not.toContain('INPUT');
+  });
+
+  it('apply: in order, timeout 0 for permanent, remaining seconds capped at the ipset limit, del for unbans and bans already over', () => {
+    const now = 10_000;
+    expect(ipsetApplyScript(layout, [
+      { op: 'ban', ip: ip('203.0.113.1'), until: null },
+      { op: 'ban', ip: ip('2001:db8::1'), until: now + 1500 },
+      { op: 'ban', ip: ip('203.0.113.2'), until: now + 1e12 },
+      { op: 'ban', ip: ip('203.0.113.3'), until: now },
+      { op: 'unban', ip: ip('2001:db8::2') },
+    ], now).trim().split('\n')).toEqual([
+      'add sipwarden4 203.0.113.1 timeout 0',
+      'add sipwarden6 2001:db8::1 timeout 2',
+      `add sipwarden4 203.0.113.2 timeout ${IPSET_MAX_TIMEOUT}`,
+      'del sipwarden4 203.0.113.3',
+      'del sipwarden6 2001:db8::2',
+    ]);
+  });
+
+  it('reconcile: fresh temporaries filled, then swapped with the live sets and destroyed', () => {
+    const { script, v4, v6 } = ipsetReconcileScript(layout, [{ ip: ip('203.0.113.1'), until: null }, { ip: ip('2001:db8::1'), until: 5000 }, { ip: ip('203.0.113.9'), until: 1 }], 1000);
+    expect([v4, v6]).toEqual([1, 1]);
+    const lines = script.trim().split('\n');
+    expect(lines.slice(-4)).toEqual(['swap sipwarden4-new sipwarden4', 'swap sipwarden6-new sipwarden6', 'destroy sipwarden4-new', 'destroy sipwarden6-new']);
+    expect(lines).toContain('create sipwarden6-new hash:ip family inet6 timeout 0 maxelem 5000');
+    expect(lines).toContain('add sipwarden4-new 203.0.113.1 timeout 0');
+    expect(lines).toContain('add sipwarden6-new 2001:db8::1 timeout 4');
+    expect(script).not.toContain('203.0.113.9');
+  });
+});
