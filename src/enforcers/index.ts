@@ -6,3 +6,4 @@ export { NftablesEnforcer, type NftablesOptions } from './nftables.js';
 export { canTellSeen, type SeenProbe } from './seen.js';
 export { DEFAULT_PORTS, type BanScope, type FirewallOptions } from './options.js';
 export { IpsetEnforcer, type IpsetOptions } from './ipset.js';
+export { selectEnforcer, type BackendChoice, type SelectOptions } from './select.js';
