@@ -75,7 +75,7 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
       const permanent = v.decision.until === null || prev?.until === null;
       bans.set(ev.ip, { tier: Math.max(v.decision.tier, prev?.tier ?? 0), until: permanent ? null : v.decision.until });
     }
-  });
+  }, 'failures'); // check reports failures only: challenges and successes are skipped unparsed
   const addresses = [...failures.entries()]
     .sort((a, b) => compareIp(a[0], b[0]))
     .map(([ip, n]) => ({ ip, failures: n, zone: engine.zoneOf(ip) }));

@@ -3,3 +3,4 @@ export * from './ip.js';
 export * from './events.js';
 export * from './duration.js';
 export * from './errors.js';
+export * from './strings.js';

@@ -6,6 +6,7 @@
  * host never gets two counters.
  */
 import ipaddr from 'ipaddr.js';
+import { detach } from './strings.js';
 
 declare const ipBrand: unique symbol;
 /** A canonical IPv4 or IPv6 address, produced only by {@link parseIp}. */
@@ -44,7 +45,8 @@ export function ipv4ToInt(s: string): number {
 
 /** Parses an address (no port, no brackets, no zone). Returns null if it is not one. */
 export function parseIp(text: string): IpAddress | null {
-  if (ipv4ToInt(text) >= 0) return text as IpAddress;
+  // Rebuilt rather than returned: `text` may be a slice pinning a large buffer (domain/strings.ts).
+  if (ipv4ToInt(text) >= 0) return (text.length < 13 ? text : detach(text)) as IpAddress;
   if (text.length < 2 || text.length > 45 || text.indexOf(':') < 0) return null;
   // ipaddr.js accepts zone ids and a few lax forms; require plain hex/colon/dot characters.
   for (let i = 0; i < text.length; i++) {

@@ -23,6 +23,7 @@
  * at most MAX_DISTINCT account names.
  */
 import type { AuthFailed } from '../domain/events.js';
+import { detach } from '../domain/strings.js';
 
 type Mode = 'count' | 'distinct' | 'pairs';
 interface Witness {
@@ -75,6 +76,11 @@ export function classify(ev: AuthFailed): Classified {
   }
 }
 
+/** Which report stream of a source an event came from: security events, AMI frames, or log messages. */
+function channelOf(ev: AuthFailed): string {
+  return ev.signature === 'security-log' ? 'security' : ev.signature === 'ami-event' ? 'ami' : 'message';
+}
+
 /** De-duplicates failure reports into attempts. Deterministic; time is the events' own. */
 export class AttemptCounter {
   private readonly groups = new Map<string, Group>();
@@ -93,7 +99,9 @@ export class AttemptCounter {
       this.groups.set(c.group, g);
     }
     if (at > g.lastSeen) g.lastSeen = at;
-    const source = ev.evidence.source;
+    // A file that holds both NOTICE and SECURITY lines (e.g. `full => notice,security`) has
+    // two independent witnesses of the same attempts: the channel is part of the source.
+    const source = `${ev.evidence.source}\u0000${channelOf(ev)}`;
     const key = `${source}\u0000${c.cls}`;
     let w = g.witnesses.get(key);
     if (!w) {
@@ -102,7 +110,7 @@ export class AttemptCounter {
     }
     if (w.accounts) {
       if (w.accounts.has(ev.account)) return false; // the retry of a request already counted
-      if (w.accounts.size < MAX_DISTINCT) w.accounts.add(ev.account);
+      if (w.accounts.size < MAX_DISTINCT) w.accounts.add(detach(ev.account));
     }
     w.n++;
     const count = this.sourceCount(g, `${source}\u0000`);

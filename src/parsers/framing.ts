@@ -106,27 +106,68 @@ export function parseLogDate(text: string, refTime: number): number {
 
 /** Parses Asterisk's EventTV (`2026-11-24T18:05:24.754+0000`); NaN if malformed. */
 export function parseEventTv(text: string): number {
+  // Fast path for Asterisk's exact form: fixed positions, no regex, no Date object.
+  if (text.length === 28 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(19) === 46 /* . */) {
+    const n = (a: number, b: number) => {
+      let v = 0;
+      for (let i = a; i < b; i++) {
+        const c = text.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) return NaN;
+        v = v * 10 + c;
+      }
+      return v;
+    };
+    const sign = text.charCodeAt(23) === 45 ? -1 : text.charCodeAt(23) === 43 ? 1 : 0;
+    const t = Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 23));
+    const off = (n(24, 26) * 60 + n(26, 28)) * 60_000;
+    if (sign !== 0 && !Number.isNaN(t) && !Number.isNaN(off) && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) return t - sign * off;
+  }
   const m = DATE_ISO.exec(text);
   if (!m || !m[8]) return NaN;
   return parseLogDate(text, 0);
 }
 
-/** Per-reader cache so lines of the same second do not re-parse their date. */
+/**
+ * Per-reader cache so lines of the same second do not re-parse their date, and lines
+ * of the same minute only add their seconds (DST moves whole hours, never inside a
+ * minute).
+ */
 export interface DateCache {
   text: string;
   time: number;
+  /** The last date text without its two second digits, when it ended in `:SS`. */
+  minute: string;
+  /** Epoch ms of that minute's second 0. */
+  minuteBase: number;
 }
 
 export function newDateCache(): DateCache {
-  return { text: '', time: NaN };
+  return { text: '', time: NaN, minute: '', minuteBase: NaN };
 }
 
 function cachedDate(text: string, refTime: number, cache: DateCache): number {
   if (text === cache.text) return cache.time;
-  const time = parseLogDate(text, refTime);
+  const n = text.length;
+  const endsInSeconds = n > 3 && text.charCodeAt(n - 3) === 58 && isDigit(text.charCodeAt(n - 2)) && isDigit(text.charCodeAt(n - 1));
+  let time: number;
+  if (endsInSeconds && cache.minute.length === n - 2 && text.startsWith(cache.minute)) {
+    time = cache.minuteBase + ((text.charCodeAt(n - 2) - 48) * 10 + (text.charCodeAt(n - 1) - 48)) * 1000;
+  } else {
+    time = parseLogDate(text, refTime);
+    if (endsInSeconds && !Number.isNaN(time)) {
+      cache.minute = text.slice(0, n - 2);
+      cache.minuteBase = time - ((text.charCodeAt(n - 2) - 48) * 10 + (text.charCodeAt(n - 1) - 48)) * 1000;
+    } else {
+      cache.minute = '';
+    }
+  }
   cache.text = text;
   cache.time = time;
   return time;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /**
@@ -134,28 +175,25 @@ function cachedDate(text: string, refTime: number, cache: DateCache): number {
  * `: module:line in function: message` (syslog and old file format), starting at
  * `i`. Returns null when the level or module cannot carry an authentication report.
  */
-function afterLevel(line: string, i: number, time: number): Framed | null {
-  const open = line.indexOf('[', i);
-  if (open < 0 || open - i > 8) return null;
-  const level = line.slice(i, open);
-  if (!LEVELS.has(level)) return null;
+function afterLevel(line: string, i: number, dateStart: number, dateEnd: number, refTime: number, cache: DateCache): Framed | null | Retry {
+  const level = levelAt(line, i);
+  if (level === null) return line.charCodeAt(i) === 27 ? RETRY : null;
+  const open = i + level.length;
   const close = line.indexOf(']', open);
   if (close < 0) return null;
-  const lwp = line.slice(open + 1, close);
   let j = close + 1;
   if (line.charCodeAt(j) === 91 /* [ */) {
     const cclose = line.indexOf(']', j);
     if (cclose < 0) return null;
     j = cclose + 1;
   }
+  if (line.charCodeAt(j) === 27) return RETRY;
   if (line.charCodeAt(j) === 58 /* : */) j++;
-  if (line.charCodeAt(j) !== 32 /* space */) return null;
+  if (line.charCodeAt(j) !== 32 /* space */) return line.charCodeAt(j) === 27 ? RETRY : null;
   j++;
-  const colon = line.indexOf(':', j);
-  if (colon < 0) return null;
-  const module = line.slice(j, colon);
-  if (!AUTH_MODULES.has(module)) return null;
-  let k = colon + 1;
+  const module = moduleAt(line, j);
+  if (module === null) return line.charCodeAt(j) === 27 ? RETRY : null;
+  let k = j + module.length + 1;
   // Syslog and old file format: "module:line in function: message".
   const c = line.charCodeAt(k);
   if (c >= 48 && c <= 57) {
@@ -164,8 +202,32 @@ function afterLevel(line: string, i: number, time: number): Framed | null {
     k = inFn + 1;
   }
   if (line.charCodeAt(k) === 32) k++;
-  return { time, level, lwp, module, message: line.slice(k) };
+  return { time: cachedDate(line.slice(dateStart, dateEnd), refTime, cache), level, lwp: line.slice(open + 1, close), module, message: line.slice(k) };
 }
+
+/** The level name at `i` if it is one that can carry a report and is followed by `[`. No allocation. */
+function levelAt(line: string, i: number): string | null {
+  switch (line.charCodeAt(i)) {
+    case 78: return line.startsWith('NOTICE[', i) ? 'NOTICE' : null;
+    case 87: return line.startsWith('WARNING[', i) ? 'WARNING' : null;
+    case 83: return line.startsWith('SECURITY[', i) ? 'SECURITY' : null;
+    case 86: return line.startsWith('VERBOSE[', i) ? 'VERBOSE' : null;
+    case 69: return line.startsWith('ERROR[', i) ? 'ERROR' : null;
+    default: return null;
+  }
+}
+
+/** The module name at `j` if it is one that reports authentication and is followed by `:`. No allocation. */
+function moduleAt(line: string, j: number): string | null {
+  for (const m of MODULES_BY_INITIAL[line.charCodeAt(j)] ?? NONE) {
+    if (line.startsWith(m, j) && line.charCodeAt(j + m.length) === 58) return m;
+  }
+  return null;
+}
+
+const NONE: readonly string[] = [];
+const MODULES_BY_INITIAL: Record<number, string[]> = {};
+for (const m of AUTH_MODULES) (MODULES_BY_INITIAL[m.charCodeAt(0)] ??= []).push(m);
 
 const SYSLOG_BSD = /^([A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) \S+ [^\s:[]+(?:\[\d+\])?: /;
 const SYSLOG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) \S+ [^\s:[]+(?:\[\d+\])?: /;
@@ -193,27 +255,42 @@ function frameJson(line: string, refTime: number): Framed | null {
   return { time, level, lwp: typeof lwp === 'number' || typeof lwp === 'string' ? String(lwp) : '', module, message: message.replace(/\n+$/, '') };
 }
 
+/** Signals that colour codes sit where the framing decides; strip them and frame again. */
+const RETRY = Symbol('retry');
+type Retry = typeof RETRY;
+
 /**
  * Frames one line (without its newline). Returns null for lines that cannot carry
  * an authentication report. `refTime` anchors year-less dates.
+ *
+ * Colour codes are rare, and scanning every line for them costs more than all the
+ * rest of the rejection path: the line is framed as it is, and stripped of ANSI codes
+ * only when an ESC sits at a point where framing decides (then framed again), or
+ * when the framed message holds one.
  */
 export function frameLine(raw: string, refTime: number, cache: DateCache = newDateCache()): Framed | null {
-  const line = stripAnsi(raw);
+  let framed = frameRaw(raw, refTime, cache);
+  if (framed === RETRY) {
+    framed = frameRaw(stripAnsi(raw), refTime, cache);
+    if (framed === RETRY) return null;
+  }
+  if (framed === null || framed.message.indexOf('\x1b') < 0) return framed;
+  return { time: framed.time, level: framed.level, lwp: framed.lwp, module: framed.module, message: stripAnsi(framed.message) };
+}
+
+function frameRaw(line: string, refTime: number, cache: DateCache): Framed | null | Retry {
   const first = line.charCodeAt(0);
   if (first === 91 /* [ */) {
     const close = line.indexOf('] ', 1);
     if (close < 0 || close > 40) return null;
     // Cheap level check before touching the date: N(OTICE) W(ARNING) S(ECURITY) V(ERBOSE) E(RROR).
     const lc = line.charCodeAt(close + 2);
-    if (lc !== 78 && lc !== 87 && lc !== 83 && lc !== 86 && lc !== 69) return null;
-    const framed = afterLevel(line, close + 2, NaN);
-    if (!framed) return null;
-    return { ...framed, time: cachedDate(line.slice(1, close), refTime, cache) };
+    if (lc !== 78 && lc !== 87 && lc !== 83 && lc !== 86 && lc !== 69) return lc === 27 ? RETRY : null;
+    return afterLevel(line, close + 2, 1, close, refTime, cache);
   }
   if (first === 123 /* { */) return frameJson(line, refTime);
+  if (first === 27) return RETRY;
   const m = SYSLOG_BSD.exec(line) ?? SYSLOG_ISO.exec(line);
-  if (!m) return null;
-  const framed = afterLevel(line, m[0].length, NaN);
-  if (!framed) return null;
-  return { ...framed, time: cachedDate(m[1] as string, refTime, cache) };
+  if (!m) return line.lastIndexOf('\x1b', 256) >= 0 ? RETRY : null;
+  return afterLevel(line, m[0].length, 0, (m[1] as string).length, refTime, cache);
 }

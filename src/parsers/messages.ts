@@ -34,8 +34,17 @@ export interface MessageMatch {
   readonly extension: string;
 }
 
-function base(m: Pick<MessageMatch, 'signature' | 'service' | 'outcome' | 'reason' | 'detail'>): MessageMatch {
-  return { ...m, endpoint: null, candidates: [], decoys: [], account: '', session: null, extension: '' };
+type Head = Pick<MessageMatch, 'signature' | 'service' | 'outcome' | 'reason' | 'detail'>;
+type Rest = Partial<Pick<MessageMatch, 'endpoint' | 'candidates' | 'decoys' | 'account' | 'session' | 'extension'>>;
+const NO: readonly string[] = [];
+
+/** Builds a match with one fixed shape (monomorphic on the hot path; no spreads). */
+function mk(h: Head, r: Rest = {}): MessageMatch {
+  return {
+    signature: h.signature, service: h.service, outcome: h.outcome, reason: h.reason, detail: h.detail,
+    endpoint: r.endpoint ?? null, candidates: r.candidates ?? NO, decoys: r.decoys ?? NO,
+    account: r.account ?? '', session: r.session ?? null, extension: r.extension ?? '',
+  };
 }
 
 /** The user part of a SIP URI inside a From/To value, e.g. `"100" <sip:100@host>` gives `100`. */
@@ -93,7 +102,7 @@ function pjsipRequestFailed(msg: string): MessageMatch | null {
   if (dash < 0) return null;
   const reasonText = msg.slice(dash + 4);
   if (!PJSIP_REASON.test(reasonText)) return null;
-  const m = base({
+  const m: Head = ({
     signature: 'pjsip-request-failed', service: 'PJSIP', outcome: 'failed',
     reason: pjsipReason(reasonText), detail: reasonText,
   });
@@ -101,15 +110,10 @@ function pjsipRequestFailed(msg: string): MessageMatch | null {
   if (fromStart < 0) return null;
   const valid = slots(msg.slice(0, dash), "' failed for '", "' (callid: ", parseHostAndPort).filter((s) => s.endpoint);
   if (valid.length === 0) return null;
-  if (valid.length > 1) return { ...m, candidates: valid.map((s) => s.endpoint!.ip) };
+  if (valid.length > 1) return mk(m, { candidates: valid.map((s) => s.endpoint!.ip) });
   const slot = valid[0]!;
   const from = msg.slice(fromStart + 8, slot.at);
-  return {
-    ...m,
-    endpoint: slot.endpoint,
-    account: sipUser(from),
-    session: msg.slice(slot.end, dash),
-  };
+  return mk(m, { endpoint: slot.endpoint, account: sipUser(from), session: msg.slice(slot.end, dash) });
 }
 
 /** ` 100: Call (UDP:127.0.0.1:5061) to extension '9011…' rejected because extension not found in context 'from-internal'.` */
@@ -125,12 +129,9 @@ function pjsipCallRejected(msg: string): MessageMatch | null {
   if (!endpoint) return null;
   const extStart = close + 16;
   const extEnd = text.lastIndexOf("' rejected because extension not found in context '");
-  return {
-    ...base({ signature: 'pjsip-call-rejected', service: 'PJSIP', outcome: 'call_rejected', reason: 'other', detail: 'extension not found' }),
-    endpoint,
+  return mk({ signature: 'pjsip-call-rejected', service: 'PJSIP', outcome: 'call_rejected', reason: 'other', detail: 'extension not found' }, { endpoint,
     account: text.slice(0, call),
-    extension: text.slice(extStart, Math.max(extStart, extEnd)),
-  };
+    extension: text.slice(extStart, Math.max(extStart, extEnd)) });
 }
 
 // ---------------------------------------------------------------- chan_sip
@@ -161,12 +162,9 @@ function chansipRegistration(msg: string): MessageMatch | null {
   if (!endpoint) return null;
   const to = msg.slice(19, slot);
   const decoys = slots(to, "failed for '", "'").flatMap((s) => (s.endpoint ? [s.endpoint.ip] : []));
-  return {
-    ...base({ signature: 'chansip-registration-failed', service: 'SIP', outcome: 'failed', reason, detail: reasonText }),
-    endpoint,
+  return mk({ signature: 'chansip-registration-failed', service: 'SIP', outcome: 'failed', reason, detail: reasonText }, { endpoint,
     decoys,
-    account: sipUser(to),
-  };
+    account: sipUser(to) });
 }
 
 /** `Call from '<name>' (<addr>) to extension '<ext>' rejected because extension not found in context '<ctx>'.` */
@@ -174,11 +172,11 @@ function chansipCallRejected(msg: string): MessageMatch | null {
   if (!msg.startsWith("Call from '") || !msg.endsWith("'.")) return null;
   const ctx = msg.lastIndexOf("' rejected because extension not found in context '");
   if (ctx < 0) return null;
-  const m = base({ signature: 'chansip-call-rejected', service: 'SIP', outcome: 'call_rejected', reason: 'other', detail: 'extension not found' });
+  const m: Head = ({ signature: 'chansip-call-rejected', service: 'SIP', outcome: 'call_rejected', reason: 'other', detail: 'extension not found' });
   const valid = slots(msg.slice(0, ctx), "' (", ") to extension '").filter((s) => s.endpoint);
-  if (valid.length !== 1) return valid.length > 1 ? { ...m, candidates: valid.map((s) => s.endpoint!.ip) } : null;
+  if (valid.length !== 1) return valid.length > 1 ? mk(m, { candidates: valid.map((s) => s.endpoint!.ip) }) : null;
   const slot = valid[0]!;
-  return { ...m, endpoint: slot.endpoint, account: msg.slice(11, slot.at), extension: msg.slice(slot.end, ctx) };
+  return mk(m, { endpoint: slot.endpoint, account: msg.slice(11, slot.at), extension: msg.slice(slot.end, ctx) });
 }
 
 /** VERBOSE `Registered SIP '<peer>' at <addr>`: the address ends the line. */
@@ -188,11 +186,8 @@ function chansipRegistered(msg: string): MessageMatch | null {
   if (at < 16) return null;
   const endpoint = parseHostPort(msg.slice(at + 5));
   if (!endpoint) return null;
-  return {
-    ...base({ signature: 'chansip-registered', service: 'SIP', outcome: 'succeeded', reason: 'other', detail: 'registered' }),
-    endpoint,
-    account: msg.slice(16, at),
-  };
+  return mk({ signature: 'chansip-registered', service: 'SIP', outcome: 'succeeded', reason: 'other', detail: 'registered' }, { endpoint,
+    account: msg.slice(16, at) });
 }
 
 // ---------------------------------------------------------------- manager (AMI)
@@ -213,11 +208,8 @@ function manager(msg: string): MessageMatch | null {
       ];
       for (const [prefix, signature, reason] of forms) {
         if (rest.startsWith(prefix) && rest.endsWith("'")) {
-          return {
-            ...base({ signature, service: 'AMI', outcome: 'failed', reason, detail: prefix.replace(/ '$/, '').replace(/ as$/, '') }),
-            endpoint: head,
-            account: rest.slice(prefix.length, -1),
-          };
+          return mk({ signature, service: 'AMI', outcome: 'failed', reason, detail: prefix.replace(/ '$/, '').replace(/ as$/, '') }, { endpoint: head,
+            account: rest.slice(prefix.length, -1) });
         }
       }
     }
@@ -226,7 +218,7 @@ function manager(msg: string): MessageMatch | null {
   if (msg.startsWith("Connect attempt from '") && msg.endsWith("' unable to authenticate")) {
     const endpoint = parseHostPort(msg.slice(22, -24));
     if (!endpoint) return null;
-    return { ...base({ signature: 'manager-connect-unauthenticated', service: 'AMI', outcome: 'failed', reason: 'other', detail: 'unable to authenticate' }), endpoint };
+    return mk({ signature: 'manager-connect-unauthenticated', service: 'AMI', outcome: 'failed', reason: 'other', detail: 'unable to authenticate' }, { endpoint });
   }
   // VERBOSE: `Manager '<user>' logged on from <ip>`
   if (msg.startsWith("Manager '")) {
@@ -234,11 +226,8 @@ function manager(msg: string): MessageMatch | null {
     if (on < 9) return null;
     const endpoint = parseHostPort(msg.slice(on + 17));
     if (!endpoint) return null;
-    return {
-      ...base({ signature: 'manager-logged-on', service: 'AMI', outcome: 'succeeded', reason: 'other', detail: 'logged on' }),
-      endpoint,
-      account: msg.slice(9, on),
-    };
+    return mk({ signature: 'manager-logged-on', service: 'AMI', outcome: 'succeeded', reason: 'other', detail: 'logged on' }, { endpoint,
+      account: msg.slice(9, on) });
   }
   return null;
 }
@@ -257,10 +246,10 @@ function iax2(msg: string): MessageMatch | null {
     if (md5) {
       const end = rest.lastIndexOf("' (");
       const account = end > md5[0].length ? rest.slice(md5[0].length, end) : rest.slice(md5[0].length).replace(/'$/, '');
-      return { ...base({ signature: 'iax2-auth-failed', service: 'IAX2', outcome: 'failed', reason: 'wrong_password', detail: `failed ${md5[1]} authentication` }), endpoint, account };
+      return mk({ signature: 'iax2-auth-failed', service: 'IAX2', outcome: 'failed', reason: 'wrong_password', detail: `failed ${md5[1]} authentication` }, { endpoint, account });
     }
     if (rest.startsWith('failed to authenticate as ')) {
-      return { ...base({ signature: 'iax2-auth-failed', service: 'IAX2', outcome: 'failed', reason: 'wrong_password', detail: 'failed to authenticate' }), endpoint, account: rest.slice(26) };
+      return mk({ signature: 'iax2-auth-failed', service: 'IAX2', outcome: 'failed', reason: 'wrong_password', detail: 'failed to authenticate' }, { endpoint, account: rest.slice(26) });
     }
     return null;
   }
@@ -270,11 +259,8 @@ function iax2(msg: string): MessageMatch | null {
     if (from < 26) return null;
     const endpoint = parseHostPort(msg.slice(from + 8, -1));
     if (!endpoint) return null;
-    return {
-      ...base({ signature: 'iax2-no-registration', service: 'IAX2', outcome: 'failed', reason: 'unknown_account', detail: 'no such peer' }),
-      endpoint,
-      account: msg.slice(26, from),
-    };
+    return mk({ signature: 'iax2-no-registration', service: 'IAX2', outcome: 'failed', reason: 'unknown_account', detail: 'no such peer' }, { endpoint,
+      account: msg.slice(26, from) });
   }
   // VERBOSE `Registered IAX2 '<peer>' (AUTHENTICATED) at <addr>`
   if (msg.startsWith("Registered IAX2 '")) {
@@ -282,7 +268,7 @@ function iax2(msg: string): MessageMatch | null {
     if (at < 17) return null;
     const endpoint = parseHostPort(msg.slice(at + 21));
     if (!endpoint) return null;
-    return { ...base({ signature: 'iax2-registered', service: 'IAX2', outcome: 'succeeded', reason: 'other', detail: 'registered' }), endpoint, account: msg.slice(17, at) };
+    return mk({ signature: 'iax2-registered', service: 'IAX2', outcome: 'succeeded', reason: 'other', detail: 'registered' }, { endpoint, account: msg.slice(17, at) });
   }
   return null;
 }

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import type { SecurityEvent } from '../domain/events.js';
 import { SipwardenError } from '../domain/errors.js';
-import { newDateCache, parseAmiFrame, parseLine, type LineContext } from '../parsers/index.js';
+import { newDateCache, parseAmiFrame, parseLine, type Interest, type LineContext } from '../parsers/index.js';
 import { LineReader } from './line-reader.js';
 
 export interface FileStats {
@@ -41,10 +41,10 @@ function isAmiCapture(path: string): boolean {
   }
 }
 
-function logStream(path: string, index: number, refTime: number): Stream {
+function logStream(path: string, index: number, refTime: number, interest: Interest): Stream {
   const reader = new LineReader(path);
   const stats: FileStats = { path, format: 'log', lines: 0, events: 0, oversized: 0 };
-  const ctx = { source: path, line: 0, refTime, cache: newDateCache() };
+  const ctx = { source: path, line: 0, refTime, cache: newDateCache(), interest };
   return {
     index, stats, head: null,
     pull() {
@@ -67,7 +67,7 @@ function logStream(path: string, index: number, refTime: number): Stream {
   };
 }
 
-function amiStream(path: string, index: number, refTime: number): Stream {
+function amiStream(path: string, index: number, refTime: number, interest: Interest): Stream {
   const frames = fs.readFileSync(path, 'utf8').split(/\r?\n\r?\n/);
   const stats: FileStats = { path, format: 'ami', lines: 0, events: 0, oversized: 0 };
   let i = 0;
@@ -77,7 +77,7 @@ function amiStream(path: string, index: number, refTime: number): Stream {
       while (i < frames.length) {
         const frame = frames[i++] as string;
         stats.lines++;
-        const ev = parseAmiFrame(frame, { source: path, line: i, refTime });
+        const ev = parseAmiFrame(frame, { source: path, line: i, refTime, interest });
         if (ev) {
           stats.events++;
           return ev;
@@ -89,7 +89,7 @@ function amiStream(path: string, index: number, refTime: number): Stream {
   };
 }
 
-function openStream(path: string, index: number): Stream {
+function openStream(path: string, index: number, interest: Interest): Stream {
   let st: fs.Stats;
   try {
     st = fs.statSync(path);
@@ -99,7 +99,7 @@ function openStream(path: string, index: number): Stream {
     throw new SipwardenError('INPUT_UNREADABLE', `cannot read ${path}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
   }
   const refTime = st.mtimeMs;
-  return isAmiCapture(path) ? amiStream(path, index, refTime) : logStream(path, index, refTime);
+  return isAmiCapture(path) ? amiStream(path, index, refTime, interest) : logStream(path, index, refTime, interest);
 }
 
 const STRUCTURED = new Set(['security-log', 'ami-event']);
@@ -122,8 +122,8 @@ function before(a: Stream, b: Stream): boolean {
  * calls `onEvent` for each event in merged time order. Throws SipwardenError
  * INPUT_UNREADABLE (before reading anything) if a file cannot be read.
  */
-export function replayFiles(paths: readonly string[], onEvent: (ev: SecurityEvent) => void): FileStats[] {
-  const streams = paths.map((p, i) => openStream(p, i));
+export function replayFiles(paths: readonly string[], onEvent: (ev: SecurityEvent) => void, interest: Interest = 'all'): FileStats[] {
+  const streams = paths.map((p, i) => openStream(p, i, interest));
   try {
     if (streams.length === 1) {
       const s = streams[0] as Stream;
