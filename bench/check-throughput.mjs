@@ -11,7 +11,7 @@
  * 3. Runs `node dist/cli/main.js check --json <log>` with TZ=UTC under /usr/bin/time:
  *    wall time, user+sys CPU seconds, peak RSS, lines/s.
  * 4. Compares the report with the truth: attempts, failures per address, innocents
- *    (must never appear), bans (ip, tier, until exactly).
+ *    (must never appear), bans (ip and tier exactly, until to the second).
  * Prints a Markdown report and writes it to bench/results/check-throughput.md.
  * Exit 0 when every correctness check passes (with --strict: and the targets), 1 if
  * not, 2 when the benchmark could not run.
