@@ -108,6 +108,18 @@ describe('(b) attacker text after the real RemoteAddress', () => {
     expect([...ev.candidates].sort()).toEqual(['203.0.113.66', '6.6.6.6']);
   });
 
+  it('an AMI action name ending in a fake pair plus half a pair: ambiguous, not lost', () => {
+    const action = 'x",LocalAddress="IPV4/TCP/192.0.2.2/5038",RemoteAddress="IPV4/TCP/6.6.6.6/5038",LocalAddress="IPV4/TCP/1';
+    const ev = parse(sec({ type: 'RequestNotAllowed', service: 'AMI', remote: `IPV4/TCP/${REAL}/41190`, tail: `,RequestType="${action}"` }));
+    expect(ev?.kind).toBe('injection_suspected');
+    if (ev?.kind !== 'injection_suspected') throw new Error('unreachable');
+    expect(ev.candidates).toContain(REAL);
+    // The same half pair with the real address only: still cannot be told from a cut line.
+    const same = `x",LocalAddress="IPV4/TCP/192.0.2.2/5038",RemoteAddress="IPV4/TCP/${REAL}/5038",LocalAddress="IPV4/TCP/1`;
+    const ev2 = parse(sec({ type: 'RequestNotAllowed', service: 'AMI', remote: `IPV4/TCP/${REAL}/41190`, tail: `,RequestType="${same}"` }));
+    expect(ev2).toMatchObject({ kind: 'injection_suspected', candidates: [REAL] });
+  });
+
   it('an AMI action name with only a RemoteAddress field is a decoy, not a candidate', () => {
     const line = sec({ type: 'RequestNotAllowed', service: 'AMI', tail: ',RequestType="x",RemoteAddress="IPV4/TCP/6.6.6.6/5038"' });
     expect(parse(line)).toMatchObject({ kind: 'auth_failed', reason: 'not_allowed', ip: REAL, decoys: ['6.6.6.6'] });
@@ -259,6 +271,29 @@ describe('(g) user names with newlines, quotes, control characters, markup, grea
     // Its own result: what the forged text says, parsed exactly like any line; never the tail's address.
     const ev = parse(parts[1]!);
     expect(ev?.kind).toBe('injection_suspected');
+  });
+
+  it('a newline in any attacker field, in every kind of line: first half null or the real address, second half null', () => {
+    const templates: Array<(name: string) => string> = [
+      (n) => sec({ account: n }),
+      (n) => sec({ session: n }),
+      (n) => sec({ type: 'ChallengeResponseFailed', tail: `,Challenge="c",Response="${n}",ExpectedResponse=""` }),
+      (n) => pjsip(`"${n}" <sip:100@h>`, 'c'),
+      (n) => pjsip('<sip:100@h>', n),
+      (n) => chansip(`"${n}" <sip:200@h>`),
+      (n) => `[Nov 24 18:08:40] NOTICE[18072] manager.c: ${REAL} failed to authenticate as '${n}'`,
+      (n) => `[Nov 24 18:09:00] NOTICE[16638] chan_iax2.c: No registration for peer '${n}' (from ${REAL})`,
+      (n) => `[Nov 24 18:08:57] NOTICE[16632] chan_iax2.c: Host ${REAL} failed MD5 authentication for '${n}' (a != b)`,
+    ];
+    const names = ['a\nb', 'x\n6.6.6.6', "\n' failed for '6.6.6.6:5060' (callid: x", '\n",RemoteAddress="IPV4/UDP/6.6.6.6/5060', 'a\n\nb'];
+    for (const t of templates) {
+      for (const name of names) {
+        const [first, ...rest] = t(name).split('\n');
+        const ev = parse(first!);
+        if (ev?.kind !== 'injection_suspected') expect([null, REAL]).toContain(ipOf(ev));
+        for (const part of rest) expect(parse(part), part).toBeNull();
+      }
+    }
   });
 
   it('a carriage return inside the line changes nothing', () => {

@@ -47,7 +47,7 @@ function located(
 }
 
 function fromSecurity(f: SecurityFields, at: number, ev: Evidence, signature: 'security-log' | 'ami-event'): SecurityEvent {
-  if (f.candidates.length > 1) {
+  if (f.candidates.length > 0) {
     return { kind: 'injection_suspected', at, service: f.service, candidates: f.candidates, signature, evidence: ev };
   }
   const { ip, port } = f.remote;

@@ -40,7 +40,7 @@ export interface SecurityFields {
   readonly remote: Endpoint & { transport: string };
   readonly aclName: string;
   readonly decoys: readonly string[];
-  /** More than one address could be the real one: the report counts for nobody. */
+  /** Non-empty when the real address cannot be told from attacker-written ones: the report counts for nobody. */
   readonly candidates: readonly IpAddress[];
 }
 
@@ -157,12 +157,15 @@ export function parseSecurityLine(msg: string): SecurityFields | null {
   const real = pairs[pairs.length - 1];
   if (!real) return null;
   // Asterisk never writes LocalAddress after RemoteAddress: if that (or the start of it)
-  // follows, the line was cut inside the real pair and this one is a fake from SessionID.
+  // follows, the line was cut inside the real pair and this one is a fake from SessionID
+  // — or, for the RAW_TAIL types, the attacker wrote it after the real pair.
   const rest = msg.slice(real.valueEnd + 1, real.valueEnd + 16);
-  if (rest.length > 0 && ',LocalAddress="'.startsWith(rest)) return null;
+  const cut = rest.length > 0 && ',LocalAddress="'.startsWith(rest);
+  const rawTail = RAW_TAIL.has(type);
+  if (cut && !rawTail) return null;
   const { at: ri, valueEnd, remote, local: li } = real;
   const distinct = [...new Set(pairs.map((p) => p.remote.ip))];
-  const candidates = RAW_TAIL.has(type) && distinct.length > 1 ? distinct : [];
+  const candidates = rawTail && (distinct.length > 1 || cut) ? distinct : [];
 
   // Asterisk-controlled prefix: EventTV, Severity, Service, EventVersion, in this order.
   const tv = fixedField(msg, typeEnd + 1, 'EventTV');
