@@ -67,12 +67,13 @@ function parseUri(uri: string): Omit<NameAddr, 'display' | 'params'> | null {
   const scheme = uri.slice(0, colon).toLowerCase();
   if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return null;
   const hier = uri.slice(colon + 1);
+  if (hier.length === 0 || /[\s<>"]/.test(hier)) return null;
   if (scheme !== 'sip' && scheme !== 'sips') {
     return { scheme, user: null, password: null, hostRest: hier, uri };
   }
   const at = hier.indexOf('@');
   const hostRest = at < 0 ? hier : hier.slice(at + 1);
-  if (hostRest.length === 0 || /[\s<>"]/.test(hostRest)) return null;
+  if (hostRest.length === 0) return null;
   if (at < 0) return { scheme, user: null, password: null, hostRest, uri };
   const userinfo = hier.slice(0, at);
   const pc = userinfo.indexOf(':');
