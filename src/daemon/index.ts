@@ -16,6 +16,7 @@ import { FailedAuthLog } from '../faillog/index.js';
 import { newDateCache, parseLine } from '../parsers/index.js';
 import { Follower } from '../sources/follow.js';
 import { Store } from '../store/index.js';
+import type { Cursor } from '../store/types.js';
 import { hostAddresses, policyInput, zoneInput } from './inputs.js';
 import { Pipeline } from './pipeline.js';
 import { applyChanges, restoreEngine } from './restore.js';
@@ -55,26 +56,32 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
   const faillog = new FailedAuthLog(config.failedAuthLog.path);
   opts.onReopen?.(() => faillog.reopen());
-  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now });
+  const followers: Follower[] = [];
+  const cursors = (): Cursor[] => followers.flatMap((f) => {
+    const c = f.cursor();
+    return c ? [{ source: f.file, ...c, updatedAt: now() }] : [];
+  });
+  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now, cursors });
 
   // Sources: say exactly what is watched and what is missing, with the fix.
-  const followers: Follower[] = [];
   if (config.asterisk.logs.length === 0) {
     log.warn({}, 'no Asterisk log file found (looked for /var/log/asterisk/messages, full, security); set asterisk.logs in the config, or enable a security log channel in /etc/asterisk/logger.conf');
   }
   for (const file of config.asterisk.logs) {
     const cache = newDateCache();
+    const saved = store.getCursor(file);
     const f = new Follower(file, {
       startAt: config.asterisk.startAt,
+      cursor: saved,
       onLine: (line, lineNo) => {
-        const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache });
+        const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache, interest: 'auth' });
         if (ev) pipeline.handle(ev);
       },
       onNotice: (msg) => log.warn({ file }, msg),
       onError: (e) => log.error({ file, err: e.message }, 'cannot read log file'),
     });
     followers.push(f);
-    log.info({ file, exists: fs.existsSync(file), startAt: config.asterisk.startAt }, 'watching log file');
+    log.info({ file, exists: fs.existsSync(file), resumeAt: saved ? saved.offset : config.asterisk.startAt }, 'watching log file');
   }
   if (config.asterisk.ami) log.warn({}, 'AMI source is configured but not available in this version; AMI events are not read');
 
@@ -108,11 +115,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   clearInterval(tick);
   clearInterval(heartbeat);
   clearInterval(hourly);
-  for (const f of followers) {
-    f.poll();
-    f.stop();
-  }
-  pipeline.flush();
+  for (const f of followers) f.poll();
+  pipeline.flush(); // stores the last rows with the final cursors
+  for (const f of followers) f.stop();
   await enforcer.close({ keepBans: true });
   await faillog.close();
   store.setMeta('heartbeat', '0');

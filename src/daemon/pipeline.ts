@@ -10,7 +10,7 @@ import type { Engine, FailureVerdict, Tier } from '../engine/index.js';
 import type { Enforcer } from '../enforcers/index.js';
 import { formatFailure, formatInjection, type FailedAuthLog } from '../faillog/index.js';
 import type { Store } from '../store/index.js';
-import type { FailureRow } from '../store/types.js';
+import type { Cursor, FailureRow } from '../store/types.js';
 
 export interface PipelineLog {
   info(obj: object, msg: string): void;
@@ -26,6 +26,8 @@ export interface PipelineDeps {
   readonly log: PipelineLog;
   readonly tiers: () => readonly Tier[];
   readonly now: () => number;
+  /** Where each source stands now; stored with the failure rows in one transaction. */
+  readonly cursors: () => Cursor[];
 }
 
 export interface PipelineStats {
@@ -74,22 +76,23 @@ export class Pipeline {
     if (v.decision) {
       this.stats.bans++;
       const d = v.decision;
-      this.flush();
+      // The ban is stored before the line's failure row and cursor: after a crash in between,
+      // the line is read again, counted once (its row was not stored), and the ban merges.
       this.d.store.addBan({
         ip: d.ip, reason: d.reason, tier: d.tier, source: 'policy', failures: d.failures,
         evidence: [ev.evidence], accounts: [ev.account], createdAt: d.at, expiresAt: d.until,
       });
+      this.flush();
       this.d.log.warn({ ip: d.ip, tier: d.tier, until: d.until === null ? 'permanent' : new Date(d.until).toISOString(), reason: d.reason }, 'banned');
       this.enforce([{ op: 'ban', ip: d.ip, until: d.until }]);
     }
   }
 
-  /** Writes batched failure rows in one transaction. */
+  /** Writes batched failure rows and the sources' cursors in one transaction. */
   flush(): void {
-    if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
-    this.d.store.addFailures(rows);
+    this.d.store.commitProgress(rows, this.d.cursors());
   }
 
   /** Applies firewall ops; failures are logged, counted, and repaired by the next reconcile. */

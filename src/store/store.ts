@@ -93,6 +93,18 @@ export class Store {
     this.#failures.addFailures(rows);
   }
 
+  /**
+   * Appends failures and moves source cursors in ONE transaction, so after a crash a
+   * source resumes exactly after the last line whose failures were stored: no line is
+   * lost and none is counted twice.
+   */
+  commitProgress(rows: readonly FailureRow[], cursors: readonly Cursor[]): void {
+    this.#db.transaction(() => {
+      if (rows.length) this.#failures.addFailures(rows);
+      for (const c of cursors) this.#meta.setCursor(c);
+    }).immediate();
+  }
+
   /** Address and time of every failure at or after `since`, in time order (to rebuild windows). */
   failuresSince(since: number): Array<{ ip: IpAddress; at: number; action: string }> {
     return this.#failures.failuresSince(since);

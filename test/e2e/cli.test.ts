@@ -128,6 +128,30 @@ describe('sipwarden run with the CLI', () => {
     expect(d.lines.some((l) => l.msg === 'sipwarden stopped; bans stay in force')).toBe(true);
   });
 
+  it('loses no line and counts none twice when killed with -9 mid-file and restarted', async () => {
+    const box = sandbox();
+    cleanups.push(box.cleanup);
+    let d = startDaemon(box.config);
+    cleanups.push(() => d.stop('SIGKILL'));
+    expect(await waitFor(() => d.lines.some((l) => l.msg === 'sipwarden running'))).toBe(true);
+    const N = 3000;
+    const attacker = (i: number) => `203.${(i >> 8) & 255}.${i & 255}.7`; // each fails once: no bans
+    for (let i = 0; i < N; i++) {
+      fs.appendFileSync(box.file('messages'), chansipFailure(attacker(i), 5060));
+      if (i === 1200) await d.stop('SIGKILL'); // mid-file, lines keep coming while it is down
+      if (i === 1800) {
+        d = startDaemon(box.config);
+        expect(await waitFor(() => d.lines.some((l) => l.msg === 'sipwarden running'))).toBe(true);
+      }
+      if (i % 200 === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    const stored = () => JSON.parse(sipwarden(['status', '--json', '--config', box.config]).stdout).failuresLast24h as number;
+    expect(await waitFor(() => stored() >= N, 20_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 600)); // a late duplicate would show up by now
+    expect(stored()).toBe(N);
+    expect(await d.stop('SIGTERM')).toBe(0);
+  });
+
   it('names a config file given with --config that does not exist', () => {
     const box = sandbox();
     cleanups.push(box.cleanup);
