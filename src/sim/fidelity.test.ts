@@ -120,7 +120,7 @@ describe('simulator vs the captured Asterisk 20 run', () => {
   it('S04 svcrack: 8 wrong digests on one nonce and Call-ID, then the right one', async () => {
     await step('S04', async () => {
       const reg = (cseq: number, auth?: string): string => svRegister({
-        user: '100', callId: '337129326', branch: `z9hG4bK-${cseq}`, tag: '3130300131', localPort: sip.port, cseq,
+        user: '100', callId: '337129326', branch: `z9hG4bK-${cseq}`, tag: '3130300131', localPort: sip.port, cseq, tool: 'svcrack',
         ...(auth ? { authorization: auth } : {}),
       });
       const ch = challengeOf(await sip.request(reg(1), pbx.sipPort));

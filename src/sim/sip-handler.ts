@@ -13,7 +13,7 @@ import { NonceBook, parseAuthorization, verifyDigest, wwwAuthenticate, type Dige
 import { headerValue, headerValues, parseSipRequest, type SipRequest } from './sip-message.js';
 import { handleAuthenticated, type SimEffect } from './sip-methods.js';
 import { buildResponse, canAnswer, topBranch } from './sip-response.js';
-import { parseNameAddr, printNameAddr, type NameAddr } from './sip-uri.js';
+import { hasTag, parseNameAddr, printNameAddr, type NameAddr } from './sip-uri.js';
 
 export type { SimEffect } from './sip-methods.js';
 
@@ -52,6 +52,11 @@ function cstr(text: string, size: number): string {
   return (nul < 0 ? text : text.slice(0, nul)).slice(0, size - 1);
 }
 
+/** A From/To header value as pjsip prints it: the name-addr, then its parameters. */
+function printHeaderValue(n: NameAddr): string {
+  return `${printNameAddr(n)}${n.params.replace(/\s*;\s*/g, ';').trim()}`;
+}
+
 /** pj_sockaddr_print(…, 3): `1.2.3.4:5060`, `[2001:db8::1]:5060`. */
 function sockaddr(a: EventAddress): string {
   return a.ip.includes(':') ? `[${a.ip}]:${a.port}` : `${a.ip}:${a.port}`;
@@ -60,6 +65,7 @@ function sockaddr(a: EventAddress): string {
 interface Parsed {
   readonly req: SipRequest;
   readonly from: NameAddr;
+  readonly to: NameAddr;
   readonly auths: readonly DigestCredentials[];
   readonly callId: string;
 }
@@ -74,10 +80,10 @@ function respond(
   p: Parsed, peer: SipPeer, cfg: SipHandlerConfig, code: number, reason: string,
   headers: ReadonlyArray<readonly [string, string]>,
 ): string | null {
-  const to = parseNameAddr(headerValue(p.req, 'to') ?? '');
-  const tag = to && /(^|;)\s*tag\s*=/i.test(to.params) ? null : (topBranch(p.req) ?? cfg.opaque());
+  const tag = hasTag(p.to) ? null : (topBranch(p.req) ?? cfg.opaque());
   const ctx = { remoteIp: peer.remote.ip, remotePort: peer.remote.port, userAgent: cfg.userAgent };
-  return buildResponse(p.req, code, reason, headers, ctx, tag);
+  const names = { from: printHeaderValue(p.from), to: printHeaderValue(p.to) };
+  return buildResponse(p.req, code, reason, headers, ctx, tag, names);
 }
 
 function parse(text: string): Parsed | SipResult {
@@ -91,7 +97,7 @@ function parse(text: string): Parsed | SipResult {
   const auths = headerValues(req, 'authorization').map(parseAuthorization);
   const callId = headerValue(req, 'call-id') ?? '';
   if (!from || !to || auths.some((a) => a === null)) return 'bad-request';
-  return { req, from, auths: auths as DigestCredentials[], callId };
+  return { req, from, to, auths: auths as DigestCredentials[], callId };
 }
 
 /** Handles one request's text (latin1) from a peer. */

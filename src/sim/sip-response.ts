@@ -58,9 +58,16 @@ export function canAnswer(req: SipRequest): boolean {
     && cseq !== undefined && parseCSeq(cseq) !== null;
 }
 
+/** From and To as the response prints them (pjsip re-prints both from their parsed form). */
+export interface ResponseNames {
+  readonly from: string;
+  readonly to: string;
+}
+
 /**
  * The response text, or null when the request cannot be answered (see canAnswer).
- * `toTag` is used when the To has no tag (pjsip uses the Via branch).
+ * `toTag` is added when not null (pjsip tags a tagless To with the Via branch);
+ * `names` replaces the received From/To text (copied verbatim when absent).
  */
 export function buildResponse(
   req: SipRequest,
@@ -69,16 +76,18 @@ export function buildResponse(
   extra: ReadonlyArray<readonly [string, string]>,
   ctx: ResponseContext,
   toTag: string | null,
+  names?: ResponseNames,
 ): string | null {
   if (!canAnswer(req)) return null;
   const vias = viaElements(req);
   const top = parseVia(vias[0] as string) as ViaHeader;
   const cseq = parseCSeq(headerValue(req, 'cseq') as string) as { seq: number; method: string };
-  let to = headerValue(req, 'to') as string;
+  const from = names?.from ?? (headerValue(req, 'from') as string);
+  let to = names?.to ?? (headerValue(req, 'to') as string);
   if (toTag !== null) to = `${to};tag=${toTag}`;
   const lines = [`SIP/2.0 ${code} ${reason}`, `Via: ${printTopVia(top, ctx)}`];
   for (const v of vias.slice(1)) lines.push(`Via: ${v}`);
-  lines.push(`Call-ID: ${headerValue(req, 'call-id')}`, `From: ${headerValue(req, 'from')}`, `To: ${to}`);
+  lines.push(`Call-ID: ${headerValue(req, 'call-id')}`, `From: ${from}`, `To: ${to}`);
   lines.push(`CSeq: ${cseq.seq} ${cseq.method}`);
   for (const [name, value] of extra) lines.push(`${name}: ${value}`);
   lines.push(`Server: ${ctx.userAgent}`, 'Content-Length:  0', '', '');

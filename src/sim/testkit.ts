@@ -84,16 +84,19 @@ export function challengeOf(response: string): { nonce: string; opaque: string; 
   return { nonce: get('nonce'), opaque: get('opaque'), realm: get('realm') };
 }
 
-/** REGISTER as sipvicious (svwar/svcrack 0.3.3) builds it. */
+/**
+ * REGISTER as sipvicious 0.3.3 builds it: svwar writes `"100"<sip:…>` (no space),
+ * svcrack `"100" <sip:…>` (`tool: 'svcrack'`).
+ */
 export function svRegister(o: {
   user: string; display?: string; callId: string; branch: string; tag: string; localPort: number;
-  cseq?: number; authorization?: string;
+  cseq?: number; authorization?: string; tool?: 'svwar' | 'svcrack';
 }): string {
-  const display = o.display ?? `"${o.user}"`;
+  const display = `${o.display ?? `"${o.user}"`}${o.tool === 'svcrack' ? ' ' : ''}`;
   const auth = o.authorization ? `Authorization: ${o.authorization}\r\n` : '';
   return `REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${o.localPort};branch=${o.branch};rport\r\n`
-    + `Max-Forwards: 70\r\nTo: ${display} <sip:${o.user}@127.0.0.1>\r\n`
-    + `From: ${display} <sip:${o.user}@127.0.0.1>;tag=${o.tag}\r\nUser-Agent: friendly-scanner\r\n`
+    + `Max-Forwards: 70\r\nTo: ${display}<sip:${o.user}@127.0.0.1>\r\n`
+    + `From: ${display}<sip:${o.user}@127.0.0.1>;tag=${o.tag}\r\nUser-Agent: friendly-scanner\r\n`
     + `Call-ID: ${o.callId}\r\nContact: sip:123@1.1.1.1\r\nCSeq: ${o.cseq ?? 1} REGISTER\r\n`
     + `Accept: application/sdp\r\n${auth}Content-Length: 0\r\n\r\n`;
 }
