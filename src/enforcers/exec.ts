@@ -74,6 +74,45 @@ export function runTool(tool: Tool, args: readonly string[], input = ''): Promis
   });
 }
 
+/** Writes text to a streaming tool run; resolves when the tool may take more. */
+export type StreamWriter = (text: string) => Promise<void>;
+
+/**
+ * Runs the tool with its stdin fed by `produce` while it runs (so the tool parses
+ * while the caller still builds the rest). If `produce` throws, `abortLine` is written
+ * after the last complete line before stdin is closed: it must be text the tool
+ * rejects, so that a tool which only acts on a complete, valid input (nft -f) never
+ * acts on the partial one; then the producer's error is rethrown.
+ */
+export async function runToolStreaming(tool: Tool, args: readonly string[], produce: (write: StreamWriter) => Promise<void>, abortLine: string): Promise<ToolResult> {
+  const argv = tool.netns !== undefined ? ['netns', 'exec', tool.netns, tool.path, ...args] : [...args];
+  const program = tool.netns !== undefined ? (findInPath('ip') as string) : tool.path;
+  const child = spawn(program, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  child.stdin.on('error', () => undefined);
+  const closed = new Promise<ToolResult>((resolve, reject) => {
+    child.on('error', (e: NodeJS.ErrnoException) => reject(new SipwardenError('ENFORCER_FAILED', `${tool.name} could not be started (${e.code ?? e.message}) — check that ${tool.path} is executable`)));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+  const write: StreamWriter = async (text) => {
+    if (text.length === 0 || child.stdin.destroyed) return;
+    if (!child.stdin.write(text)) await new Promise<void>((r) => { child.stdin.once('drain', r); child.stdin.once('close', r); });
+    else await new Promise<void>((r) => setImmediate(r)); // let the event loop hand the data to the tool
+  };
+  try {
+    await produce(write);
+  } catch (e) {
+    child.stdin.end(`\n${abortLine}\n`);
+    await closed.catch(() => undefined);
+    throw e;
+  }
+  child.stdin.end();
+  return closed;
+}
+
 /**
  * Turns a failed run into the one-line error: known causes get their fix, anything
  * else the tool's first error line (capped, newlines removed) and where to look.

@@ -40,6 +40,17 @@ describe('nftables transaction text', () => {
       'add element inet sipwarden ban6 { 2001:db8::1 timeout 0d91s }',
     ]);
     expect(applyScript('sipwarden', [], now)).toBe('');
+    // Addresses known to be absent get a plain add; unbans are always add + delete.
+    const known = new Set(['203.0.113.7']);
+    expect(applyScript('sipwarden', [
+      { op: 'ban', ip: ip('203.0.113.5'), until: null },
+      { op: 'ban', ip: ip('203.0.113.7'), until: null },
+      { op: 'unban', ip: ip('203.0.113.6') },
+    ], now, (a) => known.has(a)).trim().split('\n')).toEqual([
+      'add element inet sipwarden ban4 { 203.0.113.7, 203.0.113.6 }',
+      'delete element inet sipwarden ban4 { 203.0.113.7, 203.0.113.6 }',
+      'add element inet sipwarden ban4 { 203.0.113.5, 203.0.113.7 }',
+    ]);
   });
 
   it('reconcile: setup, flush both sets, then the active bans in chunks; the longest duplicate wins', () => {
@@ -51,9 +62,11 @@ describe('nftables transaction text', () => {
     const lines = script.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('flush set'))).toEqual(['flush set inet sipwarden ban4', 'flush set inet sipwarden ban6']);
     const adds = lines.filter((l) => l.startsWith('add element'));
-    expect(adds).toHaveLength(2);
+    expect(adds).toHaveLength(3);
     expect(adds[0]).toContain('10.0.0.1 timeout 0d7200s');
-    expect(adds[1]).toContain('198.51.100.1 timeout 0d5s');
+    expect(adds[1]).toContain('198.51.100.1 timeout 0d1s'); // first seen: written as it came
+    // ... then the duplicate's longer ban replaces it at the end of the same transaction
+    expect(lines.slice(-2)).toEqual(['delete element inet sipwarden ban4 { 198.51.100.1 }', 'add element inet sipwarden ban4 { 198.51.100.1 timeout 0d5s }']);
     expect(script).not.toContain('198.51.100.2');
     expect(lines.indexOf('flush set inet sipwarden ban4')).toBeLessThan(lines.indexOf(adds[0] as string));
   });

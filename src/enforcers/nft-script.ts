@@ -59,13 +59,17 @@ export function setupScript(l: NftLayout, recreateSeen = false): string {
 }
 
 /**
- * One transaction applying bans and unbans. nft 1.0.6 has no `destroy element`, and
- * `add` does not change the timeout of an element already present (on older kernels),
- * so each touched address is first added plainly (making it present whatever the
- * state), then deleted (which now cannot fail), then a ban is added with its
- * timeout. Later ops on the same address win; a ban already over counts as an unban.
+ * One transaction applying bans and unbans. Later ops on the same address win; a ban
+ * already over counts as an unban.
+ *
+ * A ban of an address that may already be in the set (`mayHold`) is written as add
+ * (plain, so it is surely present), delete, add (with its timeout): nft 1.0.6 has no
+ * `destroy element`, and on older kernels `add` leaves the timeout of a present
+ * element unchanged. An address known to be absent gets a plain add: a kernel delete
+ * costs ~12 ms, and a new attacker's first ban is the one that must be fast. An unban
+ * is always add + delete, so it succeeds whether or not the address is there.
  */
-export function applyScript(table: string, ops: readonly EnforcerOp[], now: number): string {
+export function applyScript(table: string, ops: readonly EnforcerOp[], now: number, mayHold: (ip: IpAddress) => boolean = () => true): string {
   const last = new Map<IpAddress, number | null | 'unban'>();
   for (const op of ops) {
     last.delete(op.ip); // keep the order of the last mention
@@ -78,7 +82,7 @@ export function applyScript(table: string, ops: readonly EnforcerOp[], now: numb
     const banned: string[] = [];
     for (const [ip, state] of last) {
       if (isV6(ip) !== v6) continue;
-      touched.push(ip);
+      if (state === 'unban' || mayHold(ip)) touched.push(ip);
       if (state !== 'unban') banned.push(element(ip, state, now));
     }
     pushChunks(lines, `add element ${set}`, touched);
@@ -89,24 +93,71 @@ export function applyScript(table: string, ops: readonly EnforcerOp[], now: numb
 }
 
 /**
- * One transaction making the ban sets hold exactly `bans`: the setup (so the chain is
- * there too), both sets flushed, then every ban not yet over added with its remaining
- * time. Duplicate addresses keep the longest ban.
+ * Builds the reconcile transaction piece by piece, so it can be streamed to nft while
+ * the rest is still being checked: `head()` (the setup, so the chain is there too,
+ * then both sets flushed), `add()` for each slice of checked bans (returns whole
+ * `add element` lines of CHUNK elements once full), `tail()` for the rest. Bans
+ * already over are skipped; for a duplicate address the longest ban wins (fixed up
+ * at the end by delete + add of what was already written). `held` ends as exactly
+ * what the transaction puts in the sets.
  */
-export function reconcileScript(l: NftLayout, bans: readonly BanEntry[], now: number): { script: string; v4: number; v6: number } {
-  const longest = new Map<IpAddress, number | null>();
-  for (const b of bans) {
-    if (b.until !== null && b.until <= now) continue;
-    const had = longest.get(b.ip);
-    if (had === undefined || (had !== null && (b.until === null || b.until > had))) longest.set(b.ip, b.until);
+export class ReconcileBuilder {
+  readonly held = new Map<IpAddress, number | null>();
+  private readonly pending: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
+  private readonly dups = new Set<IpAddress>();
+
+  constructor(private readonly l: NftLayout, private readonly now: number) {}
+
+  head(): string {
+    return `${setupScript(this.l)}flush set inet ${this.l.table} ban4\nflush set inet ${this.l.table} ban6\n`;
   }
-  const v4: string[] = [];
-  const v6: string[] = [];
-  for (const [ip, until] of longest) (isV6(ip) ? v6 : v4).push(element(ip, until, now));
-  const lines = [setupScript(l).trimEnd(), `flush set inet ${l.table} ban4`, `flush set inet ${l.table} ban6`];
-  pushChunks(lines, `add element inet ${l.table} ban4`, v4);
-  pushChunks(lines, `add element inet ${l.table} ban6`, v6);
-  return { script: lines.join('\n') + '\n', v4: v4.length, v6: v6.length };
+
+  add(bans: readonly BanEntry[]): string {
+    const lines: string[] = [];
+    for (const b of bans) {
+      if (b.until !== null && b.until <= this.now) continue;
+      const had = this.held.get(b.ip);
+      if (had !== undefined) {
+        if (had !== null && (b.until === null || b.until > had)) this.held.set(b.ip, b.until);
+        this.dups.add(b.ip);
+        continue;
+      }
+      this.held.set(b.ip, b.until);
+      const family = isV6(b.ip) ? 6 : 4;
+      const buf = this.pending[family];
+      buf.push(element(b.ip, b.until, this.now));
+      if (buf.length === CHUNK) {
+        lines.push(`add element inet ${this.l.table} ban${family} { ${buf.join(', ')} }`);
+        buf.length = 0;
+      }
+    }
+    return lines.length > 0 ? lines.join('\n') + '\n' : '';
+  }
+
+  tail(): string {
+    const lines: string[] = [];
+    for (const f of [4, 6] as const) pushChunks(lines, `add element inet ${this.l.table} ban${f}`, this.pending[f]);
+    for (const f of [4, 6] as const) {
+      const dups = [...this.dups].filter((ip) => (isV6(ip) ? 6 : 4) === f);
+      pushChunks(lines, `delete element inet ${this.l.table} ban${f}`, dups);
+      pushChunks(lines, `add element inet ${this.l.table} ban${f}`, dups.map((ip) => element(ip, this.held.get(ip) ?? null, this.now)));
+    }
+    return lines.length > 0 ? lines.join('\n') + '\n' : '';
+  }
+
+  /** Elements per family in the result. */
+  counts(): { v4: number; v6: number } {
+    let v6 = 0;
+    for (const ip of this.held.keys()) if (isV6(ip)) v6++;
+    return { v4: this.held.size - v6, v6 };
+  }
+}
+
+/** The whole reconcile transaction at once (tests; the enforcer streams it). */
+export function reconcileScript(l: NftLayout, bans: readonly BanEntry[], now: number): { script: string; v4: number; v6: number } {
+  const b = new ReconcileBuilder(l, now);
+  const script = b.head() + b.add(bans) + b.tail();
+  return { script, ...b.counts() };
 }
 
 /** Deletes the table whether or not it exists (add-then-delete in one transaction). */

@@ -12,11 +12,19 @@
  *   running one are merged into a single transaction (see queue.ts).
  * - A timed ban is an element with a timeout (the kernel expires it even if sipwarden
  *   is down); a permanent ban is an element without one.
+ * - `held` is what this process last put in the sets (rebuilt by every reconcile,
+ *   updated only after a transaction committed). It only decides whether a ban needs
+ *   the slower delete-then-add form (see applyScript); before the first reconcile,
+ *   or for an address held with a ban that might not be over yet, every address
+ *   counts as possibly present, so a wrong guess can only cost time, never a ban.
+ * - reconcile() streams its transaction to nft while checking the bans slice by
+ *   slice; if any address fails the guard, a line nft rejects is written before
+ *   stdin closes, so nft applies nothing (nft acts only on a complete, valid file).
  */
 import { SipwardenError } from '../domain/errors.js';
 import type { IpAddress } from '../domain/ip.js';
-import { resolveTool, runTool, toolFailure, type Tool } from './exec.js';
-import { applyScript, dropScript, reconcileScript, setupScript, type NftLayout } from './nft-script.js';
+import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from './exec.js';
+import { applyScript, dropScript, ReconcileBuilder, setupScript, type NftLayout } from './nft-script.js';
 import { checkFirewallOptions, checkName, type CheckedFirewallOptions, type FirewallOptions } from './options.js';
 import { TransactionQueue } from './queue.js';
 import { checkAddress, guardBans, guardOps } from './guard.js';
@@ -33,6 +41,10 @@ export interface NftablesOptions extends FirewallOptions {
 }
 
 const TABLE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+/** Bans checked (and turned into text) between two hand-overs to nft during a reconcile. */
+const SLICE = 1_000;
+/** How long after a timed ban's end the kernel might still hold it (rounding, clocks). */
+const EXPIRY_MARGIN_MS = 5_000;
 
 export class NftablesEnforcer implements Enforcer, SeenProbe {
   readonly name = 'nftables';
@@ -40,7 +52,10 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   private readonly layout: NftLayout;
   private readonly nftPath: string | undefined;
   private resolved: Tool | null = null;
-  private readonly queue = new TransactionQueue<EnforcerOp>((ops, now) => this.run(applyScript(this.layout.table, ops, now), 'apply bans'));
+  /** Addresses this process put in the sets and their ban end; null until the first reconcile. */
+  private held: Map<IpAddress, number | null> | null = null;
+  private lastSweep = 0;
+  private readonly queue = new TransactionQueue<EnforcerOp>((ops, now) => this.applyNow(ops, now));
 
   /** Checks the options (throws a one-line error on a bad one); touches nothing yet. */
   constructor(options: NftablesOptions) {
@@ -82,12 +97,24 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
 
   /** Makes the ban sets hold exactly the active `bans` (and the chain its rules) in one transaction. */
   async reconcile(bans: readonly BanEntry[], now: number): Promise<void> {
-    const safe = guardBans(bans, this.opts.zoneOf, (ip) => this.opts.log.warn({ ip }, 'refused to restore a ban on a protected address'));
     const started = Date.now();
+    const refused = (ip: IpAddress) => this.opts.log.warn({ ip }, 'refused to restore a ban on a protected address');
     const counts = await this.queue.exclusive(async () => {
-      const { script, v4, v6 } = reconcileScript(this.layout, safe, now);
-      await this.run(script, 'restore the bans');
-      return { v4, v6 };
+      const builder = new ReconcileBuilder(this.layout, now);
+      const tool = this.tool();
+      const r = await runToolStreaming(
+        tool,
+        ['-f', '-'],
+        async (write) => {
+          await write(builder.head());
+          for (let i = 0; i < bans.length; i += SLICE) await write(builder.add(guardBans(bans.slice(i, i + SLICE), this.opts.zoneOf, refused)));
+          await write(builder.tail());
+        },
+        'sipwarden-abort: a ban was refused, apply nothing',
+      );
+      if (r.code !== 0) throw toolFailure(tool, 'restore the bans', r);
+      this.held = builder.held;
+      return builder.counts();
     });
     this.opts.log.info({ backend: this.name, ...counts, ms: Date.now() - started }, 'firewall holds the stored bans');
   }
@@ -109,7 +136,30 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
       this.opts.log.info({ backend: this.name, table: `inet ${this.layout.table}` }, 'bans stay in the kernel after stop');
       return;
     }
-    await this.queue.exclusive(() => this.run(dropScript(this.layout.table), 'delete its table'));
+    await this.queue.exclusive(async () => {
+      await this.run(dropScript(this.layout.table), 'delete its table');
+      this.held = null;
+    });
+  }
+
+  /** One apply transaction; afterwards `held` reflects it. */
+  private async applyNow(ops: readonly EnforcerOp[], now: number): Promise<void> {
+    const held = this.held;
+    const mayHold = (ip: IpAddress) => {
+      if (held === null) return true;
+      const until = held.get(ip);
+      return until !== undefined && (until === null || until + EXPIRY_MARGIN_MS > now);
+    };
+    await this.run(applyScript(this.layout.table, ops, now, mayHold), 'apply bans');
+    if (held === null) return;
+    for (const op of ops) {
+      if (op.op === 'ban' && (op.until === null || op.until > now)) held.set(op.ip, op.until);
+      else held.delete(op.ip);
+    }
+    if (now - this.lastSweep > 600_000) {
+      this.lastSweep = now;
+      for (const [ip, until] of held) if (until !== null && until + EXPIRY_MARGIN_MS <= now) held.delete(ip);
+    }
   }
 
   private async setExists(set: string): Promise<boolean> {
