@@ -175,7 +175,7 @@ function main() {
   if (!fs.existsSync(TIME)) process.stderr.write(`note: ${TIME} not found: reporting wall time only (no CPU seconds, no peak RSS)\n`);
   const runs = [];
   for (let i = 0; i < o.runs; i++) {
-    const r = runOnce(log, o.config);
+    const r = runOnce(log, o.config ?? path.join(ROOT, 'bench/config/owner-policy.yaml'));
     if (r.status !== 0) {
       process.stderr.write(r.stderr.slice(0, 4000));
       fail(`sipwarden check exited with status ${r.status}`);

@@ -6,7 +6,7 @@
 import ipaddr from 'ipaddr.js';
 import type { FailureReason, SecurityEvent, Service } from '../domain/events.js';
 import { ipv4ToInt, type IpAddress } from '../domain/ip.js';
-import { Engine, type PolicyInput, type Zone, type ZoneInput } from '../engine/index.js';
+import { Engine, type PolicyInput, type RuleInput, type Zone, type ZoneInput } from '../engine/index.js';
 import { replayFiles, type FileStats } from '../sources/replay.js';
 
 export interface CheckedAttempt {
@@ -46,8 +46,8 @@ export function compareIp(a: string, b: string): number {
 }
 
 /** Replays `paths` and returns the report. Throws SipwardenError INPUT_UNREADABLE for unreadable files. */
-export function runCheck(paths: readonly string[], policy: PolicyInput, zones: ZoneInput, opts: { listAttempts?: boolean } = {}): CheckReport {
-  const engine = new Engine(policy, zones);
+export function runCheck(paths: readonly string[], policy: PolicyInput, zones: ZoneInput, opts: { listAttempts?: boolean; rules?: RuleInput } = {}): CheckReport {
+  const engine = new Engine(policy, zones, opts.rules);
   const failures = new Map<IpAddress, number>();
   const bans = new Map<IpAddress, { tier: number; until: number | null }>();
   const attemptList: CheckedAttempt[] = [];
@@ -63,6 +63,10 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
     }
     const out = engine.handle(ev);
     if (out.duplicate) duplicates++;
+    if (out.ruleBan) {
+      const prev = bans.get(out.ruleBan.ip);
+      bans.set(out.ruleBan.ip, { tier: prev?.tier ?? 0, until: out.ruleBan.until === null || prev?.until === null ? null : Math.max(out.ruleBan.until, prev?.until ?? 0) });
+    }
     const v = out.verdict;
     if (!v || ev.kind !== 'auth_failed' || v.action === 'not_counted') return;
     attempts++;
@@ -75,7 +79,7 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
       const permanent = v.decision.until === null || prev?.until === null;
       bans.set(ev.ip, { tier: Math.max(v.decision.tier, prev?.tier ?? 0), until: permanent ? null : v.decision.until });
     }
-  }, 'failures'); // check reports failures only: challenges and successes are skipped unparsed
+  }, 'auth'); // successes matter (learned trust, compromised extensions); challenges are skipped unparsed
   const addresses = [...failures.entries()]
     .sort((a, b) => compareIp(a[0], b[0]))
     .map(([ip, n]) => ({ ip, failures: n, zone: engine.zoneOf(ip) }));

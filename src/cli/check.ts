@@ -1,7 +1,7 @@
 /** `sipwarden check [--json] [--attempts] FILE…` */
 import { loadConfig } from '../config/index.js';
 import { reportJson, runCheck } from '../check/index.js';
-import { policyInput, zoneInput } from '../daemon/inputs.js';
+import { policyInput, ruleInput, zoneInput } from '../daemon/inputs.js';
 
 interface CheckOptions {
   config?: string;
@@ -13,7 +13,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 export function checkCommand(files: string[], opts: CheckOptions): void {
   const { config } = loadConfig(opts.config);
-  const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts) });
+  const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts), rules: ruleInput(config) });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
     return;

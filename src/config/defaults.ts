@@ -64,6 +64,25 @@ export const DEFAULTS = deepFreeze({
   web: {
     listen: '127.0.0.1:8472',
   },
+  accounts: {
+    extensions: [] as string[],
+    trunks: [] as string[],
+    roaming: [] as string[],
+    discover: true,
+    asterisk_config: '/etc/asterisk',
+    extensions_internal_only: false,
+    external_extension_ban: '24h',
+    compromised_ban: 'permanent',
+  },
+  trust: {
+    learn: true,
+    learn_for: '7d',
+    known_tiers: [{ failures: 10, within: '1h', ban: '1h' }],
+  },
+  alerts: {
+    command: null as string | null,
+    webhook: null as string | null,
+  },
 });
 
 type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;

@@ -74,6 +74,35 @@ export interface Config {
   };
   readonly failedAuthLog: { readonly path: string };
   readonly web: { readonly listen: ListenAddress };
+  readonly accounts: {
+    /** Account name patterns (`?` one character, `*` any run). */
+    readonly extensions: readonly string[];
+    readonly trunks: readonly string[];
+    /** Extensions allowed to register from outside (travelling users). */
+    readonly roaming: readonly string[];
+    /** Also classify accounts from the PBX's own pjsip.conf / sip.conf. */
+    readonly discover: boolean;
+    readonly asteriskConfigDir: string;
+    /** Any attempt on an extension from an external address is a violation on its own. */
+    readonly extensionsInternalOnly: boolean;
+    /** Ban length for a failed extension attempt from outside (ms; null: until released). */
+    readonly externalExtensionBan: number | null;
+    /** Ban length when an extension authenticated from outside: its secret is known (ms; null: until released). */
+    readonly compromisedBan: number | null;
+  };
+  readonly trust: {
+    /** Addresses that authenticate successfully become "known" for `learnFor` ms. */
+    readonly learn: boolean;
+    readonly learnFor: number;
+    /** The tiers that apply to known addresses instead of policy.tiers. */
+    readonly knownTiers: readonly Tier[];
+  };
+  readonly alerts: {
+    /** A program run for each alert, the alert as JSON on its stdin; null: none. */
+    readonly command: string | null;
+    /** A URL the alert is POSTed to as JSON; null: none. */
+    readonly webhook: string | null;
+  };
 }
 
 /** A mapping with exactly these keys; unknown keys are reported with the closest known key. */
@@ -142,6 +171,9 @@ const ami = mapping('AMI settings with a username and a secret, or null for no A
 });
 
 const D = DEFAULTS;
+/** An account name pattern: letters, digits and `_.@+-`, with `?` and `*` wildcards. */
+const accountPattern = text('an account name pattern like 1?? or 2*').refine(
+  (p) => /^[\w.@+*?-]{1,64}$/.test(p), { message: 'expected an account name pattern (letters, digits, _ . @ + -, and the wildcards ? and *)' });
 
 /** The schema of the whole file. Output is a `Config` except that `asterisk.logs` is null when the file leaves it to the default. */
 export const configSchema = mapping('a mapping of settings (key: value pairs) at the top level', {
@@ -185,7 +217,32 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
   web: section('web', {
     listen: listenAddress.prefault(D.web.listen),
   }),
+  accounts: section('accounts', {
+    extensions: list('account name patterns like 1?? or 2*', accountPattern).prefault(() => [...D.accounts.extensions]),
+    trunks: list('account name patterns', accountPattern).prefault(() => [...D.accounts.trunks]),
+    roaming: list('account name patterns', accountPattern).prefault(() => [...D.accounts.roaming]),
+    discover: bool.prefault(D.accounts.discover),
+    asterisk_config: text('a directory path').prefault(D.accounts.asterisk_config),
+    extensions_internal_only: bool.prefault(D.accounts.extensions_internal_only),
+    external_extension_ban: banLength.prefault(D.accounts.external_extension_ban),
+    compromised_ban: banLength.prefault(D.accounts.compromised_ban),
+  }).transform((a) => ({
+    extensions: distinct(a.extensions), trunks: distinct(a.trunks), roaming: distinct(a.roaming),
+    discover: a.discover, asteriskConfigDir: a.asterisk_config, extensionsInternalOnly: a.extensions_internal_only,
+    externalExtensionBan: a.external_extension_ban, compromisedBan: a.compromised_ban,
+  })),
+  trust: section('trust', {
+    learn: bool.prefault(D.trust.learn),
+    learn_for: duration.prefault(D.trust.learn_for),
+    known_tiers: tiers.prefault(() => D.trust.known_tiers.map((t) => ({ ...t }))),
+  }).transform((t) => ({ learn: t.learn, learnFor: t.learn_for, knownTiers: t.known_tiers })),
+  alerts: section('alerts', {
+    command: text('a program path and arguments').nullable().prefault(D.alerts.command),
+    webhook: text('an http:// or https:// URL').nullable().prefault(D.alerts.webhook).refine(
+      (u) => u === null || /^https?:\/\/\S+$/.test(u), { message: 'expected an http:// or https:// URL' }),
+  }),
 }).transform(({ failed_auth_log, ...rest }) => ({ ...rest, failedAuthLog: failed_auth_log }));
+
 
 /** What `configSchema` produces: a `Config` whose `asterisk.logs` may still be null (meaning "the defaults"). */
 export type ParsedConfig = z.output<typeof configSchema>;

@@ -17,7 +17,8 @@ import { newDateCache, parseLine } from '../parsers/index.js';
 import { Follower } from '../sources/follow.js';
 import { Store } from '../store/index.js';
 import type { Cursor } from '../store/types.js';
-import { hostAddresses, policyInput, zoneInput } from './inputs.js';
+import { hostAddresses, policyInput, ruleInput, zoneInput } from './inputs.js';
+import { Notifier } from './notify.js';
 import { Pipeline } from './pipeline.js';
 import { applyChanges, restoreEngine } from './restore.js';
 
@@ -46,7 +47,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const now = () => Date.now();
 
   const store = Store.open(config.store.path);
-  const engine = new Engine(policyInput(config), zoneInput(config, hostAddresses()));
+  const engine = new Engine(policyInput(config), zoneInput(config, hostAddresses()), ruleInput(config));
   const restored = restoreEngine(store, engine, config, now());
   log.info(restored, 'restored bans and counters from the store');
 
@@ -61,7 +62,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     const c = f.cursor();
     return c ? [{ source: f.file, ...c, updatedAt: now() }] : [];
   });
-  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now, cursors });
+  const notifier = new Notifier({ command: config.alerts.command, webhook: config.alerts.webhook, log });
+  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now, cursors, notifier });
 
   // Sources: say exactly what is watched and what is missing, with the fix.
   if (config.asterisk.logs.length === 0) {

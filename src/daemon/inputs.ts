@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { Config } from '../config/index.js';
 import { parseIp, type IpAddress } from '../domain/ip.js';
-import type { PolicyInput, ZoneInput } from '../engine/index.js';
+import type { Classified, PolicyInput, RuleInput, ZoneInput } from '../engine/index.js';
 
 export function policyInput(c: Config): PolicyInput {
   return {
@@ -10,6 +10,18 @@ export function policyInput(c: Config): PolicyInput {
     countReasons: c.policy.countReasons,
     banInternal: c.networks.banInternal,
     protection: c.protection,
+    knownTiers: c.trust.learn ? c.trust.knownTiers : undefined,
+  };
+}
+
+/** Account classes, extensions-only-from-inside and learned trust, from the config (+ discovered accounts). */
+export function ruleInput(c: Config, discovered?: ReadonlyMap<string, Classified>): RuleInput {
+  return {
+    accounts: { extensions: c.accounts.extensions, trunks: c.accounts.trunks, roaming: c.accounts.roaming, discovered },
+    extensionsInternalOnly: c.accounts.extensionsInternalOnly,
+    externalExtensionBan: c.accounts.externalExtensionBan,
+    compromisedBan: c.accounts.compromisedBan,
+    learnFor: c.trust.learn ? c.trust.learnFor : 0,
   };
 }
 

@@ -5,10 +5,11 @@
  * between the two is repaired by the reconcile at the next start.
  */
 import { formatDuration } from '../domain/duration.js';
-import type { SecurityEvent } from '../domain/events.js';
-import type { Engine, FailureVerdict, Tier } from '../engine/index.js';
+import type { LocatedEvent, SecurityEvent } from '../domain/events.js';
+import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
 import type { Enforcer } from '../enforcers/index.js';
-import { formatFailure, formatInjection, type FailedAuthLog } from '../faillog/index.js';
+import { formatAlert, formatFailure, formatInjection, type FailedAuthLog } from '../faillog/index.js';
+import type { Notifier } from './notify.js';
 import type { Store } from '../store/index.js';
 import type { Cursor, FailureRow } from '../store/types.js';
 
@@ -28,6 +29,7 @@ export interface PipelineDeps {
   readonly now: () => number;
   /** Where each source stands now; stored with the failure rows in one transaction. */
   readonly cursors: () => Cursor[];
+  readonly notifier?: Notifier;
 }
 
 export interface PipelineStats {
@@ -60,6 +62,12 @@ export class Pipeline {
       this.stats.duplicates++;
       return;
     }
+    for (const a of out.alerts) {
+      this.d.faillog.write(formatAlert(a));
+      this.d.log.warn({ alert: a.kind, ip: a.ip, account: a.account }, a.message);
+      this.d.notifier?.send(a, this.d.now());
+    }
+    if (out.ruleBan) this.ban(out.ruleBan, ev);
     const v = out.verdict;
     if (!v || ev.kind !== 'auth_failed') return;
     this.stats.attempts++;
@@ -73,19 +81,23 @@ export class Pipeline {
       zone: v.zone, action: v.action, source: ev.evidence.source, line: ev.evidence.line, raw: ev.evidence.text,
     });
     if (this.pending.length >= 1000) this.flush();
-    if (v.decision) {
-      this.stats.bans++;
-      const d = v.decision;
-      // The ban is stored before the line's failure row and cursor: after a crash in between,
-      // the line is read again, counted once (its row was not stored), and the ban merges.
-      this.d.store.addBan({
-        ip: d.ip, reason: d.reason, tier: d.tier, source: 'policy', failures: d.failures,
-        evidence: [ev.evidence], accounts: [ev.account], createdAt: d.at, expiresAt: d.until,
-      });
-      this.flush();
-      this.d.log.warn({ ip: d.ip, tier: d.tier, until: d.until === null ? 'permanent' : new Date(d.until).toISOString(), reason: d.reason }, 'banned');
-      this.enforce([{ op: 'ban', ip: d.ip, until: d.until }]);
-    }
+    if (v.decision) this.ban(v.decision, ev);
+  }
+
+  /**
+   * Stores and enforces a ban. The ban is stored before the line's failure row and
+   * cursor: after a crash in between, the line is read again, counted once (its row
+   * was not stored), and the ban merges into the stored one.
+   */
+  private ban(d: BanDecision, ev: LocatedEvent): void {
+    this.stats.bans++;
+    this.d.store.addBan({
+      ip: d.ip, reason: d.reason, tier: d.tier, source: 'policy', failures: d.failures,
+      evidence: [ev.evidence], accounts: [ev.account], createdAt: d.at, expiresAt: d.until,
+    });
+    this.flush();
+    this.d.log.warn({ ip: d.ip, tier: d.tier, until: d.until === null ? 'permanent' : new Date(d.until).toISOString(), reason: d.reason }, 'banned');
+    this.enforce([{ op: 'ban', ip: d.ip, until: d.until }]);
   }
 
   /** Writes batched failure rows and the sources' cursors in one transaction. */

@@ -1,40 +1,125 @@
 /**
- * The engine: attempts de-duplicated across every report of them, then the policy.
- * Takes events with their own times and returns outcomes; no I/O, no clock.
+ * The engine: attempts de-duplicated across every report of them, then the rules —
+ * who may authenticate from where (account classes), learned trust, and the tiered
+ * policy. Takes events with their own times and returns outcomes; no I/O, no clock.
  */
-import type { SecurityEvent } from '../domain/events.js';
+import type { LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { AttemptCounter } from './attempts.js';
-import { PolicyEngine, type FailureVerdict, type PolicyInput } from './policy.js';
-import { compileZones, type ZoneInput, type ZoneOf } from './zones.js';
+import { compileAccounts, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
+import { PolicyEngine, type BanDecision, type FailureVerdict, type PolicyInput } from './policy.js';
+import { compileZones, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
 
 export { AttemptCounter, classify } from './attempts.js';
+export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 export { PolicyEngine, sortTiers, type Action, type BanDecision, type FailureVerdict, type PolicyInput, type Tier } from './policy.js';
 export { compileZones, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
 
-/** What happened to one event. `verdict` is set for each newly counted failed attempt. */
+/** Rules beyond the tiers (issue "who may register from where"). All optional. */
+export interface RuleInput {
+  readonly accounts?: AccountInput;
+  readonly extensionsInternalOnly?: boolean;
+  /** Ban length (ms, null: until released) for a failed attempt on an extension from outside. */
+  readonly externalExtensionBan?: number | null;
+  /** Ban length when an extension authenticated from outside. */
+  readonly compromisedBan?: number | null;
+  /** Learned trust: how long an address stays known after a successful login; 0 or absent: off. */
+  readonly learnFor?: number;
+}
+
+/** Something a person must hear about, beyond the failed-auth log. */
+export interface Alert {
+  readonly kind: 'extension_compromised' | 'extension_from_external' | 'internal_failures' | 'known_address_failures';
+  readonly at: number;
+  readonly ip: string;
+  readonly account: string;
+  readonly service: string;
+  readonly message: string;
+}
+
+/** What happened to one event. */
 export interface Outcome {
   readonly event: SecurityEvent;
   /** True for a failure report that repeats an attempt already counted. */
   readonly duplicate: boolean;
+  /** Set for each newly counted failed attempt. */
   readonly verdict: FailureVerdict | null;
+  /** A ban decided by a rule rather than by the counts (extension from outside, compromised secret). */
+  readonly ruleBan: BanDecision | null;
+  readonly alerts: readonly Alert[];
+  /** The account's class, for events with an account. */
+  readonly account: Classified | null;
 }
+
+const NONE: readonly Alert[] = [];
 
 /** Events in, decisions out. */
 export class Engine {
   readonly attempts: AttemptCounter;
   readonly policy: PolicyEngine;
   readonly zoneOf: ZoneOf;
+  private classifyAccount: ClassifyAccount;
+  private rules: RuleInput;
 
-  constructor(policy: PolicyInput, zones: ZoneInput) {
+  constructor(policy: PolicyInput, zones: ZoneInput, rules: RuleInput = {}) {
     this.zoneOf = compileZones(zones);
     this.attempts = new AttemptCounter();
     this.policy = new PolicyEngine(policy, this.zoneOf);
+    this.rules = rules;
+    this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
+  }
+
+  /** Replaces the account rules (SIGHUP, PBX configuration changed); state is kept. */
+  setRules(rules: RuleInput): void {
+    this.rules = rules;
+    this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
+  }
+
+  /** The class of an account and why. */
+  accountClass(account: string): Classified {
+    return this.classifyAccount(account);
   }
 
   /** Processes one event at its own time. */
   handle(event: SecurityEvent): Outcome {
-    if (event.kind !== 'auth_failed') return { event, duplicate: false, verdict: null };
-    if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null };
-    return { event, duplicate: false, verdict: this.policy.failure(event.ip, event.at, event.reason) };
+    if (event.kind === 'auth_succeeded') return this.success(event);
+    if (event.kind !== 'auth_failed') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account: null };
+    const account = this.classifyAccount(event.account);
+    if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account };
+    const verdict = this.policy.failure(event.ip, event.at, event.reason);
+    const alerts: Alert[] = [];
+    let ruleBan: BanDecision | null = null;
+    if (this.violates(account, verdict.zone)) {
+      ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.externalExtensionBan ?? 86_400_000, 'extension-from-external');
+      alerts.push(alert('extension_from_external', event, `attempt on extension ${JSON.stringify(event.account)} from external address ${event.ip}: extensions may only register from internal networks`));
+    }
+    if (verdict.action === 'exempt' && verdict.zone === 'internal') {
+      alerts.push(alert('internal_failures', event, `internal address ${event.ip} keeps failing to authenticate (${JSON.stringify(event.account)}): a phone with a stale password?`));
+    } else if (verdict.tier !== null && this.policy.isKnown(event.ip, event.at)) {
+      alerts.push(alert('known_address_failures', event, `known address ${event.ip} reached tier ${verdict.tier} failing on ${JSON.stringify(event.account)}`));
+    }
+    return { event, duplicate: false, verdict, ruleBan, alerts, account };
   }
+
+  private success(event: LocatedEvent): Outcome {
+    const account = this.classifyAccount(event.account);
+    // chan_sip's "Registered SIP '<peer>' at <addr>" prints the peer's Contact, which the client
+    // chose: it is no evidence of where the login came from. The SuccessfulAuth event is.
+    if (event.signature === 'chansip-registered') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account };
+    const zone = this.zoneOf(event.ip);
+    if (this.violates(account, zone)) {
+      const ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.compromisedBan ?? null, 'extension-compromised');
+      const a = alert('extension_compromised', event, `extension ${JSON.stringify(event.account)} AUTHENTICATED from external address ${event.ip}: its secret is known to an attacker — change it now`);
+      return { event, duplicate: false, verdict: null, ruleBan, alerts: [a], account };
+    }
+    if (this.rules.learnFor && zone !== 'never') this.policy.learn(event.ip, event.at + this.rules.learnFor);
+    return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account };
+  }
+
+  private violates(account: Classified, zone: Zone): boolean {
+    return Boolean(this.rules.extensionsInternalOnly) && account.cls === 'extension' && zone === 'external';
+  }
+}
+
+function alert(kind: Alert['kind'], e: LocatedEvent, message: string): Alert {
+  return { kind, at: e.at, ip: e.ip, account: e.account, service: e.service, message };
 }

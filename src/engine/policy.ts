@@ -33,6 +33,8 @@ export interface PolicyInput {
   readonly countReasons: readonly FailureReason[];
   readonly banInternal: boolean;
   readonly protection: 'on' | 'off';
+  /** Tiers for addresses that recently authenticated successfully (learned trust); default: `tiers`. */
+  readonly knownTiers?: readonly Tier[];
 }
 
 /** What the engine did with one failure. */
@@ -63,6 +65,8 @@ export interface FailureVerdict {
 interface AddressState {
   /** Newest failure times, ascending, at most maxCount. */
   times: number[];
+  /** Until when the address is "known" (learned trust); NaN if not. */
+  knownUntil: number;
   /** Ban end; NaN when not banned, Infinity when permanent. */
   banUntil: number;
   banTier: number;
@@ -77,6 +81,7 @@ export function sortTiers(tiers: readonly Tier[]): Tier[] {
 export class PolicyEngine {
   private readonly state = new Map<string, AddressState>();
   private tiers: Tier[] = [];
+  private knownTiers: Tier[] = [];
   private maxCount = 1;
   private maxWithin = 0;
   private counted = new Set<FailureReason>();
@@ -91,8 +96,10 @@ export class PolicyEngine {
   setPolicy(policy: PolicyInput): void {
     if (policy.tiers.length === 0) throw new Error('policy needs at least one tier');
     this.tiers = sortTiers(policy.tiers);
-    this.maxCount = Math.max(...this.tiers.map((t) => t.failures));
-    this.maxWithin = Math.max(...this.tiers.map((t) => t.within));
+    this.knownTiers = sortTiers(policy.knownTiers && policy.knownTiers.length ? policy.knownTiers : policy.tiers);
+    const all = [...this.tiers, ...this.knownTiers];
+    this.maxCount = Math.max(...all.map((t) => t.failures));
+    this.maxWithin = Math.max(...all.map((t) => t.within));
     this.counted = new Set(policy.countReasons);
     this.banInternal = policy.banInternal;
     this.protection = policy.protection;
@@ -106,19 +113,21 @@ export class PolicyEngine {
   failure(ip: IpAddress, at: number, reason: FailureReason): FailureVerdict {
     const zone = this.zoneOf(ip);
     if (!this.counted.has(reason)) {
-      return { ip, zone, counts: this.countsOf(this.state.get(ip), at), action: 'not_counted', tier: null, decision: null };
+      const known = this.state.get(ip);
+      return { ip, zone, counts: this.countsOf(known, at, known && known.knownUntil > at ? this.knownTiers : this.tiers), action: 'not_counted', tier: null, decision: null };
     }
     const s = this.push(ip, at);
-    const counts = this.countsOf(s, at);
+    const tiers = s.knownUntil > at ? this.knownTiers : this.tiers;
+    const counts = this.countsOf(s, at, tiers);
     let fired = -1;
-    for (let i = this.tiers.length - 1; i >= 0; i--) {
-      if ((counts[i] as number) >= (this.tiers[i] as Tier).failures) {
+    for (let i = tiers.length - 1; i >= 0; i--) {
+      if ((counts[i] as number) >= (tiers[i] as Tier).failures) {
         fired = i;
         break;
       }
     }
     if (fired < 0) return { ip, zone, counts, action: 'counted', tier: null, decision: null };
-    const tier = this.tiers[fired] as Tier;
+    const tier = tiers[fired] as Tier;
     const tierNo = fired + 1;
     if (zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) {
       return { ip, zone, counts, action: 'exempt', tier: tierNo, decision: null };
@@ -137,6 +146,34 @@ export class PolicyEngine {
       reason: `tier ${tierNo}: ${failures} failures within ${formatDuration(tier.within)}`,
     };
     return { ip, zone, counts, action: 'banned', tier: tierNo, decision };
+  }
+
+  /**
+   * Bans now, whatever the counts (a violation such as an extension from outside).
+   * Returns the decision, or null when an existing ban already lasts as long, or when
+   * protection is off or the address is protected.
+   */
+  forceBan(ip: IpAddress, at: number, length: number | null, reason: string): BanDecision | null {
+    const zone = this.zoneOf(ip);
+    if (this.protection === 'off' || zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) return null;
+    const s = this.stateOf(ip);
+    const until = length === null ? Infinity : at + length;
+    if (this.isBanned(s, at) && s.banUntil >= until) return null;
+    s.banUntil = until;
+    s.banTier = 0;
+    return { kind: 'ban', ip, at, until: length === null ? null : until, tier: 0, failures: s.times.length, reason };
+  }
+
+  /** Marks an address as known (learned trust) until `until`. */
+  learn(ip: IpAddress, until: number): void {
+    const s = this.stateOf(ip);
+    if (!(s.knownUntil >= until)) s.knownUntil = until;
+  }
+
+  /** Whether an address is known (learned trust) at `at`. */
+  isKnown(ip: IpAddress, at: number): boolean {
+    const s = this.state.get(ip);
+    return s !== undefined && s.knownUntil > at;
   }
 
   /** Records a ban decided elsewhere (manual, or restored from the store) without counting a failure. */
@@ -170,7 +207,7 @@ export class PolicyEngine {
     let dropped = 0;
     for (const [ip, s] of this.state) {
       const newest = s.times[s.times.length - 1] ?? -Infinity;
-      if (newest < now - this.maxWithin && !this.isBanned(s, now)) {
+      if (newest < now - this.maxWithin && !this.isBanned(s, now) && !(s.knownUntil > now)) {
         this.state.delete(ip);
         dropped++;
       }
@@ -190,7 +227,7 @@ export class PolicyEngine {
   private stateOf(ip: IpAddress): AddressState {
     let s = this.state.get(ip);
     if (!s) {
-      s = { times: [], banUntil: NaN, banTier: 0 };
+      s = { times: [], knownUntil: NaN, banUntil: NaN, banTier: 0 };
       this.state.set(ip, s);
     }
     return s;
@@ -210,8 +247,8 @@ export class PolicyEngine {
     return s;
   }
 
-  private countsOf(s: AddressState | undefined, at: number): number[] {
-    return this.tiers.map((tier) => {
+  private countsOf(s: AddressState | undefined, at: number, tiers: readonly Tier[] = this.tiers): number[] {
+    return tiers.map((tier) => {
       if (!s) return 0;
       const from = at - tier.within;
       let n = 0;

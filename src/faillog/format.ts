@@ -80,3 +80,16 @@ export function formatInjection(p: { at: number; service: string; candidates: re
     `source=${quote(p.source, 256)}:${p.line}`,
   ].join(' ');
 }
+
+/** Formats an alert (a compromised extension, an extension from outside, an internal address failing). */
+export function formatAlert(a: { at: number; kind: string; ip: string; account: string; service: string; message: string }): string {
+  return [
+    new Date(a.at).toISOString(),
+    'ALERT',
+    `kind=${token(a.kind)}`,
+    `ip=${token(a.ip)}`,
+    `service=${token(a.service)}`,
+    `account=${quote(a.account)}`,
+    `message=${quote(a.message, 400)}`,
+  ].join(' ');
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthFailed, AuthSucceeded, Signature } from '../domain/events.js';
+import { parseCidr, parseIp, type Cidr, type IpAddress } from '../domain/ip.js';
+import { compileAccounts, Engine, type PolicyInput, type RuleInput } from './index.js';
+
+const H = 3_600_000;
+const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
+const POLICY: PolicyInput = {
+  tiers: [{ failures: 2, within: H, ban: H }, { failures: 12, within: 24 * H, ban: null }],
+  countReasons: ['wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'other'],
+  banInternal: false,
+  protection: 'on',
+  knownTiers: [{ failures: 10, within: H, ban: H }],
+};
+const RULES: RuleInput = {
+  accounts: { extensions: ['1??', '2*'], trunks: ['itsp*'], roaming: ['150'] },
+  extensionsInternalOnly: true,
+  externalExtensionBan: 24 * H,
+  compromisedBan: null,
+  learnFor: 7 * 24 * H,
+};
+const engine = (rules: RuleInput = RULES) =>
+  new Engine(POLICY, { internal: ['192.168.0.0/16', '10.0.0.0/8'].map((c) => parseCidr(c) as Cidr), trusted: [] }, rules);
+
+let n = 0;
+const base = (ip: string, account: string, at: number, signature: Signature = 'security-log') => ({
+  at, service: 'PJSIP', ip: parseIp(ip) as IpAddress, port: 5060, account, session: `s${++n}`, signature, decoys: [],
+  evidence: { source: 'security', line: n, text: '' },
+});
+const fail = (ip: string, account: string, at = T0): AuthFailed => ({ ...base(ip, account, at), kind: 'auth_failed', reason: 'wrong_password', detail: '' });
+const ok = (ip: string, account: string, at = T0, signature: Signature = 'security-log'): AuthSucceeded => ({ ...base(ip, account, at, signature), kind: 'auth_succeeded' });
+
+describe('who may register from where', () => {
+  it('classifies accounts by config patterns, then by what was discovered, and says why', () => {
+    const classify = compileAccounts({ ...RULES.accounts!, discovered: new Map([['300', { cls: 'extension', why: 'pjsip.conf endpoint with an aor and no outbound registration' }]]) });
+    expect(classify('101').cls).toBe('extension');
+    expect(classify('2001').cls).toBe('extension');
+    expect(classify('150').cls).toBe('roaming');
+    expect(classify('itsp-main').cls).toBe('trunk');
+    expect(classify('sip:104@pbx.example').cls).toBe('extension'); // chan_sip writes the whole URI
+    expect(classify('300')).toEqual({ cls: 'extension', why: 'pjsip.conf endpoint with an aor and no outbound registration' });
+    expect(classify('1000').cls).toBe('unknown');
+    expect(classify('101').why).toContain('"1??"');
+  });
+
+  it('blocks a failed attempt on an extension from outside at once, whatever the counts, and alerts', () => {
+    const e = engine();
+    const out = e.handle(fail('203.0.113.5', '104'));
+    expect(out.verdict?.action).toBe('counted');
+    expect(out.ruleBan).toMatchObject({ ip: '203.0.113.5', reason: 'extension-from-external', until: T0 + 24 * H });
+    expect(out.alerts.map((a) => a.kind)).toEqual(['extension_from_external']);
+  });
+
+  it('lets the same extension fail from inside without a rule ban, and lets trunks and roaming users in from outside', () => {
+    const e = engine();
+    expect(e.handle(fail('192.168.1.20', '104')).ruleBan).toBeNull();
+    expect(e.handle(fail('203.0.113.6', 'itsp-main')).ruleBan).toBeNull();
+    expect(e.handle(fail('203.0.113.7', '150')).ruleBan).toBeNull();
+    expect(e.handle(ok('203.0.113.8', 'itsp-main')).ruleBan).toBeNull();
+  });
+
+  it('treats a SUCCESSFUL extension login from outside as a compromised secret: banned until released, alarm', () => {
+    const e = engine();
+    const out = e.handle(ok('203.0.113.9', '101'));
+    expect(out.ruleBan).toMatchObject({ ip: '203.0.113.9', reason: 'extension-compromised', until: null });
+    expect(out.alerts[0]?.kind).toBe('extension_compromised');
+    expect(out.alerts[0]?.message).toMatch(/secret is known/);
+    expect(e.policy.activeBan(parseIp('203.0.113.9') as IpAddress, T0 + 1000 * H)).toEqual({ until: null, tier: 0 });
+  });
+
+  it('does nothing of the kind when extensions_internal_only is off', () => {
+    const e = engine({ ...RULES, extensionsInternalOnly: false });
+    expect(e.handle(fail('203.0.113.5', '104')).ruleBan).toBeNull();
+    expect(e.handle(ok('203.0.113.9', '101')).ruleBan).toBeNull();
+  });
+
+  it('never trusts the address of chan_sip\'s "Registered SIP" line (it is the Contact the client chose)', () => {
+    const e = engine();
+    expect(e.handle(ok('203.0.113.9', '101', T0, 'chansip-registered')).ruleBan).toBeNull();
+    e.handle(ok('203.0.113.10', 'itsp', T0, 'chansip-registered'));
+    expect(e.policy.isKnown(parseIp('203.0.113.10') as IpAddress, T0 + 1)).toBe(false);
+  });
+});
+
+describe('learned trust', () => {
+  it('a known address needs the higher known-address tier, and alerts when it reaches it', () => {
+    const e = engine();
+    const office = '198.51.100.20';
+    e.handle(ok(office, 'itsp-main'));
+    let out = e.handle(fail(office, 'itsp-main', T0 + 1000));
+    out = e.handle(fail(office, 'itsp-main', T0 + 2000));
+    expect(out.verdict?.action).toBe('counted'); // 2 failures: not banned, unlike a stranger
+    for (let i = 3; i <= 10; i++) out = e.handle(fail(office, 'itsp-main', T0 + i * 1000));
+    expect(out.verdict?.action).toBe('banned');
+    expect(out.alerts.map((a) => a.kind)).toContain('known_address_failures');
+  });
+
+  it('forgets after learnFor, and a stranger still gets the normal tiers', () => {
+    const e = engine();
+    e.handle(ok('198.51.100.21', 'itsp-main'));
+    const later = T0 + 8 * 24 * H;
+    e.handle(fail('198.51.100.21', 'itsp-main', later));
+    expect(e.handle(fail('198.51.100.21', 'itsp-main', later + 1000)).verdict?.action).toBe('banned');
+    e.handle(fail('203.0.113.30', 'itsp-main'));
+    expect(e.handle(fail('203.0.113.30', 'itsp-main', T0 + 1000)).verdict?.action).toBe('banned');
+  });
+
+  it('does not learn from a violating login', () => {
+    const e = engine();
+    e.handle(ok('203.0.113.40', '101'));
+    expect(e.policy.isKnown(parseIp('203.0.113.40') as IpAddress, T0 + 1)).toBe(false);
+  });
+});
