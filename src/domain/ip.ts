@@ -43,11 +43,28 @@ export function ipv4ToInt(s: string): number {
   return value * 256 + octet;
 }
 
+/**
+ * Memo of IPv6 parses. Parsing is pure, so this cache changes no result; it exists
+ * because ipaddr.js's IPv6 parser costs microseconds and a PBX sees the same few
+ * addresses again and again (phones refreshing registrations). Bounded: cleared when full.
+ */
+const V6_MEMO = new Map<string, IpAddress | null>();
+const V6_MEMO_MAX = 4096;
+
 /** Parses an address (no port, no brackets, no zone). Returns null if it is not one. */
 export function parseIp(text: string): IpAddress | null {
   // Rebuilt rather than returned: `text` may be a slice pinning a large buffer (domain/strings.ts).
   if (ipv4ToInt(text) >= 0) return (text.length < 13 ? text : detach(text)) as IpAddress;
   if (text.length < 2 || text.length > 45 || text.indexOf(':') < 0) return null;
+  const memo = V6_MEMO.get(text);
+  if (memo !== undefined) return memo;
+  const parsed = parseV6(text);
+  if (V6_MEMO.size >= V6_MEMO_MAX) V6_MEMO.clear();
+  V6_MEMO.set(detach(text), parsed);
+  return parsed;
+}
+
+function parseV6(text: string): IpAddress | null {
   // ipaddr.js accepts zone ids and a few lax forms; require plain hex/colon/dot characters.
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -24,6 +24,8 @@ export interface AccountInput {
 
 export type ClassifyAccount = (account: string) => Classified;
 
+const UNKNOWN: Classified = { cls: 'unknown', why: 'not in the config patterns nor in the PBX configuration' };
+
 /** `1??` → /^1..$/, `2*` → /^2.*$/ (everything else literal). */
 export function patternToRegExp(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\@-]/g, '\\$&').replace(/\?/g, '.').replace(/\*/g, '.*');
@@ -47,12 +49,21 @@ export function compileAccounts(input: AccountInput): ClassifyAccount {
     ['extension', input.extensions.map(patternToRegExp), input.extensions],
   ];
   const discovered = input.discovered ?? new Map<string, Classified>();
-  return (raw) => {
-    const name = accountName(raw);
+  const classify = (name: string): Classified => {
     for (const [cls, res, pats] of lists) {
       const i = res.findIndex((re) => re.test(name));
       if (i >= 0) return { cls, why: `matches ${cls} pattern ${JSON.stringify(pats[i])} in the config` };
     }
-    return discovered.get(name) ?? { cls: 'unknown', why: 'not in the config patterns nor in the PBX configuration' };
+    return discovered.get(name) ?? UNKNOWN;
+  };
+  const memo = new Map<string, Classified>(); // bounded: attackers try endless names
+  return (raw) => {
+    let c = memo.get(raw);
+    if (c === undefined) {
+      c = classify(accountName(raw));
+      if (memo.size >= 16_384) memo.clear();
+      memo.set(raw, c);
+    }
+    return c;
   };
 }

@@ -23,10 +23,22 @@ export function compileZones(input: ZoneInput): ZoneOf {
   const host = new Set<string>(input.hostAddresses ?? []);
   const trusted = compileNetworks(input.trusted);
   const internal = compileNetworks(input.internal);
-  return (ip) => {
+  const classify = (ip: IpAddress): Zone => {
     if (isSpecialNeverBan(ip) || host.has(ip)) return 'never';
     if (trusted(ip)) return 'trusted';
     if (internal(ip)) return 'internal';
     return 'external';
+  };
+  // IPv6 matching goes through ipaddr.js (microseconds): remember answers, bounded.
+  const memo = new Map<string, Zone>();
+  return (ip) => {
+    if (ip.indexOf(':') < 0) return classify(ip);
+    let z = memo.get(ip);
+    if (z === undefined) {
+      z = classify(ip);
+      if (memo.size >= 65_536) memo.clear();
+      memo.set(ip, z);
+    }
+    return z;
   };
 }
