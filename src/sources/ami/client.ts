@@ -1,0 +1,298 @@
+/**
+ * A hand-written Asterisk Manager Interface client: connects (TCP or TLS), checks
+ * the `Asterisk Call Manager/` banner, logs in (MD5 challenge; plain `Secret` only if
+ * the server refuses the challenge) asking only for the configured event classes,
+ * hands every event frame to `onFrame`, pings to detect a dead peer, and on any
+ * failure reconnects after a capped, jittered exponential backoff.
+ *
+ * It supervises nothing but its own connection; it never throws out of a socket or
+ * timer handler (errors end the connection and are retried).
+ *
+ * Invariants:
+ * - At most one socket is live; every socket and timer belongs to the generation
+ *   `gen` that created it, and callbacks of an older generation do nothing.
+ * - In `backing_off` exactly one retry timer is pending; in `stopped` none is, and
+ *   no socket is open once `stop()` has resolved.
+ * - The secret and the MD5 key are written to the socket only, never logged or kept
+ *   in the state.
+ * - Frames reach `onFrame` in the order the server sent them, numbered 1, 2, 3, … for
+ *   the life of the client.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { backoffDelay } from './backoff.js';
+import { cleanFrame, header, md5Key, printable, renderAction } from './frame.js';
+import { describeError, Notices, type FailureKind } from './notices.js';
+import { resolveOptions, type AmiClientOptions, type AmiState, type AmiStatus, type ResolvedOptions } from './options.js';
+import { AmiReader } from './reader.js';
+
+const BANNER_PREFIX = 'Asterisk Call Manager/';
+/** How long `stop()` waits for a polite Logoff to flush before destroying the socket. */
+const STOP_GRACE_MS = 1000;
+
+/** The AMI client. Construct, `start()`, and `stop()` once done. */
+export class AmiClient {
+  private readonly o: ResolvedOptions;
+  private readonly reader: AmiReader;
+  private readonly notices: Notices;
+  private status: AmiStatus = 'stopped';
+  private since: number;
+  private reason: string | undefined = 'not started';
+  private nextAttemptAt: number | undefined;
+  private banner: string | undefined;
+  private framesReceived = 0;
+  private framesDropped = 0;
+  private reconnects = 0;
+  private malformedLines = 0;
+  private gen = 0;
+  private failures = 0;
+  private socket: net.Socket | null = null;
+  private retryTimer: unknown = null;
+  private connectTimer: unknown = null;
+  private pingTimer: unknown = null;
+  private seq = 0;
+  private challengeId = '';
+  private loginId = '';
+  private pingId = '';
+
+  /** Checks the options (throws on bad ones, without echoing the secret); does not connect. */
+  constructor(options: AmiClientOptions) {
+    this.o = resolveOptions(options);
+    this.since = this.o.now();
+    this.notices = new Notices(this.o.log, { ami: `${this.o.host}:${this.o.port}`, user: this.o.username });
+    this.reader = new AmiReader(this.o.maxFrameBytes, {
+      banner: (line) => this.onBanner(line),
+      frame: (raw) => this.onRawFrame(raw),
+      oversized: () => this.dropFrame(`larger than ${this.o.maxFrameBytes} bytes`),
+    });
+  }
+
+  /** A snapshot for `sipwarden status`. */
+  state(): AmiState {
+    return {
+      status: this.status,
+      since: this.since,
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      ...(this.nextAttemptAt !== undefined ? { nextAttemptAt: this.nextAttemptAt } : {}),
+      framesReceived: this.framesReceived,
+      framesDropped: this.framesDropped,
+      reconnects: this.reconnects,
+      malformedLines: this.malformedLines,
+      bufferHighWater: this.reader.highWater,
+      ...(this.banner !== undefined ? { banner: this.banner } : {}),
+    };
+  }
+
+  /** Starts connecting (and keeps reconnecting until `stop()`). No-op unless stopped. */
+  start(): void {
+    if (this.status !== 'stopped') return;
+    this.failures = 0;
+    this.connect();
+  }
+
+  /** Logs off if logged in, closes the socket and cancels every timer; resolves once the socket is closed. */
+  stop(): Promise<void> {
+    const sock = this.socket;
+    const wasConnected = this.status === 'connected';
+    this.socket = null;
+    this.gen++;
+    this.clearTimers();
+    if (this.status !== 'stopped') this.setStatus('stopped', 'stopped by request', undefined);
+    if (sock === null || sock.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      sock.once('close', () => resolve());
+      if (!wasConnected) {
+        sock.destroy();
+        return;
+      }
+      const grace = this.o.timers.setTimeout(() => sock.destroy(), STOP_GRACE_MS);
+      sock.once('close', () => this.o.timers.clearTimeout(grace));
+      sock.end(renderAction('Logoff', [['ActionID', this.nextId()]]), () => sock.destroy());
+    });
+  }
+
+  private connect(): void {
+    const gen = ++this.gen;
+    if (gen > 1) this.reconnects++;
+    this.reader.reset();
+    this.challengeId = this.loginId = this.pingId = '';
+    this.setStatus('connecting', undefined, undefined);
+    const { host, port } = this.o;
+    let sock: net.Socket;
+    try {
+      sock = this.o.tls
+        ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...this.o.tlsOptions })
+        : net.connect({ host, port });
+    } catch (e) {
+      this.fail(gen, 'network', describeError(e));
+      return;
+    }
+    this.socket = sock;
+    sock.setNoDelay(true);
+    sock.on('data', (chunk: Buffer) => this.guard(gen, () => {
+      if (gen === this.gen) this.reader.push(chunk);
+    }));
+    sock.on('error', (e) => this.guard(gen, () => this.fail(gen, 'network', describeError(e))));
+    sock.on('close', () => this.guard(gen, () => this.fail(gen, 'network', 'connection closed by the server')));
+    this.connectTimer = this.o.timers.setTimeout(() => this.guard(gen, () => {
+      this.connectTimer = null;
+      this.fail(gen, 'network', `not logged in within ${this.o.connectTimeoutMs} ms`);
+    }), this.o.connectTimeoutMs);
+  }
+
+  private onBanner(line: string): void {
+    const gen = this.gen;
+    if (this.status !== 'connecting' || this.socket === null) return;
+    if (!line.startsWith(BANNER_PREFIX)) {
+      this.fail(gen, 'protocol', `not an Asterisk manager (banner "${printable(line, 60)}")`);
+      return;
+    }
+    this.banner = printable(line, 80);
+    this.setStatus('authenticating', undefined, undefined);
+    this.challengeId = this.nextId();
+    this.send(renderAction('Challenge', [['ActionID', this.challengeId], ['AuthType', 'MD5']]));
+  }
+
+  private onRawFrame(raw: string): void {
+    if (this.socket === null) return;
+    const f = cleanFrame(raw);
+    this.malformedLines += f.malformed;
+    if (f.malformed > 0) this.notices.oncePerClient('malformed', 'warn', { lines: f.malformed }, 'AMI frame with malformed lines: lines skipped');
+    if (f.kind === 'Event') {
+      const n = ++this.framesReceived;
+      try {
+        this.o.onFrame(f.text, n);
+      } catch (e) {
+        this.notices.oncePerClient('onFrame', 'error', { frame: n, err: describeError(e) }, 'AMI frame handler threw');
+      }
+    } else if (f.kind === 'Response') {
+      this.onResponse(f.text);
+    } else {
+      this.dropFrame(f.kind === '' ? 'no valid header line' : `unknown frame type "${printable(f.kind, 40)}"`);
+    }
+  }
+
+  private dropFrame(why: string): void {
+    this.framesDropped++;
+    this.notices.oncePerClient('dropped', 'warn', { why, framesDropped: this.framesDropped }, 'AMI frame dropped');
+  }
+
+  private onResponse(text: string): void {
+    const gen = this.gen;
+    const id = header(text, 'ActionID');
+    const ok = header(text, 'Response').toLowerCase() === 'success';
+    if (id === '') return;
+    if (id === this.pingId) {
+      this.pingId = '';
+    } else if (id === this.challengeId && this.status === 'authenticating') {
+      this.challengeId = '';
+      const challenge = header(text, 'Challenge');
+      if (ok && challenge !== '') {
+        this.login([['AuthType', 'MD5'], ['Key', md5Key(challenge, this.o.secret)]]);
+      } else {
+        this.notices.info({ message: printable(header(text, 'Message')) }, 'AMI server refused the MD5 challenge; logging in with the plain secret');
+        this.login([['Secret', this.o.secret]]);
+      }
+    } else if (id === this.loginId && this.status === 'authenticating') {
+      this.loginId = '';
+      if (ok) this.loggedIn(gen);
+      else this.fail(gen, 'auth', printable(header(text, 'Message') || 'login refused'));
+    }
+  }
+
+  private login(credentials: ReadonlyArray<readonly [string, string]>): void {
+    this.loginId = this.nextId();
+    this.send(renderAction('Login', [
+      ['ActionID', this.loginId], ['Username', this.o.username], ...credentials, ['Events', this.o.events],
+    ]));
+  }
+
+  private loggedIn(gen: number): void {
+    this.o.timers.clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    this.failures = 0;
+    this.notices.connected(this.banner ?? '');
+    this.setStatus('connected', undefined, undefined);
+    this.schedulePing(gen);
+  }
+
+  private schedulePing(gen: number): void {
+    this.pingTimer = this.o.timers.setTimeout(() => this.guard(gen, () => {
+      this.pingTimer = null;
+      if (gen !== this.gen || this.socket === null) return;
+      if (this.pingId !== '') {
+        // Judge only after the I/O already waiting has been read: a stalled event loop
+        // must not pass for a dead manager.
+        setImmediate(() => this.guard(gen, () => {
+          if (this.pingId !== '') this.fail(gen, 'network', `no answer to Ping within ${this.o.pingMs} ms`);
+          else if (gen === this.gen && this.socket !== null) this.sendPing(gen);
+        }));
+        return;
+      }
+      this.sendPing(gen);
+    }), this.o.pingMs);
+  }
+
+  private sendPing(gen: number): void {
+    this.pingId = this.nextId();
+    this.send(renderAction('Ping', [['ActionID', this.pingId]]));
+    this.schedulePing(gen);
+  }
+
+  /** Ends the attempt of generation `gen` (once) and schedules the next one. */
+  private fail(gen: number, kind: FailureKind, reason: string): void {
+    if (gen !== this.gen || this.status === 'backing_off' || this.status === 'stopped') return;
+    const sock = this.socket;
+    this.socket = null;
+    this.clearTimers();
+    sock?.destroy();
+    this.failures++;
+    const delay = backoffDelay(this.o.backoff, this.failures, this.o.random);
+    this.notices.failure(kind, reason, delay);
+    this.setStatus('backing_off', kind === 'auth' ? `login refused: ${reason}` : reason, this.o.now() + delay);
+    this.retryTimer = this.o.timers.setTimeout(() => this.guard(gen, () => {
+      this.retryTimer = null;
+      if (gen === this.gen && this.status === 'backing_off') this.connect();
+    }), delay);
+  }
+
+  private send(text: string): void {
+    const sock = this.socket;
+    if (sock !== null && !sock.destroyed && sock.writable) sock.write(text);
+  }
+
+  private nextId(): string {
+    return `sipwarden-${++this.seq}`;
+  }
+
+  private clearTimers(): void {
+    for (const t of [this.retryTimer, this.connectTimer, this.pingTimer]) if (t !== null) this.o.timers.clearTimeout(t);
+    this.retryTimer = this.connectTimer = this.pingTimer = null;
+  }
+
+  private setStatus(status: AmiStatus, reason: string | undefined, nextAttemptAt: number | undefined): void {
+    this.status = status;
+    this.since = this.o.now();
+    this.reason = reason;
+    this.nextAttemptAt = nextAttemptAt;
+    try {
+      this.o.onState(this.state());
+    } catch (e) {
+      this.notices.oncePerClient('onState', 'error', { err: describeError(e) }, 'AMI state handler threw');
+    }
+  }
+
+  /** Runs a socket/timer callback; a bug inside ends the connection instead of escaping. */
+  private guard(gen: number, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.notices.oncePerClient('internal', 'error', { err: describeError(e) }, 'AMI client internal error');
+      try {
+        this.fail(gen, 'protocol', `internal error: ${describeError(e)}`);
+      } catch {
+        // Nothing more can be done safely here; the next event or stop() recovers.
+      }
+    }
+  }
+}
