@@ -42,6 +42,8 @@ export function statusCommand(opts: { config?: string; json?: boolean }): void {
     const status = {
       running, pid: running ? Number(store.getMeta('pid')) : null, protection: config.protection,
       backend: stats.backend ?? null, activeBans: active, failuresLast24h: recent, sources: stats.followers ?? [],
+      ami: (stats.ami as Record<string, unknown> | null | undefined) ?? null,
+      reports: { events: stats.events ?? 0, attempts: stats.attempts ?? 0, duplicates: stats.duplicates ?? 0, injections: stats.injections ?? 0 },
       logs: config.asterisk.logs, store: config.store.path,
     };
     if (opts.json) {
@@ -54,10 +56,19 @@ export function statusCommand(opts: { config?: string; json?: boolean }): void {
       `active bans:      ${active}`,
       `failures (24 h):  ${recent}`,
       `watching:         ${config.asterisk.logs.join(', ') || 'no log files (set asterisk.logs)'}`,
+      `AMI:              ${amiLine(config.asterisk.ami ? status.ami : undefined)}`,
     ].join('\n') + '\n');
   } finally {
     store.close();
   }
+}
+
+function amiLine(ami: Record<string, unknown> | null | undefined): string {
+  if (ami === undefined) return 'off (asterisk.ami not set)';
+  if (ami === null) return 'configured; state unknown (is the daemon running?)';
+  const since = typeof ami.since === 'number' ? ` since ${new Date(ami.since).toISOString()}` : '';
+  const reason = typeof ami.reason === 'string' ? ` (${ami.reason})` : '';
+  return `${String(ami.status)}${since}${reason}`;
 }
 
 export function bansCommand(opts: { config?: string; all?: boolean; json?: boolean; account?: string }): void {

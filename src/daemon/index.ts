@@ -13,7 +13,8 @@ import { loadConfig, type Config } from '../config/index.js';
 import { Engine } from '../engine/index.js';
 import { DryRunEnforcer, type Enforcer } from '../enforcers/index.js';
 import { FailedAuthLog } from '../faillog/index.js';
-import { newDateCache, parseLine } from '../parsers/index.js';
+import { newDateCache, parseAmiFrame, parseLine } from '../parsers/index.js';
+import { AmiClient } from '../sources/ami/index.js';
 import { Follower } from '../sources/follow.js';
 import { Store } from '../store/index.js';
 import type { Cursor } from '../store/types.js';
@@ -85,7 +86,22 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     followers.push(f);
     log.info({ file, exists: fs.existsSync(file), resumeAt: saved ? saved.offset : config.asterisk.startAt }, 'watching log file');
   }
-  if (config.asterisk.ami) log.warn({}, 'AMI source is configured but not available in this version; AMI events are not read');
+  let ami: AmiClient | null = null;
+  if (config.asterisk.ami) {
+    const a = config.asterisk.ami;
+    const source = `ami:${a.host}:${a.port}`;
+    ami = new AmiClient({
+      host: a.host, port: a.port, username: a.username, secret: a.secret, tls: a.tls, log,
+      onFrame: (frame, n) => {
+        const ev = parseAmiFrame(frame, { source, line: n, refTime: now(), interest: 'auth' });
+        if (ev) pipeline.handle(ev);
+      },
+      onState: (st) => log.info({ source, status: st.status, reason: st.reason }, 'AMI connection'),
+    });
+    log.info({ source, user: a.username }, 'reading security events from the Asterisk Manager Interface');
+  } else {
+    log.info({}, 'AMI is off (asterisk.ami); reading log files only');
+  }
 
   // Control loop: CLI changes (ban/release) within 250 ms, heartbeat, batching, pruning.
   let lastChange = store.latestChangeId();
@@ -101,7 +117,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   }, 250);
   const heartbeat = setInterval(() => {
     store.setMeta('heartbeat', String(now()));
-    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), backend: enforcer.name }));
+    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name }));
   }, 1000);
   const hourly = setInterval(() => {
     engine.policy.prune(now());
@@ -109,6 +125,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   }, 3_600_000);
   store.setMeta('heartbeat', String(now()));
   for (const f of followers) f.start();
+  ami?.start();
   log.info({ backend: enforcer.name, protection: config.protection, bans: restored.bans }, 'sipwarden running');
 
   await opts.stopped;
@@ -117,6 +134,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   clearInterval(tick);
   clearInterval(heartbeat);
   clearInterval(hourly);
+  await ami?.stop();
   for (const f of followers) f.poll();
   pipeline.flush(); // stores the last rows with the final cursors
   for (const f of followers) f.stop();
