@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
 import { Engine } from '../engine/index.js';
-import { DryRunEnforcer, type Enforcer } from '../enforcers/index.js';
+import { canTellSeen, selectEnforcer, type Enforcer } from '../enforcers/index.js';
 import { FailedAuthLog } from '../faillog/index.js';
 import { newDateCache, parseAmiFrame, parseLine } from '../parsers/index.js';
 import { AmiClient } from '../sources/ami/index.js';
@@ -32,12 +32,17 @@ export interface DaemonOptions {
   readonly onReopen?: (reopen: () => void) => void;
 }
 
-function chooseEnforcer(config: Config, engine: Engine, log: Logger): Enforcer {
-  const backend = config.firewall.backend;
-  if (backend === 'dry-run') return new DryRunEnforcer(engine.zoneOf, log);
-  // The nftables and ipset backends are their own piece of work; until they land, say so plainly.
-  log.warn({ backend }, `firewall backend '${backend}' is not available in this version; using dry-run (nothing is blocked). Set firewall.backend: dry-run to silence this.`);
-  return new DryRunEnforcer(engine.zoneOf, log);
+function chooseEnforcer(config: Config, engine: Engine, log: Logger): Promise<Enforcer> {
+  const ports = config.firewall.ports;
+  // Senders to the SIP/IAX ports and to the AMI port are remembered in the kernel ("seen").
+  const amiPort = config.asterisk.ami && isLoopbackHost(config.asterisk.ami.host) ? [] : config.asterisk.ami ? [config.asterisk.ami.port] : [];
+  return selectEnforcer(config.firewall.backend, {
+    zoneOf: engine.zoneOf, scope: config.firewall.scope, ports, seenPorts: [...ports, ...amiPort],
+  }, log);
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1';
 }
 
 /** Runs until `stopped` resolves. */
@@ -52,7 +57,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const restored = restoreEngine(store, engine, config, now());
   log.info(restored, 'restored bans and counters from the store');
 
-  const enforcer = chooseEnforcer(config, engine, log);
+  const enforcer = await chooseEnforcer(config, engine, log);
   await enforcer.init();
   await enforcer.reconcile(store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })), now());
 
@@ -64,7 +69,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     return c ? [{ source: f.file, ...c, updatedAt: now() }] : [];
   });
   const notifier = new Notifier({ command: config.alerts.command, webhook: config.alerts.webhook, log });
-  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now, cursors, notifier });
+  const startedAt = now();
+  const seen = config.firewall.requireSeen && canTellSeen(enforcer) ? enforcer : null;
+  if (config.firewall.requireSeen && !seen && enforcer.name !== 'dry-run') log.warn({ backend: enforcer.name }, 'firewall.require_seen is on but this backend cannot tell which addresses sent packets; bans are not checked against the kernel');
+  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now, cursors, notifier, seen, startedAt });
 
   // Sources: say exactly what is watched and what is missing, with the fix.
   if (config.asterisk.logs.length === 0) {

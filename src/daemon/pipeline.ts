@@ -7,7 +7,7 @@
 import { formatDuration } from '../domain/duration.js';
 import type { LocatedEvent, SecurityEvent } from '../domain/events.js';
 import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
-import type { Enforcer } from '../enforcers/index.js';
+import type { Enforcer, SeenProbe } from '../enforcers/index.js';
 import { formatAlert, formatFailure, formatInjection, type FailedAuthLog } from '../faillog/index.js';
 import type { Notifier } from './notify.js';
 import type { Store } from '../store/index.js';
@@ -30,6 +30,10 @@ export interface PipelineDeps {
   /** Where each source stands now; stored with the failure rows in one transaction. */
   readonly cursors: () => Cursor[];
   readonly notifier?: Notifier;
+  /** The kernel's record of who sent packets (nftables/ipset); null: do not check. */
+  readonly seen?: SeenProbe | null;
+  /** Events from before this time were replayed from the logs: the kernel was not watching then. */
+  readonly startedAt?: number;
 }
 
 export interface PipelineStats {
@@ -38,12 +42,13 @@ export interface PipelineStats {
   duplicates: number;
   injections: number;
   bans: number;
+  notSeen: number;
   enforcerErrors: number;
 }
 
 /** Owns the batching of failure rows; `flush()` writes them in one transaction. */
 export class Pipeline {
-  readonly stats: PipelineStats = { events: 0, attempts: 0, duplicates: 0, injections: 0, bans: 0, enforcerErrors: 0 };
+  readonly stats: PipelineStats = { events: 0, attempts: 0, duplicates: 0, injections: 0, bans: 0, notSeen: 0, enforcerErrors: 0 };
   private pending: FailureRow[] = [];
 
   constructor(private readonly d: PipelineDeps) {}
@@ -90,6 +95,27 @@ export class Pipeline {
    * was not stored), and the ban merges into the stored one.
    */
   private ban(d: BanDecision, ev: LocatedEvent): void {
+    const seen = this.d.seen;
+    if (seen && ev.at >= (this.d.startedAt ?? 0) - 5000) {
+      // Ban only what the kernel has seen: an address that never sent the PBX a packet
+      // can only have come from text in a log line (injection). Checked before anything is stored.
+      seen.seen(d.ip).then((yes) => (yes ? this.commitBan(d, ev) : this.notSeen(d, ev)), (e: Error) => {
+        this.d.log.error({ ip: d.ip, err: e.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
+        this.commitBan(d, ev);
+      });
+      return;
+    }
+    this.commitBan(d, ev);
+  }
+
+  private notSeen(d: BanDecision, ev: LocatedEvent): void {
+    this.stats.notSeen++;
+    this.d.engine.policy.cancelBan(d.ip);
+    this.d.faillog.write(formatInjection({ at: ev.at, service: ev.service, candidates: [d.ip], source: ev.evidence.source, line: ev.evidence.line, action: 'not_banned_never_seen' }));
+    this.d.log.warn({ ip: d.ip, source: ev.evidence.source, line: ev.evidence.line }, 'not banned: this address never sent the PBX a packet (suspected log injection)');
+  }
+
+  private commitBan(d: BanDecision, ev: LocatedEvent): void {
     this.stats.bans++;
     this.d.store.addBan({
       ip: d.ip, reason: d.reason, tier: d.tier, source: 'policy', failures: d.failures,

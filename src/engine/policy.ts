@@ -164,6 +164,15 @@ export class PolicyEngine {
     return { kind: 'ban', ip, at, until: length === null ? null : until, tier: 0, failures: s.times.length, reason };
   }
 
+  /** Withdraws a ban the engine just decided (the firewall refused it), keeping the counts. */
+  cancelBan(ip: IpAddress): void {
+    const s = this.state.get(ip);
+    if (s) {
+      s.banUntil = NaN;
+      s.banTier = 0;
+    }
+  }
+
   /** Marks an address as known (learned trust) until `until`. */
   learn(ip: IpAddress, until: number): void {
     const s = this.stateOf(ip);

@@ -70,13 +70,13 @@ export function formatFailure(f: FailureLine): string {
 }
 
 /** Formats a report whose address could not be told apart from injected decoys. */
-export function formatInjection(p: { at: number; service: string; candidates: readonly string[]; source: string; line: number }): string {
+export function formatInjection(p: { at: number; service: string; candidates: readonly string[]; source: string; line: number; action?: string }): string {
   return [
     new Date(p.at).toISOString(),
     'INJECTION',
     `service=${token(p.service)}`,
     `candidates=${quote(p.candidates.join(','))}`,
-    'action=ignored',
+    `action=${token(p.action ?? 'ignored')}`,
     `source=${quote(p.source, 256)}:${p.line}`,
   ].join(' ');
 }
