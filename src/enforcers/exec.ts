@@ -99,7 +99,17 @@ export async function runToolStreaming(tool: Tool, args: readonly string[], prod
   });
   const write: StreamWriter = async (text) => {
     if (text.length === 0 || child.stdin.destroyed) return;
-    if (!child.stdin.write(text)) await new Promise<void>((r) => { child.stdin.once('drain', r); child.stdin.once('close', r); });
+    if (!child.stdin.write(text)) {
+      await new Promise<void>((r) => {
+        const done = () => {
+          child.stdin.off('drain', done);
+          child.stdin.off('close', done);
+          r();
+        };
+        child.stdin.on('drain', done);
+        child.stdin.on('close', done);
+      });
+    }
     else await new Promise<void>((r) => setImmediate(r)); // let the event loop hand the data to the tool
   };
   try {

@@ -13,10 +13,11 @@
  * - A timed ban is an element with a timeout (the kernel expires it even if sipwarden
  *   is down); a permanent ban is an element without one.
  * - `held` is what this process last put in the sets (rebuilt by every reconcile,
- *   updated only after a transaction committed). It only decides whether a ban needs
- *   the slower delete-then-add form (see applyScript); before the first reconcile,
- *   or for an address held with a ban that might not be over yet, every address
- *   counts as possibly present, so a wrong guess can only cost time, never a ban.
+ *   updated only after a transaction committed), with each timed ban's end on the
+ *   monotonic clock, as the kernel counts it (a wall-clock jump cannot fool it). It
+ *   only decides whether a ban needs the slower delete-then-add form (applyScript):
+ *   before the first reconcile every address counts as possibly present, and so does
+ *   a held one until 5 s after its kernel timeout, so a wrong guess costs time only.
  * - reconcile() streams its transaction to nft while checking the bans slice by
  *   slice; if any address fails the guard, a line nft rejects is written before
  *   stdin closes, so nft applies nothing (nft acts only on a complete, valid file).
@@ -52,7 +53,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   private readonly layout: NftLayout;
   private readonly nftPath: string | undefined;
   private resolved: Tool | null = null;
-  /** Addresses this process put in the sets and their ban end; null until the first reconcile. */
+  /** Addresses this process put in the sets -> end of the ban on performance.now()'s clock (null: permanent); null until the first reconcile. */
   private held: Map<IpAddress, number | null> | null = null;
   private lastSweep = 0;
   private readonly queue = new TransactionQueue<EnforcerOp>((ops, now) => this.applyNow(ops, now));
@@ -113,6 +114,8 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
         'sipwarden-abort: a ban was refused, apply nothing',
       );
       if (r.code !== 0) throw toolFailure(tool, 'restore the bans', r);
+      const toMonotonic = performance.now() - now;
+      for (const [ip, until] of builder.held) if (until !== null) builder.held.set(ip, until + toMonotonic);
       this.held = builder.held;
       return builder.counts();
     });
@@ -145,20 +148,21 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** One apply transaction; afterwards `held` reflects it. */
   private async applyNow(ops: readonly EnforcerOp[], now: number): Promise<void> {
     const held = this.held;
+    const mono = performance.now();
     const mayHold = (ip: IpAddress) => {
       if (held === null) return true;
-      const until = held.get(ip);
-      return until !== undefined && (until === null || until + EXPIRY_MARGIN_MS > now);
+      const end = held.get(ip);
+      return end !== undefined && (end === null || end + EXPIRY_MARGIN_MS > mono);
     };
     await this.run(applyScript(this.layout.table, ops, now, mayHold), 'apply bans');
     if (held === null) return;
     for (const op of ops) {
-      if (op.op === 'ban' && (op.until === null || op.until > now)) held.set(op.ip, op.until);
+      if (op.op === 'ban' && (op.until === null || op.until > now)) held.set(op.ip, op.until === null ? null : mono + (op.until - now));
       else held.delete(op.ip);
     }
-    if (now - this.lastSweep > 600_000) {
-      this.lastSweep = now;
-      for (const [ip, until] of held) if (until !== null && until + EXPIRY_MARGIN_MS <= now) held.delete(ip);
+    if (mono - this.lastSweep > 600_000) {
+      this.lastSweep = mono;
+      for (const [ip, end] of held) if (end !== null && end + EXPIRY_MARGIN_MS <= mono) held.delete(ip);
     }
   }
 
