@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SipwardenError } from '../domain/errors.js';
 import { banCommand, bansCommand, releaseCommand, statusCommand } from './admin.js';
+import { accountsCommand } from './accounts.js';
 import { checkCommand } from './check.js';
 import { runCommand } from './run.js';
 
@@ -43,6 +44,8 @@ export function buildProgram(): Command {
     .option('--permanent', 'until released (the default)')
     .option('--reason <text>', 'why, for the audit trail', 'manual ban')
     .action(banCommand);
+  program.command('accounts').description('list extensions, trunks and roaming accounts, and why each is one')
+    .addOption(config()).option('--json', 'print JSON').action(accountsCommand);
   program.command('release').description('lift the ban on an address (the running daemon unblocks it within a second)')
     .addOption(config()).argument('<address>').action(releaseCommand);
   return program;

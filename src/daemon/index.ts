@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
+import { discoverAccounts } from '../discovery/accounts.js';
 import { Engine } from '../engine/index.js';
 import { canTellSeen, selectEnforcer, type Enforcer } from '../enforcers/index.js';
 import { FailedAuthLog } from '../faillog/index.js';
@@ -53,7 +54,20 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const now = () => Date.now();
 
   const store = Store.open(config.store.path);
-  const engine = new Engine(policyInput(config), zoneInput(config, hostAddresses()), ruleInput(config));
+  const discover = () => (config.accounts.discover ? discoverAccounts({ configDir: config.accounts.asteriskConfigDir }).accounts : undefined);
+  const discovered = discover();
+  const engine = new Engine(policyInput(config), zoneInput(config, hostAddresses()), ruleInput(config, discovered));
+  if (discovered) {
+    const n = [...discovered.values()];
+    log.info({ extensions: n.filter((c) => c.cls === 'extension').length, trunks: n.filter((c) => c.cls === 'trunk').length, dir: config.accounts.asteriskConfigDir }, 'accounts read from the PBX configuration');
+  }
+  const rediscover = () => {
+    try {
+      engine.setRules(ruleInput(config, discover()));
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'cannot re-read the PBX configuration; keeping the accounts known so far');
+    }
+  };
   const restored = restoreEngine(store, engine, config, now());
   log.info(restored, 'restored bans and counters from the store');
 
@@ -62,7 +76,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   await enforcer.reconcile(store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })), now());
 
   const faillog = new FailedAuthLog(config.failedAuthLog.path);
-  opts.onReopen?.(() => faillog.reopen());
+  opts.onReopen?.(() => {
+    faillog.reopen();
+    rediscover();
+  });
   const followers: Follower[] = [];
   const cursors = (): Cursor[] => followers.flatMap((f) => {
     const c = f.cursor();
@@ -127,6 +144,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     store.setMeta('heartbeat', String(now()));
     store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name }));
   }, 1000);
+  const minutely = setInterval(rediscover, 60_000); // the PBX's accounts change when the admin edits them
   const hourly = setInterval(() => {
     engine.policy.prune(now());
     store.pruneFailures(now() - config.store.retention);
@@ -142,6 +160,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   clearInterval(tick);
   clearInterval(heartbeat);
   clearInterval(hourly);
+  clearInterval(minutely);
   await ami?.stop();
   for (const f of followers) f.poll();
   pipeline.flush(); // stores the last rows with the final cursors
