@@ -21,6 +21,7 @@ import { Store } from '../store/index.js';
 import type { Cursor } from '../store/types.js';
 import { hostAddresses, policyInput, ruleInput, zoneInput } from './inputs.js';
 import { Notifier } from './notify.js';
+import { TrustedNames } from './trusted-names.js';
 import { Pipeline } from './pipeline.js';
 import { applyChanges, restoreEngine } from './restore.js';
 
@@ -56,7 +57,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const store = Store.open(config.store.path);
   const discover = () => (config.accounts.discover ? discoverAccounts({ configDir: config.accounts.asteriskConfigDir }).accounts : undefined);
   const discovered = discover();
-  const engine = new Engine(policyInput(config), zoneInput(config, hostAddresses()), ruleInput(config, discovered));
+  const trustedNames = new TrustedNames(config.networks.trustedNames, { graceMs: 86_400_000, now, log });
+  if (config.networks.trustedNames.length) {
+    await trustedNames.refresh();
+    log.info({ names: trustedNames.snapshot() }, 'trusted host names resolved');
+  }
+  const engine = new Engine(policyInput(config), zoneInput(config, hostAddresses(), trustedNames), ruleInput(config, discovered));
   if (discovered) {
     const n = [...discovered.values()];
     log.info({ extensions: n.filter((c) => c.cls === 'extension').length, trunks: n.filter((c) => c.cls === 'trunk').length, dir: config.accounts.asteriskConfigDir }, 'accounts read from the PBX configuration');
@@ -145,6 +151,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name }));
   }, 1000);
   const minutely = setInterval(rediscover, 60_000); // the PBX's accounts change when the admin edits them
+  const dnsTimer = config.networks.trustedNames.length ? setInterval(() => void trustedNames.refresh(), 300_000) : null;
   const hourly = setInterval(() => {
     engine.policy.prune(now());
     store.pruneFailures(now() - config.store.retention);
@@ -161,6 +168,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   clearInterval(heartbeat);
   clearInterval(hourly);
   clearInterval(minutely);
+  if (dnsTimer) clearInterval(dnsTimer);
   await ami?.stop();
   for (const f of followers) f.poll();
   pipeline.flush(); // stores the last rows with the final cursors

@@ -37,6 +37,6 @@ export function hostAddresses(): IpAddress[] {
   return out;
 }
 
-export function zoneInput(c: Config, host: readonly IpAddress[] = []): ZoneInput {
-  return { internal: c.networks.internal, trusted: c.networks.trusted, hostAddresses: host };
+export function zoneInput(c: Config, host: readonly IpAddress[] = [], dynamicTrusted?: ZoneInput['dynamicTrusted']): ZoneInput {
+  return { internal: c.networks.internal, trusted: c.networks.trusted, hostAddresses: host, dynamicTrusted };
 }

@@ -13,6 +13,8 @@ export interface ZoneInput {
   readonly trusted: readonly Cidr[];
   /** The host's own addresses (the composition root reads them; `check` passes none). */
   readonly hostAddresses?: readonly IpAddress[];
+  /** Trusted addresses that change at run time (resolved host names). */
+  readonly dynamicTrusted?: { has(ip: IpAddress): boolean };
 }
 
 /** A compiled zone classifier. */
@@ -31,7 +33,9 @@ export function compileZones(input: ZoneInput): ZoneOf {
   };
   // IPv6 matching goes through ipaddr.js (microseconds): remember answers, bounded.
   const memo = new Map<string, Zone>();
+  const dynamic = input.dynamicTrusted;
   return (ip) => {
+    if (dynamic?.has(ip) && !isSpecialNeverBan(ip) && !host.has(ip)) return 'trusted';
     if (ip.indexOf(':') < 0) return classify(ip);
     let z = memo.get(ip);
     if (z === undefined) {
