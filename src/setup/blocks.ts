@@ -1,0 +1,79 @@
+/**
+ * The marked blocks sipwarden init adds to Asterisk files. Each is
+ *
+ *   ; added by sipwarden init [<purpose>] (sipwarden init --uninstall removes this block)
+ *   <lines>
+ *   ; end of block added by sipwarden init
+ *
+ * so a later init recognises its own work (idempotence) and uninstall can take the
+ * blocks out of a file that changed since (when the backup can no longer be restored
+ * byte for byte). Pure text functions.
+ */
+
+/** Why a block was added. */
+export type BlockPurpose = 'security-channel' | 'ami-enable' | 'ami-user';
+
+/** The first words of a block's opening line. */
+export const BLOCK_BEGIN = '; added by sipwarden init';
+/** A block's closing line. */
+export const BLOCK_END = '; end of block added by sipwarden init';
+
+const BEGIN_RE = /^; added by sipwarden init \[([a-z-]+)\]/;
+
+/** A block to add: its purpose and its lines (without markers). */
+export interface Block {
+  readonly purpose: BlockPurpose;
+  readonly lines: readonly string[];
+}
+
+/** The block's text with its markers, ending in a newline. */
+export function renderBlock(b: Block): string {
+  return [`${BLOCK_BEGIN} [${b.purpose}] (sipwarden init --uninstall removes this block)`, ...b.lines, BLOCK_END, ''].join('\n');
+}
+
+/**
+ * `text` with the blocks appended, each after one blank line of its own (none at the
+ * start of an empty file; a missing final newline is added first). `removeBlocks`
+ * takes that blank line out with its block, giving back `text` exactly when it ended
+ * in a newline.
+ */
+export function appendBlocks(text: string, blocks: readonly Block[]): string {
+  if (blocks.length === 0) return text;
+  const sep = text === '' ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+  return text + sep + blocks.map(renderBlock).join('\n');
+}
+
+/** A block found in a text: its purpose and its first and last line indexes (0-based, inclusive). */
+export interface FoundBlock {
+  readonly purpose: string;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The complete marked blocks in `text` (an opening line without its closing line is ignored). */
+export function findBlocks(text: string): FoundBlock[] {
+  const lines = text.split('\n');
+  const out: FoundBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = BEGIN_RE.exec(lines[i] as string);
+    if (!m) continue;
+    const end = lines.findIndex((l, j) => j > i && l.trimEnd() === BLOCK_END);
+    if (end < 0) break;
+    out.push({ purpose: m[1] as string, first: i, last: end });
+    i = end;
+  }
+  return out;
+}
+
+/** `text` without its marked blocks, each taken out with the one blank line before it, if any. */
+export function removeBlocks(text: string): string {
+  const blocks = findBlocks(text);
+  if (blocks.length === 0) return text;
+  const lines = text.split('\n');
+  const drop = new Set<number>();
+  for (const b of blocks) {
+    for (let i = b.first; i <= b.last; i++) drop.add(i);
+    if (b.first > 0 && (lines[b.first - 1] as string).trim() === '' && !drop.has(b.first - 1)) drop.add(b.first - 1);
+  }
+  return lines.filter((_, i) => !drop.has(i)).join('\n');
+}

@@ -1,0 +1,16 @@
+/**
+ * Set-up for Asterisk and FreePBX: detection (what Asterisk logs, whether the AMI has a
+ * sipwarden user), `sipwarden init`'s plan and its application, and `--uninstall`.
+ * Every path is logical and may be put under a root prefix; commands are injectable.
+ */
+export { parseConfText, assembleConf, sectionsNamed, lastValue, type ConfTree, type ConfSection, type ConfEntry, type ConfSource } from './asterisk-conf.js';
+export { loadConf, type LoadConfOptions } from './loader.js';
+export { detectAsterisk, type AsteriskSetup, type Finding, type DetectOptions, type LoggerFacts, type LogChannel, type AmiFacts, type AmiUser } from './detect.js';
+export { describeDetection, describeWatch, formatFinding, type Watched } from './describe.js';
+export { planInit, randomSecret, type Plan, type PlanOptions, type Action } from './plan.js';
+export { formatPlan } from './plan-format.js';
+export { applyPlan, type ApplyOptions, type ApplyResult, type CommandRun } from './apply.js';
+export { planUninstall, applyUninstall, type UninstallPlan, type UninstallOptions, type UninstallStep } from './uninstall.js';
+export { readManifest, type Manifest } from './manifest.js';
+export { PATHS, onHost } from './paths.js';
+export type { RunCommand, CommandExists, CommandResult } from './system.js';

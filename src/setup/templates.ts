@@ -1,0 +1,126 @@
+/**
+ * The files sipwarden init writes whole: sipwarden.yaml, the systemd unit and the
+ * logrotate entry. Pure functions of their inputs.
+ */
+import { stringify } from 'yaml';
+import { renderDefaultConfig } from '../config/index.js';
+
+/** The first line of every file sipwarden init writes whole. */
+export const WRITTEN_BY = 'Installed by `sipwarden init`; `sipwarden init --uninstall` removes it.';
+
+/** What the generated sipwarden.yaml says about Asterisk. */
+export interface ConfigValues {
+  /** null: leave `logs: null` (the defaults that exist). */
+  readonly logs: readonly string[] | null;
+  readonly ami: { readonly host: string; readonly port: number; readonly username: string; readonly secret: string } | null;
+}
+
+const scalar = (v: string | number | boolean) => stringify(v).trimEnd();
+
+/** Replaces the one line `old` of `text`; throws (a bug) if it is not there exactly once. */
+function replaceLine(text: string, old: string, replacement: string): string {
+  const lines = text.split('\n');
+  const at = lines.indexOf(old);
+  if (at < 0 || lines.indexOf(old, at + 1) >= 0) throw new Error(`renderDefaultConfig() no longer has exactly one line ${JSON.stringify(old)}`);
+  lines[at] = replacement;
+  return lines.join('\n');
+}
+
+/**
+ * The default config (`renderDefaultConfig()`, every key commented) with `asterisk.logs`
+ * and `asterisk.ami` filled in. The result holds the AMI secret: write it mode 0600.
+ */
+export function renderConfig(v: ConfigValues): string {
+  let text = `# ${WRITTEN_BY.replace('removes it', 'keeps it (--purge removes it)')}\n${renderDefaultConfig()}`;
+  if (v.logs !== null) text = replaceLine(text, '  logs: null', `  logs: [${v.logs.map(scalar).join(', ')}]`);
+  if (v.ami !== null) {
+    text = replaceLine(text, '  ami: null', [
+      '  ami:',
+      `    host: ${scalar(v.ami.host)}`,
+      `    port: ${v.ami.port}`,
+      `    username: ${scalar(v.ami.username)}`,
+      `    secret: ${JSON.stringify(v.ami.secret)}`,
+      '    tls: false',
+    ].join('\n'));
+  }
+  return text;
+}
+
+/** What the unit needs to know about this host. */
+export interface UnitValues {
+  /** Absolute path of the node binary. */
+  readonly nodePath: string;
+  /** Absolute path of dist/cli/main.js. */
+  readonly mainJs: string;
+  /** Directories the daemon writes (store, failed-auth log). */
+  readonly readWritePaths: readonly string[];
+  /** Directories it only reads (Asterisk's logs); may not exist. */
+  readonly readOnlyPaths: readonly string[];
+  /** `read-only` when node or the checkout lives under /home, /root or /run/user. */
+  readonly protectHome: 'yes' | 'read-only';
+  /** False when node or the checkout lives under /tmp or /var/tmp. */
+  readonly privateTmp: boolean;
+}
+
+/** The systemd unit: restarted on failure, after Asterisk and nftables, with only the capabilities it needs. */
+export function renderUnit(v: UnitValues): string {
+  return [
+    `# ${WRITTEN_BY}`,
+    '[Unit]',
+    'Description=sipwarden: stops SIP password guessing and extension scanning on Asterisk/FreePBX',
+    'After=network-online.target asterisk.service nftables.service',
+    'Wants=network-online.target',
+    '',
+    '[Service]',
+    'Type=simple',
+    `ExecStart=${v.nodePath} ${v.mainJs} run`,
+    // SIGHUP reopens the failed-auth log (logrotate).
+    'ExecReload=/bin/kill -HUP $MAINPID',
+    'Restart=on-failure',
+    'RestartSec=5s',
+    '# Runs as root, holding only these capabilities:',
+    '#   CAP_NET_ADMIN        nft (and ipset/iptables) change the firewall over netlink',
+    '#   CAP_NET_RAW          iptables, for the ipset fallback backend, opens a raw socket',
+    "#   CAP_DAC_READ_SEARCH  read Asterisk's logs, owned by the asterisk user, without owning them",
+    '# To run as another user, add User=/Group= and give it /var/lib/sipwarden and /var/log/sipwarden;',
+    '# AmbientCapabilities then hands it the same three capabilities.',
+    'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_DAC_READ_SEARCH',
+    'AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW CAP_DAC_READ_SEARCH',
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    `ReadWritePaths=${v.readWritePaths.join(' ')}`,
+    '# iptables-legacy takes this lock (the nftables backend does not need it).',
+    'ReadWritePaths=-/run/xtables.lock',
+    `ReadOnlyPaths=${v.readOnlyPaths.map((p) => `-${p}`).join(' ')}`,
+    `ProtectHome=${v.protectHome}`,
+    `PrivateTmp=${v.privateTmp ? 'yes' : 'no'}`,
+    'ProtectKernelTunables=yes',
+    'ProtectControlGroups=yes',
+    'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK',
+    'UMask=0027',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+/** The logrotate entry for the failed-auth log; the daemon reopens it on SIGHUP. */
+export function renderLogrotate(failedAuthLog: string): string {
+  return [
+    `# ${WRITTEN_BY}`,
+    `${failedAuthLog} {`,
+    '    weekly',
+    '    rotate 12',
+    '    compress',
+    '    delaycompress',
+    '    missingok',
+    '    notifempty',
+    '    postrotate',
+    // Only the main process: a HUP to an nft child mid-transaction would kill it.
+    '        systemctl kill -s HUP --kill-who=main sipwarden.service >/dev/null 2>&1 || true',
+    '    endscript',
+    '}',
+    '',
+  ].join('\n');
+}
