@@ -1,0 +1,114 @@
+/**
+ * Login, logout and the guard in front of every `/api` route.
+ *
+ * Rules enforced here (in an onRequest hook of the `/api` context, so they run before
+ * any body is parsed):
+ * - every route needs a live session unless its config says `public: true`;
+ * - every method other than GET/HEAD needs the session's CSRF token in `x-csrf-token`;
+ * - login is rate-limited per client address, and each failed login is reported to
+ *   the daemon (`onLoginFailure`), which counts it like any other failed
+ *   authentication (service HTTP) and bans the address when the policy says so.
+ *
+ * The session cookie is HttpOnly and SameSite=Strict; under TLS it is Secure and
+ * named with the `__Host-` prefix (no Domain, Path=/).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiDeps } from './deps.js';
+import { ApiError } from './errors.js';
+import { ADMIN_USER, PASSWORD_META_KEY, verifyPassword } from './password.js';
+import { csrfMatches, type Session, type Sessions } from './sessions.js';
+
+/** Login attempts allowed per client address per window. */
+export interface LoginLimit {
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's session, set by the `/api` guard (null on public routes without one). */
+    session: Session | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a session (login, session probe). */
+    public?: boolean;
+  }
+}
+
+/** The audit actor for a request: `web:<user>@<client address>`. */
+export function actorOf(req: FastifyRequest): string {
+  return `web:${req.session?.user ?? 'anonymous'}@${req.ip}`;
+}
+
+// A valid hash that matches no password, verified when no password is set so that
+// timing does not reveal whether one is.
+const NO_PASSWORD = ['scrypt', 1 << 15, 8, 1, Buffer.alloc(16).toString('base64'), Buffer.alloc(32).toString('base64')].join('$');
+
+const LOGIN_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password'],
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 200 },
+    password: { type: 'string', minLength: 1, maxLength: 1024 },
+  },
+} as const;
+
+/** Registers the guard and the auth routes on the `/api` context. */
+export function registerAuth(
+  api: FastifyInstance, deps: ApiDeps, sessions: Sessions,
+  opts: { secure: boolean; loginLimit?: LoginLimit | undefined },
+): void {
+  const cookieName = opts.secure ? '__Host-sipwarden' : 'sipwarden_session';
+  const cookieOpts = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: opts.secure };
+  const limit = opts.loginLimit ?? { max: 5, windowMs: 60_000 };
+
+  api.decorateRequest('session', null);
+  api.addHook('onRequest', async (req) => {
+    const id = req.cookies[cookieName];
+    req.session = sessions.get(id, deps.store.getMeta(PASSWORD_META_KEY), deps.now());
+    if (req.routeOptions.config.public === true) return;
+    if (!req.session) throw new ApiError('AUTH_REQUIRED');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(req.headers['x-csrf-token'], req.session.csrf)) {
+      throw new ApiError('CSRF_REJECTED');
+    }
+  });
+
+  const sessionBody = (s: Session) => ({ user: s.user, csrfToken: s.csrf, expiresIdleMs: sessions.idleMs });
+
+  api.post<{ Body: { username: string; password: string } }>('/login', {
+    config: {
+      public: true,
+      rateLimit: { max: limit.max, timeWindow: limit.windowMs },
+    },
+    schema: { body: LOGIN_BODY },
+  }, async (req, reply: FastifyReply) => {
+    const { username, password } = req.body;
+    const stored = deps.store.getMeta(PASSWORD_META_KEY);
+    // Always run scrypt, whatever the user name, so timing tells nothing.
+    const passwordOk = await verifyPassword(password, stored ?? NO_PASSWORD);
+    const at = deps.now();
+    if (!(passwordOk && stored !== null && username === ADMIN_USER)) {
+      deps.onLoginFailure(req.ip, username, at);
+      throw new ApiError('LOGIN_FAILED');
+    }
+    sessions.destroy(req.cookies[cookieName]);
+    const { id, session } = sessions.create(ADMIN_USER, stored, at);
+    req.session = session;
+    deps.store.addAudit({ at, actor: actorOf(req), action: 'login', detail: null });
+    reply.setCookie(cookieName, id, cookieOpts);
+    return sessionBody(session);
+  });
+
+  api.post('/logout', async (req, reply: FastifyReply) => {
+    deps.store.addAudit({ at: deps.now(), actor: actorOf(req), action: 'logout', detail: null });
+    sessions.destroy(req.cookies[cookieName]);
+    reply.clearCookie(cookieName, cookieOpts);
+    return reply.code(204).send();
+  });
+
+  api.get('/session', { config: { public: true } }, async (req) => {
+    if (!req.session) throw new ApiError('AUTH_REQUIRED');
+    return sessionBody(req.session);
+  });
+}

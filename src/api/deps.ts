@@ -1,0 +1,96 @@
+/**
+ * What the HTTP API needs from the daemon, as one interface. The daemon (composition
+ * root) builds an `ApiDeps`; tests build one over a real store with a tiny in-memory
+ * `controls`. The API never touches the firewall, the engine or the config file
+ * itself: bans and releases go through the store's change queue (the daemon applies
+ * them within 250 ms), settings through `controls` (the daemon applies and persists
+ * them).
+ *
+ * Audit contract: the API writes the audit entry of every change it makes (manual
+ * ban/release through the store's own transaction, settings after the control call
+ * returns). Controls must not audit again; `actor` is given to them for their logs.
+ */
+import type { Cidr, IpAddress } from '../domain/index.js';
+import type { Tier } from '../engine/policy.js';
+import type { Zone } from '../engine/zones.js';
+import type { FailureRow, Store } from '../store/index.js';
+import type { Stats } from './stats.js';
+
+/** Internal networks and the trusted list, as the settings page edits them. */
+export interface NetworkSettings {
+  /** Canonical networks (`192.168.0.0/16`). */
+  readonly internal: readonly Cidr[];
+  /** Canonical trusted addresses and networks. */
+  readonly trusted: readonly Cidr[];
+  /** Trusted host names, lower case (resolved by the daemon). */
+  readonly trustedNames: readonly string[];
+}
+
+/** The daemon's live settings the API may read and change. Setters may be async; a throw is reported to the user. */
+export interface Controls {
+  protection(): 'on' | 'off';
+  setProtection(value: 'on' | 'off', actor: string): void | Promise<void>;
+  /** Tiers sorted by `failures`, ascending; durations in ms, `ban: null` = until released. */
+  policy(): readonly Tier[];
+  /** Receives tiers already validated by the config schema (sorted, distinct failures, 1..1000). */
+  setPolicy(tiers: readonly Tier[], actor: string): void | Promise<void>;
+  networks(): NetworkSettings;
+  /** Receives canonical, validated networks; never a network covering every address. */
+  setNetworks(n: NetworkSettings, actor: string): void | Promise<void>;
+}
+
+/** One followed log file. */
+export interface SourceHealth {
+  readonly path: string;
+  readonly exists: boolean;
+  /** Byte offset read up to. */
+  readonly offset: number;
+  readonly lines: number;
+  /** How far behind the file's end reading is, ms; null/absent if unknown. */
+  readonly lagMs?: number | null;
+  readonly error?: string | null;
+}
+
+/** The AMI connection, when one is configured. */
+export interface AmiHealth {
+  readonly host: string;
+  readonly port: number;
+  readonly connected: boolean;
+  /** When the current state began, ms since the epoch. */
+  readonly since?: number | null;
+  readonly lastError?: string | null;
+}
+
+/** What the overview shows about the daemon's inputs and its firewall. */
+export interface Health {
+  readonly sources: readonly SourceHealth[];
+  readonly ami: AmiHealth | null;
+  readonly firewall: { readonly backend: string; readonly lastError?: string | null };
+}
+
+/** Everything the API server needs from the daemon. */
+export interface ApiDeps {
+  readonly store: Store;
+  /** The clock (ms since the epoch); only the composition root reads real time. */
+  now(): number;
+  readonly controls: Controls;
+  /** Zone of an address under the current networks: a manual ban of `never`/`trusted` is refused. */
+  zoneOf(ip: IpAddress): Zone;
+  health(): Health;
+  /**
+   * Counters and gauges for `/metrics`, by name without the `sipwarden_` prefix:
+   * `events_parsed_total`, `attempts_total`, `bans_total`, `enforcer_errors_total`,
+   * `enforcer_latency_seconds`, … Unknown names are exported as untyped gauges.
+   * Bans active and source lag are added by the API from the store and `health()`.
+   */
+  metrics(): Readonly<Record<string, number>>;
+  /** Dashboard statistics at `now` (see `openStats` in stats.ts: a read-only connection on the store file). */
+  stats(now: number): Stats;
+  /** Subscribes to failures as they are stored (for the live log); returns the unsubscribe function. */
+  onFailure(listener: (row: FailureRow) => void): () => void;
+  /**
+   * A failed dashboard login from `ip` as user `username` (attacker-controlled) at `at`:
+   * the daemon feeds it to its engine as an `auth_failed` event of service `HTTP`.
+   */
+  onLoginFailure(ip: string, username: string, at: number): void;
+}

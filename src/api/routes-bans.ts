@@ -1,0 +1,117 @@
+/**
+ * `/api/bans`: list and search (by address or account), manual ban, release. Bans and
+ * releases are written with their audit and change rows in one store transaction; the
+ * running daemon applies the change row to the firewall within 250 ms. Protected
+ * addresses (loopback, the host's own, trusted) are refused before anything is written.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { banLength } from '../config/values.js';
+import { parseIp, SipwardenError, type IpAddress } from '../domain/index.js';
+import type { BanQuery, BanRecord, BanState } from '../store/index.js';
+import { actorOf } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import { invalid } from './errors.js';
+
+/** Deepest page offset the list accepts (deep OFFSETs cost a scan). */
+export const MAX_OFFSET = 100_000;
+
+const LIST_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', maxLength: 200 },
+    ip: { type: 'string', maxLength: 100 },
+    account: { type: 'string', maxLength: 200 },
+    state: { type: 'string', enum: ['active', 'expired', 'released', 'all'] },
+    limit: { type: 'integer', minimum: 1, maximum: 1000 },
+    offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET },
+    sort: { type: 'string', enum: ['created_at', 'expires_at', 'ip'] },
+    order: { type: 'string', enum: ['asc', 'desc'] },
+  },
+} as const;
+
+interface ListQuery {
+  q?: string;
+  ip?: string;
+  account?: string;
+  state?: BanState | 'all';
+  limit?: number;
+  offset?: number;
+  sort?: BanQuery['sort'];
+  order?: BanQuery['order'];
+}
+
+const BAN_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ip', 'duration'],
+  properties: {
+    ip: { type: 'string', minLength: 1, maxLength: 100 },
+    duration: { type: ['string', 'number'], maxLength: 40 },
+    reason: { type: 'string', maxLength: 500 },
+  },
+} as const;
+
+const RELEASE_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ip'],
+  properties: { ip: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
+
+/** An address as a person types it (`[2001:db8::1]` too), or BAD_ADDRESS. */
+export function addressOf(text: string): IpAddress {
+  const ip = parseIp(text.trim().replace(/^\[(.*)\]$/, '$1'));
+  if (!ip) throw new SipwardenError('BAD_ADDRESS', `not an IP address: ${JSON.stringify(text.slice(0, 100))}`);
+  return ip;
+}
+
+/** A ban's state at `now`. */
+export function stateOf(b: BanRecord, now: number): BanState {
+  if (b.releasedAt !== null) return 'released';
+  return b.expiresAt !== null && b.expiresAt <= now ? 'expired' : 'active';
+}
+
+/** A ban as the API returns it: the record plus its state now. */
+const view = (b: BanRecord, now: number) => ({ ...b, state: stateOf(b, now) });
+
+/** Registers the ban routes on the `/api` context. */
+export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
+  api.get<{ Querystring: ListQuery }>('/bans', { schema: { querystring: LIST_QUERY } }, async (req) => {
+    const { q, ...rest } = req.query;
+    const query: BanQuery & { limit: number } = { ...rest, limit: rest.limit ?? 50 };
+    const search = q?.trim();
+    let filter = {};
+    if (search) {
+      // One search box: an address if it reads as one, else an account name (exact).
+      const ip = parseIp(search.replace(/^\[(.*)\]$/, '$1'));
+      filter = ip ? { ip } : { account: search };
+    }
+    const now = deps.now();
+    const page = deps.store.listBans({ ...query, ...filter }, now);
+    return { total: page.total, rows: page.rows.map((b) => view(b, now)) };
+  });
+
+  api.post<{ Body: { ip: string; duration: string | number; reason?: string } }>('/bans', { schema: { body: BAN_BODY } }, async (req, reply: FastifyReply) => {
+    const ip = addressOf(req.body.ip);
+    const length = banLength.safeParse(req.body.duration);
+    if (!length.success) throw invalid([{ path: 'duration', message: length.error.issues[0]?.message ?? 'expected a duration or permanent' }]);
+    const zone = deps.zoneOf(ip);
+    if (zone === 'never' || zone === 'trusted') {
+      const why = zone === 'trusted' ? 'it is on the trusted list' : 'it is loopback or one of this host\'s own addresses';
+      throw new SipwardenError('NEVER_BAN', `refusing to ban ${ip}: ${why}`);
+    }
+    const at = deps.now();
+    const reason = req.body.reason?.trim() || 'manual ban';
+    const ban = deps.store.manualBan({ ip, expiresAt: length.data === null ? null : at + length.data, reason, actor: actorOf(req), at });
+    return reply.code(201).send(view(ban, at));
+  });
+
+  api.post<{ Body: { ip: string } }>('/bans/release', { schema: { body: RELEASE_BODY } }, async (req) => {
+    const ip = addressOf(req.body.ip);
+    const at = deps.now();
+    const ban = deps.store.manualRelease({ ip, actor: actorOf(req), at });
+    if (!ban) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
+    return view(ban, at);
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * `/api/failures`: the failure history (filters, time range, paging, newest first) and
+ * `/api/failures/stream`, the live log as server-sent events.
+ *
+ * Stream contract: `event: failure` with one JSON `FailureRow` per `data:` line
+ * (JSON escapes CR/LF, so attacker text cannot end a field or forge an event), a
+ * comment every 15 s to keep proxies from timing out, at most `maxStreams` open at
+ * once, and a client that stops reading (over 1 MiB buffered) is disconnected.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { FailureQuery, FailureRow } from '../store/index.js';
+import type { ApiDeps } from './deps.js';
+import { ApiError, invalid, type Problem } from './errors.js';
+import { SECURITY_HEADERS } from './headers.js';
+
+const TEXT = { type: 'string', maxLength: 200 } as const;
+const TIME = { type: 'string', maxLength: 40 } as const;
+
+const FILTERS = { ip: TEXT, account: TEXT, service: { type: 'string', maxLength: 20 }, reason: { type: 'string', maxLength: 40 } } as const;
+
+const LIST_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...FILTERS,
+    from: TIME,
+    to: TIME,
+    limit: { type: 'integer', minimum: 1, maximum: 1000 },
+    offset: { type: 'integer', minimum: 0, maximum: 100_000 },
+  },
+} as const;
+
+const STREAM_QUERY = { type: 'object', additionalProperties: false, properties: FILTERS } as const;
+
+type Filters = { ip?: string; account?: string; service?: string; reason?: string };
+type ListQuery = Filters & { from?: string; to?: string; limit?: number; offset?: number };
+
+const TIME_HINT = 'expected a time like 2026-11-24T19:00:00Z or milliseconds since 1970';
+
+/** Milliseconds since the epoch from `1732474800000` or an ISO 8601 time; a problem otherwise. */
+export function parseTime(text: string, path: string): number | Problem {
+  const s = text.trim();
+  const ms = /^\d{1,15}$/.test(s) ? Number(s) : /^\d{4}-\d\d-\d\d/.test(s) ? Date.parse(s) : Number.NaN;
+  return Number.isFinite(ms) ? ms : { path, message: `${TIME_HINT}, got ${JSON.stringify(s.slice(0, 40))}` };
+}
+
+const BACKLOG_LIMIT = 1024 * 1024;
+
+/** Registers the failure routes on the `/api` context. */
+export function registerFailureRoutes(api: FastifyInstance, deps: ApiDeps, opts: { maxStreams: number }): void {
+  api.get<{ Querystring: ListQuery }>('/failures', { schema: { querystring: LIST_QUERY } }, async (req) => {
+    const { from, to, limit, ...rest } = req.query;
+    const q: { -readonly [K in keyof FailureQuery]: FailureQuery[K] } = { ...rest, limit: limit ?? 100 };
+    const problems: Problem[] = [];
+    for (const [key, text] of [['from', from], ['to', to]] as const) {
+      if (text === undefined) continue;
+      const t = parseTime(text, key);
+      if (typeof t === 'number') q[key] = t;
+      else problems.push(t);
+    }
+    if (problems.length) throw invalid(problems);
+    return deps.store.listFailures(q);
+  });
+
+  const open = new Set<() => void>();
+  api.addHook('onClose', async () => {
+    for (const end of [...open]) end();
+  });
+
+  api.get<{ Querystring: Filters }>('/failures/stream', { schema: { querystring: STREAM_QUERY } }, async (req, reply) => {
+    if (open.size >= opts.maxStreams) throw new ApiError('BUSY');
+    const f = req.query;
+    const wanted = (r: FailureRow) => (f.ip === undefined || r.ip === f.ip) && (f.account === undefined || r.account === f.account)
+      && (f.service === undefined || r.service === f.service) && (f.reason === undefined || r.reason === f.reason);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 3000\n: connected\n\n');
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      unsubscribe();
+      clearInterval(ping);
+      open.delete(end);
+      res.end();
+    };
+    const send = (chunk: string) => {
+      if (ended) return;
+      if (res.writableLength > BACKLOG_LIMIT) {
+        res.destroy();
+        end();
+        return;
+      }
+      res.write(chunk);
+    };
+    const unsubscribe = deps.onFailure((row) => {
+      if (wanted(row)) send(`event: failure\ndata: ${JSON.stringify(row)}\n\n`);
+    });
+    const ping = setInterval(() => send(': ping\n\n'), 15_000);
+    ping.unref();
+    open.add(end);
+    req.raw.once('close', end);
+    res.once('close', end);
+  });
+}

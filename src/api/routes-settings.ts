@@ -1,0 +1,115 @@
+/**
+ * `/api/settings`: protection on/off, internal networks and the trusted list, policy
+ * tiers. Edits are validated by the config file's own schema (same rules, same plain
+ * words as a bad config file), handed to the daemon through `controls` (which applies
+ * and persists them), then written to the audit trail with who and when.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { configSchema } from '../config/schema.js';
+import { formatDuration, parseCidr } from '../domain/index.js';
+import type { Tier } from '../engine/policy.js';
+import { actorOf } from './auth.js';
+import type { ApiDeps, NetworkSettings } from './deps.js';
+import { invalid, type Problem } from './errors.js';
+import { schemaProblems } from './validation.js';
+
+const ENTRY = { type: 'string', maxLength: 300 } as const;
+const LEAF = { type: ['string', 'number', 'boolean', 'null'], maxLength: 100 } as const;
+
+const PROTECTION_BODY = {
+  type: 'object', additionalProperties: false, required: ['protection'],
+  properties: { protection: { type: 'string', enum: ['on', 'off'] } },
+} as const;
+
+const NETWORKS_BODY = {
+  type: 'object', additionalProperties: false, required: ['internal', 'trusted'],
+  properties: {
+    internal: { type: 'array', maxItems: 1000, items: ENTRY },
+    trusted: { type: 'array', maxItems: 1000, items: ENTRY },
+  },
+} as const;
+
+// Leaf values are checked by the config schema, which has the better words ("a number needs a unit, e.g. 5s").
+const POLICY_BODY = {
+  type: 'object', additionalProperties: false, required: ['tiers'],
+  properties: {
+    tiers: {
+      type: 'array', minItems: 1, maxItems: 20,
+      items: {
+        type: 'object', additionalProperties: false, required: ['failures', 'within', 'ban'],
+        properties: { failures: LEAF, within: LEAF, ban: LEAF },
+      },
+    },
+  },
+} as const;
+
+/** Tiers as a person writes them: `{ failures: 2, within: '1h', ban: '1h' | 'permanent' }`. */
+export function tiersView(tiers: readonly Tier[]): Array<{ failures: number; within: string; ban: string }> {
+  return tiers.map((t) => ({ failures: t.failures, within: formatDuration(t.within), ban: formatDuration(t.ban) }));
+}
+
+/** Networks as the settings page shows them: trusted names listed with trusted networks. */
+function networksView(n: NetworkSettings): { internal: string[]; trusted: string[] } {
+  return { internal: [...n.internal], trusted: [...n.trusted, ...n.trustedNames] };
+}
+
+/** Validates networks with the config schema; refuses an internal range covering every address. */
+export function checkNetworks(body: { internal: string[]; trusted: string[] }): NetworkSettings {
+  const parsed = configSchema.safeParse({ networks: body }, { reportInput: true });
+  if (!parsed.success) throw invalid(schemaProblems(parsed.error.issues, 'networks'));
+  const n = parsed.data.networks;
+  const problems: Problem[] = [];
+  body.internal.forEach((raw, i) => {
+    const c = parseCidr(raw.trim());
+    if (c?.endsWith('/0')) {
+      problems.push({ path: `internal[${i}]`, message: `${c} would make every address internal, so nobody would ever be banned; list your office and VPN networks instead` });
+    }
+  });
+  if (problems.length) throw invalid(problems);
+  return { internal: n.internal, trusted: n.trusted, trustedNames: n.trustedNames };
+}
+
+/** Validates tiers with the config schema (durations, `permanent`, 1..1000 failures, distinct counts). */
+export function checkTiers(body: { tiers: unknown[] }): Tier[] {
+  const parsed = configSchema.safeParse({ policy: { tiers: body.tiers } }, { reportInput: true });
+  if (!parsed.success) throw invalid(schemaProblems(parsed.error.issues, 'policy'));
+  return [...parsed.data.policy.tiers];
+}
+
+/** Registers the settings routes on the `/api` context. */
+export function registerSettingsRoutes(api: FastifyInstance, deps: ApiDeps): void {
+  const c = deps.controls;
+  const audit = (req: FastifyRequest, action: string, detail: object) => {
+    deps.store.addAudit({ at: deps.now(), actor: actorOf(req), action, detail: JSON.stringify(detail) });
+  };
+
+  api.get('/settings', async () => ({ protection: c.protection(), networks: networksView(c.networks()), policy: { tiers: tiersView(c.policy()) } }));
+  api.get('/settings/protection', async () => ({ protection: c.protection() }));
+  api.get('/settings/networks', async () => networksView(c.networks()));
+  api.get('/settings/policy', async () => ({ tiers: tiersView(c.policy()) }));
+
+  api.put<{ Body: { protection: 'on' | 'off' } }>('/settings/protection', { schema: { body: PROTECTION_BODY } }, async (req) => {
+    const before = c.protection();
+    await c.setProtection(req.body.protection, actorOf(req));
+    audit(req, 'protection', { from: before, to: req.body.protection });
+    return { protection: c.protection() };
+  });
+
+  api.put<{ Body: { internal: string[]; trusted: string[] } }>('/settings/networks', { schema: { body: NETWORKS_BODY } }, async (req) => {
+    const n = checkNetworks(req.body);
+    const before = networksView(c.networks());
+    await c.setNetworks(n, actorOf(req));
+    const after = networksView(c.networks());
+    audit(req, 'networks', { from: before, to: after });
+    return after;
+  });
+
+  api.put<{ Body: { tiers: unknown[] } }>('/settings/policy', { schema: { body: POLICY_BODY } }, async (req) => {
+    const tiers = checkTiers(req.body);
+    const before = tiersView(c.policy());
+    await c.setPolicy(tiers, actorOf(req));
+    const after = tiersView(c.policy());
+    audit(req, 'policy', { from: before, to: after });
+    return { tiers: after };
+  });
+}

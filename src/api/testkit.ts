@@ -1,0 +1,113 @@
+/**
+ * Test support (not used in production): an API server over a REAL store in a temp
+ * directory, the real `SettingsControls`, `FailureBus` and stats reader, and helpers
+ * to log in and send authenticated requests through `inject` (no socket).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { DEFAULT_TIERS } from '../config/defaults.js';
+import { parseCidr, type Cidr } from '../domain/index.js';
+import { Store } from '../store/index.js';
+import { SettingsControls, type LiveSettings } from './controls.js';
+import type { ApiDeps, Health } from './deps.js';
+import { FailureBus } from './failure-bus.js';
+import { setAdminPassword } from './password.js';
+import { createApiServer, type ApiOptions } from './server.js';
+import { openStats, type StatsReader } from './stats.js';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export interface TestApi {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly dir: string;
+  readonly dbPath: string;
+  readonly controls: SettingsControls;
+  readonly bus: FailureBus;
+  /** Every settings change the controls applied, in order. */
+  readonly applied: Array<{ changed: keyof LiveSettings; actor: string; next: LiveSettings }>;
+  /** Every failed login reported to the daemon. */
+  readonly loginFailures: Array<{ ip: string; username: string; at: number }>;
+  readonly deps: ApiDeps;
+  /** The clock the API reads; tests may move it. */
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+const cidrs = (xs: string[]): Cidr[] => xs.map((x) => parseCidr(x) as Cidr);
+
+/** Default live settings: the config defaults. */
+export function defaultSettings(): LiveSettings {
+  return {
+    protection: 'on',
+    tiers: DEFAULT_TIERS,
+    networks: { internal: cidrs(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']), trusted: [], trustedNames: [] },
+  };
+}
+
+/** Starts a test API (not listening) over a fresh store with the admin password {@link TEST_PASSWORD}. */
+export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls } = {}): Promise<TestApi> {
+  const dir = mkdtempSync(join(tmpdir(), 'sipwarden-api-'));
+  const dbPath = join(dir, 'sipwarden.db');
+  const store = Store.open(dbPath);
+  await setAdminPassword(store, TEST_PASSWORD);
+  const clock = { now: opts.now ?? Date.UTC(2026, 10, 24, 19, 30) };
+  const applied: TestApi['applied'] = [];
+  const loginFailures: TestApi['loginFailures'] = [];
+  const controls = opts.controls ?? new SettingsControls(defaultSettings(), (next, changed, actor) => {
+    applied.push({ next, changed, actor });
+  });
+  const bus = new FailureBus();
+  const stats: StatsReader = openStats(dbPath, 0);
+  const deps: ApiDeps = {
+    store,
+    now: () => clock.now,
+    controls,
+    zoneOf: controls.zoneOf,
+    health: () => opts.health ?? {
+      sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 1234, lines: 10, lagMs: 0 }],
+      ami: null,
+      firewall: { backend: 'dry-run' },
+    },
+    metrics: () => ({ events_parsed_total: 7, attempts_total: 5, enforcer_latency_seconds: 0.004 }),
+    stats: (now) => stats.stats(now),
+    onFailure: bus.subscribe,
+    onLoginFailure: (ip, username, at) => {
+      loginFailures.push({ ip, username, at });
+    },
+  };
+  const app = createApiServer(deps, { listen: { host: '127.0.0.1', port: 0 }, ...opts });
+  await app.ready();
+  return {
+    app, store, dir, dbPath, controls, bus, applied, loginFailures, deps, clock,
+    async close() {
+      await app.close();
+      stats.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A logged-in client: its cookie and CSRF token, and `req` sending both. */
+export interface Client {
+  readonly cookie: string;
+  readonly csrf: string;
+  req(o: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+/** Logs in as admin through `/api/login` and returns a client. Throws if login fails. */
+export async function login(app: FastifyInstance, password = TEST_PASSWORD): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'admin', password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const set = res.cookies.find((c) => c.name.includes('sipwarden'));
+  if (!set) throw new Error('login set no cookie');
+  const cookie = `${set.name}=${set.value}`;
+  const csrf = (res.json() as { csrfToken: string }).csrfToken;
+  return {
+    cookie, csrf,
+    req: (o) => app.inject({ ...o, headers: { cookie, 'x-csrf-token': csrf, ...(o.headers ?? {}) } }),
+  };
+}
