@@ -79,7 +79,7 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
       const permanent = v.decision.until === null || prev?.until === null;
       bans.set(ev.ip, { tier: Math.max(v.decision.tier, prev?.tier ?? 0), until: permanent ? null : v.decision.until });
     }
-  }, 'auth'); // successes matter (learned trust, compromised extensions); challenges are skipped unparsed
+  }, needsSuccesses(opts.rules) ? 'auth' : 'failures'); // challenges (and successes, when no rule uses them) are skipped unparsed
   const addresses = [...failures.entries()]
     .sort((a, b) => compareIp(a[0], b[0]))
     .map(([ip, n]) => ({ ip, failures: n, zone: engine.zoneOf(ip) }));
@@ -98,6 +98,11 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
     bans: banList,
     attemptList,
   };
+}
+
+/** Successful logins change the outcome only through learned trust or extensions_internal_only. */
+function needsSuccesses(rules: RuleInput | undefined): boolean {
+  return Boolean(rules && (rules.learnFor || rules.extensionsInternalOnly));
 }
 
 /** The JSON contract of `sipwarden check --json`. */

@@ -1,3 +1,5 @@
+import { detach } from '../domain/strings.js';
+
 /**
  * Account classes: every account is an `extension` (a phone: internal networks only,
  * when extensions_internal_only is on), a `trunk` (may register from anywhere), or a
@@ -62,7 +64,7 @@ export function compileAccounts(input: AccountInput): ClassifyAccount {
     if (c === undefined) {
       c = classify(accountName(raw));
       if (memo.size >= 16_384) memo.clear();
-      memo.set(raw, c);
+      memo.set(detach(raw), c); // a key slices of a read chunk must not pin the chunk
     }
     return c;
   };
