@@ -97,6 +97,9 @@ function amiFindings(a: AmiFacts): Finding[] {
 }
 
 function findingsOf(l: LoggerFacts, a: AmiFacts): Finding[] {
-  const problems = [...l.problems, ...a.problems].map((p): Finding => ({ level: 'warn', text: p, fix: 'fix the Asterisk config file named' }));
+  const problems = [...l.problems, ...a.problems].map((p): Finding => ({
+    level: 'warn', text: p,
+    fix: p.includes('astlogdir') ? 'set astlogdir under [directories] in asterisk.conf to the absolute path of the log directory' : 'correct that line (Asterisk complains about it too)',
+  }));
   return [...loggerFindings(l), ...amiFindings(a), ...problems];
 }

@@ -112,6 +112,9 @@ export function planAsterisk(setup: AsteriskSetup, present: ReadonlySet<BlockPur
   }
   const enabledAfter = a.enabled || blocks.some((b) => b.purpose === 'ami-enable');
   const host = a.enabled && !reachableOnLoopback(a.bindaddr) ? a.bindaddr : '127.0.0.1';
+  if (host !== '127.0.0.1' && blocks.some((b) => b.purpose === 'ami-user')) {
+    out.warnings.push(`the AMI listens on ${host} only, and the new user may connect from 127.0.0.1 only: add "permit = ${host}/255.255.255.255" to [${AMI_USER}] in ${target}`);
+  }
   if (secret !== null && enabledAfter) out.ami = { host, port: a.port, username: a.sipwarden?.name ?? AMI_USER, secret };
   return out;
 }
