@@ -1,0 +1,120 @@
+/**
+ * `sipwarden init [--yes] [--dry-run] [--force] [--root DIR] [--asterisk-dir DIR]`
+ * and `sipwarden init --uninstall [--purge]`: prints the plan in plain words, asks
+ * (y/N) on a terminal unless `--yes`, then carries it out and reports each change and
+ * each reload. `--dry-run` prints the plan only. Expected failures are one line.
+ */
+import { createInterface } from 'node:readline/promises';
+import { SipwardenError, type ErrorCode } from '../domain/errors.js';
+import {
+  applyPlan, applyUninstall, formatPlan, planInit, planUninstall,
+  type ApplyOptions, type ApplyResult, type PlanOptions,
+} from '../setup/index.js';
+
+/** The command line's options, as commander gives them. */
+export interface InitCliOptions {
+  readonly yes?: boolean;
+  readonly dryRun?: boolean;
+  readonly force?: boolean;
+  readonly uninstall?: boolean;
+  readonly purge?: boolean;
+  readonly root?: string;
+  readonly asteriskDir?: string;
+}
+
+/** What the command needs from the world; tests replace it. */
+export interface InitDeps extends ApplyOptions, Pick<PlanOptions, 'randomSecret' | 'repoDir' | 'nodePath' | 'hostname'> {
+  readonly out: (line: string) => void;
+  /** Asks a yes/no question; null when there is no terminal to ask on. */
+  readonly ask: ((question: string) => Promise<boolean>) | null;
+  /** The effective user id (0: root). */
+  readonly uid: number;
+}
+
+// Write failures have no code of their own in the catalogue yet (a SETUP_FAILED would fit); USAGE gives exit 2.
+const SETUP_FAILED: ErrorCode = 'USAGE';
+
+function check(opts: InitCliOptions, deps: InitDeps): void {
+  if (opts.purge && !opts.uninstall) throw new SipwardenError('USAGE', '--purge goes with --uninstall');
+  if (opts.force && opts.uninstall) throw new SipwardenError('USAGE', '--force does not go with --uninstall');
+  const live = opts.root === undefined || opts.root === '/';
+  if (live && !opts.dryRun && deps.uid !== 0) {
+    throw new SipwardenError('USAGE', 'sipwarden init changes files in /etc and /var: run it as root (or with --dry-run to see the plan)');
+  }
+}
+
+async function confirm(opts: InitCliOptions, deps: InitDeps): Promise<boolean> {
+  if (opts.yes) return true;
+  if (deps.ask === null) throw new SipwardenError('USAGE', 'not on a terminal, so nobody can confirm: add --yes to go ahead (or --dry-run)');
+  return deps.ask('Go ahead? [y/N] ');
+}
+
+function report(r: ApplyResult, out: (line: string) => void): void {
+  if (r.changed.length > 0) out('Done:');
+  for (const p of r.changed) out(`  ${p}`);
+  if (r.backups.length > 0) out('Backups:');
+  for (const b of r.backups) out(`  ${b}`);
+  for (const c of r.commands) {
+    const text = `${c.result.stdout}\n${c.result.stderr}`.trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' / ');
+    out(`${c.command}: ${c.result.code === 0 ? 'ok' : `failed (exit ${c.result.code})`}${text ? ` — ${text}` : ''}`);
+  }
+  for (const s of r.skipped) out(`not run: ${s}`);
+}
+
+async function install(opts: InitCliOptions, deps: InitDeps): Promise<void> {
+  const plan = planInit({ root: opts.root, asteriskDir: opts.asteriskDir, force: opts.force, randomSecret: deps.randomSecret, repoDir: deps.repoDir, nodePath: deps.nodePath, hostname: deps.hostname });
+  for (const l of formatPlan(plan)) deps.out(l);
+  if (plan.actions.length === 0 || opts.dryRun) {
+    if (opts.dryRun && plan.actions.length > 0) deps.out('(--dry-run: nothing was changed)');
+    return;
+  }
+  if (!(await confirm(opts, deps))) { deps.out('Nothing was changed.'); return; }
+  report(await applyPlan(plan, deps), deps.out);
+  if (plan.actions.some((a) => a.kind === 'write' && a.role === 'unit')) deps.out('Start sipwarden with: systemctl enable --now sipwarden.service');
+}
+
+async function uninstall(opts: InitCliOptions, deps: InitDeps): Promise<void> {
+  const plan = planUninstall({ root: opts.root, asteriskDir: opts.asteriskDir, purge: opts.purge });
+  for (const n of plan.notes) deps.out(n);
+  if (plan.steps.length === 0) { deps.out('Nothing to uninstall.'); return; }
+  deps.out('sipwarden init --uninstall will:');
+  if (plan.stopService) deps.out('  - stop and disable sipwarden.service');
+  for (const s of plan.steps) deps.out(`  - ${s.say}`);
+  if (opts.dryRun) { deps.out('(--dry-run: nothing was changed)'); return; }
+  if (!(await confirm(opts, deps))) { deps.out('Nothing was changed.'); return; }
+  report(await applyUninstall(plan, deps), deps.out);
+}
+
+/** Runs `sipwarden init` with explicit dependencies. Throws SipwardenError for expected failures. */
+export async function runInit(opts: InitCliOptions, deps: InitDeps): Promise<void> {
+  check(opts, deps);
+  try {
+    await (opts.uninstall ? uninstall(opts, deps) : install(opts, deps));
+  } catch (err) {
+    if (err instanceof SipwardenError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && typeof e.path === 'string') throw new SipwardenError(SETUP_FAILED, `sipwarden init: ${e.path}: ${e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`);
+    throw err;
+  }
+}
+
+/** The real terminal's yes/no question (y or yes, any case, means yes). */
+async function askTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^\s*y(es)?\s*$/i.test(await rl.question(question));
+  } finally {
+    rl.close();
+  }
+}
+
+/** The `sipwarden init` action: real terminal, real commands (not run when --root names another tree). */
+export async function initCommand(opts: InitCliOptions): Promise<void> {
+  const live = opts.root === undefined || opts.root === '/';
+  await runInit(opts, {
+    out: (line) => process.stdout.write(`${line}\n`),
+    ask: process.stdin.isTTY && process.stdout.isTTY ? askTerminal : null,
+    uid: process.getuid?.() ?? 0,
+    ...(live ? {} : { runCommand: async () => ({ code: -1, stdout: '', stderr: 'not run: --root names another system tree' }) }),
+  });
+}
