@@ -9,6 +9,7 @@ import { SipwardenError } from '../domain/errors.js';
 import { banCommand, bansCommand, releaseCommand, statusCommand } from './admin.js';
 import { accountsCommand } from './accounts.js';
 import { checkCommand } from './check.js';
+import { initCommand } from './init.js';
 import { runCommand } from './run.js';
 
 function fail(message: string, code: number): never {
@@ -44,6 +45,15 @@ export function buildProgram(): Command {
     .option('--permanent', 'until released (the default)')
     .option('--reason <text>', 'why, for the audit trail', 'manual ban')
     .action(banCommand);
+  program.command('init').description('set up Asterisk/FreePBX logging and AMI, the config, a systemd unit and logrotate')
+    .option('-y, --yes', 'go ahead without asking')
+    .option('--dry-run', 'print the plan, change nothing')
+    .option('--force', 'replace an existing config, unit or logrotate entry (backed up first)')
+    .option('--uninstall', 'undo what sipwarden init did and restore the Asterisk files')
+    .option('--purge', 'with --uninstall: also remove /etc/sipwarden and /var/lib/sipwarden')
+    .option('--root <dir>', 'work on the system tree under DIR (prefixes /etc and /var)')
+    .option('--asterisk-dir <dir>', 'Asterisk config directory (default /etc/asterisk)')
+    .action(initCommand);
   program.command('accounts').description('list extensions, trunks and roaming accounts, and why each is one')
     .addOption(config()).option('--json', 'print JSON').action(accountsCommand);
   program.command('release').description('lift the ban on an address (the running daemon unblocks it within a second)')

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
 import { discoverAccounts } from '../discovery/accounts.js';
+import { describeWatch, detectAsterisk, formatFinding } from '../setup/index.js';
 import { Engine } from '../engine/index.js';
 import { canTellSeen, selectEnforcer, type Enforcer } from '../enforcers/index.js';
 import { FailedAuthLog } from '../faillog/index.js';
@@ -98,6 +99,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now, cursors, notifier, seen, startedAt });
 
   // Sources: say exactly what is watched and what is missing, with the fix.
+  try {
+    const setup = detectAsterisk({});
+    for (const f of describeWatch({ logs: config.asterisk.logs, ami: config.asterisk.ami }, setup)) {
+      const line = formatFinding(f);
+      if (f.level === 'ok') log.info({ finding: f.level }, line);
+      else log.warn({ finding: f.level, fix: f.fix }, line);
+    }
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'could not read the Asterisk configuration to check what is watched');
+  }
   if (config.asterisk.logs.length === 0) {
     log.warn({}, 'no Asterisk log file found (looked for /var/log/asterisk/messages, full, security); set asterisk.logs in the config, or enable a security log channel in /etc/asterisk/logger.conf');
   }

@@ -33,6 +33,8 @@ function replaceLine(text: string, old: string, replacement: string): string {
 export function renderConfig(v: ConfigValues): string {
   let text = `# ${WRITTEN_BY.replace('removes it', 'keeps it (--purge removes it)')}\n${renderDefaultConfig()}`;
   if (v.logs !== null) text = replaceLine(text, '  logs: null', `  logs: [${v.logs.map(scalar).join(', ')}]`);
+  // What the owner asked for: phones register only from inside; trunks from anywhere.
+  text = replaceLine(text, '  extensions_internal_only: false', '  extensions_internal_only: true');
   if (v.ami !== null) {
     text = replaceLine(text, '  ami: null', [
       '  ami:',
