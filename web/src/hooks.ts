@@ -1,0 +1,59 @@
+/** Small React hooks: hash routing and polling. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+/** The current `#/path?query` split into path and params; updates on navigation. */
+export function useHashRoute(): { path: string; params: URLSearchParams } {
+  const read = () => {
+    const h = window.location.hash.replace(/^#/, '') || '/';
+    const [path = '/', q = ''] = h.split('?');
+    return { path, params: new URLSearchParams(q) };
+  };
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const on = () => setRoute(read());
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+/** Replaces the query of the current hash route without adding a history entry. */
+export function replaceQuery(path: string, q: Record<string, string>): void {
+  const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== ''));
+  const s = p.toString();
+  history.replaceState(null, '', `#${path}${s ? `?${s}` : ''}`);
+}
+
+/**
+ * Loads with `load()` now, whenever `deps` change, and every `everyMs` (if given)
+ * while the tab is visible. Returns the data, the last error and a reload function.
+ */
+export function usePoll<T>(load: () => Promise<T>, deps: unknown[], everyMs?: number): { data: T | null; error: string | null; reload: () => void } {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const seq = useRef(0);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const run = useCallback(() => {
+    const mine = ++seq.current;
+    load().then(
+      (d) => {
+        if (mine === seq.current) {
+          setData(d);
+          setError(null);
+        }
+      },
+      (e: Error) => {
+        if (mine === seq.current) setError(e.message);
+      },
+    );
+  }, deps);
+  useEffect(() => {
+    run();
+    if (!everyMs) return undefined;
+    const id = setInterval(() => {
+      if (document.visibilityState === 'visible') run();
+    }, everyMs);
+    return () => clearInterval(id);
+  }, [run, everyMs]);
+  return { data, error, reload: run };
+}

@@ -1,0 +1,113 @@
+/** Settings: protection, internal networks and trusted list, policy tiers, and the recent audit trail. */
+import { useEffect, useState } from 'react';
+import { api, ApiFailure } from '../api';
+import { ProtectionSwitch } from '../components/ProtectionSwitch';
+import { Problems } from '../components/Problems';
+import { usePoll } from '../hooks';
+import type { AuditRow, Problem, Settings as SettingsData, TierText } from '../types';
+import { visible, when } from '../text';
+import { TiersEditor } from './TiersEditor';
+
+const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+/** `internal[2]` → `Internal networks, line 3`. */
+const lineLabel = (path: string) => path.replace(/^(internal|trusted)\[(\d+)\].*$/, (_m, k: string, i: string) => `${k === 'internal' ? 'Internal networks' : 'Trusted'}, line ${Number(i) + 1}`);
+
+function useSave<T>(): { problems: Problem[]; message: string | null; saved: boolean; save: (run: () => Promise<T>) => Promise<T | null> } {
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const save = async (run: () => Promise<T>) => {
+    setProblems([]);
+    setMessage(null);
+    setSaved(false);
+    try {
+      const r = await run();
+      setSaved(true);
+      return r;
+    } catch (e) {
+      setProblems(e instanceof ApiFailure ? e.problems : []);
+      setMessage(e instanceof Error ? e.message : String(e));
+      return null;
+    }
+  };
+  return { problems, message, saved, save };
+}
+
+export function Settings() {
+  const settings = usePoll(() => api<SettingsData>('GET', '/api/settings'), []);
+  const audit = usePoll(() => api<{ rows: AuditRow[] }>('GET', '/api/audit?limit=20'), []);
+  const [internal, setInternal] = useState('');
+  const [trusted, setTrusted] = useState('');
+  const [tiers, setTiers] = useState<TierText[]>([]);
+  const nets = useSave<{ internal: string[]; trusted: string[] }>();
+  const pol = useSave<{ tiers: TierText[] }>();
+
+  useEffect(() => {
+    if (!settings.data) return;
+    setInternal(settings.data.networks.internal.join('\n'));
+    setTrusted(settings.data.networks.trusted.join('\n'));
+    setTiers(settings.data.policy.tiers);
+  }, [settings.data]);
+
+  const saveNetworks = async () => {
+    const r = await nets.save(() => api('PUT', '/api/settings/networks', { internal: lines(internal), trusted: lines(trusted) }));
+    if (r) {
+      setInternal(r.internal.join('\n'));
+      setTrusted(r.trusted.join('\n'));
+      audit.reload();
+    }
+  };
+  const saveTiers = async () => {
+    const body = { tiers: tiers.map((t) => ({ failures: /^\d+$/.test(String(t.failures).trim()) ? Number(t.failures) : t.failures, within: t.within.trim(), ban: t.ban.trim() })) };
+    const r = await pol.save(() => api('PUT', '/api/settings/policy', body));
+    if (r) {
+      setTiers(r.tiers);
+      audit.reload();
+    }
+  };
+
+  return (
+    <div className="page">
+      <h1>Settings</h1>
+      <ProtectionSwitch value={settings.data?.protection ?? null} onChange={() => { settings.reload(); audit.reload(); }} />
+      {settings.error && <div className="error">{settings.error}</div>}
+
+      <section className="card">
+        <h2>Networks</h2>
+        <div className="columns">
+          <label>
+            Internal networks <span className="muted small">— your office, VPN: logged, never blocked. One per line.</span>
+            <textarea aria-label="Internal networks" rows={6} value={internal} onChange={(e) => setInternal(e.target.value)} spellCheck={false} />
+          </label>
+          <label>
+            Trusted <span className="muted small">— your SIP provider, monitoring: never blocked. Addresses, networks or host names.</span>
+            <textarea aria-label="Trusted" rows={6} value={trusted} onChange={(e) => setTrusted(e.target.value)} spellCheck={false} />
+          </label>
+        </div>
+        <Problems problems={nets.problems} message={nets.message} label={lineLabel} />
+        {nets.saved && <div className="notice" role="status">Saved.</div>}
+        <button type="button" className="primary" onClick={() => void saveNetworks()}>Save networks</button>
+      </section>
+
+      <section className="card">
+        <h2>When to block</h2>
+        <TiersEditor tiers={tiers} onChange={setTiers} />
+        <Problems problems={pol.problems} message={pol.message} label={(p) => p.replace(/^tiers\[(\d+)\]\.?/, (_m, i: string) => `Rule ${Number(i) + 1} `).trim()} />
+        {pol.saved && <div className="notice" role="status">Saved. The new rules apply from the next failed login.</div>}
+        <button type="button" className="primary" onClick={() => void saveTiers()}>Save rules</button>
+      </section>
+
+      <section className="card">
+        <h2>Recent changes</h2>
+        <ul className="audit">
+          {audit.data?.rows.map((a) => (
+            <li key={a.id}>
+              <span className="muted small">{when(a.at)}</span> <span className="mono">{a.actor}</span> {a.action}{a.ip ? ` ${a.ip}` : ''}
+              {a.detail && <span className="muted small"> {visible(a.detail.length > 160 ? `${a.detail.slice(0, 157)}…` : a.detail)}</span>}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
