@@ -8,6 +8,7 @@
  *   deletes exactly the namespaces this helper created (with their veth ends), and a
  *   half-built pair is removed before the error is thrown.
  * - Nothing here touches the root namespace's addresses, routes or firewall.
+ * - Neighbour entries are static, so a ban never blocks another address's ARP/ND.
  * - Every spawned process is bounded by a timeout and killed when it runs over.
  */
 import { spawn } from 'node:child_process';
@@ -93,11 +94,26 @@ export async function createNsPair(purpose: string): Promise<NsPair> {
     for (const a of pair.attacker6) await must(attacker, 'ip', ['-6', 'addr', 'add', `${a}/64`, 'dev', 'swa0', 'nodad']);
     await must(pbx, 'ip', ['link', 'set', 'swp0', 'up']);
     await must(attacker, 'ip', ['link', 'set', 'swa0', 'up']);
+    await staticNeighbours(pair);
     return pair;
   } catch (e) {
     await remove();
     throw e;
   }
+}
+
+/**
+ * Permanent neighbour entries both ways, so no ARP/ND is needed: with a ban of scope
+ * `all`, the pbx drops neighbour solicitations from a banned address, and the kernel
+ * may pick that address as the source of the solicitation for another one on the same
+ * interface, which would make the other address look banned too.
+ */
+async function staticNeighbours(pair: NsPair): Promise<void> {
+  const mac = async (ns: string, dev: string) => (JSON.parse(await must(ns, 'ip', ['-j', 'link', 'show', dev])) as Array<{ address: string }>)[0]?.address as string;
+  const pbxMac = await mac(pair.pbx, 'swp0');
+  const attackerMac = await mac(pair.attacker, 'swa0');
+  for (const a of [pair.pbx4, pair.pbx6]) await must(pair.attacker, 'ip', ['neigh', 'replace', a, 'lladdr', pbxMac, 'dev', 'swa0', 'nud', 'permanent']);
+  for (const a of [...pair.attacker4, ...pair.attacker6]) await must(pair.pbx, 'ip', ['neigh', 'replace', a, 'lladdr', attackerMac, 'dev', 'swp0', 'nud', 'permanent']);
 }
 
 const LISTENER = `
