@@ -56,16 +56,25 @@ const NONE: readonly Alert[] = [];
 export class Engine {
   readonly attempts: AttemptCounter;
   readonly policy: PolicyEngine;
-  readonly zoneOf: ZoneOf;
+  private zones: ZoneOf;
   private classifyAccount: ClassifyAccount;
   private rules: RuleInput;
 
   constructor(policy: PolicyInput, zones: ZoneInput, rules: RuleInput = {}) {
-    this.zoneOf = compileZones(zones);
+    this.zones = compileZones(zones);
     this.attempts = new AttemptCounter();
-    this.policy = new PolicyEngine(policy, this.zoneOf);
+    this.policy = new PolicyEngine(policy, this.zones);
     this.rules = rules;
     this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
+  }
+
+  /** The zone of an address under the current networks. Stable as a function value: it follows setZones. */
+  readonly zoneOf: ZoneOf = (ip) => this.zones(ip);
+
+  /** Replaces the networks (edited in the dashboard); windows and bans are kept. */
+  setZones(zones: ZoneInput): void {
+    this.zones = compileZones(zones);
+    this.policy.setZoneOf(this.zones);
   }
 
   /** Replaces the account rules (SIGHUP, PBX configuration changed); state is kept. */
@@ -105,7 +114,7 @@ export class Engine {
     // chan_sip's "Registered SIP '<peer>' at <addr>" prints the peer's Contact, which the client
     // chose: it is no evidence of where the login came from. The SuccessfulAuth event is.
     if (event.signature === 'chansip-registered') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account };
-    const zone = this.zoneOf(event.ip);
+    const zone = this.zones(event.ip);
     if (this.violates(account, zone)) {
       const ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.compromisedBan ?? null, 'extension-compromised');
       const a = alert('extension_compromised', event, `extension ${JSON.stringify(event.account)} AUTHENTICATED from external address ${event.ip}: its secret is known to an attacker — change it now`);

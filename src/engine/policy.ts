@@ -88,8 +88,13 @@ export class PolicyEngine {
   private banInternal = false;
   private protection: 'on' | 'off' = 'on';
 
-  constructor(policy: PolicyInput, private readonly zoneOf: ZoneOf) {
+  constructor(policy: PolicyInput, private zoneOf: ZoneOf) {
     this.setPolicy(policy);
+  }
+
+  /** Replaces the zone classifier (networks edited at run time); windows and bans are kept. */
+  setZoneOf(zoneOf: ZoneOf): void {
+    this.zoneOf = zoneOf;
   }
 
   /** Replaces the policy; windows and bans are kept (applied without restart). */
