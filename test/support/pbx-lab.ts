@@ -1,0 +1,220 @@
+/**
+ * A PBX under attack, in network namespaces (root only): the `pbx` namespace runs the
+ * PBX simulator (SIP on its 10.x and ULA addresses, UDP and TCP; AMI on 127.0.0.1
+ * inside it) and `sipwarden run` with the nftables backend; the `attacker`
+ * namespace reaches it over a veth pair (see netns.ts for the addresses).
+ *
+ * Invariants:
+ * - Everything runs inside the two namespaces this lab made; the root namespace's
+ *   addresses, routes and ruleset are never touched (`hostRuleset()` lets a test check).
+ * - close() kills every process the lab started, removes both namespaces and the
+ *   temp directory, and is safe to call after a failed start or twice.
+ * - The config keeps every file in the lab's temp directory and names the simulator's
+ *   messages and security logs and its AMI; 10.x and ULA are internal by default, so
+ *   the lab sets networks.internal itself (none unless the test says).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CLI, ROOT } from './cli.js';
+import { createNsPair, exec, must, type ExecResult, type NsPair } from './netns.js';
+import { json, Procs, type Proc } from './procs.js';
+
+export const SIM_HOST = path.join(ROOT, 'test/support/sim-host.mjs');
+export const SIP_UDP = path.join(ROOT, 'test/support/sip-udp.mjs');
+/** The right secret of account 100 (no dictionary in the tests may reach it). */
+export const SECRET_100 = 'Kx7-right-horse-battery';
+const AMI_SECRET = 'lab-ami-secret';
+/** The lab's own counting table in the pbx namespace: packets that reached the kernel, before sipwarden's chain. */
+const COUNTERS = 'table inet swlab {\n  chain pre { type filter hook prerouting priority raw; policy accept; }\n}\n';
+
+export interface LabOptions {
+  readonly purpose: string;
+  /** networks.internal. Default []: every lab address is external. */
+  readonly internal?: readonly string[];
+}
+
+/** One element of a ban set: its address and timeout in seconds (null: permanent). */
+export interface SetElement {
+  readonly ip: string;
+  readonly timeout: number | null;
+}
+
+export interface SimStats {
+  readonly sipMessages: number;
+  readonly bySource: Record<string, number>;
+  readonly securityEvents: Record<string, number>;
+}
+
+export class Lab {
+  readonly procs = new Procs();
+  daemon: Proc | null = null;
+  private sim: Proc | null = null;
+
+  private constructor(readonly pair: NsPair, readonly dir: string, readonly config: string) {}
+
+  /** Makes the namespaces, starts the simulator and the daemon; cleans up if any step fails. */
+  static async start(o: LabOptions): Promise<Lab> {
+    const pair = await createNsPair(o.purpose);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sipwarden-${o.purpose}-`));
+    const lab = new Lab(pair, dir, path.join(dir, 'sipwarden.yaml'));
+    try {
+      fs.mkdirSync(path.join(dir, 'logs'));
+      fs.writeFileSync(lab.config, lab.yaml(o.internal ?? []));
+      await must(pair.pbx, 'nft', ['-f', '-'], COUNTERS);
+      await lab.startSim();
+      await lab.startDaemon();
+      return lab;
+    } catch (e) {
+      await lab.close();
+      throw e;
+    }
+  }
+
+  private yaml(internal: readonly string[]): string {
+    const f = (n: string) => path.join(this.dir, n);
+    return [
+      'networks:', `  internal: [${internal.join(', ')}]`,
+      'asterisk:', `  logs: [${f('logs/messages')}, ${f('logs/security')}]`,
+      `  ami: { host: 127.0.0.1, port: 5038, username: sipwarden, secret: ${AMI_SECRET} }`,
+      '  start_at: beginning',
+      'firewall:', '  backend: nftables', '  scope: all',
+      'store:', `  path: ${f('sipwarden.db')}`,
+      'failed_auth_log:', `  path: ${f('failed-auth.log')}`,
+      'accounts:', '  discover: false', '',
+    ].join('\n');
+  }
+
+  private async startSim(): Promise<void> {
+    const { pbx4, pbx6 } = this.pair;
+    const logs = (n: string) => path.join(this.dir, 'logs', n);
+    const opts = {
+      sip: [{ host: pbx4, port: 5060 }, { host: pbx6, port: 5060 }],
+      ami: { host: '127.0.0.1', port: 5038, users: [{ username: 'sipwarden', secret: AMI_SECRET }] },
+      accounts: [{ name: '100', secret: SECRET_100 }, { name: '101', secret: 'another-secret-101' }],
+      logs: { messages: logs('messages'), security: logs('security') },
+      maxSeconds: 300,
+    };
+    this.sim = this.procs.start(this.pair.pbx, process.execPath, [SIM_HOST, JSON.stringify(opts)], { stdin: 'pipe', maxMs: 300_000 });
+    if (!(await this.sim.waitLine((l) => l.startsWith('{"ready":true'), 10_000))) throw new Error(`simulator did not start: ${this.sim.lines.join(' | ')}`);
+  }
+
+  /** Starts `sipwarden run` in the pbx namespace; resolves once it says it is running. */
+  async startDaemon(): Promise<Proc> {
+    const d = this.procs.start(this.pair.pbx, process.execPath, [CLI, 'run', '--config', this.config], { maxMs: 300_000 });
+    this.daemon = d;
+    if (!(await d.waitLine((l) => json(l)?.msg === 'sipwarden running', 15_000))) throw new Error(`sipwarden did not start: ${d.lines.slice(-5).join(' | ')}`);
+    return d;
+  }
+
+  /** The current daemon's JSON log lines with this `msg`. */
+  daemonSaid(msg: string | RegExp): Array<Record<string, unknown>> {
+    return (this.daemon?.lines ?? []).map(json).filter((l): l is Record<string, unknown> =>
+      l !== null && typeof l.msg === 'string' && (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg)));
+  }
+
+  /** The simulator's live counters. */
+  async simStats(): Promise<SimStats> {
+    const sim = this.sim;
+    if (!sim) throw new Error('simulator not running');
+    const from = sim.lines.length;
+    sim.child.stdin!.write('stats\n');
+    const line = await sim.waitLine((l) => l.startsWith('{"stats"'), 5_000, from);
+    if (!line) throw new Error('simulator did not answer "stats"');
+    return (JSON.parse(line) as { stats: SimStats }).stats;
+  }
+
+  /** SIP messages the simulator received from `ip`. */
+  async received(ip: string): Promise<number> {
+    return (await this.simStats()).bySource[ip] ?? 0;
+  }
+
+  /** The elements of `inet sipwarden <set>` as the kernel lists them (duplicates would show twice). */
+  async banSet(set: 'ban4' | 'ban6'): Promise<SetElement[]> {
+    const r = await exec(this.pair.pbx, 'nft', ['-j', 'list', 'set', 'inet', 'sipwarden', set]);
+    if (r.code !== 0) return [];
+    type Elem = string | { elem?: { val: string; timeout?: number } };
+    const out = JSON.parse(r.stdout) as { nftables: Array<{ set?: { elem?: Elem[] } }> };
+    const elems = out.nftables.find((x) => x.set)?.set?.elem ?? [];
+    return elems.map((e) => (typeof e === 'string' ? { ip: e, timeout: null } : { ip: e.elem?.val ?? '?', timeout: e.elem?.timeout ?? null }));
+  }
+
+  /** Starts counting, in the kernel, the SIP packets that arrive from `ip` (before any firewall rule). */
+  async countPackets(ip: string): Promise<void> {
+    await must(this.pair.pbx, 'nft', ['add', 'rule', 'inet', 'swlab', 'pre', ip.includes(':') ? 'ip6' : 'ip', 'saddr', ip, 'udp', 'dport', '5060', 'counter']);
+  }
+
+  /** Packets from `ip` to UDP 5060 that reached the pbx namespace's kernel since countPackets(ip). */
+  async packetsFrom(ip: string): Promise<number> {
+    type Expr = { match?: { right?: unknown }; counter?: { packets: number } };
+    const out = JSON.parse(await must(this.pair.pbx, 'nft', ['-j', 'list', 'table', 'inet', 'swlab'])) as { nftables: Array<{ rule?: { expr: Expr[] } }> };
+    for (const r of out.nftables) {
+      const expr = r.rule?.expr ?? [];
+      if (expr.some((e) => e.match?.right === ip)) return expr.find((e) => e.counter)?.counter?.packets ?? 0;
+    }
+    throw new Error(`no packet counter for ${ip}`);
+  }
+
+  /** Polls the kernel set until it holds `ip`; its element, or null after `timeoutMs`. */
+  async waitBanned(ip: string, timeoutMs: number): Promise<SetElement | null> {
+    const set = ip.includes(':') ? 'ban6' : 'ban4';
+    const end = Date.now() + timeoutMs;
+    do {
+      const hit = (await this.banSet(set)).find((e) => e.ip === ip);
+      if (hit) return hit;
+      await new Promise((r) => setTimeout(r, 25));
+    } while (Date.now() < end);
+    return null;
+  }
+
+  /** True if an OPTIONS from `from` (an attacker address) to the PBX gets any answer. */
+  async probe(from: string): Promise<boolean> {
+    const to = from.includes(':') ? this.pair.pbx6 : this.pair.pbx4;
+    const out = await must(this.pair.attacker, process.execPath, [SIP_UDP, 'probe', '--from', from, '--to', to]);
+    return (JSON.parse(out) as { answered: boolean }).answered;
+  }
+
+  /** Gives the attacker namespace one more address (`10.77.0.x` or `fd77:5757::x`, in the pair's subnet). */
+  async addAttackerAddress(ip: string): Promise<string> {
+    const v6 = ip.includes(':');
+    await must(this.pair.attacker, 'ip', [...(v6 ? ['-6'] : []), 'addr', 'add', `${ip}/${v6 ? 64 : 24}`, 'dev', 'swa0', ...(v6 ? ['nodad'] : [])]);
+    return ip;
+  }
+
+  /** Runs a sip-udp.mjs mode in the attacker namespace; its JSON answer. */
+  async sipUdp(args: readonly string[]): Promise<Record<string, unknown>> {
+    const out = await must(this.pair.attacker, process.execPath, [SIP_UDP, ...args]);
+    return JSON.parse(out) as Record<string, unknown>;
+  }
+
+  /** failed-auth.log lines about `ip`. */
+  failedAuth(ip: string): string[] {
+    return this.read('failed-auth.log').split('\n').filter((l) => l.includes(` ip=${ip} `));
+  }
+
+  /** Runs the sipwarden CLI inside the pbx namespace with the lab's config. */
+  sipwarden(args: readonly string[]): Promise<ExecResult> {
+    return exec(this.pair.pbx, process.execPath, [CLI, ...args, '--config', this.config], { timeoutMs: 20_000 });
+  }
+
+  /** A file of the lab (e.g. `logs/security`, `failed-auth.log`); '' if missing. */
+  read(name: string): string {
+    try {
+      return fs.readFileSync(path.join(this.dir, name), 'latin1');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Kills every process, removes the namespaces and the temp directory. */
+  async close(): Promise<void> {
+    await this.procs.killAll();
+    await this.pair.remove();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The root namespace's whole ruleset, to show a test never touched it. */
+export async function hostRuleset(): Promise<string> {
+  return must(null, 'nft', ['list', 'ruleset']);
+}
