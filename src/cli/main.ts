@@ -10,6 +10,7 @@ import { banCommand, bansCommand, releaseCommand, statusCommand } from './admin.
 import { accountsCommand } from './accounts.js';
 import { checkCommand } from './check.js';
 import { initCommand } from './init.js';
+import { passwdCommand } from './passwd.js';
 import { runCommand } from './run.js';
 
 function fail(message: string, code: number): never {
@@ -54,6 +55,9 @@ export function buildProgram(): Command {
     .option('--root <dir>', 'work on the system tree under DIR (prefixes /etc and /var)')
     .option('--asterisk-dir <dir>', 'Asterisk config directory (default /etc/asterisk)')
     .action(initCommand);
+  program.command('passwd').description("set the dashboard's admin password (read from stdin, never from the command line)")
+    .addOption(config()).option('--password-stdin', 'read the whole of stdin as the password, without a prompt')
+    .action(passwdCommand);
   program.command('accounts').description('list extensions, trunks and roaming accounts, and why each is one')
     .addOption(config()).option('--json', 'print JSON').action(accountsCommand);
   program.command('release').description('lift the ban on an address (the running daemon unblocks it within a second)')

@@ -22,6 +22,8 @@ import { Store } from '../store/index.js';
 import type { Cursor } from '../store/types.js';
 import { hostAddresses, policyInput, ruleInput, zoneInput } from './inputs.js';
 import { Notifier } from './notify.js';
+import { liveSettings, startWeb, withSettings } from './web.js';
+import { FailureBus } from '../api/index.js';
 import { TrustedNames } from './trusted-names.js';
 import { Pipeline } from './pipeline.js';
 import { applyChanges, restoreEngine } from './restore.js';
@@ -51,11 +53,14 @@ function isLoopbackHost(host: string): boolean {
 /** Runs until `stopped` resolves. */
 export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const { log } = opts;
-  const { path: configPath, config } = loadConfig(opts.configPath);
+  const { path: configPath, config: fileConfig } = loadConfig(opts.configPath);
   log.info({ config: configPath ?? '(built-in defaults: no config file)' }, 'sipwarden starting');
   const now = () => Date.now();
 
-  const store = Store.open(config.store.path);
+  const store = Store.open(fileConfig.store.path);
+  // Settings changed in the dashboard are kept in the store and override the file's values.
+  const settings = liveSettings(fileConfig, store);
+  const config = withSettings(fileConfig, settings);
   const discover = () => (config.accounts.discover ? discoverAccounts({ configDir: config.accounts.asteriskConfigDir }).accounts : undefined);
   const discovered = discover();
   const trustedNames = new TrustedNames(config.networks.trustedNames, { graceMs: 86_400_000, now, log });
@@ -63,7 +68,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     await trustedNames.refresh();
     log.info({ names: trustedNames.snapshot() }, 'trusted host names resolved');
   }
-  const engine = new Engine(policyInput(config), zoneInput(config, hostAddresses(), trustedNames), ruleInput(config, discovered));
+  const host = hostAddresses();
+  const engine = new Engine(policyInput(config), zoneInput(config, host, trustedNames), ruleInput(config, discovered));
   if (discovered) {
     const n = [...discovered.values()];
     log.info({ extensions: n.filter((c) => c.cls === 'extension').length, trunks: n.filter((c) => c.cls === 'trunk').length, dir: config.accounts.asteriskConfigDir }, 'accounts read from the PBX configuration');
@@ -80,7 +86,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
   const enforcer = await chooseEnforcer(config, engine, log);
   await enforcer.init();
-  await enforcer.reconcile(store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })), now());
+  await enforcer.reconcile(config.protection === 'on' ? store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })) : [], now());
+  if (config.protection === 'off') log.warn({}, 'protection is OFF: attacks are detected and logged, nothing is blocked');
 
   const faillog = new FailedAuthLog(config.failedAuthLog.path);
   opts.onReopen?.(() => {
@@ -96,7 +103,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const startedAt = now();
   const seen = config.firewall.requireSeen && canTellSeen(enforcer) ? enforcer : null;
   if (config.firewall.requireSeen && !seen && enforcer.name !== 'dry-run') log.warn({ backend: enforcer.name }, 'firewall.require_seen is on but this backend cannot tell which addresses sent packets; bans are not checked against the kernel');
-  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log, tiers: () => config.policy.tiers, now, cursors, notifier, seen, startedAt });
+  const bus = new FailureBus();
+  const pipeline = new Pipeline({
+    engine, store, enforcer, faillog, log, tiers: () => engine.policy.tiers(), now, cursors, notifier, seen, startedAt,
+    onStored: (rows) => bus.publish(rows),
+  });
 
   // Sources: say exactly what is watched and what is missing, with the fix.
   try {
@@ -170,11 +181,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   store.setMeta('heartbeat', String(now()));
   for (const f of followers) f.start();
   ami?.start();
+  const web = await startWeb({ config, store, engine, enforcer, pipeline, bus, followers, ami, host, dynamicTrusted: trustedNames, log, now }, settings);
   log.info({ backend: enforcer.name, protection: config.protection, bans: restored.bans }, 'sipwarden running');
 
   await opts.stopped;
 
   log.info({}, 'sipwarden stopping');
+  await web?.close();
   clearInterval(tick);
   clearInterval(heartbeat);
   clearInterval(hourly);

@@ -34,6 +34,8 @@ export interface PipelineDeps {
   readonly seen?: SeenProbe | null;
   /** Events from before this time were replayed from the logs: the kernel was not watching then. */
   readonly startedAt?: number;
+  /** Called after failure rows are committed (the dashboard's live log). */
+  readonly onStored?: (rows: readonly FailureRow[]) => void;
 }
 
 export interface PipelineStats {
@@ -131,6 +133,7 @@ export class Pipeline {
     const rows = this.pending;
     this.pending = [];
     this.d.store.commitProgress(rows, this.d.cursors());
+    if (rows.length) this.d.onStored?.(rows);
   }
 
   /** Applies firewall ops; failures are logged, counted, and repaired by the next reconcile. */

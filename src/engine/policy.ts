@@ -80,7 +80,7 @@ export function sortTiers(tiers: readonly Tier[]): Tier[] {
 /** Sliding-window policy engine. State is in memory; the store persists what must survive. */
 export class PolicyEngine {
   private readonly state = new Map<string, AddressState>();
-  private tiers: Tier[] = [];
+  private tierList: Tier[] = [];
   private knownTiers: Tier[] = [];
   private maxCount = 1;
   private maxWithin = 0;
@@ -100,14 +100,19 @@ export class PolicyEngine {
   /** Replaces the policy; windows and bans are kept (applied without restart). */
   setPolicy(policy: PolicyInput): void {
     if (policy.tiers.length === 0) throw new Error('policy needs at least one tier');
-    this.tiers = sortTiers(policy.tiers);
+    this.tierList = sortTiers(policy.tiers);
     this.knownTiers = sortTiers(policy.knownTiers && policy.knownTiers.length ? policy.knownTiers : policy.tiers);
-    const all = [...this.tiers, ...this.knownTiers];
+    const all = [...this.tierList, ...this.knownTiers];
     this.maxCount = Math.max(...all.map((t) => t.failures));
     this.maxWithin = Math.max(...all.map((t) => t.within));
     this.counted = new Set(policy.countReasons);
     this.banInternal = policy.banInternal;
     this.protection = policy.protection;
+  }
+
+  /** The tiers in force, ascending by failures. */
+  tiers(): readonly Tier[] {
+    return this.tierList;
   }
 
   get protectionOn(): boolean {
@@ -119,10 +124,10 @@ export class PolicyEngine {
     const zone = this.zoneOf(ip);
     if (!this.counted.has(reason)) {
       const known = this.state.get(ip);
-      return { ip, zone, counts: this.countsOf(known, at, known && known.knownUntil > at ? this.knownTiers : this.tiers), action: 'not_counted', tier: null, decision: null };
+      return { ip, zone, counts: this.countsOf(known, at, known && known.knownUntil > at ? this.knownTiers : this.tierList), action: 'not_counted', tier: null, decision: null };
     }
     const s = this.push(ip, at);
-    const tiers = s.knownUntil > at ? this.knownTiers : this.tiers;
+    const tiers = s.knownUntil > at ? this.knownTiers : this.tierList;
     const counts = this.countsOf(s, at, tiers);
     let fired = -1;
     for (let i = tiers.length - 1; i >= 0; i--) {
@@ -261,7 +266,7 @@ export class PolicyEngine {
     return s;
   }
 
-  private countsOf(s: AddressState | undefined, at: number, tiers: readonly Tier[] = this.tiers): number[] {
+  private countsOf(s: AddressState | undefined, at: number, tiers: readonly Tier[] = this.tierList): number[] {
     return tiers.map((tier) => {
       if (!s) return 0;
       const from = at - tier.within;

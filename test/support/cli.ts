@@ -29,6 +29,8 @@ export function sandbox(extra = ''): { dir: string; config: string; file: (name:
     `  path: ${file('sipwarden.db')}`,
     'failed_auth_log:',
     `  path: ${file('failed-auth.log')}`,
+    'web:',
+    `  listen: 127.0.0.1:${20_000 + Math.floor(Math.random() * 40_000)}`,
     extra,
   ].join('\n'));
   return { dir, config: file('sipwarden.yaml'), file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };

@@ -1,0 +1,137 @@
+/**
+ * Wires the HTTP API and dashboard into the daemon: live settings (protection, tiers,
+ * networks) applied to the engine and the firewall without a restart and kept in the
+ * store (they override the config file's values until changed again), health and
+ * metrics from the running sources, failed dashboard logins fed to the engine as
+ * `HTTP` security events.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ensureAdminPassword, FailureBus, openReadModel, SettingsControls, startApiServer, type LiveSettings } from '../api/index.js';
+import { DEFAULT_WEB_ROOT } from '../api/server.js';
+import type { Config } from '../config/index.js';
+import { parseIp } from '../domain/ip.js';
+import type { Engine } from '../engine/index.js';
+import type { Enforcer } from '../enforcers/index.js';
+import type { AmiClient } from '../sources/ami/index.js';
+import type { Follower } from '../sources/follow.js';
+import type { Store } from '../store/index.js';
+import { policyInput, zoneInput } from './inputs.js';
+import type { Pipeline } from './pipeline.js';
+
+export const SETTINGS_META_KEY = 'settings';
+
+/** The settings in force: the config file's, overridden by what the dashboard stored. */
+export function liveSettings(config: Config, store: Store): LiveSettings {
+  const base: LiveSettings = {
+    protection: config.protection,
+    tiers: config.policy.tiers,
+    networks: { internal: config.networks.internal, trusted: config.networks.trusted, trustedNames: config.networks.trustedNames },
+  };
+  const saved = store.getMeta(SETTINGS_META_KEY);
+  if (!saved) return base;
+  try {
+    return { ...base, ...(JSON.parse(saved) as Partial<LiveSettings>) };
+  } catch {
+    return base;
+  }
+}
+
+/** The config with the live settings applied. */
+export function withSettings(config: Config, s: LiveSettings): Config {
+  return {
+    ...config,
+    protection: s.protection,
+    policy: { ...config.policy, tiers: s.tiers },
+    networks: { ...config.networks, internal: s.networks.internal, trusted: s.networks.trusted, trustedNames: s.networks.trustedNames },
+  };
+}
+
+export interface WebDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly enforcer: Enforcer;
+  readonly pipeline: Pipeline;
+  readonly bus: FailureBus;
+  readonly followers: readonly Follower[];
+  readonly ami: AmiClient | null;
+  readonly host: Parameters<typeof zoneInput>[1];
+  readonly dynamicTrusted: Parameters<typeof zoneInput>[2];
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
+/** Starts the API server; returns it (close it on stop) or null if it could not listen. */
+export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<FastifyInstance | null> {
+  const { config, store, engine, enforcer, log, now } = d;
+  const apply = async (next: LiveSettings, changed: keyof LiveSettings, actor: string) => {
+    const cfg = withSettings(config, next);
+    engine.policy.setPolicy(policyInput(cfg));
+    if (changed === 'networks') engine.setZones(zoneInput(cfg, d.host, d.dynamicTrusted));
+    if (changed === 'protection') {
+      // The big switch: off lifts every ban from the firewall (they stay in the store), on restores them.
+      const bans = next.protection === 'on' ? store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })) : [];
+      await enforcer.reconcile(bans, now());
+    }
+    store.setMeta(SETTINGS_META_KEY, JSON.stringify(next));
+    log.warn({ setting: changed, actor }, 'setting changed from the dashboard');
+  };
+  const controls = new SettingsControls(initial, apply);
+  const readModel = openReadModel(config.store.path);
+  const password = await ensureAdminPassword(store);
+  if (password) {
+    log.warn({ user: 'admin', password }, 'dashboard password generated (shown once; change it with: sipwarden passwd)');
+  }
+  try {
+    const app = await startApiServer({
+      store,
+      now,
+      controls,
+      zoneOf: (ip) => engine.zoneOf(ip),
+      health: () => ({
+        sources: d.followers.map((f) => f.state()),
+        ami: config.asterisk.ami ? amiHealth(config.asterisk.ami, d.ami) : null,
+        firewall: { backend: enforcer.name },
+      }),
+      metrics: () => ({
+        events_parsed_total: d.pipeline.stats.events,
+        attempts_total: d.pipeline.stats.attempts,
+        duplicate_reports_total: d.pipeline.stats.duplicates,
+        injections_total: d.pipeline.stats.injections,
+        bans_total: d.pipeline.stats.bans,
+        not_seen_total: d.pipeline.stats.notSeen,
+        enforcer_errors_total: d.pipeline.stats.enforcerErrors,
+      }),
+      stats: (t) => readModel.stats(t),
+      searchBans: readModel.searchBans,
+      onFailure: d.bus.subscribe,
+      onLoginFailure: (ipText, username, at) => {
+        const ip = parseIp(ipText);
+        if (!ip) return;
+        d.pipeline.handle({
+          kind: 'auth_failed', at, service: 'HTTP', ip, port: null, account: username, session: null,
+          signature: 'http-login-failed', decoys: [], reason: 'wrong_password', detail: 'dashboard login failed',
+          evidence: { source: 'dashboard', line: 0, text: `failed dashboard login as ${JSON.stringify(username.slice(0, 64))}` },
+        });
+      },
+    }, { listen: config.web.listen, webRoot: DEFAULT_WEB_ROOT });
+    log.info({ url: `http://${config.web.listen.host.includes(':') ? `[${config.web.listen.host}]` : config.web.listen.host}:${config.web.listen.port}/` }, 'dashboard and API listening');
+    return app;
+  } catch (e) {
+    readModel.close();
+    log.error({ err: (e as Error).message, listen: config.web.listen }, 'cannot start the dashboard (is the port in use? set web.listen); protection goes on without it');
+    return null;
+  }
+}
+
+function amiHealth(cfg: { host: string; port: number }, client: AmiClient | null) {
+  const st = client?.state();
+  return {
+    host: cfg.host,
+    port: cfg.port,
+    connected: st?.status === 'connected',
+    since: st?.since ?? null,
+    lastError: st?.reason ?? null,
+  };
+}
