@@ -32,6 +32,10 @@ export interface LabOptions {
   readonly purpose: string;
   /** networks.internal. Default []: every lab address is external. */
   readonly internal?: readonly string[];
+  /** More YAML appended to the daemon's config (top-level keys). */
+  readonly configExtra?: string;
+  /** More accounts on the simulated PBX. */
+  readonly accounts?: ReadonlyArray<{ name: string; secret: string }>;
 }
 
 /** One element of a ban set: its address and timeout in seconds (null: permanent). */
@@ -50,6 +54,7 @@ export class Lab {
   readonly procs = new Procs();
   daemon: Proc | null = null;
   private sim: Proc | null = null;
+  private extraAccounts: ReadonlyArray<{ name: string; secret: string }> = [];
 
   private constructor(readonly pair: NsPair, readonly dir: string, readonly config: string) {}
 
@@ -60,7 +65,8 @@ export class Lab {
     const lab = new Lab(pair, dir, path.join(dir, 'sipwarden.yaml'));
     try {
       fs.mkdirSync(path.join(dir, 'logs'));
-      fs.writeFileSync(lab.config, lab.yaml(o.internal ?? []));
+      fs.writeFileSync(lab.config, `${lab.yaml(o.internal ?? [])}\n${o.configExtra ? `${o.configExtra}\n` : ''}`);
+      lab.extraAccounts = o.accounts ?? [];
       await must(pair.pbx, 'nft', ['-f', '-'], COUNTERS);
       await lab.startSim();
       await lab.startDaemon();
@@ -81,7 +87,7 @@ export class Lab {
       'firewall:', '  backend: nftables', '  scope: all',
       'store:', `  path: ${f('sipwarden.db')}`,
       'failed_auth_log:', `  path: ${f('failed-auth.log')}`,
-      'accounts:', '  discover: false', '',
+      'accounts:', '  discover: false',
     ].join('\n');
   }
 
@@ -91,7 +97,7 @@ export class Lab {
     const opts = {
       sip: [{ host: pbx4, port: 5060 }, { host: pbx6, port: 5060 }],
       ami: { host: '127.0.0.1', port: 5038, users: [{ username: 'sipwarden', secret: AMI_SECRET }] },
-      accounts: [{ name: '100', secret: SECRET_100 }, { name: '101', secret: 'another-secret-101' }],
+      accounts: [{ name: '100', secret: SECRET_100 }, { name: '101', secret: 'another-secret-101' }, ...this.extraAccounts],
       logs: { messages: logs('messages'), security: logs('security') },
       maxSeconds: 300,
     };
