@@ -38,13 +38,14 @@ describe('listing and searching', () => {
     t.store.addBan(policyBan('192.0.2.44', ['104'], now - 7_200_000, now - 3_600_000)); // expired
   });
 
-  it('lists newest first with a total and each ban\'s state', async () => {
-    const res = await c.req({ url: '/api/bans' });
-    const body = res.json() as { total: number; rows: Array<{ ip: string; state: string }> };
-    expect(body.total).toBe(4);
+  it('lists newest recorded first with a total, an exact flag and each ban\'s state; sort=created_at orders by attack time', async () => {
+    const body = (await c.req({ url: '/api/bans' })).json() as { total: number; exact: boolean; rows: Array<{ ip: string; state: string }> };
+    expect([body.total, body.exact]).toEqual([4, true]);
     expect(body.rows.map((r) => [r.ip, r.state])).toEqual([
-      ['2001:db8::5', 'active'], ['198.51.100.23', 'active'], ['203.0.113.7', 'active'], ['192.0.2.44', 'expired'],
+      ['192.0.2.44', 'expired'], ['2001:db8::5', 'active'], ['198.51.100.23', 'active'], ['203.0.113.7', 'active'],
     ]);
+    const byTime = (await c.req({ url: '/api/bans?sort=created_at' })).json() as { rows: Array<{ ip: string }> };
+    expect(byTime.rows.map((r) => r.ip)).toEqual(['2001:db8::5', '198.51.100.23', '203.0.113.7', '192.0.2.44']);
   });
 
   it('one search box: an account name finds the bans it was tried in ("extension 104 stopped working")', async () => {
@@ -90,7 +91,7 @@ describe('listing and searching', () => {
       ['/api/bans?limit=ten', 'limit: must be a whole number'],
       ['/api/bans?offset=-1', 'offset: must be at least 0'],
       ['/api/bans?state=banned', 'state: must be one of active, expired, released, all'],
-      ['/api/bans?sort=age', 'sort: must be one of created_at, expires_at, ip'],
+      ['/api/bans?sort=age', 'sort: must be one of newest, created_at, expires_at, ip'],
       ['/api/bans?order=up', 'order: must be one of asc, desc'],
       ['/api/bans?colour=red', 'unknown field "colour" in the query'],
       [`/api/bans?q=${'x'.repeat(201)}`, 'q: must be at most 200 characters'],

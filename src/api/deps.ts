@@ -14,6 +14,7 @@ import type { Cidr, IpAddress } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
 import type { Zone } from '../engine/zones.js';
 import type { FailureRow, Store } from '../store/index.js';
+import type { SearchBans } from './ban-search.js';
 import type { Stats } from './stats.js';
 
 /** Internal networks and the trusted list, as the settings page edits them. */
@@ -84,8 +85,10 @@ export interface ApiDeps {
    * Bans active and source lag are added by the API from the store and `health()`.
    */
   metrics(): Readonly<Record<string, number>>;
-  /** Dashboard statistics at `now` (see `openStats` in stats.ts: a read-only connection on the store file). */
-  stats(now: number): Stats;
+  /** Dashboard statistics at `now` (`openReadModel(storePath).stats`: a read-only connection on the store file). */
+  stats(now: number): Stats | Promise<Stats>;
+  /** Newest-first ban list and account search (`openReadModel(storePath).searchBans`). */
+  readonly searchBans: SearchBans;
   /** Subscribes to failures as they are stored (for the live log); returns the unsubscribe function. */
   onFailure(listener: (row: FailureRow) => void): () => void;
   /**

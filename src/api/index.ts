@@ -4,6 +4,8 @@ export type { ApiDeps, Controls, Health, SourceHealth, AmiHealth, NetworkSetting
 export { SettingsControls, type LiveSettings, type ApplySettings } from './controls.js';
 export { FailureBus } from './failure-bus.js';
 export { ensureAdminPassword, setAdminPassword, hashPassword, verifyPassword, ADMIN_USER, MIN_PASSWORD_LENGTH, PASSWORD_META_KEY } from './password.js';
-export { computeStats, openStats, type Stats, type StatsReader } from './stats.js';
+export { computeStats, type Stats } from './stats.js';
+export { openReadModel, type ReadModel } from './read-model.js';
+export { createBanSearch, type BanPage, type SearchBans } from './ban-search.js';
 export { API_ERRORS, ApiError } from './errors.js';
 export type { LoginLimit } from './auth.js';

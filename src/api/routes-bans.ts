@@ -25,7 +25,7 @@ const LIST_QUERY = {
     state: { type: 'string', enum: ['active', 'expired', 'released', 'all'] },
     limit: { type: 'integer', minimum: 1, maximum: 1000 },
     offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET },
-    sort: { type: 'string', enum: ['created_at', 'expires_at', 'ip'] },
+    sort: { type: 'string', enum: ['newest', 'created_at', 'expires_at', 'ip'] },
     order: { type: 'string', enum: ['asc', 'desc'] },
   },
 } as const;
@@ -37,7 +37,7 @@ interface ListQuery {
   state?: BanState | 'all';
   limit?: number;
   offset?: number;
-  sort?: BanQuery['sort'];
+  sort?: BanQuery['sort'] | 'newest';
   order?: BanQuery['order'];
 }
 
@@ -78,18 +78,21 @@ const view = (b: BanRecord, now: number) => ({ ...b, state: stateOf(b, now) });
 /** Registers the ban routes on the `/api` context. */
 export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
   api.get<{ Querystring: ListQuery }>('/bans', { schema: { querystring: LIST_QUERY } }, async (req) => {
-    const { q, ...rest } = req.query;
-    const query: BanQuery & { limit: number } = { ...rest, limit: rest.limit ?? 50 };
+    const { q, sort = 'newest', order, state = 'all', limit = 50, offset = 0 } = req.query;
+    let { ip, account } = req.query;
     const search = q?.trim();
-    let filter = {};
     if (search) {
       // One search box: an address if it reads as one, else an account name (exact).
-      const ip = parseIp(search.replace(/^\[(.*)\]$/, '$1'));
-      filter = ip ? { ip } : { account: search };
+      const asIp = parseIp(search.replace(/^\[(.*)\]$/, '$1'));
+      if (asIp) ip = asIp;
+      else account = search;
     }
     const now = deps.now();
-    const page = deps.store.listBans({ ...query, ...filter }, now);
-    return { total: page.total, rows: page.rows.map((b) => view(b, now)) };
+    // Newest first (the default) without an address: the index-ordered search, fast on any store.
+    const page = sort === 'newest' && ip === undefined && order !== 'asc'
+      ? deps.searchBans({ account, state, limit, offset }, now)
+      : { ...deps.store.listBans({ ip, account, state, limit, offset, sort: sort === 'newest' ? 'created_at' : sort, order }, now), exact: true };
+    return { total: page.total, exact: page.exact, rows: page.rows.map((b) => view(b, now)) };
   });
 
   api.post<{ Body: { ip: string; duration: string | number; reason?: string } }>('/bans', { schema: { body: BAN_BODY } }, async (req, reply: FastifyReply) => {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIp, type IpAddress } from '../domain/index.js';
 import type { FailureRow } from '../store/index.js';
-import { computeStats, DAY, HOUR, newDayCache, type Stats } from './stats.js';
+import { computeStats, DAY, HOUR, newStatsState, type Stats } from './stats.js';
 import { login, startTestApi, type Client, type TestApi } from './testkit.js';
 
 let t: TestApi;
@@ -65,13 +65,13 @@ describe('stats', () => {
     ]);
     expect(s.topAccounts).toEqual([{ account: '104', failures: 6, addresses: 2 }, { account: '200', failures: 3, addresses: 1 }]);
     expect(s.activeBans).toBe(2);
-    expect(s.bansByTier).toEqual([{ tier: 1, active: 1 }, { tier: 2, active: 1 }]);
+    expect(s.bansByTier).toEqual([{ tier: 1, bans: 1, active: 1 }, { tier: 2, bans: 1, active: 1 }]);
   });
 
   it('keeps completed days exact when rows for past days are stored late, and across midnight', () => {
     const db = new Database(t.dbPath, { readonly: true });
     try {
-      const cache = newDayCache();
+      const cache = newStatsState(db);
       const today = Math.floor(t.clock.now / DAY) * DAY;
       t.store.addFailures([fail('203.0.113.1', 'a', today - DAY + 5), fail('203.0.113.1', 'a', today + 5)]);
       let s = computeStats(db, t.clock.now, cache);

@@ -15,7 +15,7 @@ import type { ApiDeps, Health } from './deps.js';
 import { FailureBus } from './failure-bus.js';
 import { setAdminPassword } from './password.js';
 import { createApiServer, type ApiOptions } from './server.js';
-import { openStats, type StatsReader } from './stats.js';
+import { openReadModel, type ReadModel } from './read-model.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -60,7 +60,7 @@ export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; h
     applied.push({ next, changed, actor });
   });
   const bus = new FailureBus();
-  const stats: StatsReader = openStats(dbPath, 0);
+  const read: ReadModel = openReadModel(dbPath, { memoMs: 0 });
   const deps: ApiDeps = {
     store,
     now: () => clock.now,
@@ -72,7 +72,8 @@ export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; h
       firewall: { backend: 'dry-run' },
     },
     metrics: () => ({ events_parsed_total: 7, attempts_total: 5, enforcer_latency_seconds: 0.004 }),
-    stats: (now) => stats.stats(now),
+    stats: (now) => read.stats(now),
+    searchBans: read.searchBans,
     onFailure: bus.subscribe,
     onLoginFailure: (ip, username, at) => {
       loginFailures.push({ ip, username, at });
@@ -84,7 +85,7 @@ export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; h
     app, store, dir, dbPath, controls, bus, applied, loginFailures, deps, clock,
     async close() {
       await app.close();
-      stats.close();
+      read.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_WEB_ROOT, FailureBus, openStats, SettingsControls, setAdminPassword, startApiServer, type StatsReader } from '../../../src/api/index.js';
+import { DEFAULT_WEB_ROOT, FailureBus, openReadModel, SettingsControls, setAdminPassword, startApiServer, type ReadModel } from '../../../src/api/index.js';
 import { defaultSettings } from '../../../src/api/testkit.js';
 import { FAILURE_REASONS } from '../../../src/config/index.js';
 import { applyChanges } from '../../../src/daemon/restore.js';
@@ -74,12 +74,13 @@ export async function startHarness(): Promise<Harness> {
     lastChange = applyChanges(store, engine, pipeline, lastChange, now(), quiet);
     pipeline.flush();
   }, 250);
-  const stats: StatsReader = openStats(dbPath, 0);
+  const read: ReadModel = openReadModel(dbPath, { memoMs: 0 });
   const app: FastifyInstance = await startApiServer({
     store, now, controls, zoneOf: controls.zoneOf,
     health: () => ({ sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 4096, lines: 42, lagMs: 0 }], ami: null, firewall: { backend: enforcer.name } }),
     metrics: () => ({ events_parsed_total: pipeline.stats.events, attempts_total: pipeline.stats.attempts }),
-    stats: (t) => stats.stats(t),
+    stats: (t) => read.stats(t),
+    searchBans: read.searchBans,
     onFailure: bus.subscribe,
     onLoginFailure: () => undefined,
   }, { listen: { host: '127.0.0.1', port: 0 }, webRoot: DEFAULT_WEB_ROOT });
@@ -98,7 +99,7 @@ export async function startHarness(): Promise<Harness> {
     async close() {
       clearInterval(tick);
       await app.close();
-      stats.close();
+      read.close();
       await faillog.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });

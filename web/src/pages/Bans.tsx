@@ -32,7 +32,7 @@ export function Bans({ params }: { params: URLSearchParams }) {
     return () => clearTimeout(id);
   }, [q, state]);
 
-  const list = usePoll(() => api<Page<Ban>>('GET', `/api/bans${query({ q: search, state, limit: PAGE, offset })}`), [search, state, offset], 15_000);
+  const list = usePoll(() => api<Page<Ban> & { exact: boolean }>('GET', `/api/bans${query({ q: search, state, limit: PAGE, offset })}`), [search, state, offset], 15_000);
 
   const release = async (b: Ban) => {
     setReleasing(null);
@@ -70,7 +70,7 @@ export function Bans({ params }: { params: URLSearchParams }) {
       {(error ?? list.error) && <div className="error" role="alert">{error ?? list.error}</div>}
       {page && (
         <p className="muted" data-testid="ban-count">
-          {page.total === 0 ? (search ? `No ban matches “${search}”.` : 'Nobody is blocked.') : `${page.total} ban${page.total === 1 ? '' : 's'}${search ? ` matching “${search}”` : ''}`}
+          {page.total === 0 ? (search ? `No ban matches “${search}”.` : 'Nobody is blocked.') : `${page.exact ? '' : 'More than '}${page.total} ban${page.total === 1 ? '' : 's'}${search ? ` matching “${search}”` : ''}`}
         </p>
       )}
       <div className="bans">
@@ -79,8 +79,8 @@ export function Bans({ params }: { params: URLSearchParams }) {
       {page && page.total > PAGE && (
         <div className="pager">
           <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Newer</button>
-          <span className="muted">{offset + 1}–{Math.min(offset + PAGE, page.total)} of {page.total}</span>
-          <button type="button" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>Older</button>
+          <span className="muted">{offset + 1}–{offset + page.rows.length} of {page.exact ? '' : 'more than '}{page.total}</span>
+          <button type="button" disabled={page.rows.length < PAGE} onClick={() => setOffset(offset + PAGE)}>Older</button>
         </div>
       )}
       <BanForm onBanned={(ip) => { setNotice(`Blocked ${ip}.`); list.reload(); }} />

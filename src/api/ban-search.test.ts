@@ -1,0 +1,72 @@
+/**
+ * The fast newest-first ban search agrees with the store's exact `listBans` (on data
+ * recorded in time order, where both orders coincide), for every state, with and
+ * without an account, across pages; and caps its counts where it says so.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseIp, type IpAddress } from '../domain/index.js';
+import { Store, type BanState } from '../store/index.js';
+import { createBanSearch, SPARSE_ACTIVE, type SearchBans } from './ban-search.js';
+
+const NOW = Date.UTC(2026, 10, 24, 19, 30);
+let dir: string;
+let store: Store;
+let db: Database.Database;
+let search: SearchBans;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sipwarden-search-'));
+  store = Store.open(join(dir, 'db'));
+  // 1,500 bans in time order: every 7th permanent, every 11th released, accounts from a small pool.
+  for (let i = 0; i < 1500; i++) {
+    const at = NOW - (1500 - i) * 60_000;
+    const ip = parseIp(`203.0.${Math.floor(i / 250)}.${i % 250}`) as IpAddress;
+    store.addBan({ ip, reason: 'r', tier: i % 7 === 0 ? 2 : 1, source: 'policy', failures: 2, evidence: [], accounts: [`${100 + (i % 5)}`, i % 3 === 0 ? 'admin' : 'x', 'every'], createdAt: at, expiresAt: i % 7 === 0 ? null : at + 3_600_000 });
+    if (i % 11 === 0) store.releaseBan(ip, at + 1000, 'test');
+  }
+  db = new Database(join(dir, 'db'), { readonly: true });
+  search = createBanSearch(db);
+});
+afterAll(() => {
+  db.close();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('searchBans', () => {
+  const states: Array<BanState | 'all'> = ['all', 'active', 'expired', 'released'];
+  for (const state of states) {
+    for (const account of [undefined, '101', 'admin', 'every', 'nobody']) {
+      it(`matches listBans for state=${state} account=${account ?? '-'}`, () => {
+        for (const [limit, offset] of [[50, 0], [50, 50], [7, 300], [1000, 0]] as const) {
+          const want = store.listBans({ state, account, limit, offset, sort: 'created_at', order: 'desc' }, NOW);
+          const got = search({ state, account, limit, offset }, NOW);
+          expect(got.rows.map((b) => b.id)).toEqual(want.rows.map((b) => b.id));
+          if (got.exact) expect(got.total).toBe(want.total);
+          else expect(got.total).toBeLessThan(want.total);
+        }
+      });
+    }
+  }
+
+  it('counts exactly where an index answers, caps elsewhere', () => {
+    expect(search({ state: 'all', limit: 1, offset: 0 }, NOW)).toMatchObject({ total: 1500, exact: true });
+    expect(search({ state: 'active', limit: 1, offset: 0 }, NOW).exact).toBe(true);
+    expect(search({ state: 'expired', limit: 1, offset: 0 }, NOW).exact).toBe(true); // under the 10,000 cap
+    expect(search({ state: 'all', account: 'admin', limit: 1, offset: 0 }, NOW)).toMatchObject({ total: 500, exact: true });
+    const capped = search({ state: 'expired', account: 'every', limit: 1, offset: 0 }, NOW);
+    expect(capped).toMatchObject({ total: 200, exact: false });
+  });
+
+  it('reads a sparse active set through the active-ban index (and agrees)', () => {
+    const active = search({ state: 'active', limit: 1, offset: 0 }, NOW).total;
+    expect(active).toBeLessThan(SPARSE_ACTIVE);
+    const later = NOW + 2 * 3_600_000; // only the permanent ones remain
+    const want = store.listBans({ state: 'active', limit: 1000, sort: 'created_at', order: 'desc' }, later);
+    expect(search({ state: 'active', limit: 1000, offset: 0 }, later).rows.map((b) => b.id)).toEqual(want.rows.map((b) => b.id));
+  });
+});
