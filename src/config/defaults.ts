@@ -42,6 +42,7 @@ export const DEFAULTS = deepFreeze({
       { failures: 12, within: '24h', ban: 'permanent' },
     ],
     count_reasons: ['wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'other'],
+    ipv6_prefix: 64,
   },
   asterisk: {
     logs: null,

@@ -44,6 +44,8 @@ export function renderDefaultConfig(): string {
     ...tiers,
     '  # Failure reasons that count towards the tiers (also: limit, refusals caused by PBX overload).',
     `  count_reasons: ${flow(D.policy.count_reasons)}`,
+    '  # IPv6 failures are counted per prefix of this length: 64 is one subscriber network (an IPv4 address\'s equivalent), 128 per address.',
+    `  ipv6_prefix: ${D.policy.ipv6_prefix}`,
     '',
     '# Where sipwarden learns about authentication failures.',
     'asterisk:',

@@ -52,6 +52,8 @@ export interface Config {
     /** At least one tier, sorted by `failures` ascending, no two with the same `failures`. */
     readonly tiers: readonly Tier[];
     readonly countReasons: readonly FailureReason[];
+    /** IPv6 failures are counted per prefix of this length (64: per subscriber network). */
+    readonly ipv6Prefix: number;
   };
   readonly asterisk: {
     /** Log files to follow (the defaults that exist, when the file does not say). */
@@ -191,7 +193,8 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
   policy: section('policy', {
     tiers: tiers.prefault(() => D.policy.tiers.map((t) => ({ ...t }))),
     count_reasons: list('failure reasons', oneOf(FAILURE_REASONS)).prefault(() => [...D.policy.count_reasons]),
-  }).transform((p) => ({ tiers: p.tiers, countReasons: distinct(p.count_reasons) })),
+    ipv6_prefix: wholeNumber('an IPv6 prefix length', 32, 128).prefault(D.policy.ipv6_prefix),
+  }).transform((p) => ({ tiers: p.tiers, countReasons: distinct(p.count_reasons), ipv6Prefix: p.ipv6_prefix })),
   asterisk: section('asterisk', {
     logs: list('log file paths', text('a log file path')).nullable().optional()
       .transform((logs) => (logs === undefined || logs === null ? null : distinct(logs))),

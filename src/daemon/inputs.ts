@@ -11,6 +11,7 @@ export function policyInput(c: Config): PolicyInput {
     banInternal: c.networks.banInternal,
     protection: c.protection,
     knownTiers: c.trust.learn ? c.trust.knownTiers : undefined,
+    ipv6Prefix: c.policy.ipv6Prefix,
   };
 }
 

@@ -155,3 +155,34 @@ describe('the owner\'s policy: 2 in 1 h → 1 h, 12 in 24 h → until released',
     expect(run()).toEqual(run());
   });
 });
+
+describe('IPv6: counted per /64, banned per address', () => {
+  it('an attacker rotating through its /64 gets no fresh allowance per address', () => {
+    const e = engine();
+    expect(e.failure(ip('2001:db8:7:1::a'), T0, 'wrong_password').action).toBe('counted');
+    const v = e.failure(ip('2001:db8:7:1::b'), T0 + M, 'wrong_password');
+    expect(v.action).toBe('banned'); // its first failure, but the /64's second
+    expect(v.decision?.ip).toBe('2001:db8:7:1::b');
+    expect(e.activeBan(ip('2001:db8:7:1::a'), T0 + 2 * M)).toBeNull(); // bans stay per address
+    const third = e.failure(ip('2001:db8:7:1:ffff::1'), T0 + 2 * M, 'wrong_password');
+    expect(third.action).toBe('banned');
+    expect(third.counts).toEqual([3, 3]);
+  });
+
+  it('another /64 has its own count, and per-address counting is one setting away', () => {
+    const e = engine();
+    e.failure(ip('2001:db8:7:1::a'), T0, 'wrong_password');
+    expect(e.failure(ip('2001:db8:7:2::a'), T0 + M, 'wrong_password').action).toBe('counted');
+    const perAddress = engine({ ipv6Prefix: 128 });
+    perAddress.failure(ip('2001:db8:7:1::a'), T0, 'wrong_password');
+    expect(perAddress.failure(ip('2001:db8:7:1::b'), T0 + M, 'wrong_password').action).toBe('counted');
+  });
+
+  it('a release clears the prefix\'s counters', () => {
+    const e = engine();
+    e.failure(ip('2001:db8:7:1::a'), T0, 'wrong_password');
+    e.failure(ip('2001:db8:7:1::b'), T0 + M, 'wrong_password');
+    e.release(ip('2001:db8:7:1::b'), T0 + 2 * M);
+    expect(e.failure(ip('2001:db8:7:1::c'), T0 + 3 * M, 'wrong_password').counts).toEqual([1, 1]);
+  });
+});

@@ -16,6 +16,7 @@
  *
  * Deterministic: the time of every call is a parameter; nothing reads a clock.
  */
+import ipaddr from 'ipaddr.js';
 import type { FailureReason } from '../domain/events.js';
 import { formatDuration } from '../domain/duration.js';
 import type { IpAddress } from '../domain/ip.js';
@@ -35,6 +36,12 @@ export interface PolicyInput {
   readonly protection: 'on' | 'off';
   /** Tiers for addresses that recently authenticated successfully (learned trust); default: `tiers`. */
   readonly knownTiers?: readonly Tier[];
+  /**
+   * IPv6 failures are counted per prefix of this length (default 64: one subscriber's
+   * network, the IPv6 equivalent of one IPv4 address), so an attacker rotating through
+   * its /64 gets no fresh allowance per address. 128: per address. Bans stay per address.
+   */
+  readonly ipv6Prefix?: number;
 }
 
 /** What the engine did with one failure. */
@@ -80,6 +87,10 @@ export function sortTiers(tiers: readonly Tier[]): Tier[] {
 /** Sliding-window policy engine. State is in memory; the store persists what must survive. */
 export class PolicyEngine {
   private readonly state = new Map<string, AddressState>();
+  /** Failure windows shared by the IPv6 addresses of one prefix. */
+  private readonly windows = new Map<string, number[]>();
+  private readonly prefixMemo = new Map<string, string>();
+  private v6Prefix = 64;
   private tierList: Tier[] = [];
   private knownTiers: Tier[] = [];
   private maxCount = 1;
@@ -108,6 +119,7 @@ export class PolicyEngine {
     this.counted = new Set(policy.countReasons);
     this.banInternal = policy.banInternal;
     this.protection = policy.protection;
+    this.v6Prefix = policy.ipv6Prefix ?? 64;
   }
 
   /** The tiers in force, ascending by failures. */
@@ -211,6 +223,7 @@ export class PolicyEngine {
   release(ip: IpAddress, at: number): boolean {
     const s = this.state.get(ip);
     this.state.delete(ip);
+    if (s) s.times.length = 0; // for IPv6: the prefix's shared window, so the released network starts afresh
     return s ? this.isBanned(s, at) : false;
   }
 
@@ -231,6 +244,8 @@ export class PolicyEngine {
         dropped++;
       }
     }
+    for (const [key, w] of this.windows) if ((w[w.length - 1] ?? -Infinity) < now - this.maxWithin) this.windows.delete(key);
+    this.prefixMemo.clear();
     return dropped;
   }
 
@@ -246,10 +261,37 @@ export class PolicyEngine {
   private stateOf(ip: IpAddress): AddressState {
     let s = this.state.get(ip);
     if (!s) {
-      s = { times: [], knownUntil: NaN, banUntil: NaN, banTier: 0 };
+      s = { times: this.windowOf(ip), knownUntil: NaN, banUntil: NaN, banTier: 0 };
       this.state.set(ip, s);
     }
     return s;
+  }
+
+  /** A fresh window for an IPv4 address; the shared window of its prefix for IPv6. */
+  private windowOf(ip: IpAddress): number[] {
+    if (ip.indexOf(':') < 0 || this.v6Prefix >= 128) return [];
+    const key = this.prefixOf(ip);
+    let w = this.windows.get(key);
+    if (!w) {
+      w = [];
+      this.windows.set(key, w);
+    }
+    return w;
+  }
+
+  private prefixOf(ip: IpAddress): string {
+    let key = this.prefixMemo.get(ip);
+    if (key === undefined) {
+      const bytes = ipaddr.IPv6.parse(ip).toByteArray();
+      const full = Math.floor(this.v6Prefix / 8);
+      const rest = this.v6Prefix % 8;
+      const kept = bytes.slice(0, full);
+      if (rest) kept.push((bytes[full] as number) & (0xff << (8 - rest)) & 0xff);
+      key = `${kept.map((b) => b.toString(16).padStart(2, '0')).join('')}/${this.v6Prefix}`;
+      if (this.prefixMemo.size >= 65_536) this.prefixMemo.clear();
+      this.prefixMemo.set(ip, key);
+    }
+    return key;
   }
 
   private push(ip: IpAddress, at: number): AddressState {
