@@ -126,6 +126,16 @@ describe('live stream', () => {
     s.close();
   });
 
+  it('closing the server ends open streams at once', async () => {
+    const s = await openStream();
+    await until(() => t.bus.size === 1);
+    const started = Date.now();
+    await t.app.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(t.bus.size).toBe(0);
+    s.close();
+  });
+
   it('needs a session', async () => {
     expect((await t.app.inject({ url: '/api/failures/stream' })).statusCode).toBe(401);
   });
