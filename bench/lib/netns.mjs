@@ -1,0 +1,136 @@
+/**
+ * Network namespaces and processes for the firewall benchmarks (root only): a `pbx`
+ * namespace and, if asked, an `attacker` namespace joined by a veth pair, with many
+ * attacker addresses; processes started inside them with their output collected.
+ *
+ * Invariants:
+ * - Names are unique per run (`swb-<tag>-<role>-<pid>`); close() kills every process
+ *   this module started (by pid, SIGKILL) and deletes exactly the namespaces it made.
+ *   It runs on normal exit, on an error and on SIGINT/SIGTERM (see `withLab`).
+ * - Nothing touches the root namespace's addresses, routes or ruleset.
+ * - Every process has a hard lifetime; every wait has a timeout.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+/** Runs `cmd args` (inside `ns` if not null) to completion; throws on failure. */
+export function run(ns, cmd, args, input) {
+  const [program, argv] = ns === null ? [cmd, args] : ['ip', ['netns', 'exec', ns, cmd, ...args]];
+  const r = spawnSync(program, argv, { input: input ?? '', encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}): ${(r.stderr ?? '').trim().slice(0, 500)}`);
+  return r.stdout;
+}
+
+/** A process with its stdout lines; `onLine` sees each line as it arrives. */
+function startProc(live, ns, cmd, args, { maxMs = 600_000, onLine, stdin = 'ignore', env } = {}) {
+  const [program, argv] = ns === null ? [cmd, args] : ['ip', ['netns', 'exec', ns, cmd, ...args]];
+  const child = spawn(program, argv, { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC', ...env } });
+  const lines = [];
+  const waiters = new Set();
+  let buf = '';
+  child.stdout.on('data', (b) => {
+    buf += b.toString('latin1');
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (onLine) onLine(line, Date.now());
+      else lines.push(line);
+      for (const w of [...waiters]) w();
+    }
+  });
+  let err = '';
+  child.stderr.on('data', (b) => { err = (err + b.toString()).slice(-4000); });
+  const killer = setTimeout(() => child.kill('SIGKILL'), maxMs);
+  const exited = new Promise((resolve) => child.on('exit', (code) => { clearTimeout(killer); live.delete(proc); resolve(code); for (const w of [...waiters]) w(); }));
+  const proc = {
+    child, pid: child.pid, lines, exited, stderr: () => err,
+    /** The first collected line matching `match`, or null after `ms` or at exit. */
+    waitLine(match, ms) {
+      return new Promise((resolve) => {
+        const check = () => {
+          const hit = lines.find(match);
+          if (hit !== undefined || child.exitCode !== null) done(hit ?? null);
+        };
+        const done = (v) => { clearTimeout(t); waiters.delete(check); resolve(v); };
+        const t = setTimeout(() => done(lines.find(match) ?? null), ms);
+        waiters.add(check);
+        check();
+      });
+    },
+    kill() { child.kill('SIGKILL'); return exited; },
+  };
+  live.add(proc);
+  return proc;
+}
+
+/**
+ * Makes the namespaces: pbx at `${net}.0.1/16`, and with
+ * `attackers > 0` an attacker namespace holding that many addresses from `${net}.1.1` on.
+ */
+export function createLab(tag, { net = '10.78', attackers = 0 } = {}) {
+  const live = new Set();
+  const made = [];
+  const name = (role) => `swb-${tag}-${role}-${process.pid}`;
+  const lab = {
+    pbx: name('pbx'), attacker: attackers > 0 ? name('att') : null, pbx4: `${net}.0.1`, attackers: [],
+    start: (ns, cmd, args, opts) => startProc(live, ns, cmd, args, opts),
+    async close() {
+      await Promise.race([Promise.all([...live].map((p) => p.kill())), new Promise((r) => setTimeout(r, 5_000))]);
+      while (made.length > 0) spawnSync('ip', ['netns', 'del', made.pop()]);
+    },
+  };
+  try {
+    for (const ns of [lab.pbx, lab.attacker].filter(Boolean)) {
+      run(null, 'ip', ['netns', 'add', ns]);
+      made.push(ns);
+      run(ns, 'ip', ['link', 'set', 'lo', 'up']);
+    }
+    if (lab.attacker) {
+      run(lab.pbx, 'ip', ['link', 'add', 'swp0', 'type', 'veth', 'peer', 'name', 'swa0', 'netns', lab.attacker]);
+      run(lab.pbx, 'ip', ['addr', 'add', `${lab.pbx4}/16`, 'dev', 'swp0']);
+      const batch = [];
+      for (let i = 0; i < attackers; i++) lab.attackers.push(`${net}.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`);
+      for (const ip of lab.attackers) batch.push(`addr add ${ip}/16 dev swa0`);
+      run(lab.attacker, 'ip', ['-batch', '-'], `${batch.join('\n')}\n`);
+      run(lab.pbx, 'ip', ['link', 'set', 'swp0', 'up']);
+      run(lab.attacker, 'ip', ['link', 'set', 'swa0', 'up']);
+    }
+    return lab;
+  } catch (e) {
+    while (made.length > 0) spawnSync('ip', ['netns', 'del', made.pop()]);
+    throw e;
+  }
+}
+
+/** Runs `body(lab)` and always cleans up, also on SIGINT/SIGTERM. */
+export async function withLab(lab, body) {
+  const onSignal = (sig) => { void lab.close().then(() => process.exit(sig === 'SIGINT' ? 130 : 143)); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await body(lab);
+  } finally {
+    await lab.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Peak resident set size (VmHWM) of a process, in MB, or null. */
+export function peakRssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+    return Number.isFinite(kb) ? kb / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The p-th percentile (0..100) of numbers, nearest-rank. */
+export function percentile(xs, p) {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
