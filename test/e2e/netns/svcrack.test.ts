@@ -42,6 +42,8 @@ describe('svcrack against extension 100 (IPv4)', () => {
     const run = svcrack(lab.procs, attacker, { target: pbx4, user: '100', dictionary, maxSeconds: 2 });
     const elem = await lab.waitBanned(a, 5_000);
     expect(elem, 'the attacker is in ban4').not.toBeNull();
+    const reachedAtBan = securityLines('ChallengeResponseFailed', a).length;
+    expect(reachedAtBan, 'guesses that reached the PBX: 12 would be the permanent tier, i.e. the block came far too late').toBeLessThan(12);
     expect(elem!.timeout).toBeGreaterThanOrEqual(HOUR.min);
     expect(elem!.timeout).toBeLessThanOrEqual(HOUR.max);
     await sleep(50); // datagrams the kernel let through just before the ban are handled by now
