@@ -1,0 +1,114 @@
+/**
+ * The `sipwarden asterisk-acl [--dry-run] [--yes] [--force] [--root DIR] [--config FILE]`
+ * and `--uninstall` command with its world injected (tests give fakes; the CLI wrapper
+ * src/cli/asterisk-acl.ts gives the real terminal). Prints the plan in plain words, asks
+ * y/N on a terminal unless --yes, then carries it out and reports each change, backup
+ * and reload. Expected failures are SipwardenErrors with one line.
+ */
+import { defaultConfig, loadConfig, type Config } from '../config/index.js';
+import { SipwardenError } from '../domain/errors.js';
+import type { ApplyOptions, ApplyResult } from '../setup/index.js';
+import { readIfFile } from '../setup/loader.js';
+import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
+import { applyAclPlan } from './apply.js';
+import { formatAclPlan } from './format.js';
+import { planAcl } from './plan.js';
+import { applyAclUninstall, planAclUninstall } from './uninstall.js';
+
+/** The command line's options, as commander gives them. */
+export interface AclCliOptions {
+  readonly dryRun?: boolean;
+  readonly yes?: boolean;
+  readonly force?: boolean;
+  readonly uninstall?: boolean;
+  readonly root?: string;
+  readonly config?: string;
+}
+
+/** What the command needs from the world. */
+export interface AclDeps extends ApplyOptions {
+  readonly out: (line: string) => void;
+  /** Asks a yes/no question; null when there is no terminal to ask on. */
+  readonly ask: ((question: string) => Promise<boolean>) | null;
+  /** The effective user id (0: root). */
+  readonly uid: number;
+}
+
+/**
+ * The config: --config FILE; else, with --root, the tree's own /etc/sipwarden/sipwarden.yaml
+ * (never the host's); else the host's; else the built-in defaults.
+ */
+function configFor(opts: AclCliOptions): { config: Config; from: string } {
+  const root = normaliseRoot(opts.root);
+  const inTree = onHost(root, PATHS.configFile);
+  if (opts.config === undefined && root !== '/' && readIfFile(inTree) === null) return { config: defaultConfig(), from: 'the built-in defaults' };
+  const loaded = loadConfig(opts.config ?? (root !== '/' ? inTree : undefined));
+  return { config: loaded.config, from: loaded.path ?? 'the built-in defaults' };
+}
+
+function check(opts: AclCliOptions, deps: AclDeps): void {
+  if (opts.uninstall && opts.force) throw new SipwardenError('USAGE', '--force does not go with --uninstall');
+  const live = opts.root === undefined || normaliseRoot(opts.root) === '/';
+  if (live && !opts.dryRun && deps.uid !== 0) {
+    throw new SipwardenError('USAGE', 'sipwarden asterisk-acl changes files in /etc/asterisk: run it as root (or with --dry-run to see the plan)');
+  }
+}
+
+async function confirm(opts: AclCliOptions, deps: AclDeps): Promise<boolean> {
+  if (opts.yes) return true;
+  if (deps.ask === null) throw new SipwardenError('USAGE', 'not on a terminal, so nobody can confirm: add --yes to go ahead (or --dry-run)');
+  return deps.ask('Go ahead? [y/N] ');
+}
+
+function report(r: ApplyResult, out: (line: string) => void): void {
+  if (r.changed.length > 0) out('Done:');
+  for (const p of r.changed) out(`  ${p}`);
+  if (r.backups.length > 0) out('Backups:');
+  for (const b of r.backups) out(`  ${b}`);
+  for (const c of r.commands) {
+    const text = `${c.result.stdout}\n${c.result.stderr}`.trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' / ');
+    out(`${c.command}: ${c.result.code === 0 ? 'ok' : `failed (exit ${c.result.code})`}${text ? ` — ${text}` : ''}`);
+  }
+  for (const s of r.skipped) out(`not run: ${s}`);
+}
+
+async function install(opts: AclCliOptions, deps: AclDeps): Promise<void> {
+  const { config, from } = configFor(opts);
+  const n = config.networks;
+  const plan = planAcl({
+    root: opts.root, asteriskDir: config.accounts.asteriskConfigDir, internal: n.internal,
+    patterns: config.accounts, trusted: [...n.trusted, ...n.trustedNames], force: opts.force,
+  });
+  deps.out(`sipwarden config: ${from}`);
+  for (const l of formatAclPlan(plan)) deps.out(l);
+  if (plan.edits.length === 0) return;
+  if (opts.dryRun) { deps.out(plan.blocker ? `(--dry-run: nothing was changed; without --dry-run this refuses: ${plan.blocker})` : '(--dry-run: nothing was changed)'); return; }
+  if (plan.blocker !== null) throw new SipwardenError('USAGE', `nothing was changed: ${plan.blocker}`);
+  if (!(await confirm(opts, deps))) { deps.out('Nothing was changed.'); return; }
+  report(await applyAclPlan(plan, deps), deps.out);
+}
+
+async function uninstall(opts: AclCliOptions, deps: AclDeps): Promise<void> {
+  const { config } = configFor(opts);
+  const plan = planAclUninstall({ root: opts.root, asteriskDir: config.accounts.asteriskConfigDir });
+  for (const n of plan.notes) deps.out(n);
+  if (plan.steps.length === 0) { deps.out('Nothing to uninstall: no sipwarden asterisk-acl blocks found.'); return; }
+  deps.out('sipwarden asterisk-acl --uninstall will:');
+  for (const s of plan.steps) deps.out(`  - ${s.say}`);
+  if (opts.dryRun) { deps.out('(--dry-run: nothing was changed)'); return; }
+  if (!(await confirm(opts, deps))) { deps.out('Nothing was changed.'); return; }
+  report(await applyAclUninstall(plan, deps), deps.out);
+}
+
+/** Runs `sipwarden asterisk-acl` with explicit dependencies. Throws SipwardenError for expected failures. */
+export async function runAsteriskAcl(opts: AclCliOptions, deps: AclDeps): Promise<void> {
+  check(opts, deps);
+  try {
+    await (opts.uninstall ? uninstall(opts, deps) : install(opts, deps));
+  } catch (err) {
+    if (err instanceof SipwardenError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && typeof e.path === 'string') throw new SipwardenError('USAGE', `sipwarden asterisk-acl: ${e.path}: ${e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`);
+    throw err;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * `sipwarden asterisk-acl`: Asterisk-native defence in depth. A named ACL of the internal
+ * networks in acl.conf, and `acl`/`contact_acl` (chan_sip: `acl`/`contactacl`) on every
+ * extension, in the files FreePBX leaves for local changes — so Asterisk itself refuses
+ * an extension's registration from outside even while sipwarden is stopped. Plan, apply
+ * (backups + install manifest, like `sipwarden init`), `--uninstall`. Paths are logical
+ * and may be put under a root prefix; commands are injectable.
+ */
+export { planAcl, type AclPlan, type AclPlanOptions, type AclEdit, type Refused } from './plan.js';
+export { formatAclPlan } from './format.js';
+export { applyAclPlan, runAclReloads, RELOAD_COMMANDS } from './apply.js';
+export { planAclUninstall, applyAclUninstall, type AclUninstallPlan, type AclUninstallStep } from './uninstall.js';
+export { ACL_NAME } from './render.js';
+export { appendTarget, blockAppends, type BlockAppend } from './resolve.js';
+export { runAsteriskAcl, type AclCliOptions, type AclDeps } from './command.js';
+export type { Account, Driver, Patterns } from './select.js';
