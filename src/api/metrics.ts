@@ -16,6 +16,7 @@ export const KNOWN_METRICS: Readonly<Record<string, { type: 'counter' | 'gauge';
   enforcer_errors_total: { type: 'counter', help: 'Firewall changes that failed.' },
   enforcer_latency_seconds: { type: 'gauge', help: 'Duration of the last firewall change, seconds.' },
   login_failures_total: { type: 'counter', help: 'Failed dashboard logins.' },
+  not_seen_total: { type: 'counter', help: 'Bans refused because the kernel never saw the address send a packet (suspected log injection).' },
 };
 
 const sanitize = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^([^a-zA-Z_])/, '_$1');

@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SipwardenError } from '../domain/errors.js';
 import { banCommand, bansCommand, releaseCommand, statusCommand } from './admin.js';
 import { accountsCommand } from './accounts.js';
+import { asteriskAclCommand } from './asterisk-acl.js';
 import { checkCommand } from './check.js';
 import { initCommand } from './init.js';
 import { passwdCommand } from './passwd.js';
@@ -58,6 +59,14 @@ export function buildProgram(): Command {
   program.command('passwd').description("set the dashboard's admin password (read from stdin, never from the command line)")
     .addOption(config()).option('--password-stdin', 'read the whole of stdin as the password, without a prompt')
     .action(passwdCommand);
+  program.command('asterisk-acl').description('make Asterisk itself refuse extensions from outside the internal networks (named ACL + acl/contact_acl on each extension)')
+    .addOption(config())
+    .option('-y, --yes', 'go ahead without asking')
+    .option('--dry-run', 'print the files and blocks it would write, change nothing')
+    .option('--force', 'go ahead even when networks.internal is empty (every extension is then refused)')
+    .option('--uninstall', 'take out what sipwarden asterisk-acl added, restoring the files from their backups')
+    .option('--root <dir>', 'work on the system tree under DIR (prefixes /etc and /var)')
+    .action(asteriskAclCommand);
   program.command('accounts').description('list extensions, trunks and roaming accounts, and why each is one')
     .addOption(config()).option('--json', 'print JSON').action(accountsCommand);
   program.command('release').description('lift the ban on an address (the running daemon unblocks it within a second)')

@@ -5,13 +5,13 @@
  * between the two is repaired by the reconcile at the next start.
  */
 import { formatDuration } from '../domain/duration.js';
-import type { LocatedEvent, SecurityEvent } from '../domain/events.js';
+import type { Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
 import type { Enforcer, SeenProbe } from '../enforcers/index.js';
 import { formatAlert, formatFailure, formatInjection, type FailedAuthLog } from '../faillog/index.js';
 import type { Notifier } from './notify.js';
 import type { Store } from '../store/index.js';
-import type { Cursor, FailureRow } from '../store/types.js';
+import type { Cursor, FailureRow, NewBan } from '../store/types.js';
 
 export interface PipelineLog {
   info(obj: object, msg: string): void;
@@ -46,12 +46,18 @@ export interface PipelineStats {
   bans: number;
   notSeen: number;
   enforcerErrors: number;
+  /** Duration of the last firewall change. */
+  enforcerLatencyMs: number;
 }
 
 /** Owns the batching of failure rows; `flush()` writes them in one transaction. */
 export class Pipeline {
-  readonly stats: PipelineStats = { events: 0, attempts: 0, duplicates: 0, injections: 0, bans: 0, notSeen: 0, enforcerErrors: 0 };
+  readonly stats: PipelineStats = { events: 0, attempts: 0, duplicates: 0, injections: 0, bans: 0, notSeen: 0, enforcerErrors: 0, enforcerLatencyMs: 0 };
   private pending: FailureRow[] = [];
+  private pendingBans: NewBan[] = [];
+  private readonly seenPending = new Map<string, { d: BanDecision; ev: LocatedEvent }>();
+  /** The latest failure reports of each address (bounded), stored with its ban: "the exact log lines that caused it". */
+  private readonly recent = new Map<string, { evidence: Evidence[]; accounts: string[] }>();
 
   constructor(private readonly d: PipelineDeps) {}
 
@@ -78,6 +84,7 @@ export class Pipeline {
     const v = out.verdict;
     if (!v || ev.kind !== 'auth_failed') return;
     this.stats.attempts++;
+    this.remember(ev);
     this.d.faillog.write(formatFailure({
       at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason,
       zone: v.zone, counts: this.counts(v), action: v.action, tier: v.tier,
@@ -98,16 +105,31 @@ export class Pipeline {
    */
   private ban(d: BanDecision, ev: LocatedEvent): void {
     const seen = this.d.seen;
-    if (seen && ev.at >= (this.d.startedAt ?? 0) - 5000) {
-      // Ban only what the kernel has seen: an address that never sent the PBX a packet
-      // can only have come from text in a log line (injection). Checked before anything is stored.
-      seen.seen(d.ip).then((yes) => (yes ? this.commitBan(d, ev) : this.notSeen(d, ev)), (e: Error) => {
-        this.d.log.error({ ip: d.ip, err: e.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
-        this.commitBan(d, ev);
-      });
+    if (!seen || ev.at < (this.d.startedAt ?? 0) - 5000) {
+      this.commitBan(d, ev);
       return;
     }
-    this.commitBan(d, ev);
+    // Ban only what the kernel has seen: an address that never sent the PBX a packet can
+    // only have come from text in a log line (injection). One check per address at a time:
+    // decisions that arrive meanwhile only replace the one to apply, so they cannot land
+    // out of order (a 1-hour ban after a permanent one).
+    const waiting = this.seenPending.get(d.ip);
+    if (waiting) {
+      waiting.d = d;
+      waiting.ev = ev;
+      return;
+    }
+    const entry = { d, ev };
+    this.seenPending.set(d.ip, entry);
+    seen.seen(d.ip).then((yes) => {
+      this.seenPending.delete(d.ip);
+      if (yes) this.commitBan(entry.d, entry.ev);
+      else this.notSeen(entry.d, entry.ev);
+    }, (e: Error) => {
+      this.seenPending.delete(d.ip);
+      this.d.log.error({ ip: d.ip, err: e.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
+      this.commitBan(entry.d, entry.ev);
+    });
   }
 
   private notSeen(d: BanDecision, ev: LocatedEvent): void {
@@ -119,26 +141,54 @@ export class Pipeline {
 
   private commitBan(d: BanDecision, ev: LocatedEvent): void {
     this.stats.bans++;
-    this.d.store.addBan({
-      ip: d.ip, reason: d.reason, tier: d.tier, source: 'policy', failures: d.failures,
-      evidence: [ev.evidence], accounts: [ev.account], createdAt: d.at, expiresAt: d.until,
+    // Enforce the engine's ban as it stands now (the longest one decided), never an older decision.
+    const current = this.d.engine.policy.activeBan(d.ip, this.d.now());
+    const until = current ? current.until : d.until;
+    const recent = this.recent.get(d.ip);
+    // Stored at once, in ONE transaction with the pending failure rows and the cursors, and
+    // before the firewall is asked: the kernel never holds a ban the store does not know,
+    // and after a crash the lines behind it are not counted twice.
+    this.pendingBans.push({
+      ip: d.ip, reason: d.reason, tier: Math.max(d.tier, current?.tier ?? 0), source: 'policy', failures: d.failures,
+      evidence: recent?.evidence.length ? [...recent.evidence] : [ev.evidence],
+      accounts: recent?.accounts.length ? [...recent.accounts] : [ev.account],
+      createdAt: d.at, expiresAt: until,
     });
     this.flush();
-    this.d.log.warn({ ip: d.ip, tier: d.tier, until: d.until === null ? 'permanent' : new Date(d.until).toISOString(), reason: d.reason }, 'banned');
-    this.enforce([{ op: 'ban', ip: d.ip, until: d.until }]);
+    this.d.log.warn({ ip: d.ip, tier: d.tier, until: until === null ? 'permanent' : new Date(until).toISOString(), reason: d.reason }, 'banned');
+    this.enforce([{ op: 'ban', ip: d.ip, until }]);
+  }
+
+
+  private remember(ev: LocatedEvent): void {
+    let r = this.recent.get(ev.ip);
+    if (!r) {
+      if (this.recent.size >= 100_000) this.recent.delete(this.recent.keys().next().value as string);
+      r = { evidence: [], accounts: [] };
+      this.recent.set(ev.ip, r);
+    }
+    r.evidence.push(ev.evidence);
+    if (r.evidence.length > 12) r.evidence.shift();
+    if (!r.accounts.includes(ev.account)) r.accounts.push(ev.account);
+    if (r.accounts.length > 20) r.accounts.shift();
   }
 
   /** Writes batched failure rows and the sources' cursors in one transaction. */
   flush(): void {
     const rows = this.pending;
+    const bans = this.pendingBans;
     this.pending = [];
-    this.d.store.commitProgress(rows, this.d.cursors());
+    this.pendingBans = [];
+    this.d.store.commitProgress(rows, this.d.cursors(), bans);
     if (rows.length) this.d.onStored?.(rows);
   }
 
   /** Applies firewall ops; failures are logged, counted, and repaired by the next reconcile. */
   enforce(ops: Parameters<Enforcer['apply']>[0]): void {
-    this.d.enforcer.apply(ops, this.d.now()).catch((e: Error) => {
+    const started = performance.now();
+    this.d.enforcer.apply(ops, this.d.now()).then(() => {
+      this.stats.enforcerLatencyMs = performance.now() - started;
+    }, (e: Error) => {
       this.stats.enforcerErrors++;
       this.d.log.error({ err: e.message, backend: this.d.enforcer.name }, 'firewall change failed');
     });

@@ -5,7 +5,6 @@
  * metrics from the running sources, failed dashboard logins fed to the engine as
  * `HTTP` security events.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ensureAdminPassword, FailureBus, openReadModel, SettingsControls, startApiServer, type LiveSettings } from '../api/index.js';
 import { DEFAULT_WEB_ROOT } from '../api/server.js';
@@ -62,8 +61,13 @@ export interface WebDeps {
   readonly now: () => number;
 }
 
-/** Starts the API server; returns it (close it on stop) or null if it could not listen. */
-export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<FastifyInstance | null> {
+/** A running dashboard: close it on stop. */
+export interface RunningWeb {
+  close(): Promise<void>;
+}
+
+/** Starts the API server; returns a handle to close it, or null if it could not listen. */
+export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<RunningWeb | null> {
   const { config, store, engine, enforcer, log, now } = d;
   const apply = async (next: LiveSettings, changed: keyof LiveSettings, actor: string) => {
     const cfg = withSettings(config, next);
@@ -97,11 +101,12 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Fasti
       metrics: () => ({
         events_parsed_total: d.pipeline.stats.events,
         attempts_total: d.pipeline.stats.attempts,
-        duplicate_reports_total: d.pipeline.stats.duplicates,
+        duplicates_total: d.pipeline.stats.duplicates,
         injections_total: d.pipeline.stats.injections,
         bans_total: d.pipeline.stats.bans,
         not_seen_total: d.pipeline.stats.notSeen,
         enforcer_errors_total: d.pipeline.stats.enforcerErrors,
+        enforcer_latency_seconds: d.pipeline.stats.enforcerLatencyMs / 1000,
       }),
       stats: (t) => readModel.stats(t),
       searchBans: readModel.searchBans,
@@ -116,8 +121,14 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Fasti
         });
       },
     }, { listen: config.web.listen, webRoot: DEFAULT_WEB_ROOT });
+    void readModel.warmUp(now);
     log.info({ url: `http://${config.web.listen.host.includes(':') ? `[${config.web.listen.host}]` : config.web.listen.host}:${config.web.listen.port}/` }, 'dashboard and API listening');
-    return app;
+    return {
+      close: async () => {
+        await app.close();
+        readModel.close();
+      },
+    };
   } catch (e) {
     readModel.close();
     log.error({ err: (e as Error).message, listen: config.web.listen }, 'cannot start the dashboard (is the port in use? set web.listen); protection goes on without it');

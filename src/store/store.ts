@@ -98,8 +98,9 @@ export class Store {
    * source resumes exactly after the last line whose failures were stored: no line is
    * lost and none is counted twice.
    */
-  commitProgress(rows: readonly FailureRow[], cursors: readonly Cursor[]): void {
+  commitProgress(rows: readonly FailureRow[], cursors: readonly Cursor[], bans: readonly NewBan[] = []): void {
     this.#db.transaction(() => {
+      for (const b of bans) this.#bans.addBan(b);
       if (rows.length) this.#failures.addFailures(rows);
       for (const c of cursors) this.#meta.setCursor(c);
     }).immediate();

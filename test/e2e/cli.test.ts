@@ -94,8 +94,9 @@ describe('sipwarden run with the CLI', () => {
 
     fs.appendFileSync(box.file('messages'), chansipFailure('203.0.113.7') + chansipFailure('203.0.113.7'));
     expect(await waitFor(() => d.lines.some((l) => l.msg === 'would block' && l.ip === '203.0.113.7'))).toBe(true);
-    const bans = JSON.parse(sipwarden(['bans', '--json', '--config', box.config]).stdout);
-    expect(bans.rows.map((b: { ip: string; tier: number }) => [b.ip, b.tier])).toEqual([['203.0.113.7', 1]]);
+    const bansNow = () => JSON.parse(sipwarden(['bans', '--json', '--config', box.config]).stdout).rows.map((b: { ip: string; tier: number }) => [b.ip, b.tier]);
+    expect(await waitFor(() => bansNow().length > 0, 5000)).toBe(true); // stored with the next progress commit (≤ 250 ms)
+    expect(bansNow()).toEqual([['203.0.113.7', 1]]);
     expect(fs.readFileSync(box.file('failed-auth.log'), 'utf8')).toMatch(/ip=203\.0\.113\.7 .*action=banned tier=1/);
 
     // A release from the CLI reaches the running daemon's firewall.
