@@ -1,0 +1,374 @@
+/**
+ * Part 2: time to block, live. Each tool in turn runs inside a network namespace made for
+ * it, follows a live log file in a temp dir and bans into its own nftables table in that
+ * namespace; `nft monitor new elements` (in the same namespace) timestamps every element
+ * the kernel accepts. The benchmark writes one attacker's chan_sip "Wrong password"
+ * NOTICE lines (Asterisk's default format, dated now) at a fixed rate and measures the
+ * time from writing the 2nd line to the address appearing in the tool's set, and how
+ * many lines it had written by then. Then 5,000 attackers × 3 failures, written as fast
+ * as possible: time until all are in the set.
+ *
+ * No packet is sent anywhere: the namespaces only hold the tools' firewall tables.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Stamper } from '../lib/asterisk.mjs';
+import { hostPort } from '../lib/addresses.mjs';
+import { F2B_TABLE, fail2banInfo, writeFail2banConfig } from './fail2ban.mjs';
+import { CLI, log, makeNetns, nowMs, pct, removeNetns, run, sh, sleep, startProc, tmpDir } from './util.mjs';
+
+const ENV = { ...process.env, TZ: 'UTC' };
+
+/**
+ * The attackers of one phase (distinct across phases): every 5th one IPv6, each in a /64 of
+ * its own in 2001:db8::/32 (sipwarden may count IPv6 failures per /64), the rest in 198.18.0.0/15.
+ */
+export function attackers(phase, n) {
+  if (n > 12_000 || phase < 0 || phase > 9) throw new Error('attackers: at most 12,000 per phase, phases 0-9');
+  const base = ((198 << 24) | (18 << 16)) >>> 0;
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    if (i % 5 === 4) out.push(`2001:db8:${(phase + 1).toString(16)}:${(i + 1).toString(16)}::1`);
+    else {
+      const v = base + phase * 12_000 + i + 1;
+      out.push(`${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`);
+    }
+  }
+  return out;
+}
+
+/** Appends Asterisk NOTICE lines to the live log, one write(2) per line, as Asterisk does. */
+export class LiveLog {
+  constructor(file) {
+    this.file = file;
+    fs.writeFileSync(file, '');
+    this.fd = fs.openSync(file, 'a');
+    this.stamper = new Stamper('default');
+    this.n = 0;
+  }
+
+  line(ip, port, ext) {
+    return `${this.stamper.dateOf(Date.now())} NOTICE[16641] chan_sip.c: Registration from '<sip:${ext}@192.0.2.2:5060>' failed for '${hostPort(ip, port)}' - Wrong password\n`;
+  }
+
+  write(ip, port = 5060) {
+    fs.writeSync(this.fd, this.line(ip, port, 100 + (this.n++ % 900)));
+  }
+
+  close() {
+    fs.closeSync(this.fd);
+  }
+}
+
+/** `nft monitor new elements` in `ns`: the first time each address entered `table`'s ban sets. */
+async function startMonitor(ns, table) {
+  const child = startProc('ip', ['netns', 'exec', ns, 'nft', 'monitor', 'new', 'elements'], { env: ENV });
+  const firstSeen = new Map(); // ip -> performance.now() when the monitor reported it
+  const firstWall = new Map(); // ip -> Date.now() at the same moment (to line up with the tools' logs)
+  const waiters = new Map();
+  let probeSeen = false;
+  const rl = readline.createInterface({ input: child.stdout });
+  rl.on('line', (line) => {
+    const t = nowMs();
+    const wall = Date.now();
+    const m = /^add element inet (\S+) (\S+) \{ (.*) \}\s*$/.exec(line);
+    if (!m) return;
+    if (m[1] === 'swcmpprobe') { probeSeen = true; return; }
+    if (m[1] !== table || !/^ban[46]$/.test(m[2])) return;
+    for (const el of m[3].split(', ')) {
+      const ip = el.trim().split(' ')[0];
+      if (!firstSeen.has(ip)) {
+        firstSeen.set(ip, t);
+        firstWall.set(ip, wall);
+        const w = waiters.get(ip);
+        if (w) { waiters.delete(ip); w(t); }
+      }
+    }
+  });
+  // Ready when it reports an element of a probe table of our own.
+  sh('ip', ['netns', 'exec', ns, 'nft', 'add table inet swcmpprobe; add set inet swcmpprobe p { type ipv4_addr; }']);
+  for (let i = 0; i < 100 && !probeSeen; i++) {
+    sh('ip', ['netns', 'exec', ns, 'nft', `add element inet swcmpprobe p { 192.0.2.${i + 1} }`]);
+    await sleep(50);
+  }
+  sh('ip', ['netns', 'exec', ns, 'nft', 'delete table inet swcmpprobe']);
+  if (!probeSeen) throw new Error('nft monitor did not report a probe element within 5 s');
+  return {
+    firstSeen,
+    firstWall,
+    /** Resolves with the time the address was seen (now or later); `cancel()` drops the waiter. */
+    when(ip) {
+      if (firstSeen.has(ip)) return { promise: Promise.resolve(firstSeen.get(ip)), cancel() {} };
+      let res;
+      const promise = new Promise((r) => { res = r; });
+      waiters.set(ip, res);
+      return { promise, cancel: () => waiters.delete(ip) };
+    },
+    stop: () => child.stop(2_000),
+  };
+}
+
+/** Elements in `table`'s ban sets according to `nft -j list set` (a cross-check of the monitor). */
+function listSet(ns, table) {
+  const ips = new Set();
+  for (const set of ['ban4', 'ban6']) {
+    const r = sh('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'set', 'inet', table, set], { allowFail: true });
+    if (r.status !== 0) continue;
+    const s = JSON.parse(r.stdout).nftables.find((x) => x.set)?.set;
+    for (const e of s?.elem ?? []) ips.add(typeof e === 'string' ? e : e.elem?.val ?? e.val);
+  }
+  return ips;
+}
+
+/**
+ * One attacker at `rate` lines/s: writes until the address is in the set or capMs passed.
+ * Returns {ms: time from the 2nd line to the block, lines: lines written before the block}.
+ */
+function attack(live, monitor, ip, rate, capMs) {
+  const interval = 1000 / rate;
+  const maxLines = Math.ceil((capMs / 1000) * rate) + 2;
+  return new Promise((resolve) => {
+    const t0 = nowMs();
+    let written = 0;
+    let t2 = NaN;
+    let t2Wall = NaN;
+    let done = false;
+    let timer = null;
+    const w = monitor.when(ip);
+    const finish = (blockedAt) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      w.cancel();
+      // Wall-clock times (ms) line up with the tools' own log records; intervals use performance.now().
+      resolve(blockedAt === null
+        ? { ip, ms: null, lines: written, t2: t2Wall }
+        : { ip, ms: blockedAt - t2, lines: written, t2: t2Wall, blocked: monitor.firstWall.get(ip) });
+    };
+    w.promise.then((t) => finish(t));
+    const step = () => {
+      if (done) return;
+      const now = nowMs();
+      while (written < maxLines && t0 + written * interval <= now) {
+        live.write(ip);
+        written++;
+        if (written === 2) { t2 = nowMs(); t2Wall = Date.now(); }
+      }
+      if (now - t0 >= capMs || written >= maxLines) {
+        // Give the tool the rest of the cap after the last line, then give up.
+        timer = setTimeout(() => finish(null), Math.max(0, capMs - (now - t0)) + 1000);
+        return;
+      }
+      timer = setTimeout(step, Math.max(0, t0 + written * interval - nowMs()));
+    };
+    step();
+  });
+}
+
+/** Many attackers × `per` failures, written as fast as possible; waits until all are in the set or waitMs passed. */
+async function burst(live, monitor, ips, per, waitMs) {
+  const waits = ips.map((ip) => monitor.when(ip));
+  const t0 = nowMs();
+  for (let k = 0; k < per; k++) for (const ip of ips) live.write(ip);
+  const tWritten = nowMs();
+  const t0Wall = Date.now() - (tWritten - t0);
+  const times = [];
+  let timer;
+  const all = Promise.all(waits.map((w) => w.promise.then((t) => times.push(t))));
+  const timeout = new Promise((r) => { timer = setTimeout(r, waitMs); });
+  await Promise.race([all, timeout]);
+  clearTimeout(timer);
+  for (const w of waits) w.cancel();
+  times.sort((a, b) => a - b);
+  const n = ips.length;
+  const at = (frac) => (times.length >= Math.ceil(frac * n) ? times[Math.ceil(frac * n) - 1] - t0 : NaN);
+  return {
+    attackers: n, perAttacker: per, lines: n * per, writeMs: tWritten - t0, t0Wall,
+    blocked: times.length, allBlocked: times.length === n, waitS: waitMs / 1000,
+    msToFirst: times.length ? times[0] - t0 : NaN, msToHalf: at(0.5), msTo90: at(0.9), msToAll: times.length === n ? times[n - 1] - t0 : NaN,
+    msAfterLastLine: times.length === n ? times[n - 1] - tWritten : NaN,
+  };
+}
+
+/** A `Vm…:` figure of /proc/<pid>/status in KiB (VmHWM: peak RSS, VmRSS: RSS now). */
+export function procKb(pid, field = 'VmHWM') {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : NaN;
+  } catch { return NaN; }
+}
+
+// ------------------------------------------------------------------ the two tools
+
+/** `sipwarden run` inside `ns` (or, for the dry-run backend, where it is), following `logPath`. */
+export async function startSipwarden(ns, dir, logPath, backend = 'nftables') {
+  const cfg = path.join(dir, 'sipwarden.yaml');
+  fs.writeFileSync(cfg, `# bench/compare: written by the benchmark
+protection: on
+asterisk:
+  logs: [${JSON.stringify(logPath)}]
+  start_at: end
+firewall:
+  backend: ${backend}
+  # No packets are sent in this benchmark, so the kernel's "seen" set stays empty; with
+  # require_seen on (the default) sipwarden would rightly refuse every ban.
+  require_seen: false
+store:
+  path: ${JSON.stringify(path.join(dir, 'sipwarden.db'))}
+failed_auth_log:
+  path: ${JSON.stringify(path.join(dir, 'failed-auth.log'))}
+accounts:
+  discover: false
+trust:
+  learn: false
+`);
+  const argv = [process.execPath, CLI, 'run', '--config', cfg];
+  const child = ns ? startProc('ip', ['netns', 'exec', ns, ...argv], { env: ENV }) : startProc(argv[0], argv.slice(1), { env: ENV });
+  const messages = [];
+  const banTimes = new Map();
+  let ready = false;
+  const rl = readline.createInterface({ input: child.stdout });
+  rl.on('line', (line) => {
+    try {
+      const j = JSON.parse(line);
+      if (j.msg === 'sipwarden running') ready = true;
+      if (j.msg === 'banned' && !banTimes.has(j.ip)) banTimes.set(j.ip, j.time);
+      if (j.msg !== 'banned' && j.level >= 40 && messages.length < 20) messages.push(`${j.level >= 50 ? 'error' : 'warn'}: ${j.msg}${j.err ? ` (${j.err})` : ''}`);
+    } catch { /* not JSON */ }
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s) => { if (stderr.length < 20_000) stderr += s; });
+  for (let i = 0; i < 300 && !ready && !child.isDone(); i++) await sleep(100);
+  if (!ready) throw new Error(`sipwarden run did not start within 30 s: ${stderr.slice(0, 2000)} ${messages.join('; ')}`);
+  return { child, cfg, table: 'sipwarden', messages, banTimes: () => banTimes, describe: `sipwarden run, firewall.backend ${backend}, require_seen false, start_at end`, stderr: () => stderr };
+}
+
+/** `fail2ban-server -f` inside `ns` with a private config dir: one asterisk jail on `logPath`. */
+export async function startFail2ban(ns, dir, logPath, backend) {
+  const f = writeFail2banConfig(dir, { logpath: logPath, backend });
+  const child = startProc('ip', ['netns', 'exec', ns, 'fail2ban-server', '-f', '-x', '-c', f.conf, '-s', f.socket, '-p', f.pidfile], { env: ENV });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s) => { if (stderr.length < 20_000) stderr += s; });
+  child.stdout.resume();
+  let ready = false;
+  for (let i = 0; i < 150 && !ready && !child.isDone(); i++) {
+    await sleep(200);
+    if (!fs.existsSync(f.socket)) continue;
+    const st = await run('fail2ban-client', ['-s', f.socket, 'status', 'asterisk'], { timeoutMs: 10_000 });
+    const table = sh('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', F2B_TABLE], { allowFail: true });
+    ready = st.code === 0 && table.status === 0;
+  }
+  if (!ready) throw new Error(`fail2ban-server did not start its asterisk jail within 30 s: ${stderr.slice(0, 2000)}`);
+  const messages = () => {
+    try {
+      return fs.readFileSync(f.logtarget, 'utf8').split('\n').filter((l) => /ERROR|WARNING/.test(l)).slice(0, 20);
+    } catch { return []; }
+  };
+  // `2026-11-24 20:28:29,468 fail2ban.actions [31894]: NOTICE  [asterisk] Ban 198.18.0.9` (TZ=UTC)
+  const banTimes = () => {
+    const m = new Map();
+    let text = '';
+    try { text = fs.readFileSync(f.logtarget, 'utf8'); } catch { return m; }
+    const re = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}) fail2ban\.actions\s+\[\d+\]: NOTICE\s+\[asterisk\] Ban (\S+)$/gm;
+    for (const x of text.matchAll(re)) {
+      const ip = x[8];
+      if (!m.has(ip)) m.set(ip, Date.UTC(+x[1], +x[2] - 1, +x[3], +x[4], +x[5], +x[6], +x[7]));
+    }
+    return m;
+  };
+  return { child, table: F2B_TABLE, messagesFn: messages, banTimes, describe: `fail2ban-server -f ${f.conf} (jail asterisk: maxretry 2, findtime 3600, bantime 3600, backend ${backend})`, stderr: () => stderr, socket: f.socket, logtarget: f.logtarget };
+}
+
+/** Runs every live phase against one tool. */
+async function measureTool(tool, o, f2bBackend) {
+  const ns = makeNetns(`swcmp-${tool === 'sipwarden' ? 'sw' : 'f2b'}-${process.pid}`);
+  const dir = tmpDir(`swcmp-${tool}-`);
+  const logPath = path.join(dir, 'asterisk.log');
+  const live = new LiveLog(logPath);
+  let t = null;
+  let monitor = null;
+  const out = { rates: {}, burst: null };
+  try {
+    t = tool === 'sipwarden' ? await startSipwarden(ns, dir, logPath) : await startFail2ban(ns, dir, logPath, f2bBackend);
+    out.setup = t.describe;
+    monitor = await startMonitor(ns, t.table);
+    await sleep(500); // let the tool settle after start-up
+    // One warm-up attacker, not counted: a tool's first ban after start pays one-time
+    // costs (fail2ban's first action takes ~0.5 s), which would otherwise be its p99.
+    const warm = await attack(live, monitor, attackers(8, 1)[0], 10, o.capMs);
+    out.warmupMs = warm.ms;
+    await sleep(200);
+    let phase = 0;
+    for (const rate of o.rates) {
+      phase++;
+      const ips = attackers(phase, o.perRate);
+      const res = [];
+      const began = nowMs();
+      log(`live ${tool}: ${o.perRate} attackers at ${rate} tries/s ...`);
+      for (const ip of ips) {
+        res.push(await attack(live, monitor, ip, rate, o.capMs));
+        await sleep(20);
+        if (nowMs() - began > o.phaseBudgetMs) break; // bounded: report how many ran
+      }
+      const ms = res.filter((r) => r.ms !== null).map((r) => r.ms);
+      const lines = res.filter((r) => r.ms !== null).map((r) => r.lines);
+      // Where the time goes: 2nd line → the tool logs its ban decision (sipwarden's
+      // "banned", fail2ban's "[asterisk] Ban"; wall-clock ms) → the element in the kernel.
+      const logged = t.banTimes();
+      const decide = [];
+      const enforce = [];
+      for (const r of res) {
+        const b = logged.get(r.ip);
+        if (r.ms === null || b === undefined) continue;
+        r.decideMs = b - r.t2;
+        r.enforceMs = r.blocked - b;
+        decide.push(r.decideMs);
+        enforce.push(r.enforceMs);
+      }
+      out.rates[rate] = {
+        attackers: res.length, blocked: ms.length, notBlocked: res.length - ms.length,
+        p50: pct(ms, 50), p95: pct(ms, 95), p99: pct(ms, 99), max: pct(ms, 100), min: pct(ms, 0),
+        linesP50: pct(lines, 50), linesP99: pct(lines, 99), linesMax: pct(lines, 100),
+        decideP50: pct(decide, 50), decideP99: pct(decide, 99), enforceP50: pct(enforce, 50), enforceP99: pct(enforce, 99),
+        capS: o.capMs / 1000,
+        samples: res.map((r) => ({ ip: r.ip, ms: r.ms === null ? null : Math.round(r.ms * 100) / 100, lines: r.lines, decideMs: r.decideMs, enforceMs: r.enforceMs === undefined ? undefined : Math.round(r.enforceMs * 100) / 100 })),
+      };
+    }
+    log(`live ${tool}: burst of ${o.burst} attackers × 3 failures ...`);
+    const ips = attackers(9, o.burst);
+    out.burst = await burst(live, monitor, ips, 3, tool === 'sipwarden' ? o.burstWaitMs : o.burstWaitMs);
+    await sleep(200);
+    const logged = t.banTimes();
+    const dec = ips.map((ip) => logged.get(ip)).filter((x) => x !== undefined).map((x) => x - out.burst.t0Wall).sort((a, b) => a - b);
+    out.burst.banLogged = dec.length;
+    out.burst.msToFirstBanLogged = dec.length ? dec[0] : NaN;
+    out.burst.msToLastBanLogged = dec.length ? dec[dec.length - 1] : NaN;
+    const held = listSet(ns, t.table);
+    out.kernelHolds = held.size;
+    out.monitorSaw = monitor.firstSeen.size;
+    out.burstInSetNow = ips.filter((ip) => held.has(ip)).length;
+    out.peakRssMb = procKb(t.child.pid) / 1024;
+    out.messages = t.messagesFn ? t.messagesFn() : t.messages;
+  } finally {
+    live.close();
+    if (monitor) await monitor.stop();
+    if (t) {
+      const code = await t.child.stop(10_000);
+      out.exit = code;
+    }
+    removeNetns(ns);
+  }
+  return out;
+}
+
+export async function runLive(o) {
+  const info = fail2banInfo();
+  const backend = info.pyinotify ? 'pyinotify' : 'polling';
+  const result = { fail2banBackend: backend, pyinotify: info.pyinotify, rates: o.rates, perRate: o.perRate, burstAttackers: o.burst, capS: o.capMs / 1000 };
+  result.sipwarden = await measureTool('sipwarden', o);
+  result.fail2ban = await measureTool('fail2ban', o, backend);
+  return result;
+}

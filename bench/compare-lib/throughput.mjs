@@ -1,0 +1,142 @@
+/**
+ * Part 1: throughput and correctness on the generated Asterisk log (bench/gen-asterisk-log.mjs,
+ * cached in bench/data/ under the same name bench/check-throughput.mjs uses).
+ *
+ * - sipwarden: `node dist/cli/main.js check --json --config bench/config/owner-policy.yaml <log>`.
+ * - fail2ban: `fail2ban-regex -r --print-no-missed <log> /etc/fail2ban/filter.d/asterisk.conf`
+ *   (quiet summary mode: the timed figure) and `fail2ban-regex -r -o row …` (one row per
+ *   matched line with its address and time: what fail2ban would count, per address).
+ * Both with TZ=UTC, each under /usr/bin/time.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { isInternal, isLoopback, normalizeIp } from '../lib/addresses.mjs';
+import { compareReport } from '../lib/compare.mjs';
+import { parseRows, parseSummary, simulateJail, STOCK_FILTER } from './fail2ban.mjs';
+import { BENCH, CLI, log, ROOT, timed, tmpDir } from './util.mjs';
+
+/** The same hash as bench/check-throughput.mjs, so both share one cached log. */
+function generatorHash() {
+  const h = crypto.createHash('sha1');
+  const files = ['gen-asterisk-log.mjs', ...fs.readdirSync(path.join(BENCH, 'lib')).sort().map((f) => path.join('lib', f))];
+  for (const f of files) if (f.endsWith('.mjs') && !f.endsWith('compare.mjs')) h.update(fs.readFileSync(path.join(BENCH, f)));
+  return h.digest('hex').slice(0, 8);
+}
+
+export function ensureLog({ lines, seed, regen }) {
+  const prefix = path.join(BENCH, 'data', `asterisk-${lines}-s${seed}-default-0.05-${generatorHash()}`);
+  if (regen || !fs.existsSync(`${prefix}.log`) || !fs.existsSync(`${prefix}.truth.json`)) {
+    log(`generating ${path.relative(ROOT, prefix)}.log (${lines} lines) ...`);
+    fs.mkdirSync(path.dirname(prefix), { recursive: true });
+    const r = spawnSync(process.execPath, [path.join(BENCH, 'gen-asterisk-log.mjs'), '--lines', String(lines), '--seed', String(seed),
+      '--format', 'default', '--attack-ratio', '0.05', '--out', prefix, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 });
+    if (r.status !== 0) throw new Error('log generation failed');
+  }
+  return { log: `${prefix}.log`, truth: JSON.parse(fs.readFileSync(`${prefix}.truth.json`, 'utf8')) };
+}
+
+/** Failures per address (a Map of canonical address → count) against the truth. */
+export function scoreFailures(got, truth, bannedSet) {
+  const want = new Map(Object.entries(truth.failuresByIp));
+  const s = { reported: 0, missedIps: 0, missedN: 0, overIps: 0, overN: 0, falseIps: 0, falseN: 0, innocentsReported: [], innocentsBanned: [] };
+  for (const n of got.values()) s.reported += n;
+  for (const [ip, n] of want) {
+    const g = got.get(ip) ?? 0;
+    if (g < n) { s.missedIps++; s.missedN += n - g; }
+  }
+  for (const [ip, g] of got) {
+    const n = want.get(ip) ?? 0;
+    if (g > n) {
+      s.overIps++; s.overN += g - n;
+      if (n === 0) { s.falseIps++; s.falseN += g; }
+    }
+  }
+  const innocents = new Set(truth.innocents.map(normalizeIp));
+  for (const ip of got.keys()) if (innocents.has(ip)) s.innocentsReported.push(ip);
+  for (const ip of bannedSet) if (innocents.has(ip)) s.innocentsBanned.push(ip);
+  // Address-level bans (tiers aside: fail2ban's recidive counts bans, not failures).
+  const wantBans = new Set(truth.expectedBans.map((b) => normalizeIp(b.ip)));
+  s.bans = bannedSet.size;
+  s.expectedBans = wantBans.size;
+  s.bansMissing = [...wantBans].filter((ip) => !bannedSet.has(ip)).length;
+  s.bansUnexpected = [...bannedSet].filter((ip) => !wantBans.has(ip)).length;
+  s.truthAttempts = truth.attempts;
+  s.truthAddresses = want.size;
+  s.addresses = got.size;
+  return s;
+}
+
+export async function runThroughput(o) {
+  const { log: logFile, truth } = ensureLog(o);
+  const size = fs.statSync(logFile).size;
+  const env = { ...process.env, TZ: 'UTC' };
+  const timeoutMs = o.quick ? 120_000 : 300_000;
+
+  // sipwarden check takes seconds: run it 3 times and keep the run with the median wall
+  // time (the machine is shared); fail2ban-regex takes most of a minute per run, so it
+  // runs once in each of its two modes and the faster one is its baseline.
+  const swRuns = [];
+  for (let i = 0; i < 3; i++) {
+    log(`throughput: sipwarden check (run ${i + 1} of 3) ...`);
+    const x = await timed(process.execPath, [CLI, 'check', '--json', '--config', path.join(BENCH, 'config', 'owner-policy.yaml'), logFile], { env, timeoutMs });
+    if (x.code !== 0) throw new Error(`sipwarden check exited ${x.code}: ${x.stderr.slice(0, 2000)}`);
+    swRuns.push(x);
+  }
+  const sw = [...swRuns].sort((a, b) => a.wall - b.wall)[1];
+  const swWalls = swRuns.map((x) => x.wall);
+  const report = JSON.parse(sw.stdout);
+  const cmp = compareReport(report, truth);
+  const swGot = new Map();
+  for (const a of report.addresses ?? []) {
+    const ip = normalizeIp(a.ip);
+    if (ip) swGot.set(ip, (swGot.get(ip) ?? 0) + (Number(a.failures) || 0));
+  }
+  const swBanned = new Set((report.bans ?? []).map((b) => normalizeIp(b.ip)).filter(Boolean));
+  const swScore = scoreFailures(swGot, truth, swBanned);
+  swScore.reported = report.attempts;
+
+  log('throughput: fail2ban-regex (quiet summary mode) ...');
+  const f2q = await timed('fail2ban-regex', ['-r', '--print-no-missed', logFile, STOCK_FILTER], { env, timeoutMs });
+  const summary = parseSummary(f2q.stdout);
+  if (!summary) throw new Error(`fail2ban-regex printed no summary (exit ${f2q.code}): ${(f2q.stdout + f2q.stderr).slice(-2000)}`);
+
+  log('throughput: fail2ban-regex -o row (the matched address of every line) ...');
+  const rowsFile = path.join(tmpDir('swcmp-rows-'), 'rows.txt');
+  const f2r = await timed('fail2ban-regex', ['-r', '-o', 'row', logFile, STOCK_FILTER], { env, timeoutMs, stdoutFile: rowsFile });
+  if (f2r.code !== 0) throw new Error(`fail2ban-regex -o row exited ${f2r.code}: ${f2r.stderr.slice(0, 2000)}`);
+  const rows = parseRows(fs.readFileSync(rowsFile, 'utf8'));
+  const f2Got = new Map();
+  for (const r of rows) {
+    const ip = normalizeIp(r.ip);
+    if (ip) f2Got.set(ip, (f2Got.get(ip) ?? 0) + 1);
+  }
+  // The owner's jail: maxretry 2 / findtime 1 h, ignoreip = loopback + the internal networks
+  // sipwarden leaves alone by default (an owner would add them); and with Debian's stock ignoreip.
+  const ownerIgnore = (ip) => isLoopback(ip) || isInternal(ip);
+  const f2Banned = new Set(simulateJail(rows.map((r) => ({ ip: normalizeIp(r.ip) ?? r.ip, t: r.t })), { ignored: ownerIgnore }).keys());
+  const f2BannedStock = simulateJail(rows.map((r) => ({ ip: normalizeIp(r.ip) ?? r.ip, t: r.t })), { ignored: isLoopback });
+  const f2Score = scoreFailures(f2Got, truth, f2Banned);
+  f2Score.internalBannedStockIgnoreip = [...f2BannedStock.keys()].filter((ip) => isInternal(ip)).length;
+
+  const lines = truth.lines;
+  const sideOf = (t, extra) => ({
+    wall: t.wall, cpu: t.cpu, user: t.user, sys: t.sys, rssMb: t.rssMb,
+    linesPerS: lines / t.wall, linesPerCpuS: lines / t.cpu, ...extra,
+  });
+  const swSide = sideOf(sw, { runs: swWalls, score: swScore, checks: cmp.checks, info: cmp.info, details: cmp.details.slice(0, 20), events: report.events });
+  const f2Side = sideOf(f2q, {
+    score: f2Score, summary,
+    rowMode: { wall: f2r.wall, cpu: f2r.cpu, rssMb: f2r.rssMb, linesPerS: lines / f2r.wall, rows: rows.length },
+  });
+  // fail2ban's best of its two modes is its throughput baseline.
+  f2Side.bestLinesPerS = Math.max(f2Side.linesPerS, f2Side.rowMode.linesPerS);
+  return {
+    log: path.relative(ROOT, logFile), logBytes: size, lines, truth: {
+      attempts: truth.attempts, addresses: Object.keys(truth.failuresByIp).length, expectedBans: truth.expectedBans.length,
+      innocents: truth.innocents.length, variants: truth.variants,
+    },
+    sipwarden: swSide, fail2ban: f2Side,
+  };
+}

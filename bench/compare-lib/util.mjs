@@ -1,0 +1,189 @@
+/**
+ * Shared plumbing of `bench/compare`: timed child processes (/usr/bin/time), a registry
+ * of everything the benchmark starts (processes by PID, network namespaces, temp dirs)
+ * so that all of it is stopped and removed at the end, statistics and formatting.
+ *
+ * Invariants:
+ * - Every child process is started through `run`/`timed`/`startProc`, is bounded by a
+ *   timeout, and is killed by PID (its own process group, which this module created)
+ *   in `cleanup()`; nothing is killed by name.
+ * - Every namespace made by `makeNetns` is deleted by `cleanup()` (after the processes
+ *   inside it are stopped: deleting a namespace does not stop its processes).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(BENCH, '..');
+export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+export const TIME = '/usr/bin/time';
+
+const procs = new Set();
+const namespaces = new Set();
+const tmpDirs = new Set();
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const nowMs = () => performance.now();
+
+export function log(msg) {
+  process.stderr.write(`[compare ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+/** A temp dir removed at cleanup. */
+export function tmpDir(prefix) {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.add(d);
+  return d;
+}
+
+/** Synchronous command; throws with stderr on a non-zero exit. Bounded by timeoutMs. */
+export function sh(cmd, args, { input, timeoutMs = 60_000, env, allowFail = false } = {}) {
+  const r = spawnSync(cmd, args, { input, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 30, env });
+  if (!allowFail && (r.status !== 0 || r.error)) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.error?.message}): ${(r.stderr || '').trim().slice(0, 2000)}`);
+  }
+  return r;
+}
+
+/**
+ * Starts a long-running process in its own process group; registered for cleanup.
+ * Returns the ChildProcess with `.exited` (a promise of the exit code) and `.stop()`.
+ */
+export function startProc(cmd, args, { env, stdio = ['ignore', 'pipe', 'pipe'], maxMs = 20 * 60_000 } = {}) {
+  const child = spawn(cmd, args, { env, stdio, detached: true });
+  procs.add(child);
+  let done = false;
+  child.exited = new Promise((resolve) => {
+    child.on('exit', (code, sig) => { done = true; procs.delete(child); clearTimeout(killer); resolve(code ?? sig); });
+    child.on('error', () => { done = true; procs.delete(child); clearTimeout(killer); resolve('error'); });
+  });
+  const killer = setTimeout(() => killGroup(child, 'SIGKILL'), maxMs);
+  killer.unref();
+  child.isDone = () => done;
+  child.stop = async (graceMs = 5_000) => {
+    if (done) return child.exited;
+    killGroup(child, 'SIGTERM');
+    const t = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+    const r = await child.exited;
+    clearTimeout(t);
+    return r;
+  };
+  return child;
+}
+
+function killGroup(child, sig) {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, sig); // the group this module created (detached: true)
+  } catch {
+    try { process.kill(child.pid, sig); } catch { /* gone */ }
+  }
+}
+
+/** Runs a command to completion, bounded; captures stdout (string) unless `stdoutFile`. */
+export function run(cmd, args, { env, timeoutMs = 10 * 60_000, stdoutFile, input } = {}) {
+  return new Promise((resolve) => {
+    const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'pipe';
+    const child = startProc(cmd, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', out, 'pipe'], maxMs: timeoutMs + 10_000 });
+    if (stdoutFile) fs.closeSync(out);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (s) => { stdout += s; });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s) => { if (stderr.length < 1 << 20) stderr += s; });
+    if (input !== undefined) child.stdin.end(input);
+    let timedOut = false;
+    const t = setTimeout(() => { timedOut = true; killGroup(child, 'SIGKILL'); }, timeoutMs);
+    child.exited.then((code) => { clearTimeout(t); resolve({ code, stdout, stderr, timedOut }); });
+  });
+}
+
+/**
+ * Runs `cmd args` under /usr/bin/time -f '%e %U %S %M': wall s, user s, sys s, peak RSS KiB
+ * (the peak of the largest process of the tree /usr/bin/time waits for: the command itself).
+ */
+export async function timed(cmd, args, opts = {}) {
+  const tf = path.join(os.tmpdir(), `swcmp-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const t0 = nowMs();
+  const r = await run(TIME, ['-f', '%e %U %S %M', '-o', tf, cmd, ...args], opts);
+  const wallHr = (nowMs() - t0) / 1000;
+  let wall = wallHr, user = NaN, sys = NaN, rssKb = NaN;
+  try {
+    const last = fs.readFileSync(tf, 'utf8').trim().split('\n').pop().trim().split(/\s+/).map(Number);
+    if (last.length === 4 && last.every(Number.isFinite)) [wall, user, sys, rssKb] = last;
+  } catch { /* no time output: killed */ }
+  fs.rmSync(tf, { force: true });
+  return { ...r, wall: wallHr, wallTime: wall, user, sys, cpu: user + sys, rssKb, rssMb: rssKb / 1024 };
+}
+
+// ------------------------------------------------------------------ network namespaces
+
+/** Creates a namespace with lo up; deleted at cleanup. */
+export function makeNetns(name) {
+  sh('ip', ['netns', 'add', name]);
+  namespaces.add(name);
+  sh('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  return name;
+}
+
+export function removeNetns(name) {
+  if (!namespaces.has(name)) return;
+  sh('ip', ['netns', 'del', name], { allowFail: true });
+  namespaces.delete(name);
+}
+
+/** Stops every process still running (by PID), deletes namespaces and temp dirs. Idempotent. */
+export async function cleanup() {
+  await Promise.all([...procs].map((p) => p.stop(3_000)));
+  for (const ns of [...namespaces]) removeNetns(ns);
+  for (const d of [...tmpDirs]) {
+    fs.rmSync(d, { recursive: true, force: true });
+    tmpDirs.delete(d);
+  }
+}
+
+export function cleanupSync() {
+  for (const p of procs) killGroup(p, 'SIGKILL');
+  for (const ns of [...namespaces]) removeNetns(ns);
+  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+}
+
+// ------------------------------------------------------------------ statistics and formatting
+
+/** Nearest-rank percentile of a numeric array (NaN for an empty one). */
+export function pct(xs, p) {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  return v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))];
+}
+
+export const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+export const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+export const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN);
+export const fmtRatio = (x) => (Number.isFinite(x) ? (x >= 100 ? `${Math.round(x)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`) : 'n/a');
+
+/** Date, machine and versions, for the report's header. */
+export function machine() {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  const out = (cmd, args) => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000 });
+    return r.status === 0 ? (r.stdout || r.stderr).trim().split('\n')[0] : 'n/a';
+  };
+  return {
+    date: new Date().toISOString(),
+    nproc: Number(out('nproc', [])) || os.cpus().length,
+    cpu: model,
+    kernel: os.release(),
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    fail2ban: out('fail2ban-server', ['-V']),
+    nft: out('nft', ['--version']),
+    commit: out('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+  };
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+/**
+ * sipwarden and fail2ban side by side, on the same work, in the same run (issue 7).
+ * Run it through `bench/compare` (which installs fail2ban if it is missing).
+ *
+ *   bench/compare [--quick] [--strict] [--lines N] [--seed S] [--regen]
+ *                 [--per-rate N] [--burst N] [--mem-addresses N] [--daemon-addresses N] [--v6-share X]
+ *                 [--skip-throughput] [--skip-live] [--skip-memory] [--update-readme]
+ *
+ * 1. throughput and correctness on the generated Asterisk log (compare-lib/throughput.mjs);
+ * 2. time to block, live, each tool in its own network namespace (compare-lib/live.mjs; root);
+ * 3. memory at scale, N distinct attackers failing once (compare-lib/memory.mjs): the offline
+ *    readers over a file, then the running daemons fed the same kind of lines (root).
+ * Writes bench/results/latest.md (the Markdown table, also printed) and
+ * bench/results/compare.json (every figure). Exit 0 when it ran (with --strict: and
+ * every target passed), 1 when a target failed under --strict, 2 when it could not run.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLive } from './compare-lib/live.mjs';
+import { runDaemonMemory, runMemory } from './compare-lib/memory.mjs';
+import { markdown, targets } from './compare-lib/report.mjs';
+import { runThroughput } from './compare-lib/throughput.mjs';
+import { BENCH, cleanup, cleanupSync, CLI, log, machine, nowMs, ROOT } from './compare-lib/util.mjs';
+
+function fail(msg) {
+  process.stderr.write(`bench/compare: ${msg}\n`);
+  process.exit(2);
+}
+
+function options() {
+  let v;
+  try {
+    v = parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
+        lines: { type: 'string' },
+        seed: { type: 'string', default: '42' },
+        regen: { type: 'boolean', default: false },
+        'per-rate': { type: 'string' },
+        burst: { type: 'string' },
+        'mem-addresses': { type: 'string' },
+        'daemon-addresses': { type: 'string' },
+        'v6-share': { type: 'string', default: '0.1' },
+        'skip-throughput': { type: 'boolean', default: false },
+        'skip-live': { type: 'boolean', default: false },
+        'skip-memory': { type: 'boolean', default: false },
+        'update-readme': { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (e) {
+    fail(e.message);
+  }
+  const q = v.quick;
+  const num = (name, val, def, lo, hi) => {
+    const n = val === undefined ? def : Number(val);
+    if (!Number.isInteger(n) || n < lo || n > hi) fail(`--${name} must be a whole number ${lo}..${hi}`);
+    return n;
+  };
+  const o = {
+    quick: q,
+    strict: v.strict,
+    lines: num('lines', v.lines, q ? 100_000 : 1_000_000, 1_000, 20_000_000),
+    seed: num('seed', v.seed, 42, 0, 2 ** 31),
+    regen: v.regen,
+    rates: [10, 100, 1000],
+    perRate: num('per-rate', v['per-rate'], q ? 10 : 50, 1, 1000),
+    burst: num('burst', v.burst, q ? 500 : 5000, 1, 12_000),
+    memAddresses: num('mem-addresses', v['mem-addresses'], q ? 100_000 : 1_000_000, 100, 5_000_000),
+    daemonAddresses: num('daemon-addresses', v['daemon-addresses'], q ? 20_000 : 200_000, 0, 2_000_000),
+    daemonWaitMs: q ? 60_000 : 180_000,
+    v6Share: Number(v['v6-share']),
+    capMs: 10_000, // one attacker writes for at most 10 s
+    phaseBudgetMs: q ? 60_000 : 150_000, // one rate, one tool: stop adding attackers after this
+    burstWaitMs: q ? 60_000 : 300_000,
+    skip: { throughput: v['skip-throughput'], live: v['skip-live'], memory: v['skip-memory'] },
+    updateReadme: v['update-readme'],
+  };
+  if (!(o.v6Share >= 0 && o.v6Share <= 0.5)) fail('--v6-share must be 0..0.5');
+  return o;
+}
+
+function ensureCli() {
+  if (fs.existsSync(CLI)) return;
+  if (!fs.existsSync(path.join(ROOT, 'node_modules'))) {
+    log('node_modules missing: running scripts/setup (npm ci, build) ...');
+    const r = spawnSync(path.join(ROOT, 'scripts', 'setup'), [], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000 });
+    if (r.status !== 0) fail('scripts/setup failed');
+  } else {
+    log('building dist/ (npx tsc -p tsconfig.build.json) ...');
+    const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 10 * 60_000 });
+    if (r.status !== 0) log('the build reported errors');
+  }
+  if (!fs.existsSync(CLI)) fail(`${path.relative(ROOT, CLI)} does not exist, even after building`);
+}
+
+function notes(r) {
+  const n = [];
+  n.push('Same input for both: the same generated log and truth (part 1), the same attackers, lines and write pattern (part 2), the same distinct-address file (part 3); same machine, same run, one tool at a time; TZ=UTC for both (the default Asterisk date has no year and no zone).');
+  n.push(`The machine is shared with other work (load average before the run: ${r.machine.loadavg}); wall-clock figures move between runs, lines per CPU second is the steadier throughput ratio.`);
+  n.push('fail2ban is reported as it actually behaves: it counts matched LINES per address. One chan_sip guess writes a NOTICE and an InvalidPassword security event, one PJSIP guess a NOTICE and a ChallengeResponseFailed event — two matches, so on a `full` log its maxretry 2 bans after ONE guess and its counts are "over-counted" against the truth. Attempts the stock filter has no regex for (or that it refuses, e.g. a RemoteAddress it sees twice) are "missed".');
+  n.push('Throughput: `fail2ban-regex` is fail2ban\'s offline tester, not its daemon; it is the fastest way fail2ban reads a log (no tickets, no database, no actions). Its faster mode of the two runs is the baseline. sipwarden check does all of its work (parsing, attempt merging, policy windows, the ban list, the JSON report).');
+  n.push('Time to block: the benchmark\'s writer and `nft monitor` share the 2 CPUs with the tool under test, equally for both. Both ban through a fork of `nft` (fail2ban: /bin/sh + nft per ban; sipwarden: one nft transaction per busy period). fail2ban keeps its default sqlite database in the temp dir, sipwarden its store; both log as configured by default (fail2ban INFO to a file, sipwarden JSON to stdout, read by the benchmark).');
+  n.push('sipwarden is measured with require_seen off, which removes its kernel "seen" check (one extra `nft get element` per ban) from the path: in production that check costs a few ms per ban; no packets are sent in this benchmark, so with it on nothing would be banned.');
+  n.push('The time-to-block clock starts when the 2nd line\'s write(2) returned and stops when the benchmark read the element from `nft monitor` (sub-millisecond delivery); "failures written before the block" counts the lines written until then, so at 1,000 tries/s it is ±1.');
+  if (r.live && !r.live.pyinotify) n.push('python3-pyinotify is absent, so fail2ban\'s jail uses the polling backend (1 s sleep between checks): install python3-pyinotify for its faster backend.');
+  n.push('Memory: `fail2ban-regex` keeps no per-address window (it keeps every match in its statistics instead), and sipwarden check\'s peak includes its JSON report of every address, so the offline pair is not like for like; the daemons fed the same lines (sipwarden run vs fail2ban-server\'s FailManager) are. sipwarden run also writes every failure to its SQLite history and its failed-auth log; fail2ban-server writes a `Found` line per failure to its log and keeps failures in memory only.');
+  n.push('Left out: fail2ban\'s `recidive` jail (it reads fail2ban\'s own log of bans, so "12 failures in 24 h" has no equivalent), AMI input (fail2ban has none), log rotation, and restarts.');
+  return n;
+}
+
+const BEGIN = '<!-- bench/compare results: begin (written by `bench/compare --update-readme`) -->';
+const END = '<!-- bench/compare results: end -->';
+
+/** Replaces the results block of bench/README.md with this run's table (headings moved two levels down). */
+function updateReadme(md) {
+  const file = path.join(BENCH, 'README.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) {
+    log('bench/README.md has no results block to update');
+    return;
+  }
+  const body = md.replace(/^(#+) /gm, (_, h) => `${h}## `);
+  fs.writeFileSync(file, `${text.slice(0, a + BEGIN.length)}\n\n${body}\n\n${text.slice(b)}`);
+  log('updated the results block in bench/README.md');
+}
+
+async function main() {
+  const o = options();
+  const started = nowMs();
+  const r = {
+    command: `bench/compare${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    quick: o.quick, options: { ...o, skip: undefined }, machine: machine(), skipped: {},
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      log(`${sig}: stopping everything this benchmark started ...`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+  process.on('exit', cleanupSync);
+  ensureCli();
+  try {
+    if (o.skip.throughput) r.skipped.throughput = '--skip-throughput';
+    else r.throughput = await runThroughput(o);
+    if (o.skip.live) r.skipped.live = '--skip-live';
+    else if (process.getuid?.() !== 0) r.skipped.live = 'needs root (network namespaces, nftables)';
+    else r.live = await runLive(o);
+    if (o.skip.memory) r.skipped.memory = '--skip-memory';
+    else {
+      r.memory = await runMemory(o);
+      if (o.daemonAddresses === 0) r.skipped.daemonMemory = '--daemon-addresses 0';
+      else if (process.getuid?.() !== 0) r.skipped.daemonMemory = 'needs root (fail2ban-server runs in a network namespace)';
+      else r.daemonMemory = await runDaemonMemory(o);
+    }
+  } catch (e) {
+    await cleanup();
+    fail(`${e.stack ?? e.message}`);
+  }
+  await cleanup();
+  r.elapsedS = (nowMs() - started) / 1000;
+  r.targets = targets(r);
+  r.notes = notes(r);
+  const md = markdown(r);
+  const dir = path.join(BENCH, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.md'), `${md}\n`);
+  fs.writeFileSync(path.join(dir, 'compare.json'), `${JSON.stringify(r, null, 1)}\n`);
+  process.stdout.write(`${md}\nwritten to bench/results/latest.md and bench/results/compare.json\n`);
+  if (o.updateReadme) updateReadme(md);
+  const allPass = r.targets.every((t) => t.ok);
+  process.exit(o.strict && !allPass ? 1 : 0);
+}
+
+main();
