@@ -4,7 +4,7 @@
  * (y/N) on a terminal unless `--yes`, then carries it out and reports each change and
  * each reload. `--dry-run` prints the plan only. Expected failures are one line.
  */
-import { createInterface } from 'node:readline/promises';
+import { realWorld } from './terminal.js';
 import { SipwardenError, type ErrorCode } from '../domain/errors.js';
 import {
   applyPlan, applyUninstall, formatPlan, planInit, planUninstall,
@@ -98,23 +98,7 @@ export async function runInit(opts: InitCliOptions, deps: InitDeps): Promise<voi
   }
 }
 
-/** The real terminal's yes/no question (y or yes, any case, means yes). */
-async function askTerminal(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^\s*y(es)?\s*$/i.test(await rl.question(question));
-  } finally {
-    rl.close();
-  }
-}
-
 /** The `sipwarden init` action: real terminal, real commands (not run when --root names another tree). */
 export async function initCommand(opts: InitCliOptions): Promise<void> {
-  const live = opts.root === undefined || opts.root === '/';
-  await runInit(opts, {
-    out: (line) => process.stdout.write(`${line}\n`),
-    ask: process.stdin.isTTY && process.stdout.isTTY ? askTerminal : null,
-    uid: process.getuid?.() ?? 0,
-    ...(live ? {} : { runCommand: async () => ({ code: -1, stdout: '', stderr: 'not run: --root names another system tree' }) }),
-  });
+  await runInit(opts, realWorld(opts.root));
 }
