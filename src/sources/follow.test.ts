@@ -133,7 +133,7 @@ describe('log follower', () => {
     expect(lines).toEqual(['first']);
   });
 
-  it('follows deletion and re-creation', () => {
+  it('follows deletion and re-creation', async () => {
     const dir = tmp();
     const file = path.join(dir, 'messages');
     fs.writeFileSync(file, 'a\n');
@@ -143,6 +143,7 @@ describe('log follower', () => {
     f.poll();
     fs.writeFileSync(file, 'b\n');
     f.poll();
+    await new Promise((r) => setImmediate(r)); // the new file is read on the next turn of the event loop
     expect(lines).toEqual(['a', 'b']);
   });
 

@@ -54,6 +54,8 @@ export interface FollowerState {
 }
 
 const READ = 1024 * 1024;
+/** Most bytes one poll reads before yielding to the event loop. */
+const MAX_PER_POLL = 4 * READ;
 const FINGERPRINT_BYTES = 128;
 
 /** `<n>:<sha256 of the first n bytes>`, n = min(size, 128); '' for an empty file. */
@@ -85,6 +87,7 @@ export class Follower {
   private carry: Buffer = Buffer.alloc(0);
   private skipping = false;
   private timer: NodeJS.Timeout | null = null;
+  private again: NodeJS.Immediate | null = null;
   private watcher: fs.FSWatcher | null = null;
   private saidMissing = false;
   private reading = false;
@@ -108,6 +111,7 @@ export class Follower {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.again) clearImmediate(this.again);
     this.watcher?.close();
     this.close();
   }
@@ -130,7 +134,11 @@ export class Follower {
     this.guard(() => {
       if (this.fd === null) this.open(false);
       if (this.fd === null) return;
-      this.drain();
+      if (!this.drain()) {
+        // More to read: come back after the event loop has had a turn.
+        this.schedule();
+        return;
+      }
       let st: fs.Stats | null = null;
       try {
         st = fs.statSync(this.file);
@@ -139,11 +147,11 @@ export class Follower {
       }
       if (String(st.ino) !== this.ino || String(st.dev) !== this.dev) {
         this.rotations++;
-        this.drain(); // lines written to the old file since the last read
+        while (!this.drain()); // the old file does not grow any more: read it to its end
         this.endOfFile();
         this.close();
         this.open(false);
-        if (this.fd !== null) this.drain();
+        if (this.fd !== null) this.schedule();
       } else if (st.size < this.readOffset || (this.readOffset > 0 && this.fingerprint.startsWith(`${FINGERPRINT_BYTES}:`) && !fingerprintMatches(this.fd, this.fingerprint))) {
         // Truncated in place (copytruncate), possibly already refilled past our offset.
         this.rotations++;
@@ -153,10 +161,18 @@ export class Follower {
         this.readOffset = 0;
         this.delivered = 0;
         this.fingerprint = fingerprintOf(this.fd);
-        this.drain();
+        this.schedule();
       }
     });
     this.reading = false;
+  }
+
+  /** Polls again after the event loop has had a turn (at most one pending). */
+  private schedule(): void {
+    this.again ??= setImmediate(() => {
+      this.again = null;
+      this.poll();
+    });
   }
 
   private guard(fn: () => void): void {
@@ -242,14 +258,21 @@ export class Follower {
     return false;
   }
 
-  private drain(): void {
+  /**
+   * Reads what is new, at most MAX_PER_POLL bytes: a file that grows as fast as it is read
+   * must not keep the event loop from flushing writes and running timers. Returns true
+   * when the end of the file was reached.
+   */
+  private drain(): boolean {
     const fd = this.fd as number;
-    for (;;) {
+    for (let read = 0; read < MAX_PER_POLL;) {
       const n = fs.readSync(fd, this.buf, 0, READ, this.readOffset);
-      if (n <= 0) return;
+      if (n <= 0) return true;
       this.consume(this.buf.subarray(0, n), this.readOffset);
       this.readOffset += n;
+      read += n;
     }
+    return false;
   }
 
   /** Reads another descriptor from `from` to `to` through the same line splitter. */
