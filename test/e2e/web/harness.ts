@@ -59,13 +59,8 @@ export async function startHarness(): Promise<Harness> {
   await enforcer.init();
   const faillog = new FailedAuthLog(join(dir, 'failed-auth.log'));
   const bus = new FailureBus();
-  // The daemon publishes each committed batch to the live log; here the store call is wrapped.
-  const commit = store.commitProgress.bind(store);
-  store.commitProgress = (rows: readonly FailureRow[], cursors) => {
-    commit(rows, cursors);
-    bus.publish(rows);
-  };
-  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, tiers: () => controls.policy(), now, cursors: () => [] });
+  // As in the daemon: each committed batch goes to the live log.
+  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, tiers: () => controls.policy(), now, cursors: () => [], onStored: (rows) => bus.publish(rows) });
   const controls = new SettingsControls(settings, (next) => {
     engine.policy.setPolicy({ tiers: next.tiers, countReasons: FAILURE_REASONS.filter((r) => r !== 'limit'), banInternal: false, protection: next.protection });
   });
