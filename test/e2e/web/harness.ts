@@ -19,7 +19,7 @@ import { Engine } from '../../../src/engine/index.js';
 import { DryRunEnforcer } from '../../../src/enforcers/index.js';
 import { FailedAuthLog } from '../../../src/faillog/index.js';
 import { newDateCache, parseLine } from '../../../src/parsers/index.js';
-import { Store, type FailureRow } from '../../../src/store/index.js';
+import { Store } from '../../../src/store/index.js';
 
 export const PASSWORD = 'dashboard test password';
 
