@@ -64,6 +64,8 @@ export const DEFAULTS = deepFreeze({
   },
   web: {
     listen: '127.0.0.1:8472',
+    tls_cert: null as string | null,
+    tls_key: null as string | null,
   },
   accounts: {
     extensions: [] as string[],

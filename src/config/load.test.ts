@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SipwardenError } from '../domain/index.js';
+import { parseConfigText } from './index.js';
 import {
   DEFAULT_ASTERISK_LOGS, DEFAULT_CONFIG_PATH, DEFAULT_TIERS, defaultConfig, loadConfig, renderDefaultConfig,
 } from './index.js';
@@ -246,5 +247,15 @@ describe('loadConfig errors', () => {
       '  at firewall.ports[0]: expected a port number from 1 to 65535, got 0',
       "  unknown key 'protecton' (did you mean 'protection'?)",
     ]);
+  });
+});
+
+describe('web.tls', () => {
+  it('takes a certificate and key together, and says so when one is missing', () => {
+    const both = parseConfigText('web:\n  tls_cert: /etc/sipwarden/cert.pem\n  tls_key: /etc/sipwarden/key.pem\n', 'x.yaml', { fileExists: () => false });
+    expect(both.web.tls).toEqual({ cert: '/etc/sipwarden/cert.pem', key: '/etc/sipwarden/key.pem' });
+    expect(parseConfigText('', 'x.yaml', { fileExists: () => false }).web.tls).toBeNull();
+    expect(() => parseConfigText('web:\n  tls_cert: /etc/sipwarden/cert.pem\n', 'x.yaml', { fileExists: () => false }))
+      .toThrow(/x\.yaml at web\.tls_key: expected both tls_cert and tls_key/);
   });
 });

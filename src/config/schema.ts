@@ -75,7 +75,11 @@ export interface Config {
     readonly retention: number;
   };
   readonly failedAuthLog: { readonly path: string };
-  readonly web: { readonly listen: ListenAddress };
+  readonly web: {
+    readonly listen: ListenAddress;
+    /** PEM certificate and key paths: the dashboard then speaks HTTPS only. Null: plain HTTP. */
+    readonly tls: { readonly cert: string; readonly key: string } | null;
+  };
   readonly accounts: {
     /** Account name patterns (`?` one character, `*` any run). */
     readonly extensions: readonly string[];
@@ -219,6 +223,13 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
   }),
   web: section('web', {
     listen: listenAddress.prefault(D.web.listen),
+    tls_cert: text('a PEM certificate file path').nullable().prefault(D.web.tls_cert),
+    tls_key: text('a PEM private key file path').nullable().prefault(D.web.tls_key),
+  }).transform((w, ctx) => {
+    if ((w.tls_cert === null) !== (w.tls_key === null)) {
+      ctx.issues.push({ code: 'custom', path: [w.tls_cert === null ? 'tls_cert' : 'tls_key'], input: null, message: 'expected both tls_cert and tls_key (HTTPS needs the certificate and its key), or neither' });
+    }
+    return { listen: w.listen, tls: w.tls_cert !== null && w.tls_key !== null ? { cert: w.tls_cert, key: w.tls_key } : null };
   }),
   accounts: section('accounts', {
     extensions: list('account name patterns like 1?? or 2*', accountPattern).prefault(() => [...D.accounts.extensions]),

@@ -120,9 +120,9 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
           evidence: { source: 'dashboard', line: 0, text: `failed dashboard login as ${JSON.stringify(username.slice(0, 64))}` },
         });
       },
-    }, { listen: config.web.listen, webRoot: DEFAULT_WEB_ROOT });
+    }, { listen: config.web.listen, webRoot: DEFAULT_WEB_ROOT, ...(config.web.tls ? { tls: config.web.tls } : {}) });
     void readModel.warmUp(now);
-    log.info({ url: `http://${config.web.listen.host.includes(':') ? `[${config.web.listen.host}]` : config.web.listen.host}:${config.web.listen.port}/` }, 'dashboard and API listening');
+    log.info({ url: `${config.web.tls ? 'https' : 'http'}://${config.web.listen.host.includes(':') ? `[${config.web.listen.host}]` : config.web.listen.host}:${config.web.listen.port}/` }, 'dashboard and API listening');
     return {
       close: async () => {
         await app.close();
