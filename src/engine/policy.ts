@@ -157,10 +157,9 @@ export class PolicyEngine {
     const until = tier.ban === null ? Infinity : at + tier.ban;
     if (this.protection === 'off') return { ip, zone, counts, action: 'detect_only', tier: tierNo, decision: null };
     const wasBanned = this.isBanned(s, at);
-    // A banned address's later failures (log lag, other services) extend its ban, but only
-    // when that moves the end noticeably: every extension is a store write and a firewall call.
-    const slack = tier.ban === null ? 0 : Math.min(tier.ban / 10, 600_000);
-    if (wasBanned && s.banUntil >= until - slack) {
+    // A banned address's later failures (log lag, other services) extend its ban to a full
+    // ban length after the latest one: "blocked for at least 1 hour" holds for every failure.
+    if (wasBanned && s.banUntil >= until) {
       return { ip, zone, counts, action: 'already_banned', tier: tierNo, decision: null };
     }
     s.banUntil = until;
