@@ -12,6 +12,8 @@
  * text exactly when it ended in a newline. Pure text functions.
  */
 
+import { dropMarkedBlocks, findMarkedBlocks, type FoundBlock } from '../setup/blocks.js';
+
 /** Why a block is there: the named ACL, the PJSIP endpoint additions, the chan_sip peer additions. */
 export type AclPurpose = 'internal-acl' | 'pjsip-endpoints' | 'sip-peers';
 
@@ -29,11 +31,7 @@ export interface AclBlock {
 }
 
 /** A block found in a text: purpose, first and last line index (0-based, inclusive). */
-export interface FoundAclBlock {
-  readonly purpose: string;
-  readonly first: number;
-  readonly last: number;
-}
+export type FoundAclBlock = FoundBlock;
 
 /** The block's lines with its markers (no trailing newline). */
 export function blockLines(b: AclBlock): string[] {
@@ -42,34 +40,12 @@ export function blockLines(b: AclBlock): string[] {
 
 /** The complete blocks in `text`, in order (an opening line without its closing line is ignored). */
 export function findAclBlocks(text: string): FoundAclBlock[] {
-  const lines = text.split('\n');
-  const out: FoundAclBlock[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const m = BEGIN_RE.exec(lines[i] as string);
-    if (!m) continue;
-    const end = lines.findIndex((l, j) => j > i && l.trimEnd() === ACL_BLOCK_END);
-    if (end < 0) break;
-    out.push({ purpose: m[1] as string, first: i, last: end });
-    i = end;
-  }
-  return out;
-}
-
-/** `text` without `blocks` (found in it), each with the one blank line before it. */
-function dropBlocks(text: string, blocks: readonly FoundAclBlock[]): string {
-  if (blocks.length === 0) return text;
-  const lines = text.split('\n');
-  const drop = new Set<number>();
-  for (const b of blocks) {
-    for (let i = b.first; i <= b.last; i++) drop.add(i);
-    if (b.first > 0 && (lines[b.first - 1] as string).trim() === '' && !drop.has(b.first - 1)) drop.add(b.first - 1);
-  }
-  return lines.filter((_, i) => !drop.has(i)).join('\n');
+  return findMarkedBlocks(text, BEGIN_RE, ACL_BLOCK_END);
 }
 
 /** `text` without the blocks of `purpose` (all purposes when omitted), each with the blank line before it. */
 export function removeAclBlocks(text: string, purpose?: AclPurpose): string {
-  return dropBlocks(text, findAclBlocks(text).filter((b) => purpose === undefined || b.purpose === purpose));
+  return dropMarkedBlocks(text, findAclBlocks(text).filter((b) => purpose === undefined || b.purpose === purpose));
 }
 
 /**
@@ -86,6 +62,6 @@ export function putAclBlock(text: string, purpose: AclPurpose, block: AclBlock |
     return `${text}${sep}${blockLines(block).join('\n')}\n`;
   }
   // The others come after the first, so dropping them leaves its line numbers as they are.
-  const lines = dropBlocks(text, rest).split('\n');
+  const lines = dropMarkedBlocks(text, rest).split('\n');
   return [...lines.slice(0, first.first), ...blockLines(block), ...lines.slice(first.last + 1)].join('\n');
 }

@@ -52,22 +52,30 @@ export interface FoundBlock {
 
 /** The complete marked blocks in `text` (an opening line without its closing line is ignored). */
 export function findBlocks(text: string): FoundBlock[] {
+  return findMarkedBlocks(text, BEGIN_RE, BLOCK_END);
+}
+
+/**
+ * The complete blocks between an opening line matching `begin` (its first group is the
+ * purpose) and a closing line `end`, in order. Shared by every command that marks its
+ * blocks in Asterisk files (init, asterisk-acl), each with its own markers.
+ */
+export function findMarkedBlocks(text: string, begin: RegExp, end: string): FoundBlock[] {
   const lines = text.split('\n');
   const out: FoundBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const m = BEGIN_RE.exec(lines[i] as string);
+    const m = begin.exec(lines[i] as string);
     if (!m) continue;
-    const end = lines.findIndex((l, j) => j > i && l.trimEnd() === BLOCK_END);
-    if (end < 0) break;
-    out.push({ purpose: m[1] as string, first: i, last: end });
-    i = end;
+    const last = lines.findIndex((l, j) => j > i && l.trimEnd() === end);
+    if (last < 0) break;
+    out.push({ purpose: m[1] as string, first: i, last });
+    i = last;
   }
   return out;
 }
 
-/** `text` without its marked blocks, each taken out with the one blank line before it, if any. */
-export function removeBlocks(text: string): string {
-  const blocks = findBlocks(text);
+/** `text` without `blocks` (found in it), each with the one blank line before it, if any. */
+export function dropMarkedBlocks(text: string, blocks: readonly FoundBlock[]): string {
   if (blocks.length === 0) return text;
   const lines = text.split('\n');
   const drop = new Set<number>();
@@ -76,4 +84,9 @@ export function removeBlocks(text: string): string {
     if (b.first > 0 && (lines[b.first - 1] as string).trim() === '' && !drop.has(b.first - 1)) drop.add(b.first - 1);
   }
   return lines.filter((_, i) => !drop.has(i)).join('\n');
+}
+
+/** `text` without its marked blocks, each taken out with the one blank line before it, if any. */
+export function removeBlocks(text: string): string {
+  return dropMarkedBlocks(text, findBlocks(text));
 }
