@@ -1,7 +1,8 @@
 /**
  * A reader of Asterisk's .conf syntax, as main/config.c reads it:
  *
- *   [section]  [tpl](!)  [name](tpl1,tpl2)  [name](+)     section headers
+ *   [section]  [tpl](!)  [name](tpl1,tpl2)                section headers
+ *   [name](+)  [name](+type=endpoint)                      additions to a section
  *   key = value   key => value   key += more              entries
  *   ; comment   ;-- block comment --;   \;  (a literal ;)
  *   #include file   #tryinclude file   #exec cmd          directives
@@ -13,14 +14,25 @@
  * expanded. A missing `#include` makes Asterisk refuse the whole file; a missing
  * `#tryinclude` is ignored. `#exec` is recorded, never run.
  *
+ * `[name](+)` adds its lines to the FIRST section named `name` read so far that is not
+ * a template; `[name](+filter)` to the first whose variables match the filter
+ * (asterisk-conf-filter.ts) — so in a pjsip.conf where [6001] is an endpoint, an aor and
+ * an auth, `[6001](+)` adds to whichever was written first and `[6001](+type=aor)` to
+ * the aor. With no such section Asterisk stops with "Category addition requested, but
+ * category '6001' does not exist" and refuses the whole file: the reader reports that
+ * as a problem, gives the header's lines to no section and reads on. Inheritance
+ * `[name](tpl)` copies the first section named `tpl`, template or not. (main/config.c:
+ * `process_text_line`, `ast_category_get`.)
+ *
  * `parseConfText` is pure (one file's text to lines); `assembleConf` is pure given its
  * `ConfSource` (it follows includes through it); `loadConf` (loader.ts) reads a real tree.
  */
 import { isAbsolute, join } from 'node:path';
+import { compileFilter } from './asterisk-conf-filter.js';
 
 /** One meaningful line of a file. `line` is 1-based. */
 export type ConfLine =
-  | { readonly kind: 'section'; readonly line: number; readonly name: string; readonly template: boolean; readonly append: boolean; readonly inherits: readonly string[] }
+  | { readonly kind: 'section'; readonly line: number; readonly name: string; readonly template: boolean; readonly append: boolean; readonly filter: string; readonly inherits: readonly string[] }
   | { readonly kind: 'entry'; readonly line: number; readonly key: string; readonly value: string; readonly object: boolean; readonly add: boolean }
   | { readonly kind: 'include'; readonly line: number; readonly target: string; readonly optional: boolean }
   | { readonly kind: 'exec'; readonly line: number; readonly command: string }
@@ -57,17 +69,18 @@ function parseHeader(text: string, line: number): ConfLine {
   const name = text.slice(1, close).trim();
   let template = false;
   let append = false;
+  let filter = '';
   const inherits: string[] = [];
   if (text[close + 1] === '(') {
     const end = text.indexOf(')', close);
     if (end < 0) return { kind: 'invalid', line, problem: "section options without a closing ')'" };
     for (const opt of text.slice(close + 2, end).split(',').map((o) => o.trim()).filter((o) => o !== '')) {
       if (opt === '!') template = true;
-      else if (opt.startsWith('+')) append = true;
+      else if (opt.startsWith('+')) { append = true; filter = opt.slice(1).trim(); }
       else inherits.push(opt);
     }
   }
-  return { kind: 'section', line, name, template, append, inherits };
+  return { kind: 'section', line, name, template, append, filter, inherits };
 }
 
 function parseDirective(text: string, line: number): ConfLine {
@@ -116,7 +129,7 @@ export interface ConfEntry {
   readonly inherited: boolean;
 }
 
-/** A section as Asterisk sees it after includes, `(+)` appends and inheritance. */
+/** A section as Asterisk sees it after includes, `(+)` additions and inheritance. */
 export interface ConfSection {
   readonly name: string;
   readonly template: boolean;
@@ -130,6 +143,17 @@ export interface ConfProblem {
   readonly file: string;
   readonly line: number;
   readonly message: string;
+}
+
+/** A `[name](+)` or `[name](+filter)` header and the section Asterisk gives its lines to. */
+export interface ConfAppend {
+  readonly file: string;
+  readonly line: number;
+  readonly name: string;
+  /** The text after `+` (`''` for a bare `(+)`). */
+  readonly filter: string;
+  /** null: no section matched, and Asterisk refuses the whole file. */
+  readonly target: ConfSection | null;
 }
 
 /** One `#include`/`#tryinclude` and the files it brought in (logical paths). */
@@ -152,6 +176,8 @@ export interface ConfTree {
   readonly files: readonly string[];
   readonly sections: readonly ConfSection[];
   readonly includes: readonly ConfInclude[];
+  /** Every `(+)` header, in reading order, with where its lines went. */
+  readonly appends: readonly ConfAppend[];
   readonly problems: readonly ConfProblem[];
   /** For each file read: the section current after its last line (null: none). */
   readonly endSection: Readonly<Record<string, string | null>>;
@@ -174,10 +200,11 @@ export function assembleConf(entry: string, source: ConfSource, configDir: strin
   const files: string[] = [];
   const sections: ConfSection[] = [];
   const includes: ConfInclude[] = [];
+  const appends: ConfAppend[] = [];
   const problems: ConfProblem[] = [];
   const endSection: Record<string, string | null> = {};
   let current: ConfSection | null = null;
-  const find = (name: string) => lastOf(sections, (s) => s.name.toLowerCase() === name.toLowerCase());
+  const named = (name: string) => sections.filter((s) => s.name.toLowerCase() === name.toLowerCase());
 
   const readFile = (file: string, depth: number): boolean => {
     const text = source.read(file);
@@ -196,19 +223,30 @@ export function assembleConf(entry: string, source: ConfSource, configDir: strin
   };
 
   const openSection = (l: Extract<ConfLine, { kind: 'section' }>, file: string): ConfSection => {
-    if (l.append) {
-      const existing = find(l.name);
-      if (existing) return existing;
-      problems.push({ file, line: l.line, message: `[${l.name}](+) adds to a section that does not exist (Asterisk refuses the file)` });
-    }
-    const s: ConfSection = { name: l.name, template: l.template, file, line: l.line, entries: [] };
+    const fresh: ConfSection = { name: l.name, template: l.template, file, line: l.line, entries: [] };
+    const target = l.append ? appendTo(l, file) : fresh;
     for (const base of l.inherits) {
-      const b = find(base);
-      if (b) s.entries.push(...b.entries.map((e) => ({ ...e, inherited: true })));
+      const b = named(base)[0];
+      if (b) target.entries.push(...b.entries.map((e) => ({ ...e, inherited: true })));
       else problems.push({ file, line: l.line, message: `[${l.name}] inherits from [${base}], which does not exist` });
     }
-    sections.push(s);
-    return s;
+    if (!l.append) sections.push(fresh);
+    return target;
+  };
+
+  /** The section a `(+)` header adds to; with none, a section outside the tree that takes its lines. */
+  const appendTo = (l: Extract<ConfLine, { kind: 'section' }>, file: string): ConfSection => {
+    const f = compileFilter(l.filter);
+    const same = named(l.name);
+    const target = same.find(f.matches) ?? null;
+    appends.push({ file, line: l.line, name: l.name, filter: l.filter, target });
+    if (target) return target;
+    const header = `[${l.name}](+${l.filter})`;
+    const why = same.length === 0 ? `no [${l.name}] comes before it`
+      : l.filter === '' ? `every [${l.name}] before it is a template`
+      : `none of the ${same.length} [${l.name}] before it matches ${l.filter}${f.problem ? ` (${f.problem})` : ''}`;
+    problems.push({ file, line: l.line, message: `${header} adds to nothing: ${why}, so Asterisk refuses to load ${entry} ("Category addition requested, but category '${l.name}' does not exist"); its lines are left out` });
+    return { name: l.name, template: l.template, file, line: l.line, entries: [] };
   };
 
   const addEntry = (s: ConfSection, l: Extract<ConfLine, { kind: 'entry' }>, file: string) => {
@@ -229,7 +267,7 @@ export function assembleConf(entry: string, source: ConfSource, configDir: strin
   };
 
   const found = readFile(entry, 0);
-  return { entry, found, files, sections, includes, problems, endSection };
+  return { entry, found, files, sections, includes, appends, problems, endSection };
 }
 
 /** The non-template sections named `name` (case-insensitive), in file order. */
