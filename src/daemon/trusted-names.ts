@@ -31,6 +31,11 @@ export class TrustedNames {
     return this.current.has(ip);
   }
 
+  /** Every trusted address right now (to keep subnet bans away from them). */
+  addresses(): IpAddress[] {
+    return [...this.current] as IpAddress[];
+  }
+
   /** The addresses each name stands for now (for status and tests). */
   snapshot(): Record<string, string[]> {
     return Object.fromEntries([...this.entries].map(([n, e]) => [n, [...e.addresses]]));

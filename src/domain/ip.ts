@@ -152,3 +152,59 @@ export function isSpecialNeverBan(ip: IpAddress): boolean {
   const range = ipaddr.IPv6.parse(ip).range();
   return range === 'loopback' || range === 'unspecified' || range === 'multicast';
 }
+
+/**
+ * What a ban blocks: one address, or a whole network (subnet escalation, or a person
+ * banning a range). A network whose prefix is the full length is the address itself,
+ * so one host never has two spellings.
+ */
+export type BanTarget = IpAddress | Cidr;
+
+/** True when the target is a network (`addr/prefix`) rather than one address. */
+export function isNetwork(t: BanTarget): t is Cidr {
+  return t.indexOf('/') >= 0;
+}
+
+/** Whether the target is IPv6 (address or network). */
+export function isV6Target(t: BanTarget): boolean {
+  return t.indexOf(':') >= 0;
+}
+
+/**
+ * Parses an address or a network as a person types it (`203.0.113.7`, `[2001:db8::1]`,
+ * `203.0.113.0/24`); a full-length prefix gives the plain address. Null if neither.
+ */
+export function parseBanTarget(text: string): BanTarget | null {
+  const t = text.trim().replace(/^\[(.*)\]$/, '$1');
+  if (t.indexOf('/') < 0) return parseIp(t);
+  const cidr = parseCidr(t);
+  if (!cidr) return null;
+  const [addr, p] = cidr.split('/') as [string, string];
+  return Number(p) === (addr.indexOf(':') >= 0 ? 128 : 32) ? (addr as IpAddress) : cidr;
+}
+
+/** The network of `prefix` bits holding `ip` (e.g. its /24 or /64). */
+export function networkOf(ip: IpAddress, prefix: number): Cidr {
+  return parseCidr(`${ip}/${prefix}`) as Cidr;
+}
+
+/** Whether two networks share at least one address (one contains the other's base). */
+export function networksOverlap(a: Cidr, b: Cidr): boolean {
+  const [aAddr, aP] = a.split('/') as [string, string];
+  const [bAddr, bP] = b.split('/') as [string, string];
+  if ((aAddr.indexOf(':') >= 0) !== (bAddr.indexOf(':') >= 0)) return false;
+  const shorter = Math.min(Number(aP), Number(bP));
+  return networkOf(aAddr as IpAddress, shorter) === networkOf(bAddr as IpAddress, shorter);
+}
+
+/** Whether `ip` lies inside `net`. */
+export function networkHolds(net: Cidr, ip: IpAddress): boolean {
+  const [base, p] = net.split('/') as [string, string];
+  if ((base.indexOf(':') >= 0) !== isV6(ip)) return false;
+  return networkOf(ip, Number(p)) === net;
+}
+
+/** Networks that must never be banned in whole or part: loopback, unspecified, multicast and the like. */
+export const SPECIAL_NEVER_NETWORKS: readonly Cidr[] = Object.freeze(
+  ['0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3', '::/127', 'ff00::/8'].map((n) => parseCidr(n) as Cidr),
+);

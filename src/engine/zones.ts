@@ -3,8 +3,14 @@
  *
  * Order of precedence: `never` (loopback, unspecified, multicast, the host's own
  * addresses) > `trusted` (configured) > `internal` (configured networks) > `external`.
+ *
+ * A network (a subnet ban) takes the most protected zone of any address inside it:
+ * a /24 holding one trusted address is `trusted`, and so is never banned whole.
  */
-import { compileNetworks, isSpecialNeverBan, type Cidr, type IpAddress } from '../domain/ip.js';
+import {
+  compileNetworks, isNetwork, isSpecialNeverBan, networkHolds, networksOverlap, SPECIAL_NEVER_NETWORKS,
+  type BanTarget, type Cidr, type IpAddress,
+} from '../domain/ip.js';
 
 export type Zone = 'never' | 'trusted' | 'internal' | 'external';
 
@@ -14,14 +20,18 @@ export interface ZoneInput {
   /** The host's own addresses (the composition root reads them; `check` passes none). */
   readonly hostAddresses?: readonly IpAddress[];
   /** Trusted addresses that change at run time (resolved host names). */
-  readonly dynamicTrusted?: { has(ip: IpAddress): boolean };
+  readonly dynamicTrusted?: { has(ip: IpAddress): boolean; addresses?(): Iterable<IpAddress> };
 }
 
-/** A compiled zone classifier. */
-export type ZoneOf = (ip: IpAddress) => Zone;
+/**
+ * A compiled zone classifier of addresses, with `network` for whole networks. A
+ * classifier without `network` (a test's) cannot vouch for a network: callers treat
+ * every network as protected then.
+ */
+export type ZoneOf = ((ip: IpAddress) => Zone) & { readonly network?: (net: Cidr) => Zone };
 
 /** Compiles the zone lists into one classifier. */
-export function compileZones(input: ZoneInput): ZoneOf {
+export function compileZones(input: ZoneInput): ZoneOf & { readonly network: (net: Cidr) => Zone } {
   const host = new Set<string>(input.hostAddresses ?? []);
   const trusted = compileNetworks(input.trusted);
   const internal = compileNetworks(input.internal);
@@ -34,7 +44,7 @@ export function compileZones(input: ZoneInput): ZoneOf {
   // IPv6 matching goes through ipaddr.js (microseconds): remember answers, bounded.
   const memo = new Map<string, Zone>();
   const dynamic = input.dynamicTrusted;
-  return (ip) => {
+  const zoneOf = (ip: IpAddress): Zone => {
     if (dynamic?.has(ip) && !isSpecialNeverBan(ip) && !host.has(ip)) return 'trusted';
     if (ip.indexOf(':') < 0) return classify(ip);
     let z = memo.get(ip);
@@ -45,4 +55,27 @@ export function compileZones(input: ZoneInput): ZoneOf {
     }
     return z;
   };
+  const network = (net: Cidr): Zone => {
+    const overlaps = (list: readonly Cidr[]) => list.some((n) => networksOverlap(n, net));
+    if (overlaps(SPECIAL_NEVER_NETWORKS) || [...host].some((ip) => networkHolds(net, ip as IpAddress))) return 'never';
+    if (overlaps(input.trusted)) return 'trusted';
+    for (const ip of dynamic?.addresses?.() ?? []) if (networkHolds(net, ip)) return 'trusted';
+    if (overlaps(input.internal)) return 'internal';
+    return 'external';
+  };
+  return Object.assign(zoneOf, { network });
+}
+
+/** The zone of an address or of a whole network; a classifier that cannot judge networks makes every network `never`. */
+export function zoneOfTarget(zoneOf: ZoneOf, target: BanTarget): Zone {
+  return isNetwork(target) ? (zoneOf.network?.(target) ?? 'never') : zoneOf(target);
+}
+
+/** Why a person may not ban `target` of `zone` (one line), or null when they may. */
+export function manualBanRefusal(target: BanTarget, zone: Zone): string | null {
+  if (zone !== 'never' && zone !== 'trusted') return null;
+  const why = isNetwork(target)
+    ? (zone === 'trusted' ? 'it overlaps the trusted list (networks.trusted)' : 'it holds loopback, multicast or one of this host\'s own addresses')
+    : (zone === 'trusted' ? 'it is on the trusted list (networks.trusted)' : 'it is loopback or one of this host\'s own addresses');
+  return `refusing to ban ${target}: ${why}`;
 }
