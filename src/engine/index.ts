@@ -4,15 +4,18 @@
  * policy. Takes events with their own times and returns outcomes; no I/O, no clock.
  */
 import type { LocatedEvent, SecurityEvent } from '../domain/events.js';
+import { isNetwork, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { AttemptCounter } from './attempts.js';
 import { compileAccounts, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 import { PolicyEngine, type BanDecision, type FailureVerdict, type PolicyInput } from './policy.js';
+import { SubnetEscalation, SUBNETS_OFF, type SubnetInput, type SubnetSpared } from './subnets.js';
 import { compileZones, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
 
 export { AttemptCounter, classify } from './attempts.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 export { PolicyEngine, sortTiers, type Action, type BanDecision, type FailureVerdict, type PolicyInput, type Tier } from './policy.js';
-export { compileZones, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
+export { compileZones, manualBanRefusal, zoneOfTarget, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
+export { SUBNETS_OFF, type SubnetInput, type SubnetSpared } from './subnets.js';
 
 /** Rules beyond the tiers (issue "who may register from where"). All optional. */
 export interface RuleInput {
@@ -24,6 +27,8 @@ export interface RuleInput {
   readonly compromisedBan?: number | null;
   /** Learned trust: how long an address stays known after a successful login; 0 or absent: off. */
   readonly learnFor?: number;
+  /** Subnet escalation; absent: off. */
+  readonly subnets?: SubnetInput;
 }
 
 /** Something a person must hear about, beyond the failed-auth log. */
@@ -56,7 +61,8 @@ const NONE: readonly Alert[] = [];
 export class Engine {
   readonly attempts: AttemptCounter;
   readonly policy: PolicyEngine;
-  private zones: ZoneOf;
+  readonly subnets: SubnetEscalation;
+  private zones: ReturnType<typeof compileZones>;
   private classifyAccount: ClassifyAccount;
   private rules: RuleInput;
 
@@ -66,10 +72,22 @@ export class Engine {
     this.policy = new PolicyEngine(policy, this.zones);
     this.rules = rules;
     this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
+    const policyEngine = this.policy;
+    this.subnets = new SubnetEscalation(rules.subnets ?? SUBNETS_OFF, {
+      networkZone: (net) => this.zones.network(net),
+      knownInside: (net, at) => policyEngine.knownInside(net, at),
+      get protectionOn() { return policyEngine.protectionOn; },
+    });
   }
 
-  /** The zone of an address under the current networks. Stable as a function value: it follows setZones. */
-  readonly zoneOf: ZoneOf = (ip) => this.zones(ip);
+  /**
+   * The zone of an address (and with `network`, of a whole network) under the current
+   * networks. Stable as a function value: it follows setZones.
+   */
+  readonly zoneOf: ZoneOf & { readonly network: (net: Cidr) => Zone } = Object.assign(
+    (ip: IpAddress) => this.zones(ip),
+    { network: (net: Cidr) => this.zones.network(net) },
+  );
 
   /** Replaces the networks (edited in the dashboard); windows and bans are kept. */
   setZones(zones: ZoneInput): void {
@@ -81,6 +99,52 @@ export class Engine {
   setRules(rules: RuleInput): void {
     this.rules = rules;
     this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
+    this.subnets.setInput(rules.subnets ?? SUBNETS_OFF);
+  }
+
+  /**
+   * Tells the engine that a ban of `ip` decided at `at` is now enforced; returns the
+   * network ban this completes (subnet escalation), or why the network was spared.
+   */
+  escalate(ip: IpAddress, at: number): { decision: BanDecision | null; spared: SubnetSpared | null } {
+    return this.subnets.noteBan(ip, at);
+  }
+
+  /** The active ban of an address or network at `at`, if any. */
+  activeBan(target: BanTarget, at: number): { until: number | null; tier: number } | null {
+    if (!isNetwork(target)) return this.policy.activeBan(target, at);
+    const b = this.subnets.activeBan(target, at);
+    return b && { until: b.until, tier: 0 };
+  }
+
+  /** Records a ban decided elsewhere (a person, the store at start) without counting anything. */
+  applyBan(target: BanTarget, until: number | null, tier: number): void {
+    if (isNetwork(target)) this.subnets.applyBan(target, until);
+    else this.policy.applyBan(target, until, tier);
+  }
+
+  /** Withdraws a ban just decided (the kernel never saw the address, or the firewall refused). */
+  cancelBan(target: BanTarget): void {
+    if (isNetwork(target)) this.subnets.cancelBan(target);
+    else this.policy.cancelBan(target);
+  }
+
+  /** A person released the address or network: its counts start afresh. Returns whether it was banned. */
+  release(target: BanTarget, at: number): boolean {
+    if (isNetwork(target)) return this.subnets.release(target, at);
+    this.subnets.forget(target);
+    return this.policy.release(target, at);
+  }
+
+  /** The banned network holding `ip` at `at`, if any (an address released inside it stays blocked). */
+  coveringBan(ip: IpAddress, at: number): Cidr | null {
+    return this.subnets.covering(ip, at);
+  }
+
+  /** Drops state nothing will need again. */
+  prune(now: number): void {
+    this.policy.prune(now);
+    this.subnets.prune(now);
   }
 
   /** The class of an account and why. */

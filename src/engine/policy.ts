@@ -19,7 +19,7 @@
 import ipaddr from 'ipaddr.js';
 import type { FailureReason } from '../domain/events.js';
 import { formatDuration } from '../domain/duration.js';
-import type { IpAddress } from '../domain/ip.js';
+import { networkHolds, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import type { Zone, ZoneOf } from './zones.js';
 
 /** One tier: `failures` within `within` ms gives a ban of `ban` ms (null: until released). */
@@ -47,10 +47,14 @@ export interface PolicyInput {
 /** What the engine did with one failure. */
 export type Action = 'not_counted' | 'counted' | 'exempt' | 'banned' | 'already_banned' | 'detect_only';
 
-/** A ban to enforce. `until` null means until a person releases it. `tier` 0 is a manual ban. */
+/**
+ * A ban to enforce. `until` null means until a person releases it. `tier` 0 is a ban
+ * not decided by the tiers (a rule, a person, subnet escalation). `ip` is a network
+ * only for subnet escalation.
+ */
 export interface BanDecision {
   readonly kind: 'ban';
-  readonly ip: IpAddress;
+  readonly ip: BanTarget;
   readonly at: number;
   readonly until: number | null;
   readonly tier: number;
@@ -207,6 +211,12 @@ export class PolicyEngine {
   isKnown(ip: IpAddress, at: number): boolean {
     const s = this.state.get(ip);
     return s !== undefined && s.knownUntil > at;
+  }
+
+  /** An address inside `net` that is known (learned trust) at `at`, if any. */
+  knownInside(net: Cidr, at: number): IpAddress | null {
+    for (const [ip, s] of this.state) if (s.knownUntil > at && networkHolds(net, ip as IpAddress)) return ip as IpAddress;
+    return null;
   }
 
   /** Records a ban decided elsewhere (manual, or restored from the store) without counting a failure. */
