@@ -43,6 +43,14 @@ export const DEFAULTS = deepFreeze({
     ],
     count_reasons: ['wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'other'],
     ipv6_prefix: 64,
+    subnets: {
+      enabled: true,
+      addresses: 5,
+      within: '24h',
+      ban: '24h',
+      ipv4_prefix: 24,
+      ipv6_prefix: 64,
+    },
   },
   asterisk: {
     logs: null,

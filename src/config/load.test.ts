@@ -192,6 +192,14 @@ describe('loadConfig errors', () => {
       .toBe('config error in FILE at policy.tiers[0].ban: expected a duration like 30s, 1h, 24h, 7d, or permanent, got 3600 (a number needs a unit, e.g. 3600s)');
   });
 
+  it('reads subnet escalation, off with enabled: false, and explains a bad value', () => {
+    expect(parseConfigText('policy:\n  subnets:\n    addresses: 3\n    ban: permanent\n', 'test').policy.subnets)
+      .toEqual({ addresses: 3, within: 86_400_000, ban: null, ipv4Prefix: 24, ipv6Prefix: 64 });
+    expect(parseConfigText('policy:\n  subnets:\n    enabled: false\n', 'test').policy.subnets).toBeNull();
+    expect(invalid('policy:\n  subnets:\n    ipv4_prefix: 8\n')).toMatch(/^config error in FILE at policy\.subnets\.ipv4_prefix: /);
+    expect(invalid('policy:\n  subnets:\n    adresses: 5\n')).toContain("unknown key 'adresses' (did you mean 'addresses'?)");
+  });
+
   it('refuses a tier whose within is zero', () => {
     expect(invalid('policy:\n  tiers:\n    - { failures: 2, within: 0h, ban: 1h }\n'))
       .toBe('config error in FILE at policy.tiers[0].within: expected a duration longer than zero, like 30s, 1h, 24h, 7d, got "0h"');

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import type { Cidr, FailureReason } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
+import type { SubnetInput } from '../engine/subnets.js';
 import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
 import {
   banLength, bool, closest, describe, duration, listenAddress, network, oneOf, onOff, port,
@@ -54,6 +55,8 @@ export interface Config {
     readonly countReasons: readonly FailureReason[];
     /** IPv6 failures are counted per prefix of this length (64: per subscriber network). */
     readonly ipv6Prefix: number;
+    /** Subnet escalation: `addresses` banned in one network within `within` ban the network; null: off. */
+    readonly subnets: SubnetInput | null;
   };
   readonly asterisk: {
     /** Log files to follow (the defaults that exist, when the file does not say). */
@@ -181,6 +184,17 @@ const D = DEFAULTS;
 const accountPattern = text('an account name pattern like 1?? or 2*').refine(
   (p) => /^[\w.@+*?-]{1,64}$/.test(p), { message: 'expected an account name pattern (letters, digits, _ . @ + -, and the wildcards ? and *)' });
 
+const subnets = section('policy.subnets', {
+  enabled: bool.prefault(D.policy.subnets.enabled),
+  addresses: wholeNumber('a whole number of banned addresses', 2, 65_536).prefault(D.policy.subnets.addresses),
+  within: duration.prefault(D.policy.subnets.within),
+  ban: banLength.prefault(D.policy.subnets.ban),
+  ipv4_prefix: wholeNumber('an IPv4 prefix length', 16, 31).prefault(D.policy.subnets.ipv4_prefix),
+  ipv6_prefix: wholeNumber('an IPv6 prefix length', 32, 127).prefault(D.policy.subnets.ipv6_prefix),
+}).transform((s): SubnetInput | null => (s.enabled
+  ? { addresses: s.addresses, within: s.within, ban: s.ban, ipv4Prefix: s.ipv4_prefix, ipv6Prefix: s.ipv6_prefix }
+  : null));
+
 /** The schema of the whole file. Output is a `Config` except that `asterisk.logs` is null when the file leaves it to the default. */
 export const configSchema = mapping('a mapping of settings (key: value pairs) at the top level', {
   protection: onOff.prefault(D.protection),
@@ -198,7 +212,8 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
     tiers: tiers.prefault(() => D.policy.tiers.map((t) => ({ ...t }))),
     count_reasons: list('failure reasons', oneOf(FAILURE_REASONS)).prefault(() => [...D.policy.count_reasons]),
     ipv6_prefix: wholeNumber('an IPv6 prefix length', 32, 128).prefault(D.policy.ipv6_prefix),
-  }).transform((p) => ({ tiers: p.tiers, countReasons: distinct(p.count_reasons), ipv6Prefix: p.ipv6_prefix })),
+    subnets,
+  }).transform((p) => ({ tiers: p.tiers, countReasons: distinct(p.count_reasons), ipv6Prefix: p.ipv6_prefix, subnets: p.subnets })),
   asterisk: section('asterisk', {
     logs: list('log file paths', text('a log file path')).nullable().optional()
       .transform((logs) => (logs === undefined || logs === null ? null : distinct(logs))),

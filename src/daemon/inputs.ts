@@ -23,6 +23,7 @@ export function ruleInput(c: Config, discovered?: ReadonlyMap<string, Classified
     externalExtensionBan: c.accounts.externalExtensionBan,
     compromisedBan: c.accounts.compromisedBan,
     learnFor: c.trust.learn ? c.trust.learnFor : 0,
+    subnets: c.policy.subnets ?? undefined,
   };
 }
 
