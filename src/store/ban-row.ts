@@ -2,7 +2,7 @@
  * Mapping between `bans` rows and {@link BanRecord}, and the bounded merges of a ban's
  * evidence and accounts. Pure functions.
  */
-import type { Evidence, IpAddress } from '../domain/index.js';
+import type { BanTarget, Evidence } from '../domain/index.js';
 import { ACCOUNTS_KEEP, EVIDENCE_KEEP, type BanRecord, type BanSource } from './types.js';
 
 /** A `bans` row as better-sqlite3 returns it. */
@@ -29,8 +29,8 @@ export const ACTIVE_SQL = 'released_at IS NULL AND (expires_at IS NULL OR expire
 export function toBan(row: BanRow): BanRecord {
   return {
     id: row.id,
-    // Only NewBan.ip (an IpAddress) is ever written to this column.
-    ip: row.ip as IpAddress,
+    // Only NewBan.ip (a canonical address or network) is ever written to this column.
+    ip: row.ip as BanTarget,
     reason: row.reason,
     tier: row.tier ?? 0,
     source: row.source as BanSource,

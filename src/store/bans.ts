@@ -10,7 +10,7 @@
  * - `ban_accounts` holds exactly the names in each ban's `accounts` JSON column.
  */
 import type Database from 'better-sqlite3';
-import type { IpAddress } from '../domain/index.js';
+import type { BanTarget } from '../domain/index.js';
 import { ACTIVE_SQL, laterExpiry, mergeAccounts, mergeEvidence, toBan, type BanRow } from './ban-row.js';
 import type { BanRecord, NewBan } from './types.js';
 
@@ -30,10 +30,12 @@ export const ACTIVE_BANS_SQL = `SELECT * FROM bans WHERE id IN (
 /** Ban operations over one connection; statements are prepared once. */
 export interface BanRepo {
   addBan(b: NewBan): BanRecord;
-  releaseBan(ip: IpAddress, at: number, by: string): BanRecord | null;
+  releaseBan(ip: BanTarget, at: number, by: string): BanRecord | null;
   activeBans(now: number): BanRecord[];
-  getActiveBan(ip: IpAddress, now: number): BanRecord | null;
-  lastReleaseAt(ip: IpAddress): number | null;
+  getActiveBan(ip: BanTarget, now: number): BanRecord | null;
+  lastReleaseAt(ip: BanTarget): number | null;
+  policyBansSince(since: number): Array<{ ip: BanTarget; createdAt: number }>;
+  activeNetworkBans(now: number): BanRecord[];
 }
 
 /** Builds the ban repository for `db` (which must be migrated). */
@@ -54,6 +56,11 @@ export function createBanRepo(db: Database.Database): BanRepo {
   const release = db.prepare('UPDATE bans SET released_at = ?, released_by = ? WHERE id = ?');
   const lastRelease = db.prepare<[string], { at: number | null }>(
     'SELECT MAX(released_at) AS at FROM bans WHERE ip = ? AND released_at IS NOT NULL',
+  );
+
+  const activeNets = db.prepare<[number], BanRow>(`SELECT * FROM (${ACTIVE_BANS_SQL}) WHERE instr(ip, '/') > 0`);
+  const policySince = db.prepare<[number], { ip: string; createdAt: number }>(
+    "SELECT ip, created_at AS createdAt FROM bans WHERE created_at >= ? AND source = 'policy' AND released_at IS NULL ORDER BY created_at",
   );
 
   const get = (id: number): BanRecord => toBan(byId.get(id) as BanRow);
@@ -97,7 +104,7 @@ export function createBanRepo(db: Database.Database): BanRepo {
     return get(old.id);
   });
 
-  const releaseBan = db.transaction((ip: IpAddress, at: number, by: string): BanRecord | null => {
+  const releaseBan = db.transaction((ip: BanTarget, at: number, by: string): BanRecord | null => {
     const row = activeOf.get(ip, at);
     if (row === undefined) return null;
     release.run(at, by, row.id);
@@ -113,5 +120,8 @@ export function createBanRepo(db: Database.Database): BanRepo {
       return row === undefined ? null : toBan(row);
     },
     lastReleaseAt: (ip) => lastRelease.get(ip)?.at ?? null,
+    // Only NewBan.ip (a canonical address or network) is ever written to the column.
+    activeNetworkBans: (now) => activeNets.all(now).map(toBan),
+    policyBansSince: (since) => policySince.all(since) as Array<{ ip: BanTarget; createdAt: number }>,
   };
 }

@@ -10,7 +10,7 @@
  *   `changesSince(lastId)` misses nothing and sees nothing twice.
  */
 import type Database from 'better-sqlite3';
-import type { IpAddress } from '../domain/index.js';
+import type { BanTarget } from '../domain/index.js';
 import type { AuditRepo } from './audit.js';
 import type { BanRepo } from './bans.js';
 import { LIST_LIMIT_MAX, type BanRecord, type Change, type ManualBan, type ManualRelease } from './types.js';
@@ -71,7 +71,7 @@ export function createChangeRepo(db: Database.Database, bans: BanRepo, audit: Au
     manualBan: (m) => manualBan.immediate(m),
     manualRelease: (m) => manualRelease.immediate(m),
     changesSince: (lastId, limit = LIST_LIMIT_MAX) =>
-      since.all(lastId, limit).map((r) => ({ id: r.id, at: r.at, kind: r.kind, ip: r.ip as IpAddress, banId: r.ban_id })),
+      since.all(lastId, limit).map((r) => ({ id: r.id, at: r.at, kind: r.kind, ip: r.ip as BanTarget, banId: r.ban_id })),
     latestChangeId: () => latest.get() as number,
   };
 }

@@ -6,7 +6,7 @@
  * Invariant: what the firewall holds is derivable from `activeBans(now)` alone.
  */
 import type Database from 'better-sqlite3';
-import type { IpAddress } from '../domain/index.js';
+import { isNetwork, networkHolds, type BanTarget, type IpAddress } from '../domain/index.js';
 import { createAuditRepo, type AuditRepo } from './audit.js';
 import { createBanLister, type ListBans } from './ban-list.js';
 import { createBanRepo, type BanRepo } from './bans.js';
@@ -64,7 +64,7 @@ export class Store {
   }
 
   /** Marks the ban of `ip` active at `at` as released by `by`; null if there is none. */
-  releaseBan(ip: IpAddress, at: number, by: string): BanRecord | null {
+  releaseBan(ip: BanTarget, at: number, by: string): BanRecord | null {
     return this.#bans.releaseBan(ip, at, by);
   }
 
@@ -74,7 +74,7 @@ export class Store {
   }
 
   /** The ban of `ip` in force at `now`, or null. */
-  getActiveBan(ip: IpAddress, now: number): BanRecord | null {
+  getActiveBan(ip: BanTarget, now: number): BanRecord | null {
     return this.#bans.getActiveBan(ip, now);
   }
 
@@ -84,8 +84,23 @@ export class Store {
   }
 
   /** When a ban of `ip` was last released, or null if none ever was. */
-  lastReleaseAt(ip: IpAddress): number | null {
+  lastReleaseAt(ip: BanTarget): number | null {
     return this.#bans.lastReleaseAt(ip);
+  }
+
+  /** Network bans in force at `now` (subnet escalation, or a person's), oldest first. */
+  activeNetworkBans(now: number): BanRecord[] {
+    return this.#bans.activeNetworkBans(now);
+  }
+
+  /** The network ban in force at `now` that holds `ip`, if any (releasing `ip` alone leaves it blocked). */
+  coveringNetworkBan(ip: IpAddress, now: number): BanRecord | null {
+    return this.#bans.activeNetworkBans(now).find((b) => isNetwork(b.ip) && networkHolds(b.ip, ip)) ?? null;
+  }
+
+  /** Policy bans (not released) made at or after `since`, oldest first: subnet escalation's counts after a restart. */
+  policyBansSince(since: number): Array<{ ip: BanTarget; createdAt: number }> {
+    return this.#bans.policyBansSince(since);
   }
 
   /** Appends failures in one transaction: all rows are committed or none. */

@@ -3,7 +3,7 @@
  * the epoch. Every string that came from a PBX report (accounts, evidence text, raw
  * lines) is attacker-controlled and is returned exactly as stored: escape it on output.
  */
-import type { Evidence, FailureReason, IpAddress, Service } from '../domain/index.js';
+import type { BanTarget, Evidence, FailureReason, IpAddress, Service } from '../domain/index.js';
 
 /** Who made a ban: the policy engine or a person (CLI, web UI). */
 export type BanSource = 'policy' | 'manual';
@@ -11,7 +11,8 @@ export type BanSource = 'policy' | 'manual';
 /** One row of `bans`, with its JSON columns parsed. */
 export interface BanRecord {
   readonly id: number;
-  readonly ip: IpAddress;
+  /** The address, or the network (`203.0.113.0/24`) for a network ban. */
+  readonly ip: BanTarget;
   readonly reason: string;
   /** 0 = manual, 1..n = the policy tier that fired (the highest one seen while active). */
   readonly tier: number;
@@ -37,7 +38,7 @@ export const ACCOUNTS_KEEP = 50;
 
 /** A ban to record; see `Store.addBan` for how it merges into an active ban. */
 export interface NewBan {
-  readonly ip: IpAddress;
+  readonly ip: BanTarget;
   readonly reason: string;
   readonly tier: number;
   readonly source: BanSource;
@@ -140,13 +141,13 @@ export interface Change {
   readonly id: number;
   readonly at: number;
   readonly kind: 'ban' | 'release';
-  readonly ip: IpAddress;
+  readonly ip: BanTarget;
   readonly banId: number | null;
 }
 
 /** A manual ban request (CLI, web UI). */
 export interface ManualBan {
-  readonly ip: IpAddress;
+  readonly ip: BanTarget;
   /** null = permanent. */
   readonly expiresAt: number | null;
   readonly reason: string;
@@ -156,7 +157,7 @@ export interface ManualBan {
 
 /** A manual release request. */
 export interface ManualRelease {
-  readonly ip: IpAddress;
+  readonly ip: BanTarget;
   readonly actor: string;
   readonly at: number;
 }
