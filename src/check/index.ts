@@ -5,8 +5,8 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { FailureReason, SecurityEvent, Service } from '../domain/events.js';
-import { ipv4ToInt, type IpAddress } from '../domain/ip.js';
-import { Engine, type PolicyInput, type RuleInput, type Zone, type ZoneInput } from '../engine/index.js';
+import { ipv4ToInt, isNetwork, type BanTarget, type IpAddress } from '../domain/ip.js';
+import { Engine, type BanDecision, type PolicyInput, type RuleInput, type Zone, type ZoneInput } from '../engine/index.js';
 import { replayFiles, type FileStats } from '../sources/replay.js';
 
 export interface CheckedAttempt {
@@ -29,13 +29,20 @@ export interface CheckReport {
   readonly oversized: number;
   readonly files: readonly FileStats[];
   readonly addresses: ReadonlyArray<{ ip: IpAddress; failures: number; zone: Zone }>;
-  readonly bans: ReadonlyArray<{ ip: IpAddress; tier: number; until: number | null; failures: number }>;
+  /** Addresses and, from subnet escalation, networks. A network's `failures` is how many of its addresses were banned. */
+  readonly bans: ReadonlyArray<{ ip: BanTarget; tier: number; until: number | null; failures: number }>;
   /** Every counted attempt, in order; only collected when asked for. */
   readonly attemptList: readonly CheckedAttempt[];
 }
 
-/** Numeric address order: IPv4 before IPv6, each by value. */
+/** Numeric address order: IPv4 before IPv6, each by value; a network right after its base address. */
 export function compareIp(a: string, b: string): number {
+  const sa = a.indexOf('/');
+  const sb = b.indexOf('/');
+  if (sa >= 0 || sb >= 0) {
+    const base = compareIp(sa >= 0 ? a.slice(0, sa) : a, sb >= 0 ? b.slice(0, sb) : b);
+    return base !== 0 ? base : (sa >= 0 ? Number(a.slice(sa + 1)) : 129) - (sb >= 0 ? Number(b.slice(sb + 1)) : 129);
+  }
   const ia = ipv4ToInt(a);
   const ib = ipv4ToInt(b);
   if (ia >= 0 || ib >= 0) return ia >= 0 && ib >= 0 ? ia - ib : ia >= 0 ? -1 : 1;
@@ -49,7 +56,18 @@ export function compareIp(a: string, b: string): number {
 export function runCheck(paths: readonly string[], policy: PolicyInput, zones: ZoneInput, opts: { listAttempts?: boolean; rules?: RuleInput } = {}): CheckReport {
   const engine = new Engine(policy, zones, opts.rules);
   const failures = new Map<IpAddress, number>();
-  const bans = new Map<IpAddress, { tier: number; until: number | null }>();
+  const bans = new Map<BanTarget, { tier: number; until: number | null; failures?: number }>();
+  // A ban merges into the target's earlier one (longest end, highest tier); each address ban
+  // may complete its network's count (subnet escalation: no kernel here, so every ban counts).
+  const record = (d: BanDecision): void => {
+    const prev = bans.get(d.ip);
+    const until = d.until === null || prev?.until === null ? null : Math.max(d.until, prev?.until ?? 0);
+    bans.set(d.ip, { tier: Math.max(d.tier, prev?.tier ?? 0), until, failures: isNetwork(d.ip) ? d.failures : undefined });
+    if (!isNetwork(d.ip)) {
+      const net = engine.escalate(d.ip, d.at).decision;
+      if (net) record(net);
+    }
+  };
   const attemptList: CheckedAttempt[] = [];
   let events = 0;
   let attempts = 0;
@@ -63,10 +81,7 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
     }
     const out = engine.handle(ev);
     if (out.duplicate) duplicates++;
-    if (out.ruleBan) {
-      const prev = bans.get(out.ruleBan.ip);
-      bans.set(out.ruleBan.ip, { tier: prev?.tier ?? 0, until: out.ruleBan.until === null || prev?.until === null ? null : Math.max(out.ruleBan.until, prev?.until ?? 0) });
-    }
+    if (out.ruleBan) record(out.ruleBan);
     const v = out.verdict;
     if (!v || ev.kind !== 'auth_failed' || v.action === 'not_counted') return;
     attempts++;
@@ -74,18 +89,14 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
     if (opts.listAttempts) {
       attemptList.push({ at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason, source: ev.evidence.source, line: ev.evidence.line });
     }
-    if (v.decision) {
-      const prev = bans.get(ev.ip);
-      const permanent = v.decision.until === null || prev?.until === null;
-      bans.set(ev.ip, { tier: Math.max(v.decision.tier, prev?.tier ?? 0), until: permanent ? null : v.decision.until });
-    }
+    if (v.decision) record(v.decision);
   }, needsSuccesses(opts.rules) ? 'auth' : 'failures'); // challenges (and successes, when no rule uses them) are skipped unparsed
   const addresses = [...failures.entries()]
     .sort((a, b) => compareIp(a[0], b[0]))
     .map(([ip, n]) => ({ ip, failures: n, zone: engine.zoneOf(ip) }));
   const banList = [...bans.entries()]
     .sort((a, b) => compareIp(a[0], b[0]))
-    .map(([ip, b]) => ({ ip, tier: b.tier, until: b.until, failures: failures.get(ip) ?? 0 }));
+    .map(([ip, b]) => ({ ip, tier: b.tier, until: b.until, failures: b.failures ?? failures.get(ip as IpAddress) ?? 0 }));
   return {
     lines: files.reduce((n, f) => n + f.lines, 0),
     events,

@@ -175,7 +175,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const minutely = setInterval(rediscover, 60_000); // the PBX's accounts change when the admin edits them
   const dnsTimer = config.networks.trustedNames.length ? setInterval(() => void trustedNames.refresh(), 300_000) : null;
   const hourly = setInterval(() => {
-    engine.policy.prune(now());
+    engine.prune(now());
     store.pruneFailures(now() - config.store.retention);
   }, 3_600_000);
   store.setMeta('heartbeat', String(now()));

@@ -1,14 +1,16 @@
 /**
  * The live pipeline: one event at a time through the engine, then the side
  * effects in a fixed order — failed-auth log line, failure history (batched), ban
- * record, firewall. The firewall is called only after the ban is stored, so a crash
+ * record, firewall; then, for an address ban, subnet escalation (which may ban the
+ * address's whole network the same way). The firewall is called only after the ban is stored, so a crash
  * between the two is repaired by the reconcile at the next start.
  */
 import { formatDuration } from '../domain/duration.js';
 import type { Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
+import { isNetwork, type IpAddress } from '../domain/ip.js';
 import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
 import type { Enforcer, SeenProbe } from '../enforcers/index.js';
-import { formatAlert, formatFailure, formatInjection, type FailedAuthLog } from '../faillog/index.js';
+import { formatAlert, formatFailure, formatInjection, formatSubnet, type FailedAuthLog } from '../faillog/index.js';
 import type { Notifier } from './notify.js';
 import type { Store } from '../store/index.js';
 import type { Cursor, FailureRow, NewBan } from '../store/types.js';
@@ -105,36 +107,37 @@ export class Pipeline {
    */
   private ban(d: BanDecision, ev: LocatedEvent): void {
     const seen = this.d.seen;
-    if (!seen || ev.at < (this.d.startedAt ?? 0) - 5000) {
+    if (!seen || isNetwork(d.ip) || ev.at < (this.d.startedAt ?? 0) - 5000) {
       this.commitBan(d, ev);
       return;
     }
+    const ip = d.ip;
     // Ban only what the kernel has seen: an address that never sent the PBX a packet can
     // only have come from text in a log line (injection). One check per address at a time:
     // decisions that arrive meanwhile only replace the one to apply, so they cannot land
     // out of order (a 1-hour ban after a permanent one).
-    const waiting = this.seenPending.get(d.ip);
+    const waiting = this.seenPending.get(ip);
     if (waiting) {
       waiting.d = d;
       waiting.ev = ev;
       return;
     }
     const entry = { d, ev };
-    this.seenPending.set(d.ip, entry);
-    seen.seen(d.ip).then((yes) => {
-      this.seenPending.delete(d.ip);
+    this.seenPending.set(ip, entry);
+    seen.seen(ip).then((yes) => {
+      this.seenPending.delete(ip);
       if (yes) this.commitBan(entry.d, entry.ev);
       else this.notSeen(entry.d, entry.ev);
     }, (e: Error) => {
-      this.seenPending.delete(d.ip);
-      this.d.log.error({ ip: d.ip, err: e.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
+      this.seenPending.delete(ip);
+      this.d.log.error({ ip, err: e.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
       this.commitBan(entry.d, entry.ev);
     });
   }
 
   private notSeen(d: BanDecision, ev: LocatedEvent): void {
     this.stats.notSeen++;
-    this.d.engine.policy.cancelBan(d.ip);
+    this.d.engine.cancelBan(d.ip);
     this.d.faillog.write(formatInjection({ at: ev.at, service: ev.service, candidates: [d.ip], source: ev.evidence.source, line: ev.evidence.line, action: 'not_banned_never_seen' }));
     this.d.log.warn({ ip: d.ip, source: ev.evidence.source, line: ev.evidence.line }, 'not banned: this address never sent the PBX a packet (suspected log injection)');
   }
@@ -142,9 +145,9 @@ export class Pipeline {
   private commitBan(d: BanDecision, ev: LocatedEvent): void {
     this.stats.bans++;
     // Enforce the engine's ban as it stands now (the longest one decided), never an older decision.
-    const current = this.d.engine.policy.activeBan(d.ip, this.d.now());
+    const current = this.d.engine.activeBan(d.ip, this.d.now());
     const until = current ? current.until : d.until;
-    const recent = this.recent.get(d.ip);
+    const recent = isNetwork(d.ip) ? undefined : this.recent.get(d.ip);
     // Stored at once, in ONE transaction with the pending failure rows and the cursors, and
     // before the firewall is asked: the kernel never holds a ban the store does not know,
     // and after a crash the lines behind it are not counted twice.
@@ -157,8 +160,20 @@ export class Pipeline {
     this.flush();
     this.d.log.warn({ ip: d.ip, tier: d.tier, until: until === null ? 'permanent' : new Date(until).toISOString(), reason: d.reason }, 'banned');
     this.enforce([{ op: 'ban', ip: d.ip, until }]);
+    if (!isNetwork(d.ip)) this.escalate(d.ip, d.at, ev);
   }
 
+  /** An enforced address ban may complete its network's count (subnet escalation). */
+  private escalate(ip: IpAddress, at: number, ev: LocatedEvent): void {
+    const { decision, spared } = this.d.engine.escalate(ip, at);
+    if (spared) {
+      this.d.faillog.write(formatSubnet({ at, net: spared.net, action: 'spared', trigger: ip, why: spared.why }));
+      this.d.log.warn({ net: spared.net, trigger: ip, why: spared.why }, 'network reached the subnet-escalation count but is not banned');
+    }
+    if (!decision) return;
+    this.d.faillog.write(formatSubnet({ at, net: decision.ip, action: 'banned', trigger: ip, addresses: decision.failures, until: decision.until }));
+    this.commitBan(decision, ev);
+  }
 
   private remember(ev: LocatedEvent): void {
     let r = this.recent.get(ev.ip);

@@ -3,6 +3,7 @@
  * bans/releases that the CLI wrote into the store while the daemon runs.
  */
 import type { Config } from '../config/index.js';
+import { isNetwork } from '../domain/ip.js';
 import type { Engine } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import type { Pipeline, PipelineLog } from './pipeline.js';
@@ -10,7 +11,10 @@ import type { Pipeline, PipelineLog } from './pipeline.js';
 /** Active bans and the failures inside the longest window come back; failures before a release do not. */
 export function restoreEngine(store: Store, engine: Engine, config: Config, now: number): { bans: number; failures: number } {
   const bans = store.activeBans(now);
-  for (const b of bans) engine.policy.applyBan(b.ip, b.expiresAt, b.tier);
+  for (const b of bans) engine.applyBan(b.ip, b.expiresAt, b.tier);
+  // Subnet escalation counts the addresses of each network banned within its window.
+  const subnets = config.policy.subnets;
+  if (subnets) for (const b of store.policyBansSince(now - subnets.within)) if (!isNetwork(b.ip)) engine.subnets.restoreMember(b.ip, b.createdAt);
   const longest = Math.max(...config.policy.tiers.map((t) => t.within));
   const releases = new Map<string, number | null>();
   let failures = 0;
@@ -34,13 +38,15 @@ export function applyChanges(store: Store, engine: Engine, pipeline: Pipeline, l
   for (const c of store.changesSince(lastId)) {
     last = c.id;
     if (c.kind === 'release') {
-      engine.policy.release(c.ip, now);
+      engine.release(c.ip, now);
       pipeline.enforce([{ op: 'unban', ip: c.ip }]);
-      log.info({ ip: c.ip }, 'released by a person');
+      const within = isNetwork(c.ip) ? null : engine.coveringBan(c.ip, now);
+      if (within) log.warn({ ip: c.ip, network: within }, 'released by a person, but still blocked: its whole network is banned (release the network too)');
+      else log.info({ ip: c.ip }, 'released by a person');
     } else {
       const ban = store.getActiveBan(c.ip, now);
       if (!ban) continue;
-      engine.policy.applyBan(ban.ip, ban.expiresAt, ban.tier);
+      engine.applyBan(ban.ip, ban.expiresAt, ban.tier);
       pipeline.enforce([{ op: 'ban', ip: ban.ip, until: ban.expiresAt }]);
       log.info({ ip: ban.ip, until: ban.expiresAt === null ? 'permanent' : new Date(ban.expiresAt).toISOString() }, 'banned by a person');
     }

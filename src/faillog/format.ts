@@ -81,6 +81,15 @@ export function formatInjection(p: { at: number; service: string; candidates: re
   ].join(' ');
 }
 
+/** Formats a network ban from subnet escalation (`action=banned`), or a network that qualified but is protected (`action=spared`). */
+export function formatSubnet(p: { at: number; net: string; action: 'banned' | 'spared'; trigger: string; addresses?: number; until?: number | null; why?: string }): string {
+  const parts = [new Date(p.at).toISOString(), 'SUBNET', `net=${/^[0-9a-f.:]{2,45}\/\d{1,3}$/.test(p.net) ? p.net : quote(p.net, 50)}`, `action=${p.action}`, `trigger=${token(p.trigger)}`];
+  if (p.addresses !== undefined) parts.push(`addresses=${p.addresses}`);
+  if (p.until !== undefined) parts.push(`until=${p.until === null ? 'permanent' : new Date(p.until).toISOString()}`);
+  if (p.why !== undefined) parts.push(`why=${quote(p.why, 200)}`);
+  return parts.join(' ');
+}
+
 /** Formats an alert (a compromised extension, an extension from outside, an internal address failing). */
 export function formatAlert(a: { at: number; kind: string; ip: string; account: string; service: string; message: string }): string {
   return [
