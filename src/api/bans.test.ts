@@ -140,13 +140,35 @@ describe('manual ban and release', () => {
     expect(loop.statusCode).toBe(409);
     expect(loop.json()).toEqual({ code: 'NEVER_BAN', message: 'refusing to ban 127.0.0.1: it is loopback or one of this host\'s own addresses' });
     const trusted = await c.req({ method: 'POST', url: '/api/bans', payload: { ip: '198.51.100.8', duration: '1h' } });
-    expect(trusted.json()).toEqual({ code: 'NEVER_BAN', message: 'refusing to ban 198.51.100.8: it is on the trusted list' });
+    expect(trusted.json()).toEqual({ code: 'NEVER_BAN', message: 'refusing to ban 198.51.100.8: it is on the trusted list (networks.trusted)' });
     expect(t.store.changesSince(0)).toEqual([]);
+  });
+
+  it('bans and releases a whole network, refuses one overlapping protected space, and says when a released address stays blocked by its network', async () => {
+    const res = await c.req({ method: 'POST', url: '/api/bans', payload: { ip: '203.0.113.77/24', duration: '1h' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ ip: '203.0.113.0/24', state: 'active', source: 'manual' });
+    t.store.addBan(policyBan('203.0.113.7', ['104'], t.clock.now - 1000, t.clock.now + 3_000_000));
+    const inside = await c.req({ method: 'POST', url: '/api/bans/release', payload: { ip: '203.0.113.7' } });
+    expect(inside.json()).toMatchObject({ ip: '203.0.113.7', state: 'released', stillBlockedBy: '203.0.113.0/24' });
+    const found = await c.req({ url: '/api/bans?q=203.0.113.0/24&state=active' });
+    expect(found.json().rows.map((b: { ip: string }) => b.ip)).toEqual(['203.0.113.0/24']);
+    const net = await c.req({ method: 'POST', url: '/api/bans/release', payload: { ip: '203.0.113.0/24' } });
+    expect(net.json()).toMatchObject({ ip: '203.0.113.0/24', state: 'released' });
+    expect(net.json().stillBlockedBy).toBeUndefined();
+    expect(t.store.changesSince(0).map((ch) => [ch.kind, ch.ip])).toEqual([['ban', '203.0.113.0/24'], ['release', '203.0.113.7'], ['release', '203.0.113.0/24']]);
+    await t.controls.setNetworks({ internal: [], trusted: [parseCidr('198.51.100.9') as Cidr], trustedNames: [] }, 'test');
+    const trusted = await c.req({ method: 'POST', url: '/api/bans', payload: { ip: '198.51.100.0/24', duration: '1h' } });
+    expect(trusted.json()).toEqual({ code: 'NEVER_BAN', message: 'refusing to ban 198.51.100.0/24: it overlaps the trusted list (networks.trusted)' });
+    const loop = await c.req({ method: 'POST', url: '/api/bans', payload: { ip: '126.0.0.0/7', duration: '1h' } });
+    expect(loop.json().message).toBe('refusing to ban 126.0.0.0/7: it holds loopback, multicast or one of this host\'s own addresses');
+    const bad = await c.req({ method: 'POST', url: '/api/bans', payload: { ip: '203.0.113.0/33', duration: '1h' } });
+    expect(bad.json().message).toBe('not an IP address or network: "203.0.113.0/33"');
   });
 
   it('validation errors in plain words, nothing written', async () => {
     const cases: Array<[object, number, string]> = [
-      [{ ip: 'not-an-address', duration: '1h' }, 400, 'not an IP address: "not-an-address"'],
+      [{ ip: 'not-an-address', duration: '1h' }, 400, 'not an IP address or network: "not-an-address"'],
       [{ ip: '203.0.113.9', duration: '1 hour' }, 400, 'duration: expected a duration like 30s, 1h, 24h, 7d, or permanent, got "1 hour"'],
       [{ ip: '203.0.113.9', duration: 60 }, 400, 'duration: expected a duration like 30s, 1h, 24h, 7d, or permanent, got 60 (a number needs a unit, e.g. 60s)'],
       [{ ip: '203.0.113.9' }, 400, 'duration: is required'],

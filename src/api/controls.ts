@@ -7,7 +7,7 @@
  */
 import { compileZones, type Zone } from '../engine/zones.js';
 import { sortTiers, type Tier } from '../engine/policy.js';
-import type { IpAddress } from '../domain/index.js';
+import type { Cidr, IpAddress } from '../domain/index.js';
 import type { Controls, NetworkSettings } from './deps.js';
 
 /** Every setting the dashboard can change. */
@@ -23,7 +23,7 @@ export type ApplySettings = (next: LiveSettings, changed: keyof LiveSettings, ac
 /** In-memory settings with an apply hook; see the module comment. */
 export class SettingsControls implements Controls {
   #s: LiveSettings;
-  #zoneOf: (ip: IpAddress) => Zone;
+  #zoneOf: ReturnType<typeof compileZones>;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(initial: LiveSettings, private readonly apply: ApplySettings, private readonly hostAddresses: readonly IpAddress[] = []) {
@@ -36,8 +36,8 @@ export class SettingsControls implements Controls {
     return this.#s;
   }
 
-  /** Zone of `ip` under the current networks (never/trusted/internal/external). */
-  readonly zoneOf = (ip: IpAddress): Zone => this.#zoneOf(ip);
+  /** Zone of `ip` (or with `network`, of a network) under the current networks (never/trusted/internal/external). */
+  readonly zoneOf = Object.assign((ip: IpAddress): Zone => this.#zoneOf(ip), { network: (net: Cidr): Zone => this.#zoneOf.network(net) });
 
   protection(): 'on' | 'off' {
     return this.#s.protection;
@@ -78,7 +78,7 @@ export class SettingsControls implements Controls {
     return run;
   }
 
-  private compile(n: NetworkSettings): (ip: IpAddress) => Zone {
+  private compile(n: NetworkSettings): ReturnType<typeof compileZones> {
     return compileZones({ internal: n.internal, trusted: n.trusted, hostAddresses: this.hostAddresses });
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { Cidr, IpAddress } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
-import type { Zone } from '../engine/zones.js';
+import type { Zone, ZoneOf } from '../engine/zones.js';
 import type { FailureRow, Store } from '../store/index.js';
 import type { SearchBans } from './ban-search.js';
 import type { Stats } from './stats.js';
@@ -75,8 +75,8 @@ export interface ApiDeps {
   /** The clock (ms since the epoch); only the composition root reads real time. */
   now(): number;
   readonly controls: Controls;
-  /** Zone of an address under the current networks: a manual ban of `never`/`trusted` is refused. */
-  zoneOf(ip: IpAddress): Zone;
+  /** Zone of an address (and, with `network`, of a network) under the current networks: a manual ban of `never`/`trusted` is refused. */
+  readonly zoneOf: ZoneOf;
   health(): Health;
   /**
    * Counters and gauges for `/metrics`, by name without the `sipwarden_` prefix:

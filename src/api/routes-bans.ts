@@ -6,7 +6,8 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { banLength } from '../config/values.js';
-import { parseIp, SipwardenError, type IpAddress } from '../domain/index.js';
+import { isNetwork, parseBanTarget, SipwardenError, type BanTarget } from '../domain/index.js';
+import { manualBanRefusal, zoneOfTarget } from '../engine/zones.js';
 import type { BanQuery, BanRecord, BanState } from '../store/index.js';
 import { actorOf } from './auth.js';
 import type { ApiDeps } from './deps.js';
@@ -59,11 +60,11 @@ const RELEASE_BODY = {
   properties: { ip: { type: 'string', minLength: 1, maxLength: 100 } },
 } as const;
 
-/** An address as a person types it (`[2001:db8::1]` too), or BAD_ADDRESS. */
-export function addressOf(text: string): IpAddress {
-  const ip = parseIp(text.trim().replace(/^\[(.*)\]$/, '$1'));
-  if (!ip) throw new SipwardenError('BAD_ADDRESS', `not an IP address: ${JSON.stringify(text.slice(0, 100))}`);
-  return ip;
+/** An address or network as a person types it (`[2001:db8::1]`, `203.0.113.0/24` too), or BAD_ADDRESS. */
+export function addressOf(text: string): BanTarget {
+  const target = parseBanTarget(text);
+  if (!target) throw new SipwardenError('BAD_ADDRESS', `not an IP address or network: ${JSON.stringify(text.slice(0, 100))}`);
+  return target;
 }
 
 /** A ban's state at `now`. */
@@ -83,7 +84,7 @@ export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
     const search = q?.trim();
     if (search) {
       // One search box: an address if it reads as one, else an account name (exact).
-      const asIp = parseIp(search.replace(/^\[(.*)\]$/, '$1'));
+      const asIp = parseBanTarget(search);
       if (asIp) ip = asIp;
       else account = search;
     }
@@ -99,11 +100,8 @@ export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
     const ip = addressOf(req.body.ip);
     const length = banLength.safeParse(req.body.duration);
     if (!length.success) throw invalid([{ path: 'duration', message: length.error.issues[0]?.message ?? 'expected a duration or permanent' }]);
-    const zone = deps.zoneOf(ip);
-    if (zone === 'never' || zone === 'trusted') {
-      const why = zone === 'trusted' ? 'it is on the trusted list' : 'it is loopback or one of this host\'s own addresses';
-      throw new SipwardenError('NEVER_BAN', `refusing to ban ${ip}: ${why}`);
-    }
+    const refusal = manualBanRefusal(ip, zoneOfTarget(deps.zoneOf, ip));
+    if (refusal) throw new SipwardenError('NEVER_BAN', refusal);
     const at = deps.now();
     const reason = req.body.reason?.trim() || 'manual ban';
     const ban = deps.store.manualBan({ ip, expiresAt: length.data === null ? null : at + length.data, reason, actor: actorOf(req), at });
@@ -115,6 +113,8 @@ export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
     const at = deps.now();
     const ban = deps.store.manualRelease({ ip, actor: actorOf(req), at });
     if (!ban) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
-    return view(ban, at);
+    // Released, but still blocked if a banned network holds it: say so, with the network to release.
+    const net = isNetwork(ip) ? null : deps.store.coveringNetworkBan(ip, at);
+    return net ? { ...view(ban, at), stillBlockedBy: net.ip } : view(ban, at);
   });
 }

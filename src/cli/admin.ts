@@ -7,8 +7,8 @@
 import { loadConfig } from '../config/index.js';
 import { parseDuration } from '../domain/duration.js';
 import { SipwardenError } from '../domain/errors.js';
-import { parseIp, type IpAddress } from '../domain/ip.js';
-import { compileZones } from '../engine/index.js';
+import { isNetwork, parseBanTarget, type BanTarget } from '../domain/ip.js';
+import { compileZones, manualBanRefusal, zoneOfTarget } from '../engine/index.js';
 import { hostAddresses, zoneInput } from '../daemon/inputs.js';
 import { Store } from '../store/index.js';
 
@@ -20,10 +20,10 @@ function openStore(configPath?: string): { store: Store; config: ReturnType<type
   return { store: Store.open(config.store.path), config };
 }
 
-function address(text: string): IpAddress {
-  const ip = parseIp(text.trim().replace(/^\[(.*)\]$/, '$1'));
-  if (!ip) throw new SipwardenError('BAD_ADDRESS', `not an IP address: ${JSON.stringify(text)}`);
-  return ip;
+function address(text: string): BanTarget {
+  const target = parseBanTarget(text);
+  if (!target) throw new SipwardenError('BAD_ADDRESS', `not an IP address or network: ${JSON.stringify(text)}`);
+  return target;
 }
 
 function daemonAlive(store: Store, now: number): boolean {
@@ -106,13 +106,13 @@ export function banCommand(text: string, opts: { config?: string; for?: string; 
   const { store, config } = openStore(opts.config);
   const now = Date.now();
   try {
-    const zone = compileZones(zoneInput(config, hostAddresses()))(ip);
-    if (zone === 'never' || zone === 'trusted') {
-      throw new SipwardenError('NEVER_BAN', `refusing to ban ${ip}: it is ${zone === 'trusted' ? 'in networks.trusted' : 'loopback or one of this host\'s own addresses'}`);
-    }
+    const zone = zoneOfTarget(compileZones(zoneInput(config, hostAddresses())), ip);
+    const refusal = manualBanRefusal(ip, zone);
+    if (refusal) throw new SipwardenError('NEVER_BAN', refusal);
     const ban = store.manualBan({ ip, expiresAt: length === null ? null : now + length, reason: opts.reason, actor: ACTOR, at: now });
     const alive = daemonAlive(store, now);
-    process.stdout.write(`banned ${ban.ip} ${iso(ban.expiresAt)}${zone === 'internal' ? ' (note: an internal address)' : ''}\n`);
+    const internal = zone === 'internal' ? ` (note: ${isNetwork(ip) ? 'it overlaps internal networks' : 'an internal address'})` : '';
+    process.stdout.write(`banned ${ban.ip} ${iso(ban.expiresAt)}${internal}\n`);
     if (!alive) process.stdout.write('note: the daemon is not running; the ban is stored and enforced when sipwarden starts\n');
   } finally {
     store.close();
@@ -127,6 +127,8 @@ export function releaseCommand(text: string, opts: { config?: string }): void {
     const released = store.manualRelease({ ip, actor: ACTOR, at: now });
     if (!released) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
     process.stdout.write(`released ${ip}${daemonAlive(store, now) ? '' : ' (the daemon is not running; it will not be blocked at the next start)'}\n`);
+    const net = isNetwork(ip) ? null : store.coveringNetworkBan(ip, now);
+    if (net) process.stdout.write(`note: ${ip} is still blocked: its network ${net.ip} is banned (${JSON.stringify(net.reason)}); release that with: sipwarden release ${net.ip}\n`);
   } finally {
     store.close();
   }

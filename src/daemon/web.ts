@@ -92,7 +92,7 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
       store,
       now,
       controls,
-      zoneOf: (ip) => engine.zoneOf(ip),
+      zoneOf: engine.zoneOf,
       health: () => ({
         sources: d.followers.map((f) => f.state()),
         ami: config.asterisk.ami ? amiHealth(config.asterisk.ami, d.ami) : null,

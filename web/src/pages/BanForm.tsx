@@ -1,4 +1,4 @@
-/** Block an address by hand: address, how long, why. */
+/** Block an address (or a network such as 203.0.113.0/24) by hand: address, how long, why. */
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../api';
 import { Problems } from '../components/Problems';
@@ -32,7 +32,7 @@ export function BanForm({ onBanned }: { onBanned: (ip: string) => void }) {
     <details className="card">
       <summary>Block an address by hand</summary>
       <form className="form-grid" onSubmit={(e) => void submit(e)}>
-        <label>Address<input value={ip} onChange={(e) => setIp(e.target.value)} placeholder="203.0.113.7" required /></label>
+        <label>Address or network<input value={ip} onChange={(e) => setIp(e.target.value)} placeholder="203.0.113.7 or 203.0.113.0/24" required /></label>
         <label>For
           <input value={duration} onChange={(e) => setDuration(e.target.value)} list="durations" placeholder="1h, 7d or permanent" required />
           <datalist id="durations"><option value="1h" /><option value="24h" /><option value="7d" /><option value="permanent" /></datalist>

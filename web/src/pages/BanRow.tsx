@@ -6,7 +6,8 @@ import { span, visible, when } from '../text';
 
 function why(b: Ban): string {
   if (b.source === 'manual') return `Blocked by hand${b.createdBy ? ` by ${b.createdBy}` : ''}: ${b.reason}`;
-  const reason = /^tier \d/i.test(b.reason) ? b.reason : `tier ${b.tier}: ${b.reason}`;
+  if (b.ip.includes('/')) return `Whole network blocked (subnet escalation): ${b.reason.replace(/^subnet-escalation:\s*/, '')}`;
+  const reason = /^tier \d/i.test(b.reason) || b.tier === 0 ? b.reason : `tier ${b.tier}: ${b.reason}`;
   return reason.charAt(0).toUpperCase() + reason.slice(1);
 }
 
@@ -47,7 +48,9 @@ export function BanRow({ ban: b, now, onRelease, highlight }: { ban: Ban; now: n
       </div>
       {open && (
         <div className="details">
-          <p>{b.failures > 0 ? `${b.failures} failed logins counted.` : 'No failures recorded (manual ban).'}</p>
+          <p>{b.ip.includes('/')
+            ? `${b.failures} addresses of this network were banned; the log line below completed the count.`
+            : b.failures > 0 ? `${b.failures} failed logins counted.` : 'No failures recorded (manual ban).'}</p>
           {b.evidence.length > 0 && (
             <>
               <p className="muted small">The log line{b.evidence.length > 1 ? 's' : ''} that triggered the ban:</p>

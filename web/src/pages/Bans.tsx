@@ -38,8 +38,10 @@ export function Bans({ params }: { params: URLSearchParams }) {
     setReleasing(null);
     setError(null);
     try {
-      await api('POST', '/api/bans/release', { ip: b.ip });
-      setNotice(`Released ${b.ip}. It is unblocked within a second.`);
+      const r = await api<Ban & { stillBlockedBy?: string }>('POST', '/api/bans/release', { ip: b.ip });
+      setNotice(r.stillBlockedBy
+        ? `Released ${b.ip}, but it is still blocked: its whole network ${r.stillBlockedBy} is banned. Release ${r.stillBlockedBy} too to let it in.`
+        : `Released ${b.ip}. It is unblocked within a second.`);
       list.reload();
     } catch (e) {
       setError(e instanceof ApiFailure ? e.message : String(e));
@@ -86,7 +88,9 @@ export function Bans({ params }: { params: URLSearchParams }) {
       <BanForm onBanned={(ip) => { setNotice(`Blocked ${ip}.`); list.reload(); }} />
       {releasing && (
         <ConfirmDialog title={`Release ${releasing.ip}?`} confirm="Release" onConfirm={() => void release(releasing)} onCancel={() => setReleasing(null)}>
-          The address is unblocked within a second and its failure count starts again from zero.
+          {releasing.ip.includes('/')
+            ? 'Every address of this network is unblocked within a second (addresses banned on their own stay blocked) and its count starts again from zero.'
+            : 'The address is unblocked within a second and its failure count starts again from zero.'}
           {releasing.accounts.length > 0 && ' Make sure the phone using it has the right password, or it will be blocked again.'}
         </ConfirmDialog>
       )}
