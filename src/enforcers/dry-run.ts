@@ -1,9 +1,9 @@
 /**
  * The dry-run backend: logs what it would do and keeps the resulting set in memory
  * (so `sipwarden status`, the tests and the dashboard can see it). Never touches the
- * system.
+ * system. Networks (subnet bans) are logged and held exactly like addresses.
  */
-import type { IpAddress } from '../domain/ip.js';
+import type { BanTarget } from '../domain/ip.js';
 import type { ZoneOf } from '../engine/zones.js';
 import { guardBans, guardOps } from './guard.js';
 import type { BanEntry, Enforcer, EnforcerOp } from './types.js';
@@ -15,8 +15,8 @@ export interface EnforcerLog {
 
 export class DryRunEnforcer implements Enforcer {
   readonly name = 'dry-run';
-  /** What a real firewall would hold now. */
-  readonly held = new Map<IpAddress, number | null>();
+  /** What a real firewall would hold now: address or network -> end of its ban (null: permanent). */
+  readonly held = new Map<BanTarget, number | null>();
   /** Every batch applied, in order (for tests and diagnostics). */
   readonly batches: EnforcerOp[][] = [];
 
@@ -27,7 +27,7 @@ export class DryRunEnforcer implements Enforcer {
   }
 
   async apply(ops: readonly EnforcerOp[], now: number): Promise<void> {
-    const safe = guardOps(ops, this.zoneOf, (ip) => this.log.warn({ ip }, 'refused to ban a protected address'));
+    const safe = guardOps(ops, this.zoneOf, (ip) => this.log.warn({ ip }, 'refused to ban a protected address or network'));
     this.batches.push(safe);
     for (const op of safe) {
       if (op.op === 'ban') {
@@ -42,7 +42,7 @@ export class DryRunEnforcer implements Enforcer {
   }
 
   async reconcile(bans: readonly BanEntry[], now: number): Promise<void> {
-    const safe = guardBans(bans, this.zoneOf, (ip) => this.log.warn({ ip }, 'refused to restore a ban on a protected address'));
+    const safe = guardBans(bans, this.zoneOf, (ip) => this.log.warn({ ip }, 'refused to restore a ban on a protected address or network'));
     this.held.clear();
     for (const b of safe) this.held.set(b.ip, b.until);
     this.expire(now);

@@ -1,6 +1,6 @@
 /** Firewall backends behind one small interface. */
 export type { BanEntry, Enforcer, EnforcerOp } from './types.js';
-export { checkAddress, guardBans, guardOps } from './guard.js';
+export { checkAddress, checkTarget, guardBans, guardOps } from './guard.js';
 export { DryRunEnforcer, type EnforcerLog } from './dry-run.js';
 export { NftablesEnforcer, type NftablesOptions } from './nftables.js';
 export { canTellSeen, type SeenProbe } from './seen.js';

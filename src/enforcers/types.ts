@@ -13,16 +13,19 @@
  * anything privileged runs (see guard.ts): a second line of defence behind the
  * policy engine. The dry-run backend is just another backend.
  */
-import type { IpAddress } from '../domain/ip.js';
+import type { BanTarget } from '../domain/ip.js';
 
-/** One change. `until` is the ban's end in ms since the epoch; null means until released. */
+/**
+ * One change. `until` is the ban's end in ms since the epoch; null means until released.
+ * `ip` is one address or a whole network (`203.0.113.0/24`: subnet escalation).
+ */
 export type EnforcerOp =
-  | { readonly op: 'ban'; readonly ip: IpAddress; readonly until: number | null }
-  | { readonly op: 'unban'; readonly ip: IpAddress };
+  | { readonly op: 'ban'; readonly ip: BanTarget; readonly until: number | null }
+  | { readonly op: 'unban'; readonly ip: BanTarget };
 
-/** An active ban as the store holds it. */
+/** An active ban as the store holds it (an address or a network). */
 export interface BanEntry {
-  readonly ip: IpAddress;
+  readonly ip: BanTarget;
   readonly until: number | null;
 }
 
