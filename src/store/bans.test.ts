@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseIp, type Evidence, type IpAddress } from '../domain/index.js';
+import { parseBanTarget, parseIp, type Cidr, type Evidence, type IpAddress } from '../domain/index.js';
 import { ACTIVE_BANS_SQL, ACTIVE_OF_SQL } from './bans.js';
 import { Store, type NewBan } from './index.js';
 
@@ -201,5 +201,30 @@ describe('indexes', () => {
     } finally {
       raw.close();
     }
+  });
+});
+
+describe('network bans', () => {
+  const net = parseBanTarget('203.0.113.0/24') as Cidr;
+
+  it('stores a network like an address, finds the one holding an address, and lists only networks', () => {
+    store.addBan(ban({ ip: net, reason: 'subnet-escalation: 5 addresses', tier: 0, expiresAt: T0 + 24 * H }));
+    store.addBan(ban({ ip: ip('203.0.113.5') }));
+    expect(store.getActiveBan(net, T0 + H)).toMatchObject({ ip: '203.0.113.0/24', expiresAt: T0 + 24 * H });
+    expect(store.activeNetworkBans(T0 + H).map((b) => b.ip)).toEqual(['203.0.113.0/24']);
+    expect(store.coveringNetworkBan(ip('203.0.113.200'), T0 + H)?.ip).toBe('203.0.113.0/24');
+    expect(store.coveringNetworkBan(ip('203.0.114.1'), T0 + H)).toBeNull();
+    expect(store.coveringNetworkBan(ip('203.0.113.200'), T0 + 25 * H)).toBeNull(); // over
+    store.releaseBan(net, T0 + 2 * H, 'cli:root');
+    expect(store.coveringNetworkBan(ip('203.0.113.200'), T0 + 2 * H)).toBeNull();
+  });
+
+  it('gives the policy bans made since a time, not released ones nor manual ones (subnet counts after a restart)', () => {
+    store.addBan(ban({ ip: ip('198.51.100.1'), createdAt: T0 }));
+    store.addBan(ban({ ip: ip('198.51.100.2'), createdAt: T0 + 2 * H, expiresAt: T0 + 3 * H }));
+    store.addBan(ban({ ip: ip('198.51.100.3'), createdAt: T0 + 3 * H, expiresAt: T0 + 4 * H }));
+    store.addBan(ban({ ip: ip('198.51.100.4'), createdAt: T0 + 3 * H, expiresAt: T0 + 4 * H, source: 'manual', tier: 0 }));
+    expect(store.releaseBan(ip('198.51.100.3'), T0 + 3 * H + 1, 'web:admin')).not.toBeNull();
+    expect(store.policyBansSince(T0 + H)).toEqual([{ ip: '198.51.100.2', createdAt: T0 + 2 * H }]);
   });
 });
