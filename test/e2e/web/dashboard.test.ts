@@ -129,6 +129,32 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     expect(h.store.listAudit(5).find((a) => a.action === 'release')).toMatchObject({ ip: '203.0.113.7', actor: 'web:admin@127.0.0.1' });
   });
 
+  it('blocks a whole network by hand; releasing an address inside it says the network still blocks it', async () => {
+    await page.locator('header nav').getByRole('link', { name: 'Blocked' }).click();
+    await page.getByLabel('Search by address or account').fill('');
+    await page.getByText('Block an address by hand').click();
+    await page.getByLabel('Address or network').fill('198.51.100.77/24');
+    await page.getByLabel('For').fill('24h');
+    await page.getByRole('button', { name: 'Block' }).click();
+    await page.getByText('Blocked 198.51.100.0/24').waitFor();
+    await until(() => h.enforcer.held.has('198.51.100.0/24' as IpAddress), 'the firewall network ban');
+    const net = page.locator('article.ban[data-ip="198.51.100.0/24"]');
+    await net.waitFor();
+    expect(await net.locator('.ban-why').textContent()).toContain('Blocked by hand');
+
+    await page.locator('article.ban[data-ip="198.51.100.23"]').getByRole('button', { name: 'Release' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Release' }).click();
+    await page.getByText('Released 198.51.100.23, but it is still blocked: its whole network 198.51.100.0/24 is banned.').waitFor();
+    await shot('bans-network');
+
+    await net.getByRole('button', { name: 'Release' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('Every address of this network is unblocked');
+    await dialog.getByRole('button', { name: 'Release' }).click();
+    await page.getByText('Released 198.51.100.0/24. It is unblocked within a second.').waitFor();
+    await until(() => !h.enforcer.held.has('198.51.100.0/24' as IpAddress), 'the firewall network unban');
+  });
+
   it('shows a hostile account name as text, and no dialog is ever raised', async () => {
     await page.getByLabel('Search by address or account').fill(HOSTILE);
     const card = page.locator('article.ban[data-ip="192.0.2.66"]');
