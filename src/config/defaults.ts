@@ -26,7 +26,7 @@ export const DEFAULT_TIERS: readonly Tier[] = Object.freeze([
 ]);
 
 /** Default values of the AMI connection's optional keys, when `asterisk.ami` is given. */
-export const AMI_DEFAULTS = deepFreeze({ host: '127.0.0.1', port: 5038, tls: false });
+export const AMI_DEFAULTS = deepFreeze({ host: '127.0.0.1', port: 5038, tls: false, ca: null as string | null });
 
 /** Every key's default, in YAML form. Deeply frozen. */
 export const DEFAULTS = deepFreeze({

@@ -267,3 +267,43 @@ describe('web.tls', () => {
       .toThrow(/x\.yaml at web\.tls_key: expected both tls_cert and tls_key/);
   });
 });
+
+describe('asterisk.ami.ca', () => {
+  const parse = (text: string) => parseConfigText(text, 'x.yaml', noFiles);
+  const ami = (extra: string) => `asterisk:\n  ami: { username: sipwarden, secret: s, ${extra} }\n`;
+
+  it('defaults to the system CAs (no ca in the normalised config), also when written null', () => {
+    expect(parse(ami('tls: true')).asterisk.ami).not.toHaveProperty('ca');
+    expect(parse(ami('tls: true, ca: null')).asterisk.ami).toEqual({
+      host: '127.0.0.1', port: 5038, username: 'sipwarden', secret: 's', tls: true,
+    });
+  });
+
+  it('takes a PEM file path with tls: true', () => {
+    expect(parse(ami('port: 5039, tls: true, ca: /etc/sipwarden/pbx-ca.pem')).asterisk.ami).toEqual({
+      host: '127.0.0.1', port: 5039, username: 'sipwarden', secret: 's', tls: true, ca: '/etc/sipwarden/pbx-ca.pem',
+    });
+  });
+
+  it('refuses ca without tls: true, saying what to set', () => {
+    expect(invalid(ami('ca: /etc/sipwarden/pbx-ca.pem'))).toBe('config error in FILE at asterisk.ami.ca: ca is set but tls is false: '
+      + "set tls: true and port to the manager's TLS port (tlsbindport in manager.conf, usually 5039), or remove ca");
+    expect(invalid(ami('tls: false, ca: /etc/sipwarden/pbx-ca.pem'))).toMatch(/^config error in FILE at asterisk\.ami\.ca: ca is set but tls is false/);
+  });
+
+  it('refuses a ca that is not a text path', () => {
+    expect(invalid(ami('tls: true, ca: 5'))).toBe('config error in FILE at asterisk.ami.ca: expected a PEM file path '
+      + "(the CA of the manager's TLS certificate), got 5 (put it in quotes to use it as text)");
+    expect(invalid(ami('tls: true, ca: ""'))).toMatch(/^config error in FILE at asterisk\.ami\.ca: expected a PEM file path/);
+    expect(invalid(ami('tls: true, ca: [a.pem]'))).toMatch(/^config error in FILE at asterisk\.ami\.ca: expected a PEM file path/);
+  });
+
+  it('is explained in the rendered default config, in the comment above ami', () => {
+    const lines = renderDefaultConfig().split('\n');
+    const at = lines.indexOf('  ami: null');
+    const comments = lines.slice(at - 3, at);
+    expect(comments.every((l) => l.startsWith('  # '))).toBe(true);
+    expect(comments.join('\n')).toContain('ca: null }');
+    expect(comments.join('\n')).toMatch(/ca: the PEM file of the CA that signed its certificate \(null: the system's CAs\)/);
+  });
+});

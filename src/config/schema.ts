@@ -35,6 +35,8 @@ export interface AmiConfig {
   readonly username: string;
   readonly secret: string;
   readonly tls: boolean;
+  /** A PEM file of the CA(s) the manager's TLS certificate must chain to; absent: the system's CAs. Only with `tls`. */
+  readonly ca?: string;
 }
 
 /** The fully defaulted, validated, normalised configuration. */
@@ -177,6 +179,16 @@ const ami = mapping('AMI settings with a username and a secret, or null for no A
   username: text('the AMI user name (from manager.conf)'),
   secret: text('the AMI secret (from manager.conf)'),
   tls: bool.prefault(AMI_DEFAULTS.tls),
+  ca: text('a PEM file path (the CA of the manager\'s TLS certificate)').nullable().prefault(AMI_DEFAULTS.ca),
+}).transform(({ ca, ...a }, ctx): AmiConfig => {
+  // An error rather than "ca implies TLS": the port must change with it (5038 is the plain port).
+  if (ca !== null && !a.tls) {
+    ctx.issues.push({
+      code: 'custom', path: ['ca'], input: ca,
+      message: 'ca is set but tls is false: set tls: true and port to the manager\'s TLS port (tlsbindport in manager.conf, usually 5039), or remove ca',
+    });
+  }
+  return ca === null ? a : { ...a, ca };
 });
 
 const D = DEFAULTS;
