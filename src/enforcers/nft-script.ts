@@ -5,14 +5,21 @@
  * Invariants:
  * - Every statement names `inet <table>` and nothing else: no `flush ruleset`, no
  *   other table. The table name, ports and timeouts are checked numbers or names.
- * - Addresses come only from guardOps/guardBans (canonical IpAddress values), so
+ * - Targets come only from guardOps/guardBans (canonical addresses and networks), so
  *   nothing from outside is interpolated as text.
+ * - Addresses go to ban4/ban6 (plain sets), networks to net4/net6 (interval sets): an
+ *   interval set refuses overlapping elements, and an address ban inside a banned
+ *   network must still be possible (it may outlast the network's ban).
+ * - What net4/net6 hold is always pairwise disjoint (see nets.ts): a batch touching a
+ *   network that overlaps another one rewrites that family's net set whole (flush +
+ *   the disjoint pieces of every network ban) instead of element by element.
  * - The "seen" rules come BEFORE the drop rules, so a banned address that keeps
  *   sending is still recorded as seen: the sets answer "did this address send the PBX
  *   packets lately?", whether or not they were dropped. Log lines that lag behind a
  *   ban (failures still count while banned) then still find their sender seen.
  */
-import { isV6, type IpAddress } from '../domain/ip.js';
+import { isNetwork, isV6Target, type BanTarget, type Cidr } from '../domain/ip.js';
+import { segmentNetworks, type NetBan } from './nets.js';
 import type { BanScope } from './options.js';
 import { remainingSeconds } from './options.js';
 import type { BanEntry, EnforcerOp } from './types.js';
@@ -32,10 +39,20 @@ export interface NftLayout {
   readonly seenSize: number;
 }
 
+/** The four ban sets: addresses and networks, per family. */
+export type BanSet = 'ban4' | 'ban6' | 'net4' | 'net6';
+const BAN_SETS: readonly BanSet[] = ['ban4', 'ban6', 'net4', 'net6'];
+
+/** The set a target belongs in. */
+export function setFor(t: BanTarget): BanSet {
+  return isNetwork(t) ? (isV6Target(t) ? 'net6' : 'net4') : isV6Target(t) ? 'ban6' : 'ban4';
+}
+
 /**
  * Creates (idempotently) the table, the ban and seen sets and the input chain, and
  * rewrites the chain's rules in place (`flush chain` + rules in the same transaction,
- * so re-running never duplicates them and no packet ever sees an empty chain).
+ * so re-running never duplicates them and no packet ever sees an empty chain). On a
+ * table made by an older version, `add set` adds the sets it lacks (net4/net6).
  * With `recreateSeen` (only when they exist), the seen sets are deleted and made anew:
  * needed when their definition changed on a kernel that refuses to update it.
  */
@@ -46,6 +63,8 @@ export function setupScript(l: NftLayout, recreateSeen = false): string {
     `add table ${t}`,
     `add set ${t} ban4 { type ipv4_addr; flags timeout; }`,
     `add set ${t} ban6 { type ipv6_addr; flags timeout; }`,
+    `add set ${t} net4 { type ipv4_addr; flags interval, timeout; }`,
+    `add set ${t} net6 { type ipv6_addr; flags interval, timeout; }`,
     `add chain ${t} input { type filter hook input priority -10; policy accept; }`,
     `flush chain ${t} input`,
   ];
@@ -55,35 +74,55 @@ export function setupScript(l: NftLayout, recreateSeen = false): string {
   lines.push(`add rule ${t} input ${seenMatch} update @seen4 { ip saddr }`, `add rule ${t} input ${seenMatch} update @seen6 { ip6 saddr }`);
   const dropMatch = l.scope === 'sip' ? `meta l4proto { tcp, udp } th dport { ${l.ports.join(', ')} } ` : '';
   lines.push(`add rule ${t} input ${dropMatch}ip saddr @ban4 drop`, `add rule ${t} input ${dropMatch}ip6 saddr @ban6 drop`);
+  lines.push(`add rule ${t} input ${dropMatch}ip saddr @net4 drop`, `add rule ${t} input ${dropMatch}ip6 saddr @net6 drop`);
   return lines.join('\n') + '\n';
 }
 
 /**
- * One transaction applying bans and unbans. Later ops on the same address win; a ban
+ * Whole contents for net sets that must be rewritten rather than edited: the disjoint
+ * pieces (segmentNetworks) of every network ban of that family after the batch, with
+ * ends on the batch's clock.
+ */
+export interface NetRewrite {
+  readonly net4?: readonly NetBan[];
+  readonly net6?: readonly NetBan[];
+}
+
+/**
+ * One transaction applying bans and unbans. Later ops on the same target win; a ban
  * already over counts as an unban.
  *
- * A ban of an address that may already be in the set (`mayHold`) is written as add
+ * A ban of a target that may already be in its set (`mayHold`) is written as add
  * (plain, so it is surely present), delete, add (with its timeout): nft 1.0.6 has no
  * `destroy element`, and on older kernels `add` leaves the timeout of a present
- * element unchanged. An address known to be absent gets a plain add: a kernel delete
+ * element unchanged. A target known to be absent gets a plain add: a kernel delete
  * costs ~12 ms, and a new attacker's first ban is the one that must be fast. An unban
- * is always add + delete, so it succeeds whether or not the address is there.
+ * is always add + delete, so it succeeds whether or not the target is there (for a
+ * network, only if it overlaps nothing in the set: else the caller passes `rewrite`).
+ * A net set named in `rewrite` is flushed and refilled instead; the batch's network
+ * ops of that family are then already part of `rewrite`.
  */
-export function applyScript(table: string, ops: readonly EnforcerOp[], now: number, mayHold: (ip: IpAddress) => boolean = () => true): string {
-  const last = new Map<IpAddress, number | null | 'unban'>();
+export function applyScript(table: string, ops: readonly EnforcerOp[], now: number, mayHold: (t: BanTarget) => boolean = () => true, rewrite: NetRewrite = {}): string {
+  const last = new Map<BanTarget, number | null | 'unban'>();
   for (const op of ops) {
     last.delete(op.ip); // keep the order of the last mention
     last.set(op.ip, op.op === 'unban' || (op.until !== null && op.until <= now) ? 'unban' : op.until);
   }
   const lines: string[] = [];
-  for (const v6 of [false, true]) {
-    const set = `inet ${table} ${v6 ? 'ban6' : 'ban4'}`;
+  for (const name of BAN_SETS) {
+    const set = `inet ${table} ${name}`;
+    const whole = name === 'net4' || name === 'net6' ? rewrite[name] : undefined;
+    if (whole !== undefined) {
+      lines.push(`flush set ${set}`);
+      pushChunks(lines, `add element ${set}`, whole.map((p) => element(p.net, p.until, now)));
+      continue;
+    }
     const touched: string[] = [];
     const banned: string[] = [];
-    for (const [ip, state] of last) {
-      if (isV6(ip) !== v6) continue;
-      if (state === 'unban' || mayHold(ip)) touched.push(ip);
-      if (state !== 'unban') banned.push(element(ip, state, now));
+    for (const [target, state] of last) {
+      if (setFor(target) !== name) continue;
+      if (state === 'unban' || mayHold(target)) touched.push(target);
+      if (state !== 'unban') banned.push(element(target, state, now));
     }
     pushChunks(lines, `add element ${set}`, touched);
     pushChunks(lines, `delete element ${set}`, touched);
@@ -95,21 +134,24 @@ export function applyScript(table: string, ops: readonly EnforcerOp[], now: numb
 /**
  * Builds the reconcile transaction piece by piece, so it can be streamed to nft while
  * the rest is still being checked: `head()` (the setup, so the chain is there too,
- * then both sets flushed), `add()` for each slice of checked bans (returns whole
- * `add element` lines of CHUNK elements once full), `tail()` for the rest. Bans
- * already over are skipped; for a duplicate address the longest ban wins (fixed up
- * at the end by delete + add of what was already written). `held` ends as exactly
- * what the transaction puts in the sets.
+ * then all four sets flushed), `add()` for each slice of checked bans (returns whole
+ * `add element` lines of CHUNK addresses once full), `tail()` for the rest and every
+ * network. Bans already over are skipped; for a duplicate target the longest ban wins
+ * (for an address, fixed up at the end by delete + add of what was already written).
+ * Networks are held back until `tail()` and written as their disjoint pieces
+ * (`segments`). `held` ends as exactly the bans the transaction enforces.
  */
 export class ReconcileBuilder {
-  readonly held = new Map<IpAddress, number | null>();
+  readonly held = new Map<BanTarget, number | null>();
+  /** The pieces written into net4/net6 (set by tail()). */
+  segments: readonly NetBan[] = [];
   private readonly pending: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
-  private readonly dups = new Set<IpAddress>();
+  private readonly dups = new Set<BanTarget>();
 
   constructor(private readonly l: NftLayout, private readonly now: number) {}
 
   head(): string {
-    return `${setupScript(this.l)}flush set inet ${this.l.table} ban4\nflush set inet ${this.l.table} ban6\n`;
+    return setupScript(this.l) + BAN_SETS.map((s) => `flush set inet ${this.l.table} ${s}\n`).join('');
   }
 
   add(bans: readonly BanEntry[]): string {
@@ -119,11 +161,12 @@ export class ReconcileBuilder {
       const had = this.held.get(b.ip);
       if (had !== undefined) {
         if (had !== null && (b.until === null || b.until > had)) this.held.set(b.ip, b.until);
-        this.dups.add(b.ip);
+        if (!isNetwork(b.ip)) this.dups.add(b.ip);
         continue;
       }
       this.held.set(b.ip, b.until);
-      const family = isV6(b.ip) ? 6 : 4;
+      if (isNetwork(b.ip)) continue; // written whole at the end
+      const family = isV6Target(b.ip) ? 6 : 4;
       const buf = this.pending[family];
       buf.push(element(b.ip, b.until, this.now));
       if (buf.length === CHUNK) {
@@ -138,23 +181,30 @@ export class ReconcileBuilder {
     const lines: string[] = [];
     for (const f of [4, 6] as const) pushChunks(lines, `add element inet ${this.l.table} ban${f}`, this.pending[f]);
     for (const f of [4, 6] as const) {
-      const dups = [...this.dups].filter((ip) => (isV6(ip) ? 6 : 4) === f);
+      const dups = [...this.dups].filter((ip) => (isV6Target(ip) ? 6 : 4) === f);
       pushChunks(lines, `delete element inet ${this.l.table} ban${f}`, dups);
       pushChunks(lines, `add element inet ${this.l.table} ban${f}`, dups.map((ip) => element(ip, this.held.get(ip) ?? null, this.now)));
+    }
+    const nets: NetBan[] = [];
+    for (const [t, until] of this.held) if (isNetwork(t)) nets.push({ net: t, until });
+    this.segments = segmentNetworks(nets);
+    for (const f of [4, 6] as const) {
+      const pieces = this.segments.filter((p) => (isV6Target(p.net) ? 6 : 4) === f);
+      pushChunks(lines, `add element inet ${this.l.table} net${f}`, pieces.map((p) => element(p.net, p.until, this.now)));
     }
     return lines.length > 0 ? lines.join('\n') + '\n' : '';
   }
 
-  /** Elements per family in the result. */
-  counts(): { v4: number; v6: number } {
-    let v6 = 0;
-    for (const ip of this.held.keys()) if (isV6(ip)) v6++;
-    return { v4: this.held.size - v6, v6 };
+  /** Bans per set in the result (networks counted as banned, not as pieces). */
+  counts(): { v4: number; v6: number; net4: number; net6: number } {
+    const c = { ban4: 0, ban6: 0, net4: 0, net6: 0 };
+    for (const t of this.held.keys()) c[setFor(t)]++;
+    return { v4: c.ban4, v6: c.ban6, net4: c.net4, net6: c.net6 };
   }
 }
 
 /** The whole reconcile transaction at once (tests; the enforcer streams it). */
-export function reconcileScript(l: NftLayout, bans: readonly BanEntry[], now: number): { script: string; v4: number; v6: number } {
+export function reconcileScript(l: NftLayout, bans: readonly BanEntry[], now: number): { script: string; v4: number; v6: number; net4: number; net6: number } {
   const b = new ReconcileBuilder(l, now);
   const script = b.head() + b.add(bans) + b.tail();
   return { script, ...b.counts() };
@@ -171,8 +221,8 @@ export function nftTimeout(seconds: number): string {
   return `${Math.floor(s / 86_400)}d${s % 86_400}s`;
 }
 
-function element(ip: IpAddress, until: number | null, now: number): string {
-  return until === null ? ip : `${ip} timeout ${nftTimeout(remainingSeconds(until, now))}`;
+function element(t: BanTarget | Cidr, until: number | null, now: number): string {
+  return until === null ? t : `${t} timeout ${nftTimeout(remainingSeconds(until, now))}`;
 }
 
 function pushChunks(lines: string[], head: string, items: readonly string[]): void {

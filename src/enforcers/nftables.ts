@@ -1,12 +1,14 @@
 /**
  * The nftables backend (primary): a table of sipwarden's own, `inet sipwarden`,
- * holding the ban sets, the "seen" sets and one input-hook chain at priority -10
- * (ahead of ordinary filter chains at 0). See nft-script.ts for the exact rules.
+ * holding the address ban sets `ban4`/`ban6`, the network ban sets `net4`/`net6`
+ * (interval sets: subnet bans), the "seen" sets `seen4`/`seen6` and one input-hook
+ * chain at priority -10 (ahead of ordinary filter chains at 0). See nft-script.ts for
+ * the exact rules. init() on a table of an older version adds the sets it lacks.
  *
  * Invariants:
  * - Never touches anything outside its table (no `flush ruleset`); close() without
  *   keepBans deletes only that table.
- * - Every address passes guardOps/guardBans/checkAddress before any nft runs.
+ * - Every target passes guardOps/guardBans/checkAddress before any nft runs.
  * - Each apply() and each reconcile() is ONE `nft -f -` transaction: all or nothing.
  *   Transactions run one at a time in call order; apply() calls that wait behind a
  *   running one are merged into a single transaction (see queue.ts).
@@ -18,14 +20,23 @@
  *   only decides whether a ban needs the slower delete-then-add form (applyScript):
  *   before the first reconcile every address counts as possibly present, and so does
  *   a held one until 5 s after its kernel timeout, so a wrong guess costs time only.
+ *   Network bans are kept apart in `nets` (few; an address-only batch never copies
+ *   anything), and `segments` is what was last written into net4/net6 (disjoint
+ *   pieces, see nets.ts), kept until 5 s after each one's timeout.
+ * - A batch touching a network that overlaps another network banned, written or
+ *   touched rewrites that family's net set whole from `nets` (an interval set refuses
+ *   overlapping elements, even with a delete earlier in the same transaction). Before
+ *   the first reconcile nothing is known: networks are written element by element, and
+ *   a batch overlapping a network already in the kernel fails until reconcile repairs it.
  * - reconcile() streams its transaction to nft while checking the bans slice by
  *   slice; if any address fails the guard, a line nft rejects is written before
  *   stdin closes, so nft applies nothing (nft acts only on a complete, valid file).
  */
 import { SipwardenError } from '../domain/errors.js';
-import type { IpAddress } from '../domain/ip.js';
+import { isNetwork, isV6Target, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from './exec.js';
-import { applyScript, dropScript, ReconcileBuilder, setupScript, type NftLayout } from './nft-script.js';
+import { overlapsAnother, segmentNetworks, type NetBan } from './nets.js';
+import { applyScript, dropScript, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout } from './nft-script.js';
 import { checkFirewallOptions, checkName, type CheckedFirewallOptions, type FirewallOptions } from './options.js';
 import { TransactionQueue } from './queue.js';
 import { checkAddress, guardBans, guardOps } from './guard.js';
@@ -55,6 +66,10 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   private resolved: Tool | null = null;
   /** Addresses this process put in the sets -> end of the ban on performance.now()'s clock (null: permanent); null until the first reconcile. */
   private held: Map<IpAddress, number | null> | null = null;
+  /** Networks this process banned -> end of the ban on the same clock; empty (and unused) until the first reconcile. */
+  private nets = new Map<Cidr, number | null>();
+  /** The pieces last written into net4/net6 -> their end on the same clock; empty until the first reconcile. */
+  private segments = new Map<Cidr, number | null>();
   private lastSweep = 0;
   private readonly queue = new TransactionQueue<EnforcerOp>((ops, now) => this.applyNow(ops, now));
 
@@ -91,7 +106,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
 
   /** Applies bans and unbans in one transaction; an unban of an absent address is not an error. */
   async apply(ops: readonly EnforcerOp[], now: number): Promise<void> {
-    const safe = guardOps(ops, this.opts.zoneOf, (ip) => this.opts.log.warn({ ip }, 'refused to ban a protected address'));
+    const safe = guardOps(ops, this.opts.zoneOf, (ip) => this.opts.log.warn({ ip }, 'refused to ban a protected address or network'));
     if (safe.length === 0) return;
     await this.queue.ops(safe, now);
   }
@@ -99,7 +114,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** Makes the ban sets hold exactly the active `bans` (and the chain its rules) in one transaction. */
   async reconcile(bans: readonly BanEntry[], now: number): Promise<void> {
     const started = Date.now();
-    const refused = (ip: IpAddress) => this.opts.log.warn({ ip }, 'refused to restore a ban on a protected address');
+    const refused = (ip: BanTarget) => this.opts.log.warn({ ip }, 'refused to restore a ban on a protected address or network');
     const counts = await this.queue.exclusive(async () => {
       const builder = new ReconcileBuilder(this.layout, now);
       const tool = this.tool();
@@ -115,8 +130,16 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
       );
       if (r.code !== 0) throw toolFailure(tool, 'restore the bans', r);
       const toMonotonic = performance.now() - now;
-      for (const [ip, until] of builder.held) if (until !== null) builder.held.set(ip, until + toMonotonic);
-      this.held = builder.held;
+      const held = new Map<IpAddress, number | null>();
+      const nets = new Map<Cidr, number | null>();
+      for (const [t, until] of builder.held) {
+        const end = until === null ? null : until + toMonotonic;
+        if (isNetwork(t)) nets.set(t, end);
+        else held.set(t, end);
+      }
+      this.held = held;
+      this.nets = nets;
+      this.segments = new Map(builder.segments.map((p) => [p.net, p.until === null ? null : p.until + toMonotonic]));
       return builder.counts();
     });
     this.opts.log.info({ backend: this.name, ...counts, ms: Date.now() - started }, 'firewall holds the stored bans');
@@ -142,27 +165,83 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     await this.queue.exclusive(async () => {
       await this.run(dropScript(this.layout.table), 'delete its table');
       this.held = null;
+      this.nets.clear();
+      this.segments.clear();
     });
   }
 
-  /** One apply transaction; afterwards `held` reflects it. */
+  /** One apply transaction; afterwards `held`, `nets` and `segments` reflect it. */
   private async applyNow(ops: readonly EnforcerOp[], now: number): Promise<void> {
     const held = this.held;
     const mono = performance.now();
-    const mayHold = (ip: IpAddress) => {
-      if (held === null) return true;
-      const end = held.get(ip);
-      return end !== undefined && (end === null || end + EXPIRY_MARGIN_MS > mono);
-    };
-    await this.run(applyScript(this.layout.table, ops, now, mayHold), 'apply bans');
+    const mayBeThere = (end: number | null | undefined) => end !== undefined && (end === null || end + EXPIRY_MARGIN_MS > mono);
+    const mayHold = (t: BanTarget) => held === null || mayBeThere(isNetwork(t) ? this.segments.get(t) : held.get(t));
+    const endOf = (op: EnforcerOp) => (op.op === 'ban' && (op.until === null || op.until > now) ? (op.until === null ? null : mono + (op.until - now)) : undefined);
+    const netOps = ops.filter((op) => isNetwork(op.ip));
+    let netsAfter: Map<Cidr, number | null> | null = null;
+    if (held !== null && netOps.length > 0) {
+      netsAfter = new Map(this.nets);
+      for (const op of netOps) {
+        const end = endOf(op);
+        if (end === undefined) netsAfter.delete(op.ip as Cidr);
+        else netsAfter.set(op.ip as Cidr, end);
+      }
+    }
+    const rewrite = netsAfter === null ? {} : this.netRewrite(netOps, netsAfter, now, mono, mayBeThere);
+    await this.run(applyScript(this.layout.table, ops, now, mayHold, rewrite), 'apply bans');
     if (held === null) return;
     for (const op of ops) {
-      if (op.op === 'ban' && (op.until === null || op.until > now)) held.set(op.ip, op.until === null ? null : mono + (op.until - now));
-      else held.delete(op.ip);
+      const t = op.ip;
+      if (isNetwork(t)) continue;
+      const end = endOf(op);
+      if (end === undefined) held.delete(t);
+      else held.set(t, end);
     }
+    if (netsAfter !== null) this.recordNets(netOps, netsAfter, rewrite, now, mono);
     if (mono - this.lastSweep > 600_000) {
       this.lastSweep = mono;
-      for (const [ip, end] of held) if (end !== null && end + EXPIRY_MARGIN_MS <= mono) held.delete(ip);
+      for (const map of [held, this.nets, this.segments] as Array<Map<BanTarget, number | null>>) {
+        for (const [t, end] of map) if (!mayBeThere(end)) map.delete(t);
+      }
+    }
+  }
+
+  /**
+   * The net sets this batch must rewrite whole: a family where a touched network
+   * overlaps another network that is (or may still be) written, stays banned, or is
+   * touched too. Their new contents: the disjoint pieces of the live network bans.
+   */
+  private netRewrite(netOps: readonly EnforcerOp[], netsAfter: ReadonlyMap<Cidr, number | null>, now: number, mono: number, mayBeThere: (end: number | null) => boolean): NetRewrite {
+    const touched = new Set(netOps.map((op) => op.ip as Cidr));
+    const others = new Set<Cidr>([...touched, ...netsAfter.keys()]);
+    for (const [net, end] of this.segments) if (mayBeThere(end)) others.add(net);
+    const out: { net4?: NetBan[]; net6?: NetBan[] } = {};
+    for (const v6 of [false, true]) {
+      if (![...touched].some((net) => isV6Target(net) === v6 && overlapsAnother(net, others))) continue;
+      const live: NetBan[] = [];
+      for (const [net, end] of netsAfter) {
+        if (isV6Target(net) !== v6 || (end !== null && end <= mono)) continue;
+        live.push({ net, until: end === null ? null : now + (end - mono) });
+      }
+      out[v6 ? 'net6' : 'net4'] = segmentNetworks(live);
+    }
+    return out;
+  }
+
+  /** After a committed batch with networks: `nets` becomes `netsAfter`; `segments` follows what was written. */
+  private recordNets(netOps: readonly EnforcerOp[], netsAfter: Map<Cidr, number | null>, rewrite: NetRewrite, now: number, mono: number): void {
+    this.nets = netsAfter;
+    for (const op of netOps) {
+      const net = op.ip as Cidr;
+      if ((isV6Target(net) ? rewrite.net6 : rewrite.net4) !== undefined) continue;
+      const end = netsAfter.get(net);
+      if (end === undefined) this.segments.delete(net);
+      else this.segments.set(net, end);
+    }
+    for (const [v6, pieces] of [[false, rewrite.net4], [true, rewrite.net6]] as const) {
+      if (pieces === undefined) continue;
+      for (const net of [...this.segments.keys()]) if (isV6Target(net) === v6) this.segments.delete(net);
+      for (const p of pieces) this.segments.set(p.net, p.until === null ? null : mono + (p.until - now));
     }
   }
 

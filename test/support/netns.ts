@@ -103,6 +103,23 @@ export async function createNsPair(purpose: string): Promise<NsPair> {
 }
 
 /**
+ * Gives the attacker namespace more addresses, outside the pair's own /24 and /64 (a
+ * network ban must not hold the pbx's own address): each one goes on the attacker's
+ * veth as a host address, gets a host route and a permanent neighbour entry in the pbx
+ * namespace, and disappears with the namespaces.
+ */
+export async function addAttackerAddresses(pair: NsPair, addresses: readonly string[]): Promise<void> {
+  const mac = (JSON.parse(await must(pair.attacker, 'ip', ['-j', 'link', 'show', 'swa0'])) as Array<{ address: string }>)[0]?.address as string;
+  for (const a of addresses) {
+    const v6 = a.includes(':');
+    const host = `${a}/${v6 ? 128 : 32}`;
+    await must(pair.attacker, 'ip', v6 ? ['-6', 'addr', 'add', host, 'dev', 'swa0', 'nodad'] : ['addr', 'add', host, 'dev', 'swa0']);
+    await must(pair.pbx, 'ip', [v6 ? '-6' : '-4', 'route', 'replace', host, 'dev', 'swp0']);
+    await must(pair.pbx, 'ip', ['neigh', 'replace', a, 'lladdr', mac, 'dev', 'swp0', 'nud', 'permanent']);
+  }
+}
+
+/**
  * Permanent neighbour entries both ways, so no ARP/ND is needed: with a ban of scope
  * `all`, the pbx drops neighbour solicitations from a banned address, and the kernel
  * may pick that address as the source of the solicitation for another one on the same
