@@ -3,10 +3,15 @@
  * `iptables-restore --noflush`), built by pure functions.
  *
  * Invariants:
- * - Only sipwarden's own sets (`<prefix>4`, `<prefix>6`, `<prefix>-seen4/6` and the
- *   reconcile temporaries `<prefix>4-new`, `<prefix>6-new`) and its own chain are
- *   named; INPUT only gets one jump to that chain.
- * - Addresses come only from guardOps/guardBans; names and ports are checked options.
+ * - Only sipwarden's own sets (addresses `<prefix>4`, `<prefix>6` (hash:ip), networks
+ *   `<prefix>-net4`, `<prefix>-net6` (hash:net), `<prefix>-seen4/6` and the reconcile
+ *   temporaries `<prefix>4-new`, `<prefix>6-new`, `<prefix>-net4-new`,
+ *   `<prefix>-net6-new`) and its own chain are named; INPUT only gets one jump to that
+ *   chain.
+ * - Targets come only from guardOps/guardBans; names and ports are checked options.
+ *   Addresses go to the hash:ip sets, networks to the hash:net sets: a hash:net set
+ *   holds nested networks side by side, and an address ban inside a banned network
+ *   stays its own element (it may outlast the network's ban).
  * - The ban sets are created with `timeout 0` (per-element timeouts, no default
  *   expiry) and every element is written with an explicit timeout: `timeout 0` is a
  *   permanent ban, `timeout N` is removed by the kernel after N seconds even if
@@ -18,7 +23,7 @@
  * - As in nft-script.ts, the seen rules come before the drop rules, so a banned
  *   address that keeps sending is still recorded as seen.
  */
-import { isV6, type IpAddress } from '../domain/ip.js';
+import { isNetwork, isV6Target, type BanTarget } from '../domain/ip.js';
 import type { BanScope } from './options.js';
 import { remainingSeconds } from './options.js';
 import type { BanEntry, EnforcerOp } from './types.js';
@@ -34,27 +39,33 @@ export interface IpsetLayout {
   readonly seenPorts: readonly number[];
   readonly seenTimeoutSeconds: number;
   readonly seenSize: number;
-  /** maxelem of each ban set. */
+  /** maxelem of each ban set (addresses and networks alike). */
   readonly maxElements: number;
 }
 
 export type Family = 4 | 6;
 
-/** The names of the sets of one family. */
-export function setNames(l: IpsetLayout, f: Family): { ban: string; seen: string; next: string } {
-  return { ban: `${l.prefix}${f}`, seen: `${l.prefix}-seen${f}`, next: `${l.prefix}${f}-new` };
+/** The names of the sets of one family: addresses, networks, seen senders, and the reconcile temporaries. */
+export function setNames(l: IpsetLayout, f: Family): { ban: string; net: string; seen: string; next: string; netNext: string } {
+  return { ban: `${l.prefix}${f}`, net: `${l.prefix}-net${f}`, seen: `${l.prefix}-seen${f}`, next: `${l.prefix}${f}-new`, netNext: `${l.prefix}-net${f}-new` };
 }
 
-function createBan(l: IpsetLayout, name: string, f: Family): string {
-  return `create ${name} hash:ip family ${f === 4 ? 'inet' : 'inet6'} timeout 0 maxelem ${l.maxElements}`;
+/** The set a target belongs in. */
+export function setFor(l: IpsetLayout, t: BanTarget): string {
+  const n = setNames(l, isV6Target(t) ? 6 : 4);
+  return isNetwork(t) ? n.net : n.ban;
 }
 
-/** `ipset restore -exist` input creating all four sets if missing. */
+function createBan(l: IpsetLayout, name: string, f: Family, type: 'hash:ip' | 'hash:net'): string {
+  return `create ${name} ${type} family ${f === 4 ? 'inet' : 'inet6'} timeout 0 maxelem ${l.maxElements}`;
+}
+
+/** `ipset restore -exist` input creating all six sets if missing (an older version's install lacks the net sets). */
 export function ipsetSetupScript(l: IpsetLayout): string {
   const lines: string[] = [];
   for (const f of [4, 6] as const) {
     const n = setNames(l, f);
-    lines.push(createBan(l, n.ban, f), `create ${n.seen} hash:ip family ${f === 4 ? 'inet' : 'inet6'} timeout ${l.seenTimeoutSeconds} maxelem ${l.seenSize}`);
+    lines.push(createBan(l, n.ban, f, 'hash:ip'), createBan(l, n.net, f, 'hash:net'), `create ${n.seen} hash:ip family ${f === 4 ? 'inet' : 'inet6'} timeout ${l.seenTimeoutSeconds} maxelem ${l.seenSize}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -70,8 +81,10 @@ export function iptablesScript(l: IpsetLayout, f: Family, addJump: boolean): str
   for (const proto of ['udp', 'tcp']) {
     for (const ports of groupsOf15(l.seenPorts)) lines.push(`-A ${l.chain} -p ${proto} -m multiport --dports ${ports} -j SET --add-set ${n.seen} src --exist --timeout ${l.seenTimeoutSeconds}`);
   }
-  if (l.scope === 'all') lines.push(`-A ${l.chain} -m set --match-set ${n.ban} src -j DROP`);
-  else for (const proto of ['udp', 'tcp']) for (const ports of groupsOf15(l.ports)) lines.push(`-A ${l.chain} -p ${proto} -m multiport --dports ${ports} -m set --match-set ${n.ban} src -j DROP`);
+  for (const set of [n.ban, n.net]) {
+    if (l.scope === 'all') lines.push(`-A ${l.chain} -m set --match-set ${set} src -j DROP`);
+    else for (const proto of ['udp', 'tcp']) for (const ports of groupsOf15(l.ports)) lines.push(`-A ${l.chain} -p ${proto} -m multiport --dports ${ports} -m set --match-set ${set} src -j DROP`);
+  }
   if (addJump) lines.push(`-I INPUT 1 -j ${l.chain}`);
   lines.push('COMMIT');
   return lines.join('\n') + '\n';
@@ -81,7 +94,7 @@ export function iptablesScript(l: IpsetLayout, f: Family, addJump: boolean): str
 export function ipsetApplyScript(l: IpsetLayout, ops: readonly EnforcerOp[], now: number): string {
   const lines: string[] = [];
   for (const op of ops) {
-    const set = setNames(l, isV6(op.ip) ? 6 : 4).ban;
+    const set = setFor(l, op.ip);
     if (op.op === 'unban' || (op.until !== null && op.until <= now)) lines.push(`del ${set} ${op.ip}`);
     else lines.push(`add ${set} ${op.ip} timeout ${ipsetTimeout(op.until, now)}`);
   }
@@ -93,27 +106,32 @@ export function ipsetApplyScript(l: IpsetLayout, ops: readonly EnforcerOp[], now
  * and swaps each with its live set (each swap is atomic), then destroys the old
  * contents. The caller destroys stale temporaries first.
  */
-export function ipsetReconcileScript(l: IpsetLayout, bans: readonly BanEntry[], now: number): { script: string; v4: number; v6: number } {
-  const longest = new Map<IpAddress, number | null>();
+export function ipsetReconcileScript(l: IpsetLayout, bans: readonly BanEntry[], now: number): { script: string; v4: number; v6: number; net4: number; net6: number } {
+  const longest = new Map<BanTarget, number | null>();
   for (const b of bans) {
     if (b.until !== null && b.until <= now) continue;
     const had = longest.get(b.ip);
     if (had === undefined || (had !== null && (b.until === null || b.until > had))) longest.set(b.ip, b.until);
   }
   const lines = [ipsetSetupScript(l).trimEnd()];
-  const counts = { 4: 0, 6: 0 };
+  const counts = { 4: 0, 6: 0, net4: 0, net6: 0 };
+  const pairs: Array<[string, string]> = []; // [temporary, live]
   for (const f of [4, 6] as const) {
     const n = setNames(l, f);
-    lines.push(createBan(l, n.next, f), `flush ${n.next}`);
-    for (const [ip, until] of longest) {
-      if ((isV6(ip) ? 6 : 4) !== f) continue;
-      lines.push(`add ${n.next} ${ip} timeout ${ipsetTimeout(until, now)}`);
-      counts[f]++;
+    for (const net of [false, true]) {
+      const next = net ? n.netNext : n.next;
+      lines.push(createBan(l, next, f, net ? 'hash:net' : 'hash:ip'), `flush ${next}`);
+      pairs.push([next, net ? n.net : n.ban]);
+      for (const [t, until] of longest) {
+        if ((isV6Target(t) ? 6 : 4) !== f || isNetwork(t) !== net) continue;
+        lines.push(`add ${next} ${t} timeout ${ipsetTimeout(until, now)}`);
+        counts[net ? (`net${f}` as const) : f]++;
+      }
     }
   }
-  for (const f of [4, 6] as const) lines.push(`swap ${setNames(l, f).next} ${setNames(l, f).ban}`);
-  for (const f of [4, 6] as const) lines.push(`destroy ${setNames(l, f).next}`);
-  return { script: lines.join('\n') + '\n', v4: counts[4], v6: counts[6] };
+  for (const [next, live] of pairs) lines.push(`swap ${next} ${live}`);
+  for (const [next] of pairs) lines.push(`destroy ${next}`);
+  return { script: lines.join('\n') + '\n', v4: counts[4], v6: counts[6], net4: counts.net4, net6: counts.net6 };
 }
 
 /** ipset timeout for a ban: 0 for permanent, else the remaining seconds (at least 1, at most ipset's limit). */

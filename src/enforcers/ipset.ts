@@ -1,21 +1,23 @@
 /**
  * The ipset + iptables backend, for hosts still on iptables: `hash:ip` sets with
- * per-element timeouts (`sipwarden4`, `sipwarden6`), seen sets filled by the kernel
- * (`sipwarden-seen4/6`, via the SET target), and a chain of its own (`SIPWARDEN`)
- * jumped to from the top of filter INPUT, for IPv4 and IPv6.
+ * per-element timeouts for addresses (`sipwarden4`, `sipwarden6`), `hash:net` sets
+ * for networks (`sipwarden-net4`, `sipwarden-net6`: subnet bans), seen sets filled by
+ * the kernel (`sipwarden-seen4/6`, via the SET target), and a chain of its own
+ * (`SIPWARDEN`) jumped to from the top of filter INPUT, for IPv4 and IPv6. init() on
+ * an older version's install creates the sets it lacks and rewrites the chain.
  *
  * Invariants:
  * - Touches only its own sets, its own chain and one jump rule in INPUT.
- * - Every address passes guardOps/guardBans/checkAddress before any tool runs.
+ * - Every target passes guardOps/guardBans/checkAddress before any tool runs.
  * - apply() is one `ipset restore -exist` run. ipset has no transactions: the batch is
  *   applied in order, and only a failure of the tool itself (not a missing or present
  *   element) can stop it half-way; the next reconcile repairs that.
  * - reconcile() fills temporary sets and swaps each with its live set: every packet
- *   sees either the old or the new complete set (per family).
+ *   sees either the old or the new complete set (per set).
  * - Transactions run one at a time in call order (see queue.ts).
  */
 import { SipwardenError } from '../domain/errors.js';
-import type { IpAddress } from '../domain/ip.js';
+import type { BanTarget, IpAddress } from '../domain/ip.js';
 import { resolveTool, runTool, toolFailure, type Tool } from './exec.js';
 import { checkAddress, guardBans, guardOps } from './guard.js';
 import { ipsetApplyScript, ipsetReconcileScript, ipsetSetupScript, iptablesScript, setNames, type Family, type IpsetLayout } from './ipset-script.js';
@@ -90,25 +92,27 @@ export class IpsetEnforcer implements Enforcer, SeenProbe {
       }
     });
     const { chain, scope, ports, seenPorts } = this.layout;
-    this.opts.log.info({ backend: this.name, sets: [setNames(this.layout, 4).ban, setNames(this.layout, 6).ban], chain, scope, ports: scope === 'sip' ? ports : 'all', seenPorts }, 'ipset firewall ready');
+    this.opts.log.info({ backend: this.name, sets: ([4, 6] as const).flatMap((f) => [setNames(this.layout, f).ban, setNames(this.layout, f).net]), chain, scope, ports: scope === 'sip' ? ports : 'all', seenPorts }, 'ipset firewall ready');
   }
 
   /** Applies bans and unbans in one `ipset restore`; unbanning an absent address is not an error. */
   async apply(ops: readonly EnforcerOp[], now: number): Promise<void> {
-    const safe = guardOps(ops, this.opts.zoneOf, (ip) => this.opts.log.warn({ ip }, 'refused to ban a protected address'));
+    const safe = guardOps(ops, this.opts.zoneOf, (ip: BanTarget) => this.opts.log.warn({ ip }, 'refused to ban a protected address or network'));
     if (safe.length === 0) return;
     await this.queue.ops(safe, now);
   }
 
   /** Makes the ban sets hold exactly the active `bans`, by filling temporary sets and swapping them in. */
   async reconcile(bans: readonly BanEntry[], now: number): Promise<void> {
-    const safe = guardBans(bans, this.opts.zoneOf, (ip) => this.opts.log.warn({ ip }, 'refused to restore a ban on a protected address'));
+    const safe = guardBans(bans, this.opts.zoneOf, (ip: BanTarget) => this.opts.log.warn({ ip }, 'refused to restore a ban on a protected address or network'));
     const started = Date.now();
     const counts = await this.queue.exclusive(async () => {
-      for (const f of [4, 6] as const) await runTool(this.tool('ipset'), ['destroy', setNames(this.layout, f).next]); // stale temporaries of a crashed run; absent is fine
-      const { script, v4, v6 } = ipsetReconcileScript(this.layout, safe, now);
+      for (const f of [4, 6] as const) {
+        for (const next of [setNames(this.layout, f).next, setNames(this.layout, f).netNext]) await runTool(this.tool('ipset'), ['destroy', next]); // stale temporaries of a crashed run; absent is fine
+      }
+      const { script, ...counts } = ipsetReconcileScript(this.layout, safe, now);
       await this.ipsetRestore(script, 'restore the bans');
-      return { v4, v6 };
+      return counts;
     });
     this.opts.log.info({ backend: this.name, ...counts, ms: Date.now() - started }, 'firewall holds the stored bans');
   }
@@ -133,7 +137,7 @@ export class IpsetEnforcer implements Enforcer, SeenProbe {
       for (const f of [4, 6] as const) await this.removeChain(f);
       for (const f of [4, 6] as const) {
         const n = setNames(this.layout, f);
-        for (const set of [n.ban, n.seen, n.next]) {
+        for (const set of [n.ban, n.net, n.seen, n.next, n.netNext]) {
           const r = await runTool(this.tool('ipset'), ['destroy', set]);
           if (r.code !== 0 && !/does not exist/.test(r.stderr)) throw toolFailure(this.tool('ipset'), `destroy set ${set}`, r);
         }
