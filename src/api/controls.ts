@@ -7,14 +7,21 @@
  */
 import { compileZones, type Zone } from '../engine/zones.js';
 import { sortTiers, type Tier } from '../engine/policy.js';
+import type { SubnetInput } from '../engine/subnets.js';
 import type { Cidr, IpAddress } from '../domain/index.js';
-import type { Controls, NetworkSettings } from './deps.js';
+import type { Controls, NetworkSettings, SubnetSettings } from './deps.js';
 
 /** Every setting the dashboard can change. */
 export interface LiveSettings {
   readonly protection: 'on' | 'off';
   readonly tiers: readonly Tier[];
   readonly networks: NetworkSettings;
+  readonly subnets: SubnetSettings;
+}
+
+/** What the engine's subnet escalation receives: the numbers when on, null when off. */
+export function subnetInput(s: SubnetSettings): SubnetInput | null {
+  return s.enabled ? { addresses: s.addresses, within: s.within, ban: s.ban, ipv4Prefix: s.ipv4Prefix, ipv6Prefix: s.ipv6Prefix } : null;
 }
 
 /** Which setting changed, the complete new settings, and who changed it. */
@@ -64,6 +71,14 @@ export class SettingsControls implements Controls {
     return this.update((s) => ({ ...s, networks: n }), 'networks', actor, () => {
       this.#zoneOf = zoneOf;
     });
+  }
+
+  subnets(): SubnetSettings {
+    return this.#s.subnets;
+  }
+
+  setSubnets(s: SubnetSettings, actor: string): Promise<void> {
+    return this.update((cur) => ({ ...cur, subnets: s }), 'subnets', actor);
   }
 
   /** Changes run one at a time, each on the settings the previous one left. */

@@ -12,6 +12,7 @@
  */
 import type { Cidr, IpAddress } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
+import type { SubnetInput } from '../engine/subnets.js';
 import type { Zone, ZoneOf } from '../engine/zones.js';
 import type { FailureRow, Store } from '../store/index.js';
 import type { SearchBans } from './ban-search.js';
@@ -27,6 +28,14 @@ export interface NetworkSettings {
   readonly trustedNames: readonly string[];
 }
 
+/**
+ * Subnet escalation as the settings page edits it: the engine's input plus the on/off
+ * switch, so the numbers are kept while it is off. Durations in ms, `ban: null` = until released.
+ */
+export interface SubnetSettings extends SubnetInput {
+  readonly enabled: boolean;
+}
+
 /** The daemon's live settings the API may read and change. Setters may be async; a throw is reported to the user. */
 export interface Controls {
   protection(): 'on' | 'off';
@@ -38,6 +47,9 @@ export interface Controls {
   networks(): NetworkSettings;
   /** Receives canonical, validated networks; never a network covering every address. */
   setNetworks(n: NetworkSettings, actor: string): void | Promise<void>;
+  subnets(): SubnetSettings;
+  /** Receives settings already validated by the config schema (2..65536 addresses, /16../31, /32../127). */
+  setSubnets(s: SubnetSettings, actor: string): void | Promise<void>;
 }
 
 /** One followed log file. */

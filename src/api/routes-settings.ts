@@ -1,6 +1,6 @@
 /**
  * `/api/settings`: protection on/off, internal networks and the trusted list, policy
- * tiers. Edits are validated by the config file's own schema (same rules, same plain
+ * tiers, subnet escalation (blocking whole networks). Edits are validated by the config file's own schema (same rules, same plain
  * words as a bad config file), handed to the daemon through `controls` (which applies
  * and persists them), then written to the audit trail with who and when.
  */
@@ -9,7 +9,7 @@ import { configSchema } from '../config/schema.js';
 import { formatDuration, parseCidr } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
 import { actorOf } from './auth.js';
-import type { ApiDeps, NetworkSettings } from './deps.js';
+import type { ApiDeps, NetworkSettings, SubnetSettings } from './deps.js';
 import { invalid, type Problem } from './errors.js';
 import { schemaProblems } from './validation.js';
 
@@ -43,9 +43,30 @@ const POLICY_BODY = {
   },
 } as const;
 
+// Keys as in the config file's policy.subnets; values checked by the config schema, as for tiers.
+const SUBNETS_BODY = {
+  type: 'object', additionalProperties: false, required: ['enabled', 'addresses', 'within', 'ban', 'ipv4_prefix', 'ipv6_prefix'],
+  properties: { enabled: { type: 'boolean' }, addresses: LEAF, within: LEAF, ban: LEAF, ipv4_prefix: LEAF, ipv6_prefix: LEAF },
+} as const;
+
+/** Subnet escalation as the config file writes it. */
+export interface SubnetsView {
+  enabled: boolean;
+  addresses: number;
+  within: string;
+  ban: string;
+  ipv4_prefix: number;
+  ipv6_prefix: number;
+}
+
 /** Tiers as a person writes them: `{ failures: 2, within: '1h', ban: '1h' | 'permanent' }`. */
 export function tiersView(tiers: readonly Tier[]): Array<{ failures: number; within: string; ban: string }> {
   return tiers.map((t) => ({ failures: t.failures, within: formatDuration(t.within), ban: formatDuration(t.ban) }));
+}
+
+/** Subnet escalation as a person writes it: `{ enabled: true, addresses: 5, within: '1d', ban: '1d', ipv4_prefix: 24, … }`. */
+export function subnetsView(s: SubnetSettings): SubnetsView {
+  return { enabled: s.enabled, addresses: s.addresses, within: formatDuration(s.within), ban: formatDuration(s.ban), ipv4_prefix: s.ipv4Prefix, ipv6_prefix: s.ipv6Prefix };
 }
 
 /** Networks as the settings page shows them: trusted names listed with trusted networks. */
@@ -76,6 +97,19 @@ export function checkTiers(body: { tiers: unknown[] }): Tier[] {
   return [...parsed.data.policy.tiers];
 }
 
+/**
+ * Validates subnet escalation with the config schema (2..65536 addresses, durations,
+ * `permanent`, /16../31 and /32../127); the numbers are checked and kept when it is off.
+ */
+export function checkSubnets(body: { enabled: boolean } & Record<string, unknown>): SubnetSettings {
+  // Parsed as switched on, so the schema hands back the numbers rather than null.
+  const parsed = configSchema.safeParse({ policy: { subnets: { ...body, enabled: true } } }, { reportInput: true });
+  if (!parsed.success) throw invalid(schemaProblems(parsed.error.issues, 'policy').map((p) => ({ ...p, path: p.path.replace(/^subnets\.?/, '') })));
+  const s = parsed.data.policy.subnets;
+  if (!s) throw new Error('subnet settings parsed as switched on came back off');
+  return { enabled: body.enabled, ...s };
+}
+
 /** Registers the settings routes on the `/api` context. */
 export function registerSettingsRoutes(api: FastifyInstance, deps: ApiDeps): void {
   const c = deps.controls;
@@ -83,10 +117,13 @@ export function registerSettingsRoutes(api: FastifyInstance, deps: ApiDeps): voi
     deps.store.addAudit({ at: deps.now(), actor: actorOf(req), action, detail: JSON.stringify(detail) });
   };
 
-  api.get('/settings', async () => ({ protection: c.protection(), networks: networksView(c.networks()), policy: { tiers: tiersView(c.policy()) } }));
+  api.get('/settings', async () => ({
+    protection: c.protection(), networks: networksView(c.networks()), policy: { tiers: tiersView(c.policy()) }, subnets: subnetsView(c.subnets()),
+  }));
   api.get('/settings/protection', async () => ({ protection: c.protection() }));
   api.get('/settings/networks', async () => networksView(c.networks()));
   api.get('/settings/policy', async () => ({ tiers: tiersView(c.policy()) }));
+  api.get('/settings/subnets', async () => subnetsView(c.subnets()));
 
   api.put<{ Body: { protection: 'on' | 'off' } }>('/settings/protection', { schema: { body: PROTECTION_BODY } }, async (req) => {
     const before = c.protection();
@@ -111,5 +148,14 @@ export function registerSettingsRoutes(api: FastifyInstance, deps: ApiDeps): voi
     const after = tiersView(c.policy());
     audit(req, 'policy', { from: before, to: after });
     return { tiers: after };
+  });
+
+  api.put<{ Body: { enabled: boolean } & Record<string, unknown> }>('/settings/subnets', { schema: { body: SUBNETS_BODY } }, async (req) => {
+    const next = checkSubnets(req.body);
+    const before = subnetsView(c.subnets());
+    await c.setSubnets(next, actorOf(req));
+    const after = subnetsView(c.subnets());
+    audit(req, 'subnets', { from: before, to: after });
+    return after;
   });
 }

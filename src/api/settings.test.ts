@@ -1,5 +1,6 @@
 /**
- * `/api/settings`: reading and editing protection, networks and policy tiers, with the
+ * `/api/settings`: reading and editing protection, networks, policy tiers and subnet
+ * escalation, with the
  * config file's validation and words; edits reach the daemon's controls and the audit
  * trail; a failing apply changes nothing.
  */
@@ -25,6 +26,7 @@ describe('reading', () => {
       protection: 'on',
       networks: { internal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'], trusted: [] },
       policy: { tiers: [{ failures: 2, within: '1h', ban: '1h' }, { failures: 12, within: '1d', ban: 'permanent' }] },
+      subnets: { enabled: true, addresses: 5, within: '1d', ban: '1d', ipv4_prefix: 24, ipv6_prefix: 64 },
     });
   });
 });
@@ -101,6 +103,62 @@ describe('networks', () => {
       expect(res.json().message, JSON.stringify(payload)).toBe(message);
     }
     expect(t.applied).toEqual([]);
+  });
+});
+
+describe('subnets (blocking whole networks)', () => {
+  const good = { enabled: true, addresses: 3, within: '12h', ban: 'permanent', ipv4_prefix: 22, ipv6_prefix: 56 };
+
+  it('replaces the numbers through the controls, audited with who, when, before and after', async () => {
+    const res = await put('/api/settings/subnets', good);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(good);
+    expect(t.controls.subnets()).toEqual({ enabled: true, addresses: 3, within: 43_200_000, ban: null, ipv4Prefix: 22, ipv6Prefix: 56 });
+    expect(t.applied.map((a) => [a.changed, a.actor, a.next.subnets.addresses])).toEqual([['subnets', 'web:admin@127.0.0.1', 3]]);
+    const audit = t.store.listAudit(1)[0];
+    expect(audit).toMatchObject({ action: 'subnets', actor: 'web:admin@127.0.0.1', at: t.clock.now });
+    expect(JSON.parse(audit?.detail ?? '')).toEqual({ from: { enabled: true, addresses: 5, within: '1d', ban: '1d', ipv4_prefix: 24, ipv6_prefix: 64 }, to: good });
+    expect((await c.req({ url: '/api/settings/subnets' })).json()).toEqual(good);
+    expect((await c.req({ url: '/api/settings' })).json().subnets).toEqual(good);
+  });
+
+  it('switches off and keeps the numbers for when it is switched on again', async () => {
+    const off = { ...good, enabled: false };
+    expect((await put('/api/settings/subnets', off)).json()).toEqual(off);
+    expect(t.controls.subnets()).toMatchObject({ enabled: false, addresses: 3, ipv4Prefix: 22 });
+    expect(t.applied.map((a) => a.next.subnets.enabled)).toEqual([false]);
+    expect(JSON.parse(t.store.listAudit(1)[0]?.detail ?? '')).toMatchObject({ from: { enabled: true }, to: { enabled: false, addresses: 3 } });
+  });
+
+  it('says what is wrong in the config file\'s words and changes nothing', async () => {
+    const cases: Array<[object, string]> = [
+      [{ ...good, addresses: 1 }, 'addresses: expected a whole number of banned addresses, from 2 to 65536, got 1'],
+      [{ ...good, addresses: 70_000 }, 'addresses: expected a whole number of banned addresses, from 2 to 65536, got 70000'],
+      [{ ...good, addresses: 'five' }, 'addresses: expected a whole number of banned addresses, from 2 to 65536, got "five"'],
+      [{ ...good, within: 'a day' }, 'within: expected a duration like 30s, 1h, 24h, 7d, got "a day"'],
+      [{ ...good, within: 3600 }, 'within: expected a duration like 30s, 1h, 24h, 7d, got 3600 (a number needs a unit, e.g. 3600s)'],
+      [{ ...good, ban: 'forever' }, 'ban: expected a duration like 30s, 1h, 24h, 7d, or permanent, got "forever"'],
+      [{ ...good, ipv4_prefix: 32 }, 'ipv4_prefix: expected an IPv4 prefix length, from 16 to 31, got 32'],
+      [{ ...good, ipv4_prefix: 8 }, 'ipv4_prefix: expected an IPv4 prefix length, from 16 to 31, got 8'],
+      [{ ...good, ipv6_prefix: 128 }, 'ipv6_prefix: expected an IPv6 prefix length, from 32 to 127, got 128'],
+      [{ ...good, ipv6_prefix: 31 }, 'ipv6_prefix: expected an IPv6 prefix length, from 32 to 127, got 31'],
+      [{ ...good, enabled: 'yes' }, 'enabled: must be true or false'],
+      [{ enabled: true, addresses: 5, within: '1d', ban: '1d', ipv4_prefix: 24 }, 'ipv6_prefix: is required'],
+      [{ ...good, prefix: 24 }, 'unknown field "prefix" in the body'],
+    ];
+    for (const [payload, message] of cases) {
+      const res = await put('/api/settings/subnets', payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().message, JSON.stringify(payload)).toBe(message);
+    }
+    // Off does not excuse bad numbers: they come back when it is switched on.
+    const offBad = await put('/api/settings/subnets', { ...good, enabled: false, within: '0s' });
+    expect(offBad.json().message).toBe('within: expected a duration longer than zero, like 30s, 1h, 24h, 7d, got "0s"');
+    const two = (await put('/api/settings/subnets', { ...good, addresses: 1, ipv6_prefix: 200 })).json();
+    expect(two.problems.map((p: { path: string }) => p.path)).toEqual(['addresses', 'ipv6_prefix']);
+    expect(t.applied).toEqual([]);
+    expect(t.controls.subnets()).toEqual({ enabled: true, addresses: 5, within: 86_400_000, ban: 86_400_000, ipv4Prefix: 24, ipv6Prefix: 64 });
+    expect(t.store.listAudit(10).filter((a) => a.action === 'subnets')).toEqual([]);
   });
 });
 
