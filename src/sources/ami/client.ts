@@ -1,9 +1,11 @@
 /**
- * A hand-written Asterisk Manager Interface client: connects (TCP or TLS), checks
- * the `Asterisk Call Manager/` banner, logs in (MD5 challenge; plain `Secret` only if
- * the server refuses the challenge) asking only for the configured event classes,
- * hands every event frame to `onFrame`, pings to detect a dead peer, and on any
- * failure reconnects after a capped, jittered exponential backoff.
+ * A hand-written Asterisk Manager Interface client: connects (TCP, or TLS verified
+ * against the system's CAs or the PBX's own CA file), checks the `Asterisk Call
+ * Manager/` banner, logs in (MD5 challenge; plain `Secret` only if the server refuses
+ * the challenge) asking only for the configured event classes, hands every event
+ * frame to `onFrame`, pings to detect a dead peer, and on any failure (a refused
+ * certificate or an unusable CA file too) reconnects after a capped, jittered
+ * exponential backoff.
  *
  * It supervises nothing but its own connection; it never throws out of a socket or
  * timer handler (errors end the connection and are retried).
@@ -25,6 +27,7 @@ import { cleanFrame, header, md5Key, printable, renderAction } from './frame.js'
 import { describeError, Notices, type FailureKind } from './notices.js';
 import { resolveOptions, type AmiClientOptions, type AmiState, type AmiStatus, type ResolvedOptions } from './options.js';
 import { AmiReader } from './reader.js';
+import { describeTlsError, readCaFile } from './trust.js';
 
 const BANNER_PREFIX = 'Asterisk Call Manager/';
 /** How long `stop()` waits for a polite Logoff to flush before destroying the socket. */
@@ -117,11 +120,21 @@ export class AmiClient {
     this.reader.reset();
     this.challengeId = this.loginId = this.pingId = '';
     this.setStatus('connecting', undefined, undefined);
-    const { host, port } = this.o;
+    const { host, port, caFile } = this.o;
+    let ca: { ca: string } | undefined;
+    if (caFile !== undefined) {
+      const read = readCaFile(caFile);
+      if (!read.ok) {
+        this.fail(gen, 'tls', read.error);
+        return;
+      }
+      ca = { ca: read.pem };
+    }
     let sock: net.Socket;
     try {
+      // Verification stays on: the chain must end at `ca` (or a system CA) and name `host`.
       sock = this.o.tls
-        ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...this.o.tlsOptions })
+        ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...this.o.tlsOptions, ...ca })
         : net.connect({ host, port });
     } catch (e) {
       this.fail(gen, 'network', describeError(e));
@@ -132,7 +145,11 @@ export class AmiClient {
     sock.on('data', (chunk: Buffer) => this.guard(gen, () => {
       if (gen === this.gen) this.reader.push(chunk);
     }));
-    sock.on('error', (e) => this.guard(gen, () => this.fail(gen, 'network', describeError(e))));
+    sock.on('error', (e) => this.guard(gen, () => {
+      const tlsReason = this.o.tls ? describeTlsError(e, { host, port, caFile }) : undefined;
+      if (tlsReason !== undefined) this.fail(gen, 'tls', tlsReason);
+      else this.fail(gen, 'network', describeError(e));
+    }));
     sock.on('close', () => this.guard(gen, () => this.fail(gen, 'network', 'connection closed by the server')));
     this.connectTimer = this.o.timers.setTimeout(() => this.guard(gen, () => {
       this.connectTimer = null;

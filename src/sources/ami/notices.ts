@@ -1,9 +1,10 @@
 /**
  * How the AMI client tells a person what goes wrong, without flooding the log:
- * a failure is logged at error (wrong credentials) or warn (anything else) the first
- * time; the same failure again, attempt after attempt, only at debug. The first
- * success after failures says how many attempts failed. Callback errors and
- * dropped frames are logged once at warn/error, then at debug.
+ * a failure is logged at error (wrong credentials, a refused certificate or CA file)
+ * or warn (anything else) the first time; the same failure again, attempt after
+ * attempt, only at debug. The first success after failures says how many attempts
+ * failed. Callback errors and dropped frames are logged once at warn/error, then at
+ * debug.
  *
  * Invariant: nothing here ever sees the secret or the login key; the client passes
  * server text through `printable` before it gets here.
@@ -11,7 +12,7 @@
 import type { AmiLog } from './options.js';
 
 /** Why a connection attempt ended. */
-export type FailureKind = 'auth' | 'network' | 'protocol';
+export type FailureKind = 'auth' | 'tls' | 'network' | 'protocol';
 
 /** Log-rate policy of one client. */
 export class Notices {
@@ -34,6 +35,8 @@ export class Notices {
     if (kind === 'auth') {
       this.log.error(obj, `AMI login refused for user "${this.where.user}" (${reason}): check the AMI username and secret `
         + 'in sipwarden.yaml against manager.conf; retrying with backoff, repeats are not logged');
+    } else if (kind === 'tls') {
+      this.log.error(obj, `AMI connection to ${this.where.ami} refused over TLS: ${reason}; retrying with backoff, repeats are not logged`);
     } else {
       this.log.warn(obj, `AMI connection to ${this.where.ami} failed (${reason}); retrying with backoff`);
     }

@@ -56,7 +56,13 @@ export interface AmiClientOptions {
   /** Written to the socket only (as the MD5 key, or plain when the server has no challenge). */
   readonly secret: string;
   readonly tls: boolean;
-  /** Extra TLS settings (`ca`, `rejectUnauthorized`, …); the certificate is verified by default. */
+  /**
+   * With `tls`: a PEM file of the CA(s) the manager's certificate must chain to, read
+   * again at every connection attempt (a fixed file is picked up at the next retry);
+   * absent: the system's CAs. The host name is checked either way.
+   */
+  readonly caFile?: string;
+  /** Extra TLS settings (`ca`, …); the certificate is verified by default. */
   readonly tlsOptions?: Omit<tls.ConnectionOptions, 'host' | 'port' | 'socket'>;
   /** Event classes to receive (the Login `Events:` header). Default `security,system`. */
   readonly events?: string;
@@ -82,7 +88,8 @@ export interface AmiClientOptions {
 }
 
 /** Options with every default filled in. */
-export interface ResolvedOptions extends Required<Omit<AmiClientOptions, 'tlsOptions' | 'onState' | 'backoff'>> {
+export interface ResolvedOptions extends Required<Omit<AmiClientOptions, 'caFile' | 'tlsOptions' | 'onState' | 'backoff'>> {
+  readonly caFile: string | undefined;
   readonly tlsOptions: Omit<tls.ConnectionOptions, 'host' | 'port' | 'socket'>;
   readonly onState: (state: AmiState) => void;
   readonly backoff: Backoff;
@@ -117,6 +124,11 @@ export function resolveOptions(o: AmiClientOptions): ResolvedOptions {
     throw new TypeError('AMI client: username must be a non-empty single line');
   }
   if (typeof o.secret !== 'string' || !isSafeValue(o.secret)) throw new TypeError('AMI client: secret must be a single line');
+  if (o.caFile !== undefined) {
+    if (typeof o.caFile !== 'string' || o.caFile.length === 0) throw new TypeError('AMI client: caFile must be a file path');
+    if (!o.tls) throw new TypeError('AMI client: caFile needs tls');
+    if (o.tlsOptions?.ca !== undefined) throw new TypeError('AMI client: give caFile or tlsOptions.ca, not both');
+  }
   const events = o.events ?? AMI_CLIENT_DEFAULTS.events;
   if (!isSafeValue(events)) throw new TypeError('AMI client: events must be a single line');
   const backoff = { ...DEFAULT_BACKOFF, ...o.backoff };
@@ -127,6 +139,7 @@ export function resolveOptions(o: AmiClientOptions): ResolvedOptions {
     username: o.username,
     secret: o.secret,
     tls: o.tls,
+    caFile: o.caFile,
     tlsOptions: o.tlsOptions ?? {},
     events,
     pingMs: positive('pingMs', o.pingMs ?? AMI_CLIENT_DEFAULTS.pingMs),
