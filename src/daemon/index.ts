@@ -144,7 +144,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     const a = config.asterisk.ami;
     const source = `ami:${a.host}:${a.port}`;
     ami = new AmiClient({
-      host: a.host, port: a.port, username: a.username, secret: a.secret, tls: a.tls, log,
+      host: a.host, port: a.port, username: a.username, secret: a.secret, tls: a.tls, caFile: a.ca, log,
       onFrame: (frame, n) => {
         const ev = parseAmiFrame(frame, { source, line: n, refTime: now(), interest: 'auth' });
         if (ev) pipeline.handle(ev);
