@@ -135,14 +135,17 @@ export class Lab {
     return (await this.simStats()).bySource[ip] ?? 0;
   }
 
-  /** The elements of `inet sipwarden <set>` as the kernel lists them (duplicates would show twice). */
-  async banSet(set: 'ban4' | 'ban6'): Promise<SetElement[]> {
+  /** The elements of `inet sipwarden <set>` as the kernel lists them (duplicates would show twice); networks as `addr/len`. */
+  async banSet(set: 'ban4' | 'ban6' | 'net4' | 'net6'): Promise<SetElement[]> {
     const r = await exec(this.pair.pbx, 'nft', ['-j', 'list', 'set', 'inet', 'sipwarden', set]);
     if (r.code !== 0) return [];
-    type Elem = string | { elem?: { val: string; timeout?: number } };
+    type Prefix = { prefix: { addr: string; len: number } };
+    type Val = string | Prefix;
+    type Elem = Val | { elem?: { val: Val; timeout?: number } };
     const out = JSON.parse(r.stdout) as { nftables: Array<{ set?: { elem?: Elem[] } }> };
     const elems = out.nftables.find((x) => x.set)?.set?.elem ?? [];
-    return elems.map((e) => (typeof e === 'string' ? { ip: e, timeout: null } : { ip: e.elem?.val ?? '?', timeout: e.elem?.timeout ?? null }));
+    const text = (v: Val | undefined) => (v === undefined ? '?' : typeof v === 'string' ? v : `${v.prefix.addr}/${v.prefix.len}`);
+    return elems.map((e) => (typeof e === 'string' || 'prefix' in e ? { ip: text(e), timeout: null } : { ip: text(e.elem?.val), timeout: e.elem?.timeout ?? null }));
   }
 
   /** Starts counting, in the kernel, the SIP packets that arrive from `ip` (before any firewall rule). */
@@ -161,9 +164,9 @@ export class Lab {
     throw new Error(`no packet counter for ${ip}`);
   }
 
-  /** Polls the kernel set until it holds `ip`; its element, or null after `timeoutMs`. */
+  /** Polls the kernel set until it holds `ip` (an address, or a network `addr/len`); its element, or null after `timeoutMs`. */
   async waitBanned(ip: string, timeoutMs: number): Promise<SetElement | null> {
-    const set = ip.includes(':') ? 'ban6' : 'ban4';
+    const set = ip.includes('/') ? (ip.includes(':') ? 'net6' : 'net4') : ip.includes(':') ? 'ban6' : 'ban4';
     const end = Date.now() + timeoutMs;
     do {
       const hit = (await this.banSet(set)).find((e) => e.ip === ip);
@@ -185,6 +188,24 @@ export class Lab {
     const v6 = ip.includes(':');
     await must(this.pair.attacker, 'ip', [...(v6 ? ['-6'] : []), 'addr', 'add', `${ip}/${v6 ? 64 : 24}`, 'dev', 'swa0', ...(v6 ? ['nodad'] : [])]);
     return ip;
+  }
+
+  /**
+   * Gives the attacker namespace addresses of another network (`10.78.5.11` in
+   * `10.78.5.0/24`: not the pbx's own subnet, which is never banned whole), routed
+   * on-link from the pbx with permanent neighbour entries (no ARP/ND, see netns.ts).
+   */
+  async addOffLinkAttackers(network: string, addresses: readonly string[]): Promise<readonly string[]> {
+    const v6 = network.includes(':');
+    const fam = v6 ? ['-6'] : [];
+    const len = network.split('/')[1];
+    const mac = (JSON.parse(await must(this.pair.attacker, 'ip', ['-j', 'link', 'show', 'swa0'])) as Array<{ address: string }>)[0]?.address as string;
+    await must(this.pair.pbx, 'ip', [...fam, 'route', 'replace', network, 'dev', 'swp0']);
+    for (const a of addresses) {
+      await must(this.pair.attacker, 'ip', [...fam, 'addr', 'add', `${a}/${len}`, 'dev', 'swa0', ...(v6 ? ['nodad'] : [])]);
+      await must(this.pair.pbx, 'ip', ['neigh', 'replace', a, 'lladdr', mac, 'dev', 'swp0', 'nud', 'permanent']);
+    }
+    return addresses;
   }
 
   /** Runs a sip-udp.mjs mode in the attacker namespace; its JSON answer. */
