@@ -222,6 +222,10 @@ accounts:
   discover: false
 trust:
   learn: false
+policy:
+  # fail2ban bans addresses only: compare address for address, without subnet escalation.
+  subnets:
+    enabled: false
 `);
   const argv = [process.execPath, CLI, 'run', '--config', cfg];
   const child = ns ? startProc('ip', ['netns', 'exec', ns, ...argv], { env: ENV }) : startProc(argv[0], argv.slice(1), { env: ENV });

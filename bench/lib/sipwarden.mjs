@@ -20,9 +20,10 @@ export function ensureBuilt() {
 }
 
 /** Writes a config keeping every file in `dir`; returns its path. */
-export function writeConfig(dir, { logs, ami = null, requireSeen = true, startAt = 'end' }) {
+export function writeConfig(dir, { logs, ami = null, requireSeen = true, startAt = 'end', subnets = true }) {
   const lines = [
     'networks:', '  internal: []',
+    ...(subnets ? [] : ['policy:', '  subnets:', '    enabled: false']),
     'asterisk:', `  logs: [${logs.join(', ')}]`,
     ...(ami ? [`  ami: { host: 127.0.0.1, port: ${ami.port}, username: ${ami.username}, secret: ${ami.secret} }`] : []),
     `  start_at: ${startAt}`,
