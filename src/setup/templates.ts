@@ -42,7 +42,10 @@ export function renderConfig(v: ConfigValues): string {
       `    port: ${v.ami.port}`,
       `    username: ${scalar(v.ami.username)}`,
       `    secret: ${JSON.stringify(v.ami.secret)}`,
+      '    # true: TLS (manager.conf tlsbindport, usually port 5039), verified against ca:',
       '    tls: false',
+      '    # the PBX\'s own CA file (PEM) for TLS; null: the system\'s CAs.',
+      '    ca: null',
     ].join('\n'));
   }
   return text;
