@@ -1,4 +1,4 @@
-/** Settings: protection, internal networks and trusted list, policy tiers, and the recent audit trail. */
+/** Settings: protection, internal networks and trusted list, policy tiers, blocking whole networks, and the recent audit trail. */
 import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../api';
 import { ProtectionSwitch } from '../components/ProtectionSwitch';
@@ -7,6 +7,7 @@ import { usePoll } from '../hooks';
 import type { AuditRow, Problem, Settings as SettingsData, TierText } from '../types';
 import { visible, when } from '../text';
 import { TiersEditor } from './TiersEditor';
+import { SubnetsEditor, subnetLabel, subnetsBody, type SubnetsText } from './SubnetsEditor';
 
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 /** `internal[2]` → `Internal networks, line 3`. */
@@ -34,19 +35,22 @@ function useSave<T>(): { problems: Problem[]; message: string | null; saved: boo
 }
 
 export function Settings() {
-  const settings = usePoll(() => api<SettingsData>('GET', '/api/settings'), []);
+  const settings = usePoll(() => api<SettingsData & { subnets: SubnetsText }>('GET', '/api/settings'), []);
   const audit = usePoll(() => api<{ rows: AuditRow[] }>('GET', '/api/audit?limit=20'), []);
   const [internal, setInternal] = useState('');
   const [trusted, setTrusted] = useState('');
   const [tiers, setTiers] = useState<TierText[]>([]);
   const nets = useSave<{ internal: string[]; trusted: string[] }>();
   const pol = useSave<{ tiers: TierText[] }>();
+  const [subnets, setSubnets] = useState<SubnetsText | null>(null);
+  const sub = useSave<SubnetsText>();
 
   useEffect(() => {
     if (!settings.data) return;
     setInternal(settings.data.networks.internal.join('\n'));
     setTrusted(settings.data.networks.trusted.join('\n'));
     setTiers(settings.data.policy.tiers);
+    setSubnets(settings.data.subnets);
   }, [settings.data]);
 
   const saveNetworks = async () => {
@@ -62,6 +66,15 @@ export function Settings() {
     const r = await pol.save(() => api('PUT', '/api/settings/policy', body));
     if (r) {
       setTiers(r.tiers);
+      audit.reload();
+    }
+  };
+
+  const saveSubnets = async () => {
+    if (!subnets) return;
+    const r = await sub.save(() => api('PUT', '/api/settings/subnets', subnetsBody(subnets)));
+    if (r) {
+      setSubnets(r);
       audit.reload();
     }
   };
@@ -95,6 +108,18 @@ export function Settings() {
         <Problems problems={pol.problems} message={pol.message} label={(p) => p.replace(/^tiers\[(\d+)\]\.?/, (_m, i: string) => `Rule ${Number(i) + 1} `).trim()} />
         {pol.saved && <div className="notice" role="status">Saved. The new rules apply from the next failed login.</div>}
         <button type="button" className="primary" onClick={() => void saveTiers()}>Save rules</button>
+      </section>
+
+      <section className="card">
+        <h2>Block whole networks</h2>
+        {subnets && <SubnetsEditor value={subnets} onChange={setSubnets} />}
+        <Problems problems={sub.problems} message={sub.message} label={subnetLabel} />
+        {sub.saved && (
+          <div className="notice" role="status">
+            {subnets?.enabled ? 'Saved. Whole networks are blocked from the next blocked address.' : 'Saved. Only single addresses are blocked now.'}
+          </div>
+        )}
+        <button type="button" className="primary" onClick={() => void saveSubnets()} disabled={!subnets}>Save network blocking</button>
       </section>
 
       <section className="card">
