@@ -2,7 +2,8 @@
  * The dashboard in a real browser (Debian's chromium via playwright-core) against a
  * real server: log in, replay an attack and see it appear (live log and bans), find a
  * phone's ban by its extension, release it with the confirm and see the firewall
- * called, toggle protection, plain-words validation, and a hostile account name shown
+ * called, toggle protection, plain-words validation, blocking whole networks (changed
+ * on the settings page, in force at the next attack), and a hostile account name shown
  * as text with no dialog raised. Screenshots go to test-artifacts/screenshots/.
  * Only 127.0.0.1; every wait is bounded.
  */
@@ -80,7 +81,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Protection is ON').waitFor();
-    expect(await page.getByTestId('active-bans').textContent()).toBe('0');
+    // The statistics arrive apart from the health that says "Protection is ON".
+    await expect.poll(() => page.getByTestId('active-bans').textContent(), { timeout: WAIT }).toBe('0');
   });
 
   it('shows an attack as it happens in the live log, then its bans', async () => {
@@ -132,6 +134,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
   it('blocks a whole network by hand; releasing an address inside it says the network still blocks it', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Blocked' }).click();
     await page.getByLabel('Search by address or account').fill('');
+    // Wait for the cleared search to take effect: a ban submitted before it would reload the "104" list.
+    await expect.poll(() => page.getByTestId('ban-count').textContent(), { timeout: WAIT }).not.toContain('104');
     await page.getByText('Block an address by hand').click();
     await page.getByLabel('Address or network').fill('198.51.100.77/24');
     await page.getByLabel('For').fill('24h');
@@ -202,6 +206,53 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     await page.getByRole('button', { name: 'Save rules' }).click();
     await page.getByText('Saved. The new rules apply').waitFor();
     expect(h.controls.policy()[0]).toEqual({ failures: 2, within: 7_200_000, ban: 3_600_000 });
+  });
+
+  it('settings: blocks whole networks with new numbers at the next attack, refuses a bad value in plain words, switches off', async () => {
+    await page.goto(`${h.url}/#/settings`);
+    const card = page.locator('section', { has: page.getByRole('heading', { name: 'Block whole networks' }) });
+    const addresses = card.getByLabel('Addresses', { exact: true });
+    const save = card.getByRole('button', { name: 'Save network blocking' });
+    await expect.poll(() => addresses.inputValue(), { timeout: WAIT }).toBe('5');
+    expect(await card.getByLabel('Within', { exact: true }).inputValue()).toBe('1d');
+    expect(await card.getByRole('switch', { name: 'Block whole networks' }).isChecked()).toBe(true);
+
+    await addresses.fill('1');
+    await save.click();
+    await expect.poll(() => card.getByRole('alert').textContent(), { timeout: WAIT }).toBe('Addresses: expected a whole number of banned addresses, from 2 to 65536, got 1');
+    expect(h.controls.subnets().addresses).toBe(5);
+    expect(h.store.listAudit(20).filter((a) => a.action === 'subnets')).toEqual([]);
+
+    await addresses.fill('3');
+    await card.getByLabel('IPv4 network size').fill('/22');
+    await card.getByLabel('Within', { exact: true }).fill('12h');
+    await card.getByLabel('Block the network for').fill('7d');
+    await save.click();
+    await card.getByText('Saved. Whole networks are blocked from the next blocked address.').waitFor();
+    expect(await card.getByRole('alert').count()).toBe(0);
+    expect(h.controls.subnets()).toEqual({ enabled: true, addresses: 3, within: 43_200_000, ban: 604_800_000, ipv4Prefix: 22, ipv6Prefix: 64 });
+    const audit = h.store.listAudit(20).find((a) => a.action === 'subnets');
+    expect(audit).toMatchObject({ actor: 'web:admin@127.0.0.1' });
+    expect(JSON.parse(audit?.detail ?? '{}').to).toEqual({ enabled: true, addresses: 3, within: '12h', ban: '1w', ipv4_prefix: 22, ipv6_prefix: 64 });
+    await shot('settings-subnets');
+
+    // In force at once: three addresses of one /22 banned make the engine block the network.
+    const t = Date.now() - 60_000;
+    const lines = ['198.51.101.1', '198.51.102.2', '198.51.103.3'].flatMap((a, i) => [0, 1].map((k) => securityLine(t + i * 2000 + k * 500, a, String(300 + i), 'InvalidPassword', 5000 + i * 2 + k)));
+    h.replay(lines, '/var/log/asterisk/security');
+    await until(() => h.enforcer.held.has('198.51.100.0/22' as IpAddress), 'the firewall network ban of 198.51.100.0/22');
+
+    // Saved: a fresh page shows the new numbers.
+    await page.reload();
+    await expect.poll(() => addresses.inputValue(), { timeout: WAIT }).toBe('3');
+    expect(await card.getByLabel('IPv4 network size').inputValue()).toBe('22');
+    expect(await card.getByLabel('Block the network for').inputValue()).toBe('1w');
+
+    await card.getByRole('switch', { name: 'Block whole networks' }).click();
+    await save.click();
+    await card.getByText('Saved. Only single addresses are blocked now.').waitFor();
+    expect(h.controls.subnets()).toMatchObject({ enabled: false, addresses: 3 });
+    expect(h.engine.subnets.enabled).toBe(false);
   });
 
   it('is usable on a phone screen', async () => {

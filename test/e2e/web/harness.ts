@@ -1,6 +1,6 @@
 /**
  * A small but real sipwarden for the browser tests: a real store in a temp dir, the
- * real engine, pipeline and dry-run firewall, the daemon's 250 ms change loop
+ * real engine (subnet escalation on, as by default), pipeline and dry-run firewall, the daemon's 250 ms change loop
  * (`applyChanges`: what turns a release in the store into a firewall call), and the
  * real API server with the built dashboard, listening on 127.0.0.1 only.
  */
@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_WEB_ROOT, FailureBus, openReadModel, SettingsControls, setAdminPassword, startApiServer, type ReadModel } from '../../../src/api/index.js';
+import {
+  DEFAULT_WEB_ROOT, FailureBus, openReadModel, SettingsControls, setAdminPassword, startApiServer, subnetInput, type ReadModel,
+} from '../../../src/api/index.js';
 import { defaultSettings } from '../../../src/api/testkit.js';
 import { FAILURE_REASONS } from '../../../src/config/index.js';
 import { applyChanges } from '../../../src/daemon/restore.js';
 import { Pipeline } from '../../../src/daemon/pipeline.js';
-import { Engine } from '../../../src/engine/index.js';
+import { Engine, SUBNETS_OFF } from '../../../src/engine/index.js';
 import { DryRunEnforcer } from '../../../src/enforcers/index.js';
 import { FailedAuthLog } from '../../../src/faillog/index.js';
 import { newDateCache, parseLine } from '../../../src/parsers/index.js';
@@ -54,6 +56,7 @@ export async function startHarness(): Promise<Harness> {
   const engine = new Engine(
     { tiers: settings.tiers, countReasons: FAILURE_REASONS.filter((r) => r !== 'limit'), banInternal: false, protection: settings.protection },
     { internal: settings.networks.internal, trusted: [] },
+    { subnets: subnetInput(settings.subnets) ?? undefined },
   );
   const enforcer = new DryRunEnforcer(engine.zoneOf, quiet);
   await enforcer.init();
@@ -61,8 +64,10 @@ export async function startHarness(): Promise<Harness> {
   const bus = new FailureBus();
   // As in the daemon: each committed batch goes to the live log.
   const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, tiers: () => controls.policy(), now, cursors: () => [], onStored: (rows) => bus.publish(rows) });
-  const controls = new SettingsControls(settings, (next) => {
+  // As the daemon's apply hook (src/daemon/web.ts), for the settings these tests change.
+  const controls = new SettingsControls(settings, (next, changed) => {
     engine.policy.setPolicy({ tiers: next.tiers, countReasons: FAILURE_REASONS.filter((r) => r !== 'limit'), banInternal: false, protection: next.protection });
+    if (changed === 'subnets') engine.subnets.setInput(subnetInput(next.subnets) ?? SUBNETS_OFF);
   });
   let lastChange = store.latestChangeId();
   const tick = setInterval(() => {
