@@ -76,7 +76,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   }
   const rediscover = () => {
     try {
-      engine.setRules(ruleInput(config, discover()));
+      // With the settings in force now: the dashboard may have changed subnet escalation since the start.
+      engine.setRules(ruleInput(withSettings(fileConfig, liveSettings(fileConfig, store)), discover()));
     } catch (e) {
       log.error({ err: (e as Error).message }, 'cannot re-read the PBX configuration; keeping the accounts known so far');
     }
