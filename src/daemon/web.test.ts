@@ -89,6 +89,9 @@ describe('settingsApplier', () => {
     expect(engine.subnets.networkOf(ip('198.51.100.3'))).toBe('198.51.0.0/16');
     expect(engine.subnets.networkOf(ip('2001:db8:1:2::7'))).toBe('2001:db8:1::/48');
     expect(liveSettings(file, store).subnets).toEqual({ enabled: true, addresses: 3, within: 24 * H, ban: 2 * H, ipv4Prefix: 16, ipv6Prefix: 48 });
+    // The daemon's minutely account re-read (setRules) goes through the stored settings and keeps them.
+    engine.setRules(ruleInput(withSettings(file, liveSettings(file, store))));
+    expect(engine.subnets.networkOf(ip('198.51.100.3'))).toBe('198.51.0.0/16');
 
     await controls.setSubnets({ ...controls.subnets(), enabled: false }, 'web:admin@127.0.0.1');
     expect(engine.subnets.enabled).toBe(false);
