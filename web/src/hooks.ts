@@ -26,7 +26,8 @@ export function replaceQuery(path: string, q: Record<string, string>): void {
 
 /**
  * Loads with `load()` now, whenever `deps` change, and every `everyMs` (if given)
- * while the tab is visible. Returns the data, the last error and a reload function.
+ * while the tab is visible. Returns the data, the last error and a reload function
+ * (stable; it always loads with the latest `deps`). Only the newest load's answer is kept.
  */
 export function usePoll<T>(load: () => Promise<T>, deps: unknown[], everyMs?: number): { data: T | null; error: string | null; reload: () => void } {
   const [data, setData] = useState<T | null>(null);
@@ -55,5 +56,10 @@ export function usePoll<T>(load: () => Promise<T>, deps: unknown[], everyMs?: nu
     }, everyMs);
     return () => clearInterval(id);
   }, [run, everyMs]);
-  return { data, error, reload: run };
+  // A reload asked for by a callback made in an earlier render (a form's "done") must
+  // still load what the page shows NOW (the latest search), not what it showed then.
+  const latest = useRef(run);
+  latest.current = run;
+  const reload = useCallback(() => latest.current(), []);
+  return { data, error, reload };
 }

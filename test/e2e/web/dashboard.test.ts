@@ -133,9 +133,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
 
   it('blocks a whole network by hand; releasing an address inside it says the network still blocks it', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Blocked' }).click();
+    // The ban is submitted right after the search is cleared, before the search takes effect:
+    // the list must still end up showing every ban (the form's reload loads the latest search).
     await page.getByLabel('Search by address or account').fill('');
-    // Wait for the cleared search to take effect: a ban submitted before it would reload the "104" list.
-    await expect.poll(() => page.getByTestId('ban-count').textContent(), { timeout: WAIT }).not.toContain('104');
     await page.getByText('Block an address by hand').click();
     await page.getByLabel('Address or network').fill('198.51.100.77/24');
     await page.getByLabel('For').fill('24h');
