@@ -7,7 +7,6 @@
  */
 import { compileZones, type Zone } from '../engine/zones.js';
 import { sortTiers, type Tier } from '../engine/policy.js';
-import type { SubnetInput } from '../engine/subnets.js';
 import type { Cidr, IpAddress } from '../domain/index.js';
 import type { Controls, NetworkSettings, SubnetSettings } from './deps.js';
 
@@ -17,11 +16,6 @@ export interface LiveSettings {
   readonly tiers: readonly Tier[];
   readonly networks: NetworkSettings;
   readonly subnets: SubnetSettings;
-}
-
-/** What the engine's subnet escalation receives: the numbers when on, null when off. */
-export function subnetInput(s: SubnetSettings): SubnetInput | null {
-  return s.enabled ? { addresses: s.addresses, within: s.within, ban: s.ban, ipv4Prefix: s.ipv4Prefix, ipv6Prefix: s.ipv6Prefix } : null;
 }
 
 /** Which setting changed, the complete new settings, and who changed it. */

@@ -12,7 +12,6 @@
  */
 import type { Cidr, IpAddress } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
-import type { SubnetInput } from '../engine/subnets.js';
 import type { Zone, ZoneOf } from '../engine/zones.js';
 import type { FailureRow, Store } from '../store/index.js';
 import type { SearchBans } from './ban-search.js';
@@ -28,13 +27,10 @@ export interface NetworkSettings {
   readonly trustedNames: readonly string[];
 }
 
-/**
- * Subnet escalation as the settings page edits it: the engine's input plus the on/off
- * switch, so the numbers are kept while it is off. Durations in ms, `ban: null` = until released.
- */
-export interface SubnetSettings extends SubnetInput {
-  readonly enabled: boolean;
-}
+/** Subnet escalation as the settings page edits it (the engine's type: numbers plus the on/off switch). */
+import type { SubnetSettings } from '../engine/subnets.js';
+
+export type { SubnetSettings };
 
 /** The daemon's live settings the API may read and change. Setters may be async; a throw is reported to the user. */
 export interface Controls {

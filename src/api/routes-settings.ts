@@ -102,12 +102,9 @@ export function checkTiers(body: { tiers: unknown[] }): Tier[] {
  * `permanent`, /16../31 and /32../127); the numbers are checked and kept when it is off.
  */
 export function checkSubnets(body: { enabled: boolean } & Record<string, unknown>): SubnetSettings {
-  // Parsed as switched on, so the schema hands back the numbers rather than null.
-  const parsed = configSchema.safeParse({ policy: { subnets: { ...body, enabled: true } } }, { reportInput: true });
+  const parsed = configSchema.safeParse({ policy: { subnets: body } }, { reportInput: true });
   if (!parsed.success) throw invalid(schemaProblems(parsed.error.issues, 'policy').map((p) => ({ ...p, path: p.path.replace(/^subnets\.?/, '') })));
-  const s = parsed.data.policy.subnets;
-  if (!s) throw new Error('subnet settings parsed as switched on came back off');
-  return { enabled: body.enabled, ...s };
+  return parsed.data.policy.subnets;
 }
 
 /** Registers the settings routes on the `/api` context. */

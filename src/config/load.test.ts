@@ -194,8 +194,9 @@ describe('loadConfig errors', () => {
 
   it('reads subnet escalation, off with enabled: false, and explains a bad value', () => {
     expect(parseConfigText('policy:\n  subnets:\n    addresses: 3\n    ban: permanent\n', 'test').policy.subnets)
-      .toEqual({ addresses: 3, within: 86_400_000, ban: null, ipv4Prefix: 24, ipv6Prefix: 64 });
-    expect(parseConfigText('policy:\n  subnets:\n    enabled: false\n', 'test').policy.subnets).toBeNull();
+      .toEqual({ enabled: true, addresses: 3, within: 86_400_000, ban: null, ipv4Prefix: 24, ipv6Prefix: 64 });
+    // Off keeps the numbers (the settings page shows them, switched off).
+    expect(parseConfigText('policy:\n  subnets:\n    enabled: false\n    addresses: 9\n', 'test').policy.subnets).toMatchObject({ enabled: false, addresses: 9 });
     expect(invalid('policy:\n  subnets:\n    ipv4_prefix: 8\n')).toMatch(/^config error in FILE at policy\.subnets\.ipv4_prefix: /);
     expect(invalid('policy:\n  subnets:\n    adresses: 5\n')).toContain("unknown key 'adresses' (did you mean 'addresses'?)");
   });

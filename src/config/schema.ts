@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import type { Cidr, FailureReason } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
-import type { SubnetInput } from '../engine/subnets.js';
+import type { SubnetSettings } from '../engine/subnets.js';
 import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
 import {
   banLength, bool, closest, describe, duration, listenAddress, network, oneOf, onOff, port,
@@ -57,8 +57,8 @@ export interface Config {
     readonly countReasons: readonly FailureReason[];
     /** IPv6 failures are counted per prefix of this length (64: per subscriber network). */
     readonly ipv6Prefix: number;
-    /** Subnet escalation: `addresses` banned in one network within `within` ban the network; null: off. */
-    readonly subnets: SubnetInput | null;
+    /** Subnet escalation: `addresses` banned in one network within `within` ban the network (when `enabled`). */
+    readonly subnets: SubnetSettings;
   };
   readonly asterisk: {
     /** Log files to follow (the defaults that exist, when the file does not say). */
@@ -203,9 +203,7 @@ const subnets = section('policy.subnets', {
   ban: banLength.prefault(D.policy.subnets.ban),
   ipv4_prefix: wholeNumber('an IPv4 prefix length', 16, 31).prefault(D.policy.subnets.ipv4_prefix),
   ipv6_prefix: wholeNumber('an IPv6 prefix length', 32, 127).prefault(D.policy.subnets.ipv6_prefix),
-}).transform((s): SubnetInput | null => (s.enabled
-  ? { addresses: s.addresses, within: s.within, ban: s.ban, ipv4Prefix: s.ipv4_prefix, ipv6Prefix: s.ipv6_prefix }
-  : null));
+}).transform((s): SubnetSettings => ({ enabled: s.enabled, addresses: s.addresses, within: s.within, ban: s.ban, ipv4Prefix: s.ipv4_prefix, ipv6Prefix: s.ipv6_prefix }));
 
 /** The schema of the whole file. Output is a `Config` except that `asterisk.logs` is null when the file leaves it to the default. */
 export const configSchema = mapping('a mapping of settings (key: value pairs) at the top level', {

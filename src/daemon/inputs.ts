@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { Config } from '../config/index.js';
 import { parseIp, type IpAddress } from '../domain/ip.js';
-import type { Classified, PolicyInput, RuleInput, ZoneInput } from '../engine/index.js';
+import { subnetInput, type Classified, type PolicyInput, type RuleInput, type ZoneInput } from '../engine/index.js';
 
 export function policyInput(c: Config): PolicyInput {
   return {
@@ -23,7 +23,7 @@ export function ruleInput(c: Config, discovered?: ReadonlyMap<string, Classified
     externalExtensionBan: c.accounts.externalExtensionBan,
     compromisedBan: c.accounts.compromisedBan,
     learnFor: c.trust.learn ? c.trust.learnFor : 0,
-    subnets: c.policy.subnets ?? undefined,
+    subnets: subnetInput(c.policy.subnets),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/index.js';
 import { isNetwork } from '../domain/ip.js';
-import type { Engine } from '../engine/index.js';
+import { subnetInput, SUBNETS_OFF, type Engine, type SubnetSettings } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import type { Pipeline, PipelineLog } from './pipeline.js';
 
@@ -12,9 +12,7 @@ import type { Pipeline, PipelineLog } from './pipeline.js';
 export function restoreEngine(store: Store, engine: Engine, config: Config, now: number): { bans: number; failures: number } {
   const bans = store.activeBans(now);
   for (const b of bans) engine.applyBan(b.ip, b.expiresAt, b.tier);
-  // Subnet escalation counts the addresses of each network banned within its window.
-  const subnets = config.policy.subnets;
-  if (subnets) for (const b of store.policyBansSince(now - subnets.within)) if (!isNetwork(b.ip)) engine.subnets.restoreMember(b.ip, b.createdAt);
+  recountSubnets(store, engine, config.policy.subnets, now);
   const longest = Math.max(...config.policy.tiers.map((t) => t.within));
   const releases = new Map<string, number | null>();
   let failures = 0;
@@ -30,6 +28,18 @@ export function restoreEngine(store: Store, engine: Engine, config: Config, now:
     failures++;
   }
   return { bans: bans.length, failures };
+}
+
+/**
+ * Gives subnet escalation its (new) numbers and counts again, from the store, the
+ * address bans of each network within its window — at start, and when the settings
+ * change (switched on, another network size): nothing is banned until the next ban.
+ */
+export function recountSubnets(store: Store, engine: Engine, settings: SubnetSettings, now: number): void {
+  const input = subnetInput(settings);
+  engine.subnets.setInput(input ?? SUBNETS_OFF);
+  if (!input) return;
+  for (const b of store.policyBansSince(now - input.within)) if (!isNetwork(b.ip)) engine.subnets.restoreMember(b.ip, b.createdAt);
 }
 
 /** Applies changes made by other processes (CLI, later the web UI) since `lastId`; returns the new last id. */

@@ -46,14 +46,14 @@ describe('liveSettings', () => {
     expect(s.protection).toBe('off');
     expect(s.networks.internal).toEqual(['10.0.0.0/8']);
     expect(s.subnets).toEqual({ enabled: true, addresses: 7, within: 12 * H, ban: 24 * H, ipv4Prefix: 23, ipv6Prefix: 64 });
-    expect(withSettings(file, s).policy.subnets).toEqual({ addresses: 7, within: 12 * H, ban: 24 * H, ipv4Prefix: 23, ipv6Prefix: 64 });
+    expect(withSettings(file, s).policy.subnets).toEqual(s.subnets);
   });
 
-  it('shows the default numbers, switched off, when the file switches escalation off', () => {
-    const file = config('policy:\n  subnets:\n    enabled: false\n');
+  it('shows the file\'s own numbers, switched off, when the file switches escalation off', () => {
+    const file = config('policy:\n  subnets:\n    enabled: false\n    addresses: 9\n');
     const s = liveSettings(file, store);
-    expect(s.subnets).toEqual({ enabled: false, addresses: 5, within: 24 * H, ban: 24 * H, ipv4Prefix: 24, ipv6Prefix: 64 });
-    expect(withSettings(file, s).policy.subnets).toBeNull();
+    expect(s.subnets).toEqual({ enabled: false, addresses: 9, within: 24 * H, ban: 24 * H, ipv4Prefix: 24, ipv6Prefix: 64 });
+    expect(ruleInput(withSettings(file, s)).subnets).toBeUndefined();
   });
 
   it('prefers stored subnet settings to the file\'s', () => {
@@ -61,7 +61,7 @@ describe('liveSettings', () => {
     store.setMeta(SETTINGS_META_KEY, JSON.stringify({ ...OLD_STORED, subnets: stored }));
     const s = liveSettings(config(''), store);
     expect(s.subnets).toEqual(stored);
-    expect(withSettings(config(''), s).policy.subnets).toBeNull();
+    expect(ruleInput(withSettings(config(''), s)).subnets).toBeUndefined();
   });
 });
 
@@ -98,6 +98,6 @@ describe('settingsApplier', () => {
     expect(engine.escalate(ip('198.51.100.4'), NOW).decision).toBeNull();
     const restarted = liveSettings(file, store);
     expect(restarted.subnets).toMatchObject({ enabled: false, addresses: 3, ipv4Prefix: 16 });
-    expect(withSettings(file, restarted).policy.subnets).toBeNull();
+    expect(ruleInput(withSettings(file, restarted)).subnets).toBeUndefined();
   });
 });

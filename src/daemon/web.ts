@@ -7,29 +7,22 @@
  */
 import type { Logger } from 'pino';
 import {
-  ensureAdminPassword, FailureBus, openReadModel, SettingsControls, startApiServer, subnetInput,
-  type ApplySettings, type LiveSettings, type SubnetSettings,
+  ensureAdminPassword, FailureBus, openReadModel, SettingsControls, startApiServer,
+  type ApplySettings, type LiveSettings,
 } from '../api/index.js';
 import { DEFAULT_WEB_ROOT } from '../api/server.js';
 import type { Config } from '../config/index.js';
-import { configSchema } from '../config/schema.js';
-import { isNetwork, parseIp } from '../domain/ip.js';
-import { SUBNETS_OFF, type Engine } from '../engine/index.js';
+import { parseIp } from '../domain/ip.js';
+import type { Engine } from '../engine/index.js';
 import type { Enforcer } from '../enforcers/index.js';
 import type { AmiClient } from '../sources/ami/index.js';
 import type { Follower } from '../sources/follow.js';
 import type { Store } from '../store/index.js';
 import { policyInput, zoneInput } from './inputs.js';
 import type { Pipeline } from './pipeline.js';
+import { recountSubnets } from './restore.js';
 
 export const SETTINGS_META_KEY = 'settings';
-
-/** The file's subnet escalation; when the file switches it off, the default numbers (the file's are not kept). */
-function fileSubnets(config: Config): SubnetSettings {
-  if (config.policy.subnets) return { enabled: true, ...config.policy.subnets };
-  const defaults = configSchema.parse({ policy: { subnets: { enabled: true } } }).policy.subnets ?? SUBNETS_OFF;
-  return { enabled: false, ...defaults };
-}
 
 /**
  * The settings in force: the config file's, overridden by what the dashboard stored.
@@ -40,7 +33,7 @@ export function liveSettings(config: Config, store: Store): LiveSettings {
     protection: config.protection,
     tiers: config.policy.tiers,
     networks: { internal: config.networks.internal, trusted: config.networks.trusted, trustedNames: config.networks.trustedNames },
-    subnets: fileSubnets(config),
+    subnets: config.policy.subnets,
   };
   const saved = store.getMeta(SETTINGS_META_KEY);
   if (!saved) return base;
@@ -56,7 +49,7 @@ export function withSettings(config: Config, s: LiveSettings): Config {
   return {
     ...config,
     protection: s.protection,
-    policy: { ...config.policy, tiers: s.tiers, subnets: subnetInput(s.subnets) },
+    policy: { ...config.policy, tiers: s.tiers, subnets: s.subnets },
     networks: { ...config.networks, internal: s.networks.internal, trusted: s.networks.trusted, trustedNames: s.networks.trustedNames },
   };
 }
@@ -91,7 +84,7 @@ export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' |
     const cfg = withSettings(config, next);
     engine.policy.setPolicy(policyInput(cfg));
     if (changed === 'networks') engine.setZones(zoneInput(cfg, d.host, d.dynamicTrusted));
-    if (changed === 'subnets') applySubnets(engine, store, cfg.policy.subnets, now());
+    if (changed === 'subnets') recountSubnets(store, engine, cfg.policy.subnets, now());
     if (changed === 'protection') {
       // The big switch: off lifts every ban from the firewall (they stay in the store), on restores them.
       const bans = next.protection === 'on' ? store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })) : [];
@@ -100,19 +93,6 @@ export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' |
     store.setMeta(SETTINGS_META_KEY, JSON.stringify(next));
     log.warn({ setting: changed, actor }, 'setting changed from the dashboard');
   };
-}
-
-/**
- * New subnet escalation numbers for the engine. Only its input is replaced (setRules
- * would also replace the accounts discovered from the PBX). The count is rebuilt from
- * the address bans stored within the (new) window, as at a restart, so switching it on
- * or changing the network size counts the bans already made; nothing is banned until
- * the next address ban.
- */
-function applySubnets(engine: Engine, store: Store, input: Config['policy']['subnets'], now: number): void {
-  engine.subnets.setInput(input ?? SUBNETS_OFF);
-  if (!input) return;
-  for (const b of store.policyBansSince(now - input.within)) if (!isNetwork(b.ip)) engine.subnets.restoreMember(b.ip, b.createdAt);
 }
 
 /** Starts the API server; returns a handle to close it, or null if it could not listen. */

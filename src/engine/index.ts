@@ -15,7 +15,7 @@ export { AttemptCounter, classify } from './attempts.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 export { PolicyEngine, sortTiers, type Action, type BanDecision, type FailureVerdict, type PolicyInput, type Tier } from './policy.js';
 export { compileZones, manualBanRefusal, zoneOfTarget, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
-export { SUBNETS_OFF, type SubnetInput, type SubnetSpared } from './subnets.js';
+export { subnetInput, SUBNETS_OFF, type SubnetInput, type SubnetSettings, type SubnetSpared } from './subnets.js';
 
 /** Rules beyond the tiers (issue "who may register from where"). All optional. */
 export interface RuleInput {

@@ -41,6 +41,19 @@ export interface SubnetContext {
   readonly protectionOn: boolean;
 }
 
+/**
+ * Subnet escalation as the config file and the settings page hold it: the numbers plus
+ * the on/off switch, so the numbers are kept while it is off.
+ */
+export interface SubnetSettings extends SubnetInput {
+  readonly enabled: boolean;
+}
+
+/** What the engine receives: the numbers when on, nothing when off. */
+export function subnetInput(s: SubnetSettings): SubnetInput | undefined {
+  return s.enabled ? { addresses: s.addresses, within: s.within, ban: s.ban, ipv4Prefix: s.ipv4Prefix, ipv6Prefix: s.ipv6Prefix } : undefined;
+}
+
 export const SUBNETS_OFF: SubnetInput = Object.freeze({ addresses: 0, within: 0, ban: null, ipv4Prefix: 24, ipv6Prefix: 64 });
 
 /** Why a network that reached the count was not banned (for the log). */
@@ -59,7 +72,12 @@ export class SubnetEscalation {
 
   constructor(private input: SubnetInput, private readonly ctx: SubnetContext) {}
 
+  /** New numbers; counts made under other network sizes are dropped (they name other networks). */
   setInput(input: SubnetInput): void {
+    if (input.ipv4Prefix !== this.input.ipv4Prefix || input.ipv6Prefix !== this.input.ipv6Prefix || input.addresses === 0) {
+      this.members.clear();
+      this.spared.clear();
+    }
     this.input = input;
   }
 

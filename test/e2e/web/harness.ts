@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import {
-  DEFAULT_WEB_ROOT, FailureBus, openReadModel, SettingsControls, setAdminPassword, startApiServer, subnetInput, type ReadModel,
+  DEFAULT_WEB_ROOT, FailureBus, openReadModel, SettingsControls, setAdminPassword, startApiServer, type ReadModel,
 } from '../../../src/api/index.js';
 import { defaultSettings } from '../../../src/api/testkit.js';
 import { FAILURE_REASONS } from '../../../src/config/index.js';
 import { applyChanges } from '../../../src/daemon/restore.js';
 import { Pipeline } from '../../../src/daemon/pipeline.js';
-import { Engine, SUBNETS_OFF } from '../../../src/engine/index.js';
+import { Engine, subnetInput, SUBNETS_OFF } from '../../../src/engine/index.js';
 import { DryRunEnforcer } from '../../../src/enforcers/index.js';
 import { FailedAuthLog } from '../../../src/faillog/index.js';
 import { newDateCache, parseLine } from '../../../src/parsers/index.js';
@@ -56,7 +56,7 @@ export async function startHarness(): Promise<Harness> {
   const engine = new Engine(
     { tiers: settings.tiers, countReasons: FAILURE_REASONS.filter((r) => r !== 'limit'), banInternal: false, protection: settings.protection },
     { internal: settings.networks.internal, trusted: [] },
-    { subnets: subnetInput(settings.subnets) ?? undefined },
+    { subnets: subnetInput(settings.subnets) },
   );
   const enforcer = new DryRunEnforcer(engine.zoneOf, quiet);
   await enforcer.init();
