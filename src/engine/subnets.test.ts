@@ -124,6 +124,18 @@ describe('subnet escalation', () => {
     expect(banViaPolicy(e, '203.0.113.16', T0 + 3 * H).decision?.ip).toBe('203.0.113.0/24');
   });
 
+  it('drops its counts when the network size changes (they name other networks), keeps them when only the numbers change', () => {
+    const e = engine();
+    for (let i = 1; i <= 4; i++) banViaPolicy(e, `203.0.113.${i}`, T0);
+    e.subnets.setInput({ ...SUBNETS, ban: H }); // same networks: the four still count
+    expect(banViaPolicy(e, '203.0.113.5', T0).decision).toMatchObject({ ip: '203.0.113.0/24', until: T0 + 1000 + H });
+    const f = engine();
+    for (let i = 1; i <= 4; i++) banViaPolicy(f, `203.0.113.${i}`, T0);
+    f.subnets.setInput({ ...SUBNETS, ipv4Prefix: 22 });
+    expect(banViaPolicy(f, '203.0.113.5', T0).decision).toBeNull();
+    expect(f.subnets.networkOf(ip('203.0.113.5'))).toBe('203.0.112.0/22');
+  });
+
   it('does nothing when escalation is off or protection is off', () => {
     for (const e of [engine({ subnets: undefined }), engine({ protection: 'off' })]) {
       for (let i = 1; i <= 8; i++) {
