@@ -96,13 +96,7 @@ export class SubnetEscalation {
    */
   noteBan(ip: IpAddress, at: number): { decision: BanDecision | null; spared: SubnetSpared | null } {
     if (!this.enabled) return NOTHING;
-    const net = this.networkOf(ip);
-    let m = this.members.get(net);
-    if (!m) {
-      m = new Map();
-      this.members.set(net, m);
-    }
-    m.set(ip, Math.max(at, m.get(ip) ?? -Infinity));
+    const { net, m } = this.remember(ip, at);
     const from = at - this.input.within;
     for (const [addr, t] of m) if (t < from) m.delete(addr);
     if (m.size < this.input.addresses || !this.ctx.protectionOn) return NOTHING;
@@ -132,7 +126,11 @@ export class SubnetEscalation {
 
   /** Re-adds a stored address ban to its network's count (restart), deciding nothing. */
   restoreMember(ip: IpAddress, at: number): void {
-    if (!this.enabled) return;
+    if (this.enabled) this.remember(ip, at);
+  }
+
+  /** Counts `ip` in its network at `at` (its latest ban wins). */
+  private remember(ip: IpAddress, at: number): { net: Cidr; m: Map<IpAddress, number> } {
     const net = this.networkOf(ip);
     let m = this.members.get(net);
     if (!m) {
@@ -140,6 +138,7 @@ export class SubnetEscalation {
       this.members.set(net, m);
     }
     m.set(ip, Math.max(at, m.get(ip) ?? -Infinity));
+    return { net, m };
   }
 
   /** Withdraws a network ban the engine just decided (the firewall refused it). */
