@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBanTarget, parseIp, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
-import { applyScript, CHUNK, dropScript, nftTimeout, reconcileScript, setFor, setupScript, type NftLayout } from './nft-script.js';
+import { applyScript, CHUNK, dropScript, nftTimeout, reconcileScript, seenGuard, setFor, setupScript, unseenIndex, type NftLayout } from './nft-script.js';
 
 const ip = (s: string) => parseIp(s) as IpAddress;
 const net = (s: string) => parseBanTarget(s) as Cidr;
@@ -147,5 +147,26 @@ describe('nftables transaction text', () => {
     expect(nftTimeout(0.2)).toBe('0d1s');
     expect(nftTimeout(1e15)).toBe('36500d0s');
     expect(dropScript('sipwarden')).toBe('add table inet sipwarden\ndelete table inet sipwarden\n');
+  });
+});
+
+describe('seen-guarded bans', () => {
+  it('checks each address with a delete that fails when it is absent, and puts it back', () => {
+    expect(seenGuard('sipwarden', [ip('203.0.113.9'), ip('2001:db8::9')])).toBe([
+      'delete element inet sipwarden seen4 { 203.0.113.9 }',
+      'add element inet sipwarden seen4 { 203.0.113.9 }',
+      'delete element inet sipwarden seen6 { 2001:db8::9 }',
+      'add element inet sipwarden seen6 { 2001:db8::9 }',
+      '',
+    ].join('\n'));
+  });
+
+  it('tells which address was not seen from nft\'s error line, and nothing else', () => {
+    const err = (line: number) => `/dev/stdin:${line}:31-41: Error: Could not process rule: No such file or directory\ndelete element inet sipwarden seen4 { 10.99.200.7 }\n                              ^^^^^^^^^^^\n`;
+    expect(unseenIndex(err(1), 3)).toBe(0);
+    expect(unseenIndex(err(5), 3)).toBe(2);
+    expect(unseenIndex(err(2), 3)).toBeNull(); // a put-back line: not a missing sender
+    expect(unseenIndex(err(7), 3)).toBeNull(); // after the checks: the ban lines
+    expect(unseenIndex('/dev/stdin:1:1-6: Error: Could not process rule: Operation not permitted\n', 3)).toBeNull();
   });
 });

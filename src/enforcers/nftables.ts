@@ -36,7 +36,7 @@ import { SipwardenError } from '../domain/errors.js';
 import { isNetwork, isV6Target, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from './exec.js';
 import { overlapsAnother, segmentNetworks, type NetBan } from './nets.js';
-import { applyScript, dropScript, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout } from './nft-script.js';
+import { applyScript, dropScript, seenGuard, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout } from './nft-script.js';
 import { checkFirewallOptions, checkName, type CheckedFirewallOptions, type FirewallOptions } from './options.js';
 import { TransactionQueue } from './queue.js';
 import { checkAddress, guardBans, guardOps } from './guard.js';
@@ -58,6 +58,15 @@ const SLICE = 1_000;
 /** How long after a timed ban's end the kernel might still hold it (rounding, clocks). */
 const EXPIRY_MARGIN_MS = 5_000;
 
+/** A banIfSeen request waiting for its transaction. */
+interface Guarded {
+  readonly ip: IpAddress;
+  readonly until: number | null;
+  readonly now: number;
+  resolve(banned: boolean): void;
+  reject(e: Error): void;
+}
+
 export class NftablesEnforcer implements Enforcer, SeenProbe {
   readonly name = 'nftables';
   private readonly opts: CheckedFirewallOptions;
@@ -71,7 +80,11 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** The pieces last written into net4/net6 -> their end on the same clock; empty until the first reconcile. */
   private segments = new Map<Cidr, number | null>();
   private lastSweep = 0;
-  private readonly queue = new TransactionQueue<EnforcerOp>((ops, now) => this.applyNow(ops, now));
+  private readonly queue = new TransactionQueue<EnforcerOp>(async (ops, now) => {
+    await this.applyNow(ops, now);
+  });
+  /** banIfSeen requests waiting for their transaction. */
+  private guarded: Guarded[] = [];
 
   /** Checks the options (throws a one-line error on a bad one); touches nothing yet. */
   constructor(options: NftablesOptions) {
@@ -148,12 +161,50 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** True if `ip` sent a packet to one of the seen ports within the seen timeout (the kernel's memory). */
   async seen(ip: IpAddress): Promise<boolean> {
     const addr = checkAddress(ip);
-    const set = addr.includes(':') ? 'seen6' : 'seen4';
     const tool = this.tool();
-    const r = await runTool(tool, ['get', 'element', 'inet', this.layout.table, set, '{', addr, '}']);
+    const r = await runTool(tool, ['-f', '-'], seenGuard(this.layout.table, [addr]));
     if (r.code === 0) return true;
-    if (/Could not process rule: No such file or directory/.test(r.stderr)) return false;
+    if (unseenIndex(r.stderr, 1) === 0) return false;
     throw toolFailure(tool, `look up ${addr} in the seen set`, r);
+  }
+
+  /**
+   * Bans `ip` in the transaction that checks it was seen: false, with nothing changed,
+   * if it never sent a packet. Requests waiting behind a running transaction go into one
+   * transaction together; an address found unseen is answered false and the rest tried
+   * again without it. A protected address is refused and logged as by apply(), and
+   * counts as done (true).
+   */
+  async banIfSeen(ip: IpAddress, until: number | null, now: number): Promise<boolean> {
+    const safe = guardOps([{ op: 'ban', ip: checkAddress(ip), until }], this.opts.zoneOf, (t) => this.opts.log.warn({ ip: t }, 'refused to ban a protected address or network'));
+    if (safe.length === 0) return true;
+    return new Promise<boolean>((resolve, reject) => {
+      this.guarded.push({ ip, until, now, resolve, reject });
+      if (this.guarded.length === 1) void this.queue.exclusive(() => this.applyGuarded()).catch(() => undefined);
+    });
+  }
+
+  /** Applies every waiting banIfSeen request, in as few transactions as unseen addresses allow. */
+  private async applyGuarded(): Promise<void> {
+    let batch = this.guarded;
+    this.guarded = [];
+    while (batch.length > 0) {
+      const ips = batch.map((g) => g.ip);
+      const ops: EnforcerOp[] = batch.map((g) => ({ op: 'ban', ip: g.ip, until: g.until }));
+      const now = Math.max(...batch.map((g) => g.now));
+      try {
+        const unseen = await this.applyNow(ops, now, ips);
+        if (unseen === null) {
+          for (const g of batch) g.resolve(true);
+          return;
+        }
+        (batch[unseen] as Guarded).resolve(false);
+        batch = batch.filter((_, i) => i !== unseen);
+      } catch (e) {
+        for (const g of batch) g.reject(e as Error);
+        return;
+      }
+    }
   }
 
   /** With keepBans the kernel keeps enforcing (timed bans still expire); otherwise the table is deleted. */
@@ -170,8 +221,12 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     });
   }
 
-  /** One apply transaction; afterwards `held`, `nets` and `segments` reflect it. */
-  private async applyNow(ops: readonly EnforcerOp[], now: number): Promise<void> {
+  /**
+   * One apply transaction; afterwards `held`, `nets` and `segments` reflect it. With
+   * `ifSeen`, the transaction first checks that each of those addresses is in its seen
+   * set; if one is not, nothing changes and its index is returned. Null: applied.
+   */
+  private async applyNow(ops: readonly EnforcerOp[], now: number, ifSeen?: readonly IpAddress[]): Promise<number | null> {
     const held = this.held;
     const mono = performance.now();
     const mayBeThere = (end: number | null | undefined) => end !== undefined && (end === null || end + EXPIRY_MARGIN_MS > mono);
@@ -188,8 +243,13 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
       }
     }
     const rewrite = netsAfter === null ? {} : this.netRewrite(netOps, netsAfter, now, mono, mayBeThere);
-    await this.run(applyScript(this.layout.table, ops, now, mayHold, rewrite), 'apply bans');
-    if (held === null) return;
+    const script = applyScript(this.layout.table, ops, now, mayHold, rewrite);
+    if (ifSeen === undefined) await this.run(script, 'apply bans');
+    else {
+      const unseen = await this.runIfSeen(ifSeen, script);
+      if (unseen !== null) return unseen;
+    }
+    if (held === null) return null;
     for (const op of ops) {
       const t = op.ip;
       if (isNetwork(t)) continue;
@@ -204,6 +264,17 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
         for (const [t, end] of map) if (!mayBeThere(end)) map.delete(t);
       }
     }
+    return null;
+  }
+
+  /** Runs `script` behind the seen checks of `ips`: the index of one never seen (nothing applied), or null when applied. */
+  private async runIfSeen(ips: readonly IpAddress[], script: string): Promise<number | null> {
+    const tool = this.tool();
+    const r = await runTool(tool, ['-f', '-'], seenGuard(this.layout.table, ips) + script);
+    if (r.code === 0) return null;
+    const unseen = unseenIndex(r.stderr, ips.length);
+    if (unseen !== null) return unseen;
+    throw toolFailure(tool, 'apply bans', r);
   }
 
   /**

@@ -10,6 +10,12 @@ import type { Enforcer } from './types.js';
 export interface SeenProbe {
   /** True if `ip` sent a packet to a watched port within the seen timeout. */
   seen(ip: IpAddress): Promise<boolean>;
+  /**
+   * Optional, faster: bans `ip` until `until` in the SAME kernel transaction that checks
+   * it was seen — true if it was (and is now banned), false if it never sent a packet
+   * (nothing changed). One tool run instead of two.
+   */
+  banIfSeen?(ip: IpAddress, until: number | null, now: number): Promise<boolean>;
 }
 
 /** True if the backend keeps a kernel "seen" set it can be asked about. */

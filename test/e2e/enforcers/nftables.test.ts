@@ -220,6 +220,29 @@ describe('nftables enforcer (real kernel, network namespaces)', () => {
     expect(await e.seen(ip(pair.attacker6[2] as string))).toBe(false);
   });
 
+  it('bans only a seen sender in the one transaction that checks it; requests that wait go together, an unseen one is answered apart', async () => {
+    const e = enforcer({ seenPorts: [5060] });
+    const [a, b, c] = pair.attacker4 as [string, string, string];
+    await e.init();
+    await e.reconcile([], Date.now());
+    await udpArrives(pair, udp, a, pair.pbx4, 5060);
+    await udpArrives(pair, udp, c, pair.pbx4, 5060);
+    const now = Date.now();
+    // Three at once share one transaction, which fails at b's check (b never sent to 5060,
+    // nothing is applied) and is run again for a and c.
+    const answers = await Promise.all([e.banIfSeen(ip(a), now + 3_600_000, now), e.banIfSeen(ip(b), now + 3_600_000, now), e.banIfSeen(ip(c), null, now)]);
+    expect(answers).toEqual([true, false, true]);
+    const ban4 = await held('ban4');
+    expect([...ban4.keys()].sort()).toEqual([a, c].sort());
+    expect(await udpArrives(pair, udp, a, pair.pbx4, 9999)).toBe(false);
+    expect(await udpArrives(pair, udp, b, pair.pbx4, 9999)).toBe(true);
+    expect(await e.seen(ip(a))).toBe(true); // still recorded as a sender after the check
+    // Banned again with a longer end (already in the set): the check and the new timeout in one go.
+    expect(await e.banIfSeen(ip(a), null, Date.now())).toBe(true);
+    expect((await held('ban4')).get(a)).toBeNull();
+    await expect(e.banIfSeen('10.77.0.2 }' as IpAddress, null, Date.now())).rejects.toThrow(/non-canonical/);
+  });
+
   it('close keeps the bans in the kernel, or removes only its own table', async () => {
     const e = enforcer();
     const [a] = pair.attacker4 as [string];
