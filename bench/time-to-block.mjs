@@ -159,7 +159,7 @@ function report({ groups, errors }) {
     '| attackers at | attackers | guesses each | "banned" logged p50 / p99 ms | block p50 ms | p90 ms | p99 ms | max ms | answered guesses (all) | answered p50 | answered max | permanent bans | not measured |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...groups.map(row), '',
-    '- "banned" logged: from that line to the daemon\'s "banned" log line (its own clock; after the seen check, before the store write and nft).',
+    '- "banned" logged: from that line to the daemon\'s "banned" log line (its own clock; with nftables after the one transaction that checks the seen set and bans, and the store write).',
     '- block ms: from the 2nd failure\'s security line (EventTV, ms) to the ban4 element in the kernel (`nft monitor`).',
     '- answered guesses: wrong-password REGISTERs that got any answer; the policy lets 2 through, the rest are the ban\'s lag.',
     '- permanent bans: attackers that reached the 12-failure tier (an element without timeout) because the block came too late.',

@@ -2,8 +2,13 @@
  * The live pipeline: one event at a time through the engine, then the side
  * effects in a fixed order — failed-auth log line, failure history (batched), ban
  * record, firewall; then, for an address ban, subnet escalation (which may ban the
- * address's whole network the same way). The firewall is called only after the ban is stored, so a crash
- * between the two is repaired by the reconcile at the next start.
+ * address's whole network the same way). The firewall is called only after the ban is
+ * stored, so a crash between the two is repaired by the reconcile at the next start —
+ * with one exception, for speed: a backend that can check "seen" and ban in one kernel
+ * transaction (nftables) bans first and the store follows in the same turn of the event
+ * loop. A crash exactly between the two leaves a kernel ban the store lacks; the next
+ * start's reconcile removes it, and the attacker's stored (or re-read) failures ban it
+ * again at its next attempt.
  */
 import { formatDuration } from '../domain/duration.js';
 import type { Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
@@ -124,9 +129,18 @@ export class Pipeline {
     }
     const entry = { d, ev };
     this.seenPending.set(ip, entry);
-    seen.seen(ip).then((yes) => {
+    // Where the backend can, the check and the ban are one kernel transaction (one tool run).
+    const until = this.d.engine.activeBan(ip, this.d.now())?.until ?? d.until;
+    const started = performance.now();
+    const check: Promise<{ yes: boolean; inKernel?: { until: number | null } }> = seen.banIfSeen
+      ? seen.banIfSeen(ip, until, this.d.now()).then((yes) => {
+        this.stats.enforcerLatencyMs = performance.now() - started;
+        return { yes, inKernel: yes ? { until } : undefined };
+      })
+      : seen.seen(ip).then((yes) => ({ yes }));
+    check.then(({ yes, inKernel }) => {
       this.seenPending.delete(ip);
-      if (yes) this.commitBan(entry.d, entry.ev);
+      if (yes) this.commitBan(entry.d, entry.ev, inKernel);
       else this.notSeen(entry.d, entry.ev);
     }, (e: Error) => {
       this.seenPending.delete(ip);
@@ -142,15 +156,17 @@ export class Pipeline {
     this.d.log.warn({ ip: d.ip, source: ev.evidence.source, line: ev.evidence.line }, 'not banned: this address never sent the PBX a packet (suspected log injection)');
   }
 
-  private commitBan(d: BanDecision, ev: LocatedEvent): void {
+  /** Stores the ban and enforces it (unless `inKernel` says the kernel already holds exactly it). */
+  private commitBan(d: BanDecision, ev: LocatedEvent, inKernel?: { until: number | null }): void {
     this.stats.bans++;
     // Enforce the engine's ban as it stands now (the longest one decided), never an older decision.
     const current = this.d.engine.activeBan(d.ip, this.d.now());
     const until = current ? current.until : d.until;
     const recent = isNetwork(d.ip) ? undefined : this.recent.get(d.ip);
     // Stored at once, in ONE transaction with the pending failure rows and the cursors, and
-    // before the firewall is asked: the kernel never holds a ban the store does not know,
-    // and after a crash the lines behind it are not counted twice.
+    // before the firewall is asked (except after banIfSeen, see the top): the kernel never
+    // holds a ban the store does not know, and after a crash the lines behind it are not
+    // counted twice.
     this.pendingBans.push({
       ip: d.ip, reason: d.reason, tier: Math.max(d.tier, current?.tier ?? 0), source: 'policy', failures: d.failures,
       evidence: recent?.evidence.length ? [...recent.evidence] : [ev.evidence],
@@ -159,7 +175,7 @@ export class Pipeline {
     });
     this.flush();
     this.d.log.warn({ ip: d.ip, tier: d.tier, until: until === null ? 'permanent' : new Date(until).toISOString(), reason: d.reason }, 'banned');
-    this.enforce([{ op: 'ban', ip: d.ip, until }]);
+    if (!inKernel || inKernel.until !== until) this.enforce([{ op: 'ban', ip: d.ip, until }]);
     if (!isNetwork(d.ip)) this.escalate(d.ip, d.at, ev);
   }
 
