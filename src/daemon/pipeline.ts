@@ -14,7 +14,7 @@ import { formatDuration } from '../domain/duration.js';
 import type { Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { isNetwork, type IpAddress } from '../domain/ip.js';
 import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
-import type { Enforcer, SeenProbe } from '../enforcers/index.js';
+import type { Enforcer, EnforcerOp, SeenProbe } from '../enforcers/index.js';
 import { formatAlert, formatFailure, formatInjection, formatSubnet, type FailedAuthLog } from '../faillog/index.js';
 import type { Notifier } from './notify.js';
 import type { Store } from '../store/index.js';
@@ -62,6 +62,9 @@ export class Pipeline {
   readonly stats: PipelineStats = { events: 0, attempts: 0, duplicates: 0, injections: 0, bans: 0, notSeen: 0, enforcerErrors: 0, enforcerLatencyMs: 0 };
   private pending: FailureRow[] = [];
   private pendingBans: NewBan[] = [];
+  /** Firewall changes of the pending bans, applied right after they are stored. */
+  private pendingOps: EnforcerOp[] = [];
+  private flushScheduled = false;
   private readonly seenPending = new Map<string, { d: BanDecision; ev: LocatedEvent }>();
   /** The latest failure reports of each address (bounded), stored with its ban: "the exact log lines that caused it". */
   private readonly recent = new Map<string, { evidence: Evidence[]; accounts: string[] }>();
@@ -163,20 +166,35 @@ export class Pipeline {
     const current = this.d.engine.activeBan(d.ip, this.d.now());
     const until = current ? current.until : d.until;
     const recent = isNetwork(d.ip) ? undefined : this.recent.get(d.ip);
-    // Stored at once, in ONE transaction with the pending failure rows and the cursors, and
-    // before the firewall is asked (except after banIfSeen, see the top): the kernel never
-    // holds a ban the store does not know, and after a crash the lines behind it are not
-    // counted twice.
+    // Stored in ONE transaction with the pending failure rows and the cursors, and before
+    // the firewall is asked (except after banIfSeen, see the top): the kernel never holds a
+    // ban the store does not know, and after a crash the lines behind it are not counted
+    // twice. The transaction is made once the current batch of lines is handled (the next
+    // turn of the event loop), so a burst of bans costs one transaction and one nft run.
     this.pendingBans.push({
       ip: d.ip, reason: d.reason, tier: Math.max(d.tier, current?.tier ?? 0), source: 'policy', failures: d.failures,
       evidence: recent?.evidence.length ? [...recent.evidence] : [ev.evidence],
       accounts: recent?.accounts.length ? [...recent.accounts] : [ev.account],
       createdAt: d.at, expiresAt: until,
     });
-    this.flush();
+    if (!inKernel || inKernel.until !== until) this.pendingOps.push({ op: 'ban', ip: d.ip, until });
+    this.flushSoon();
     this.d.log.warn({ ip: d.ip, tier: d.tier, until: until === null ? 'permanent' : new Date(until).toISOString(), reason: d.reason }, 'banned');
-    if (!inKernel || inKernel.until !== until) this.enforce([{ op: 'ban', ip: d.ip, until }]);
     if (!isNetwork(d.ip)) this.escalate(d.ip, d.at, ev);
+  }
+
+  /** Flushes (store, then firewall) once the lines being handled now are done. */
+  private flushSoon(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      try {
+        this.flush();
+      } catch (e) {
+        this.d.log.error({ err: (e as Error).message }, 'cannot write to the store; the bans and failures are kept and written at the next try');
+      }
+    });
   }
 
   /** An enforced address ban may complete its network's count (subnet escalation). */
@@ -204,13 +222,27 @@ export class Pipeline {
     if (r.accounts.length > 20) r.accounts.shift();
   }
 
-  /** Writes batched failure rows and the sources' cursors in one transaction. */
+  /**
+   * Writes batched failure rows, bans and the sources' cursors in one transaction, then
+   * hands the bans to the firewall. If the store refuses, everything stays pending (the
+   * next flush tries again) and the error is thrown.
+   */
   flush(): void {
     const rows = this.pending;
     const bans = this.pendingBans;
+    const ops = this.pendingOps;
     this.pending = [];
     this.pendingBans = [];
-    this.d.store.commitProgress(rows, this.d.cursors(), bans);
+    this.pendingOps = [];
+    try {
+      this.d.store.commitProgress(rows, this.d.cursors(), bans);
+    } catch (e) {
+      this.pending = rows.concat(this.pending);
+      this.pendingBans = bans.concat(this.pendingBans);
+      this.pendingOps = ops.concat(this.pendingOps);
+      throw e;
+    }
+    if (ops.length) this.enforce(ops);
     if (rows.length) this.d.onStored?.(rows);
   }
 
