@@ -20,6 +20,15 @@ import type { Notifier } from './notify.js';
 import type { Store } from '../store/index.js';
 import type { Cursor, FailureRow, NewBan } from '../store/types.js';
 
+/** The latest reports of one address, kept to be stored with its ban. */
+interface Recent {
+  readonly evidence: Evidence[];
+  readonly accounts: string[];
+}
+
+/** Addresses per generation of the evidence kept for bans (see Pipeline.older). */
+const RECENT_GENERATION = 50_000;
+
 export interface PipelineLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -67,7 +76,14 @@ export class Pipeline {
   private flushScheduled = false;
   private readonly seenPending = new Map<string, { d: BanDecision; ev: LocatedEvent }>();
   /** The latest failure reports of each address (bounded), stored with its ban: "the exact log lines that caused it". */
-  private readonly recent = new Map<string, { evidence: Evidence[]; accounts: string[] }>();
+  private recent = new Map<string, Recent>();
+  /**
+   * The generation before `recent`: when `recent` is full it becomes this one and the
+   * one before is dropped, so at most 2 × RECENT_GENERATION addresses are kept and no
+   * entry is ever deleted from the front of a big Map (V8 then walks every deleted slot
+   * before the first live one: it cost 40% of the daemon's time in a flood).
+   */
+  private older = new Map<string, Recent>();
 
   constructor(private readonly d: PipelineDeps) {}
 
@@ -165,7 +181,7 @@ export class Pipeline {
     // Enforce the engine's ban as it stands now (the longest one decided), never an older decision.
     const current = this.d.engine.activeBan(d.ip, this.d.now());
     const until = current ? current.until : d.until;
-    const recent = isNetwork(d.ip) ? undefined : this.recent.get(d.ip);
+    const recent = isNetwork(d.ip) ? undefined : (this.recent.get(d.ip) ?? this.older.get(d.ip));
     // Stored in ONE transaction with the pending failure rows and the cursors, and before
     // the firewall is asked (except after banIfSeen, see the top): the kernel never holds a
     // ban the store does not know, and after a crash the lines behind it are not counted
@@ -212,8 +228,11 @@ export class Pipeline {
   private remember(ev: LocatedEvent): void {
     let r = this.recent.get(ev.ip);
     if (!r) {
-      if (this.recent.size >= 100_000) this.recent.delete(this.recent.keys().next().value as string);
-      r = { evidence: [], accounts: [] };
+      r = this.older.get(ev.ip) ?? { evidence: [], accounts: [] };
+      if (this.recent.size >= RECENT_GENERATION) {
+        this.older = this.recent;
+        this.recent = new Map();
+      }
       this.recent.set(ev.ip, r);
     }
     r.evidence.push(ev.evidence);
