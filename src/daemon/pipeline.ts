@@ -226,19 +226,22 @@ export class Pipeline {
   }
 
   private remember(ev: LocatedEvent): void {
-    let r = this.recent.get(ev.ip);
-    if (!r) {
-      r = this.older.get(ev.ip) ?? { evidence: [], accounts: [] };
-      if (this.recent.size >= RECENT_GENERATION) {
-        this.older = this.recent;
-        this.recent = new Map();
-      }
-      this.recent.set(ev.ip, r);
+    const r = this.recent.get(ev.ip);
+    if (r) {
+      r.evidence.push(ev.evidence);
+      if (r.evidence.length > 12) r.evidence.shift();
+      if (!r.accounts.includes(ev.account)) r.accounts.push(ev.account);
+      if (r.accounts.length > 20) r.accounts.shift();
+      return;
     }
-    r.evidence.push(ev.evidence);
-    if (r.evidence.length > 12) r.evidence.shift();
-    if (!r.accounts.includes(ev.account)) r.accounts.push(ev.account);
-    if (r.accounts.length > 20) r.accounts.shift();
+    if (this.recent.size >= RECENT_GENERATION) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    const old = this.older.get(ev.ip);
+    // Arrays of exactly one when new: most addresses of a flood fail once (a push onto [] reserves 17).
+    this.recent.set(ev.ip, old ?? { evidence: [ev.evidence], accounts: [ev.account] });
+    if (old) this.remember(ev);
   }
 
   /**

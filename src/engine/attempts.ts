@@ -27,15 +27,22 @@ import { detach } from '../domain/strings.js';
 
 type Mode = 'count' | 'distinct' | 'pairs';
 interface Witness {
+  /** The source and channel (one interned string per pair, shared by every group). */
+  readonly source: string;
+  readonly cls: string;
   readonly primary: boolean;
   readonly mode: Mode;
   n: number;
   accounts: Set<string> | null;
 }
+/**
+ * A group's witnesses are a short array (one to a few: one per source, channel and
+ * class), not a Map: a flood of one-attempt groups then costs a few objects each.
+ */
 interface Group {
   total: number;
   lastSeen: number;
-  readonly witnesses: Map<string, Witness>;
+  witnesses: Witness[];
 }
 
 /** Beyond this many distinct unknown accounts in one group, every report counts. */
@@ -84,6 +91,8 @@ function channelOf(ev: AuthFailed): string {
 /** De-duplicates failure reports into attempts. Deterministic; time is the events' own. */
 export class AttemptCounter {
   private readonly groups = new Map<string, Group>();
+  /** Source path -> channel -> the interned witness source key. */
+  private readonly sources = new Map<string, Map<string, string>>();
   private sweepAt = 0;
 
   constructor(private readonly idleMs = 120_000) {}
@@ -95,25 +104,26 @@ export class AttemptCounter {
     if (at >= this.sweepAt) this.sweep(at);
     let g = this.groups.get(c.group);
     if (!g || at - g.lastSeen > this.idleMs) {
-      g = { total: 0, lastSeen: at, witnesses: new Map() };
-      this.groups.set(c.group, g);
+      g = { total: 0, lastSeen: at, witnesses: [] };
+      // Stored flat: a key built by concatenation is a rope of its parts (32 bytes more each).
+      this.groups.set(detach(c.group), g);
     }
     if (at > g.lastSeen) g.lastSeen = at;
     // A file that holds both NOTICE and SECURITY lines (e.g. `full => notice,security`) has
     // two independent witnesses of the same attempts: the channel is part of the source.
-    const source = `${ev.evidence.source}\u0000${channelOf(ev)}`;
-    const key = `${source}\u0000${c.cls}`;
-    let w = g.witnesses.get(key);
+    const source = this.sourceKey(ev.evidence.source, channelOf(ev));
+    let w = g.witnesses.find((x) => x.source === source && x.cls === c.cls);
     if (!w) {
-      w = { primary: c.primary, mode: c.mode, n: 0, accounts: c.mode === 'distinct' ? new Set() : null };
-      g.witnesses.set(key, w);
+      w = { source, cls: c.cls, primary: c.primary, mode: c.mode, n: 0, accounts: c.mode === 'distinct' ? new Set() : null };
+      // An array literal of exactly its elements: a push onto [] reserves room for 17.
+      g.witnesses = g.witnesses.length === 0 ? [w] : [...g.witnesses, w];
     }
     if (w.accounts) {
       if (w.accounts.has(ev.account)) return false; // the retry of a request already counted
       if (w.accounts.size < MAX_DISTINCT) w.accounts.add(detach(ev.account));
     }
     w.n++;
-    const count = this.sourceCount(g, `${source}\u0000`);
+    const count = this.sourceCount(g, source);
     if (count <= g.total) return false;
     g.total = count;
     return true;
@@ -124,11 +134,27 @@ export class AttemptCounter {
     return this.groups.size;
   }
 
-  private sourceCount(g: Group, prefix: string): number {
+  /** One string per (source, channel), so witnesses compare by identity and share it. */
+  private sourceKey(path: string, channel: string): string {
+    let byChannel = this.sources.get(path);
+    if (!byChannel) {
+      if (this.sources.size >= 1024) this.sources.clear(); // sources are a few files and AMI links
+      byChannel = new Map();
+      this.sources.set(detach(path), byChannel);
+    }
+    let key = byChannel.get(channel);
+    if (key === undefined) {
+      key = detach(`${path}\u0000${channel}`);
+      byChannel.set(channel, key);
+    }
+    return key;
+  }
+
+  private sourceCount(g: Group, source: string): number {
     let primary = 0;
     let companion = 0;
-    for (const [key, w] of g.witnesses) {
-      if (!key.startsWith(prefix)) continue;
+    for (const w of g.witnesses) {
+      if (w.source !== source) continue;
       const n = w.mode === 'pairs' ? Math.ceil(w.n / 2) : w.n;
       if (w.primary) primary += n;
       else if (n > companion) companion = n;

@@ -186,3 +186,16 @@ describe('IPv6: counted per /64, banned per address', () => {
     expect(e.failure(ip('2001:db8:7:1::c'), T0 + 3 * M, 'wrong_password').counts).toEqual([1, 1]);
   });
 });
+
+describe('addresses with a ban but no failure of their own', () => {
+  it('a person\'s ban, released, then failures count from one; windows of different addresses never mix', () => {
+    const e = engine();
+    e.applyBan(ATTACKER, T0 + H, 0);
+    expect(e.release(ATTACKER, T0 + M)).toBe(true);
+    expect(e.failure(ATTACKER, T0 + 2 * M, 'wrong_password').counts).toEqual([1, 1]);
+    e.applyBan(ip('203.0.113.10'), null, 0);
+    expect(e.failure(ip('203.0.113.11'), T0 + 3 * M, 'wrong_password').counts).toEqual([1, 1]);
+    expect(e.failure(ip('203.0.113.10'), T0 + 3 * M, 'wrong_password').counts).toEqual([1, 1]);
+    expect(e.failure(ATTACKER, T0 + 4 * M, 'wrong_password')).toMatchObject({ action: 'banned', counts: [2, 2] });
+  });
+});

@@ -88,6 +88,12 @@ export function sortTiers(tiers: readonly Tier[]): Tier[] {
   return [...tiers].sort((a, b) => a.failures - b.failures);
 }
 
+/**
+ * The window of an address with no failure of its own yet, shared and never written:
+ * push() replaces it with a new array at the first failure.
+ */
+const EMPTY: number[] = Object.freeze([]) as unknown as number[];
+
 /** Sliding-window policy engine. State is in memory; the store persists what must survive. */
 export class PolicyEngine {
   private readonly state = new Map<string, AddressState>();
@@ -235,7 +241,7 @@ export class PolicyEngine {
   release(ip: IpAddress, at: number): boolean {
     const s = this.state.get(ip);
     this.state.delete(ip);
-    if (s) s.times.length = 0; // for IPv6: the prefix's shared window, so the released network starts afresh
+    if (s && s.times !== EMPTY) s.times.length = 0; // for IPv6: the prefix's shared window, so the released network starts afresh
     return s ? this.isBanned(s, at) : false;
   }
 
@@ -279,9 +285,9 @@ export class PolicyEngine {
     return s;
   }
 
-  /** A fresh window for an IPv4 address; the shared window of its prefix for IPv6. */
+  /** EMPTY (replaced at the first failure) for an IPv4 address; the shared window of its prefix for IPv6. */
   private windowOf(ip: IpAddress): number[] {
-    if (ip.indexOf(':') < 0 || this.v6Prefix >= 128) return [];
+    if (ip.indexOf(':') < 0 || this.v6Prefix >= 128) return EMPTY;
     const key = this.prefixOf(ip);
     let w = this.windows.get(key);
     if (!w) {
@@ -309,6 +315,11 @@ export class PolicyEngine {
   private push(ip: IpAddress, at: number): AddressState {
     const s = this.stateOf(ip);
     const t = s.times;
+    if (t.length === 0 && t === EMPTY) {
+      // An address's own first failure: an array of exactly one (a push onto [] reserves 17).
+      s.times = [at];
+      return s;
+    }
     if (t.length === 0 || at >= (t[t.length - 1] as number)) {
       t.push(at);
     } else {
