@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { isNetwork, networkHolds, networkOf, networksOverlap, parseBanTarget, parseCidr, parseIp, type Cidr, type IpAddress } from './ip.js';
 import { compileZones } from '../engine/zones.js';
@@ -57,5 +58,41 @@ describe('the zone of a whole network', () => {
     expect(zones.network(net('2001:db8:5::/64'))).toBe('trusted'); // a resolved trusted host name
     expect(zones.network(net('192.168.7.0/24'))).toBe('internal');
     expect(zones.network(net('192.0.0.0/8'))).toBe('internal'); // holds all of 192.168/16
+  });
+});
+
+describe('IPv6 addresses read canonically (RFC 5952), checked against ipaddr.js', () => {
+  const canonical = (bytes: number[]) => ipaddr.fromByteArray(bytes) as ipaddr.IPv6;
+  const spellings = (v6: ipaddr.IPv6): string[] => {
+    const parts = v6.parts.map((p) => p.toString(16));
+    const full = v6.parts.map((p) => p.toString(16).padStart(4, '0')).join(':');
+    return [
+      v6.toRFC5952String(),
+      v6.toNormalizedString(), // every group written, no compression
+      full, // every group with leading zeros
+      full.toUpperCase(),
+      parts.join(':'),
+    ];
+  };
+
+  it('every spelling of any 16 bytes gives the one RFC 5952 text (IPv4-mapped: the IPv4 address)', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.boolean(), (raw, mapped) => {
+      const bytes = [...raw];
+      if (mapped) bytes.splice(0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff);
+      const v6 = canonical(bytes);
+      const want = v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toRFC5952String();
+      for (const s of spellings(v6)) expect(parseIp(s), s).toBe(want);
+    }), { numRuns: 2000 });
+  });
+
+  it('reads the embedded-IPv4 forms, and refuses what is not an address', () => {
+    expect(parseIp('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(parseIp('0:0:0:0:0:FFFF:203.0.113.9')).toBe('203.0.113.9');
+    expect(parseIp('::ffff:0:0')).toBe('0.0.0.0');
+    expect(parseIp('::1.2.3.4')).toBe('::102:304'); // IPv4-compatible (deprecated): not mapped
+    expect(parseIp('64:ff9b::203.0.113.9')).toBe('64:ff9b::cb00:7109');
+    for (const bad of ['1::2::3', ':::', '1:2:3:4:5:6:7:8:9', '12345::1', '::1.2.3', '::256.1.1.1', 'fe80::1%eth0', '[::1]', '::1/128', 'g::1', '::1 ', ' ::1', '1:2:3:4:5:6:7', '2001:db8::1]', '']) {
+      expect(parseIp(bad), JSON.stringify(bad)).toBeNull();
+    }
   });
 });
