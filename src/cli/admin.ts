@@ -87,12 +87,19 @@ export function bansCommand(opts: { config?: string; all?: boolean; json?: boole
     for (const b of page.rows) {
       const state = b.releasedAt !== null ? `released ${iso(b.releasedAt)} by ${b.releasedBy}` : b.expiresAt !== null && b.expiresAt <= now ? 'expired' : `active ${iso(b.expiresAt)}`;
       const accounts = b.accounts.length ? `  accounts ${b.accounts.slice(0, 5).map((a) => JSON.stringify(a)).join(',')}` : '';
-      process.stdout.write(`${b.ip.padEnd(39)} ${b.source === 'manual' ? 'manual' : `tier ${b.tier}`}  ${state}  ${JSON.stringify(b.reason)}${accounts}\n`);
+      process.stdout.write(`${b.ip.padEnd(39)} ${kindOf(b)}  ${state}  ${JSON.stringify(b.reason)}${accounts}\n`);
     }
     if (page.total > page.rows.length) process.stdout.write(`… and ${page.total - page.rows.length} more\n`);
   } finally {
     store.close();
   }
+}
+
+/** What made a ban, in a word: manual, tier N, or the rule (extension-from-external, subnet-escalation, …). */
+function kindOf(b: { source: string; tier: number; reason: string }): string {
+  if (b.source === 'manual') return 'manual';
+  if (b.tier > 0) return `tier ${b.tier}`;
+  return /^[a-z-]{1,40}/.exec(b.reason)?.[0] ?? 'rule';
 }
 
 export function banCommand(text: string, opts: { config?: string; for?: string; permanent?: boolean; reason: string }): void {

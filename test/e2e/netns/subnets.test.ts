@@ -76,6 +76,9 @@ describe('subnet escalation (IPv4 /24)', () => {
 
     const bans = JSON.parse((await lab.sipwarden(['bans', '--json'])).stdout) as { rows: Array<{ ip: string; reason: string; failures: number }> };
     expect(bans.rows.find((b) => b.ip === NET)).toMatchObject({ reason: 'subnet-escalation: 5 addresses of 10.78.5.0/24 banned within 1d', failures: 5 });
+    const text = (await lab.sipwarden(['bans'])).stdout;
+    expect(text).toMatch(/^10\.78\.5\.0\/24 +subnet-escalation +active /m);
+    expect(text).toMatch(/^10\.78\.5\.11 +tier 1 +active /m);
   }, 40_000);
 
   it('releasing one address of the banned /24 says it stays blocked; releasing the /24 lets the bystander back in', async () => {
