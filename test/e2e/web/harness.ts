@@ -13,11 +13,13 @@ import type { FastifyInstance } from 'fastify';
 import {
   DEFAULT_WEB_ROOT, FailureBus, openReadModel, SettingsControls, setAdminPassword, startApiServer, type ReadModel,
 } from '../../../src/api/index.js';
-import { defaultSettings } from '../../../src/api/testkit.js';
-import { FAILURE_REASONS } from '../../../src/config/index.js';
+import { pino } from 'pino';
+import { defaultConfig } from '../../../src/config/index.js';
+import { policyInput, ruleInput, zoneInput } from '../../../src/daemon/inputs.js';
+import { liveSettings, settingsApplier, withSettings } from '../../../src/daemon/web.js';
 import { applyChanges } from '../../../src/daemon/restore.js';
 import { Pipeline } from '../../../src/daemon/pipeline.js';
-import { Engine, subnetInput, SUBNETS_OFF } from '../../../src/engine/index.js';
+import { Engine } from '../../../src/engine/index.js';
 import { DryRunEnforcer } from '../../../src/enforcers/index.js';
 import { FailedAuthLog } from '../../../src/faillog/index.js';
 import { newDateCache, parseLine } from '../../../src/parsers/index.js';
@@ -52,23 +54,18 @@ export async function startHarness(): Promise<Harness> {
   const store = Store.open(dbPath);
   await setAdminPassword(store, PASSWORD);
   const now = () => Date.now();
-  const settings = defaultSettings();
-  const engine = new Engine(
-    { tiers: settings.tiers, countReasons: FAILURE_REASONS.filter((r) => r !== 'limit'), banInternal: false, protection: settings.protection },
-    { internal: settings.networks.internal, trusted: [] },
-    { subnets: subnetInput(settings.subnets) },
-  );
+  // The daemon's own wiring: built-in defaults, the live settings over them, and its apply hook.
+  const config = defaultConfig({ fileExists: () => false });
+  const settings = liveSettings(config, store);
+  const cfg = withSettings(config, settings);
+  const engine = new Engine(policyInput(cfg), zoneInput(cfg), ruleInput(cfg));
   const enforcer = new DryRunEnforcer(engine.zoneOf, quiet);
   await enforcer.init();
   const faillog = new FailedAuthLog(join(dir, 'failed-auth.log'));
   const bus = new FailureBus();
   // As in the daemon: each committed batch goes to the live log.
   const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, tiers: () => controls.policy(), now, cursors: () => [], onStored: (rows) => bus.publish(rows) });
-  // As the daemon's apply hook (src/daemon/web.ts), for the settings these tests change.
-  const controls = new SettingsControls(settings, (next, changed) => {
-    engine.policy.setPolicy({ tiers: next.tiers, countReasons: FAILURE_REASONS.filter((r) => r !== 'limit'), banInternal: false, protection: next.protection });
-    if (changed === 'subnets') engine.subnets.setInput(subnetInput(next.subnets) ?? SUBNETS_OFF);
-  });
+  const controls = new SettingsControls(settings, settingsApplier({ config, store, engine, enforcer, host: [], dynamicTrusted: undefined, log: pino({ level: 'silent' }), now }));
   let lastChange = store.latestChangeId();
   const tick = setInterval(() => {
     lastChange = applyChanges(store, engine, pipeline, lastChange, now(), quiet);
