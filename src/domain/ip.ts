@@ -86,7 +86,7 @@ function parseV6(text: string): IpAddress | null {
   }
   const v6 = host.slice(1, -1);
   // IPv4-mapped (::ffff:a.b.c.d, serialised as ::ffff:HHHH:HHHH) is that IPv4 host.
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  const mapped = v6.startsWith('::ffff:') ? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6) : null;
   if (mapped) {
     const hi = parseInt(mapped[1] as string, 16);
     const lo = parseInt(mapped[2] as string, 16);

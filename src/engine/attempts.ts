@@ -112,7 +112,8 @@ export class AttemptCounter {
     // A file that holds both NOTICE and SECURITY lines (e.g. `full => notice,security`) has
     // two independent witnesses of the same attempts: the channel is part of the source.
     const source = this.sourceKey(ev.evidence.source, channelOf(ev));
-    let w = g.witnesses.find((x) => x.source === source && x.cls === c.cls);
+    let w: Witness | undefined;
+    for (const x of g.witnesses) if (x.source === source && x.cls === c.cls) w = x;
     if (!w) {
       w = { source, cls: c.cls, primary: c.primary, mode: c.mode, n: 0, accounts: c.mode === 'distinct' ? new Set() : null };
       // An array literal of exactly its elements: a push onto [] reserves room for 17.
