@@ -7,7 +7,7 @@
  */
 import { defaultConfig, loadConfig, type Config } from '../config/index.js';
 import { SipwardenError } from '../domain/errors.js';
-import type { ApplyOptions, ApplyResult } from '../setup/index.js';
+import { confirm, formatApplied, requireRoot, type ApplyOptions } from '../setup/index.js';
 import { readIfFile } from '../setup/loader.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
 import { applyAclPlan } from './apply.js';
@@ -48,28 +48,7 @@ function configFor(opts: AclCliOptions): { config: Config; from: string } {
 
 function check(opts: AclCliOptions, deps: AclDeps): void {
   if (opts.uninstall && opts.force) throw new SipwardenError('USAGE', '--force does not go with --uninstall');
-  const live = opts.root === undefined || normaliseRoot(opts.root) === '/';
-  if (live && !opts.dryRun && deps.uid !== 0) {
-    throw new SipwardenError('USAGE', 'sipwarden asterisk-acl changes files in /etc/asterisk: run it as root (or with --dry-run to see the plan)');
-  }
-}
-
-async function confirm(opts: AclCliOptions, deps: AclDeps): Promise<boolean> {
-  if (opts.yes) return true;
-  if (deps.ask === null) throw new SipwardenError('USAGE', 'not on a terminal, so nobody can confirm: add --yes to go ahead (or --dry-run)');
-  return deps.ask('Go ahead? [y/N] ');
-}
-
-function report(r: ApplyResult, out: (line: string) => void): void {
-  if (r.changed.length > 0) out('Done:');
-  for (const p of r.changed) out(`  ${p}`);
-  if (r.backups.length > 0) out('Backups:');
-  for (const b of r.backups) out(`  ${b}`);
-  for (const c of r.commands) {
-    const text = `${c.result.stdout}\n${c.result.stderr}`.trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' / ');
-    out(`${c.command}: ${c.result.code === 0 ? 'ok' : `failed (exit ${c.result.code})`}${text ? ` — ${text}` : ''}`);
-  }
-  for (const s of r.skipped) out(`not run: ${s}`);
+  requireRoot({ live: opts.root === undefined || normaliseRoot(opts.root) === '/', dryRun: opts.dryRun, uid: deps.uid, command: 'asterisk-acl', what: '/etc/asterisk' });
 }
 
 async function install(opts: AclCliOptions, deps: AclDeps): Promise<void> {
@@ -84,8 +63,8 @@ async function install(opts: AclCliOptions, deps: AclDeps): Promise<void> {
   if (plan.edits.length === 0) return;
   if (opts.dryRun) { deps.out(plan.blocker ? `(--dry-run: nothing was changed; without --dry-run this refuses: ${plan.blocker})` : '(--dry-run: nothing was changed)'); return; }
   if (plan.blocker !== null) throw new SipwardenError('USAGE', `nothing was changed: ${plan.blocker}`);
-  if (!(await confirm(opts, deps))) { deps.out('Nothing was changed.'); return; }
-  report(await applyAclPlan(plan, deps), deps.out);
+  if (!(await confirm(opts.yes, deps.ask))) { deps.out('Nothing was changed.'); return; }
+  for (const l of formatApplied(await applyAclPlan(plan, deps))) deps.out(l);
 }
 
 async function uninstall(opts: AclCliOptions, deps: AclDeps): Promise<void> {
@@ -96,8 +75,8 @@ async function uninstall(opts: AclCliOptions, deps: AclDeps): Promise<void> {
   deps.out('sipwarden asterisk-acl --uninstall will:');
   for (const s of plan.steps) deps.out(`  - ${s.say}`);
   if (opts.dryRun) { deps.out('(--dry-run: nothing was changed)'); return; }
-  if (!(await confirm(opts, deps))) { deps.out('Nothing was changed.'); return; }
-  report(await applyAclUninstall(plan, deps), deps.out);
+  if (!(await confirm(opts.yes, deps.ask))) { deps.out('Nothing was changed.'); return; }
+  for (const l of formatApplied(await applyAclUninstall(plan, deps))) deps.out(l);
 }
 
 /** Runs `sipwarden asterisk-acl` with explicit dependencies. Throws SipwardenError for expected failures. */

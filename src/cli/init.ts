@@ -7,8 +7,8 @@
 import { realWorld } from './terminal.js';
 import { SipwardenError, type ErrorCode } from '../domain/errors.js';
 import {
-  applyPlan, applyUninstall, formatPlan, planInit, planUninstall,
-  type ApplyOptions, type ApplyResult, type PlanOptions,
+  applyPlan, applyUninstall, confirm, formatApplied, formatPlan, planInit, planUninstall, requireRoot,
+  type ApplyOptions, type PlanOptions,
 } from '../setup/index.js';
 
 /** The command line's options, as commander gives them. */
@@ -37,28 +37,7 @@ const SETUP_FAILED: ErrorCode = 'USAGE';
 function check(opts: InitCliOptions, deps: InitDeps): void {
   if (opts.purge && !opts.uninstall) throw new SipwardenError('USAGE', '--purge goes with --uninstall');
   if (opts.force && opts.uninstall) throw new SipwardenError('USAGE', '--force does not go with --uninstall');
-  const live = opts.root === undefined || opts.root === '/';
-  if (live && !opts.dryRun && deps.uid !== 0) {
-    throw new SipwardenError('USAGE', 'sipwarden init changes files in /etc and /var: run it as root (or with --dry-run to see the plan)');
-  }
-}
-
-async function confirm(opts: InitCliOptions, deps: InitDeps): Promise<boolean> {
-  if (opts.yes) return true;
-  if (deps.ask === null) throw new SipwardenError('USAGE', 'not on a terminal, so nobody can confirm: add --yes to go ahead (or --dry-run)');
-  return deps.ask('Go ahead? [y/N] ');
-}
-
-function report(r: ApplyResult, out: (line: string) => void): void {
-  if (r.changed.length > 0) out('Done:');
-  for (const p of r.changed) out(`  ${p}`);
-  if (r.backups.length > 0) out('Backups:');
-  for (const b of r.backups) out(`  ${b}`);
-  for (const c of r.commands) {
-    const text = `${c.result.stdout}\n${c.result.stderr}`.trim().split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' / ');
-    out(`${c.command}: ${c.result.code === 0 ? 'ok' : `failed (exit ${c.result.code})`}${text ? ` — ${text}` : ''}`);
-  }
-  for (const s of r.skipped) out(`not run: ${s}`);
+  requireRoot({ live: opts.root === undefined || opts.root === '/', dryRun: opts.dryRun, uid: deps.uid, command: 'init', what: '/etc and /var' });
 }
 
 async function install(opts: InitCliOptions, deps: InitDeps): Promise<void> {
@@ -68,8 +47,8 @@ async function install(opts: InitCliOptions, deps: InitDeps): Promise<void> {
     if (opts.dryRun && plan.actions.length > 0) deps.out('(--dry-run: nothing was changed)');
     return;
   }
-  if (!(await confirm(opts, deps))) { deps.out('Nothing was changed.'); return; }
-  report(await applyPlan(plan, deps), deps.out);
+  if (!(await confirm(opts.yes, deps.ask))) { deps.out('Nothing was changed.'); return; }
+  for (const l of formatApplied(await applyPlan(plan, deps))) deps.out(l);
   if (plan.actions.some((a) => a.kind === 'write' && a.role === 'unit')) deps.out('Start sipwarden with: systemctl enable --now sipwarden.service');
 }
 
@@ -81,8 +60,8 @@ async function uninstall(opts: InitCliOptions, deps: InitDeps): Promise<void> {
   if (plan.stopService) deps.out('  - stop and disable sipwarden.service');
   for (const s of plan.steps) deps.out(`  - ${s.say}`);
   if (opts.dryRun) { deps.out('(--dry-run: nothing was changed)'); return; }
-  if (!(await confirm(opts, deps))) { deps.out('Nothing was changed.'); return; }
-  report(await applyUninstall(plan, deps), deps.out);
+  if (!(await confirm(opts.yes, deps.ask))) { deps.out('Nothing was changed.'); return; }
+  for (const l of formatApplied(await applyUninstall(plan, deps))) deps.out(l);
 }
 
 /** Runs `sipwarden init` with explicit dependencies. Throws SipwardenError for expected failures. */

@@ -9,6 +9,7 @@ export { detectAsterisk, type AsteriskSetup, type Finding, type DetectOptions, t
 export { describeDetection, describeWatch, formatFinding, type Watched } from './describe.js';
 export { planInit, randomSecret, type Plan, type PlanOptions, type Action } from './plan.js';
 export { formatPlan } from './plan-format.js';
+export { confirm, formatApplied, requireRoot } from './confirm.js';
 export { applyPlan, type ApplyOptions, type ApplyResult, type CommandRun } from './apply.js';
 export { planUninstall, applyUninstall, type UninstallPlan, type UninstallOptions, type UninstallStep } from './uninstall.js';
 export { readManifest, type Manifest } from './manifest.js';
