@@ -71,14 +71,7 @@ function lineAddress(i) {
 
 const loadAtStart = os.loadavg()[0].toFixed(2);
 const lab = createLab('mass');
-const result = await withLab(lab, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipwarden-mass-'));
-  try {
-    return await measure(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+const result = await withLab(lab, 'mass', (dir) => measure(dir));
 process.exit(report(result));
 
 async function measure(dir) {

@@ -51,14 +51,7 @@ ensureBuilt();
 
 const loadAtStart = os.loadavg()[0].toFixed(2);
 const lab = createLab('ttb', { attackers: WARMUP + RUNS * RATES.length });
-const result = await withLab(lab, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipwarden-ttb-'));
-  try {
-    return await measure(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+const result = await withLab(lab, 'ttb', (dir) => measure(dir));
 process.exit(report(result));
 
 async function measure(dir) {

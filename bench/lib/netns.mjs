@@ -12,6 +12,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /** Runs `cmd args` (inside `ns` if not null) to completion; throws on failure. */
 export function run(ns, cmd, args, input) {
@@ -103,15 +105,20 @@ export function createLab(tag, { net = '10.78', attackers = 0 } = {}) {
   }
 }
 
-/** Runs `body(lab)` and always cleans up, also on SIGINT/SIGTERM. */
-export async function withLab(lab, body) {
-  const onSignal = (sig) => { void lab.close().then(() => process.exit(sig === 'SIGINT' ? 130 : 143)); };
+/**
+ * Runs `body(dir, lab)` with a fresh temp directory (named after `tag`) and always
+ * cleans up both, also on SIGINT/SIGTERM.
+ */
+export async function withLab(lab, tag, body) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sipwarden-${tag}-`));
+  const onSignal = (sig) => { void lab.close().then(() => { fs.rmSync(dir, { recursive: true, force: true }); process.exit(sig === 'SIGINT' ? 130 : 143); }); };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await body(lab);
+    return await body(dir, lab);
   } finally {
     await lab.close();
+    fs.rmSync(dir, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
