@@ -5,9 +5,9 @@
  * reaches the user). The daemon's `apply` reconfigures its engine and persists;
  * tests pass one that records. `zoneOf` follows the current networks.
  */
-import { compileZones, type Zone } from '../engine/zones.js';
+import { compileZones, followZones, type NetworkZoneOf } from '../engine/zones.js';
 import { sortTiers, type Tier } from '../engine/policy.js';
-import type { Cidr, IpAddress } from '../domain/index.js';
+import type { IpAddress } from '../domain/index.js';
 import type { Controls, NetworkSettings, SubnetSettings } from './deps.js';
 
 /** Every setting the dashboard can change. */
@@ -24,7 +24,7 @@ export type ApplySettings = (next: LiveSettings, changed: keyof LiveSettings, ac
 /** In-memory settings with an apply hook; see the module comment. */
 export class SettingsControls implements Controls {
   #s: LiveSettings;
-  #zoneOf: ReturnType<typeof compileZones>;
+  #zoneOf: NetworkZoneOf;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(initial: LiveSettings, private readonly apply: ApplySettings, private readonly hostAddresses: readonly IpAddress[] = []) {
@@ -38,7 +38,7 @@ export class SettingsControls implements Controls {
   }
 
   /** Zone of `ip` (or with `network`, of a network) under the current networks (never/trusted/internal/external). */
-  readonly zoneOf = Object.assign((ip: IpAddress): Zone => this.#zoneOf(ip), { network: (net: Cidr): Zone => this.#zoneOf.network(net) });
+  readonly zoneOf = followZones(() => this.#zoneOf);
 
   protection(): 'on' | 'off' {
     return this.#s.protection;
@@ -87,7 +87,7 @@ export class SettingsControls implements Controls {
     return run;
   }
 
-  private compile(n: NetworkSettings): ReturnType<typeof compileZones> {
+  private compile(n: NetworkSettings): NetworkZoneOf {
     return compileZones({ internal: n.internal, trusted: n.trusted, hostAddresses: this.hostAddresses });
   }
 }

@@ -9,12 +9,12 @@ import { AttemptCounter } from './attempts.js';
 import { compileAccounts, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 import { PolicyEngine, type BanDecision, type FailureVerdict, type PolicyInput } from './policy.js';
 import { SubnetEscalation, SUBNETS_OFF, type SubnetInput, type SubnetSpared } from './subnets.js';
-import { compileZones, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
+import { compileZones, followZones, type NetworkZoneOf, type Zone, type ZoneInput } from './zones.js';
 
 export { AttemptCounter, classify } from './attempts.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 export { PolicyEngine, sortTiers, type Action, type BanDecision, type FailureVerdict, type PolicyInput, type Tier } from './policy.js';
-export { compileZones, manualBanRefusal, zoneOfTarget, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
+export { compileZones, followZones, manualBanRefusal, zoneOfTarget, type NetworkZoneOf, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
 export { subnetInput, SUBNETS_OFF, type SubnetInput, type SubnetSettings, type SubnetSpared } from './subnets.js';
 
 /** Rules beyond the tiers (issue "who may register from where"). All optional. */
@@ -62,7 +62,7 @@ export class Engine {
   readonly attempts: AttemptCounter;
   readonly policy: PolicyEngine;
   readonly subnets: SubnetEscalation;
-  private zones: ReturnType<typeof compileZones>;
+  private zones: NetworkZoneOf;
   private classifyAccount: ClassifyAccount;
   private rules: RuleInput;
 
@@ -84,10 +84,7 @@ export class Engine {
    * The zone of an address (and with `network`, of a whole network) under the current
    * networks. Stable as a function value: it follows setZones.
    */
-  readonly zoneOf: ZoneOf & { readonly network: (net: Cidr) => Zone } = Object.assign(
-    (ip: IpAddress) => this.zones(ip),
-    { network: (net: Cidr) => this.zones.network(net) },
-  );
+  readonly zoneOf: NetworkZoneOf = followZones(() => this.zones);
 
   /** Replaces the networks (edited in the dashboard); windows and bans are kept. */
   setZones(zones: ZoneInput): void {

@@ -30,8 +30,19 @@ export interface ZoneInput {
  */
 export type ZoneOf = ((ip: IpAddress) => Zone) & { readonly network?: (net: Cidr) => Zone };
 
+/** A classifier that can also judge whole networks (what compileZones makes). */
+export type NetworkZoneOf = ZoneOf & { readonly network: (net: Cidr) => Zone };
+
+/**
+ * A classifier that always asks the one `current()` returns: a stable function value
+ * for holders of a classifier that is replaced when the networks are edited.
+ */
+export function followZones(current: () => NetworkZoneOf): NetworkZoneOf {
+  return Object.assign((ip: IpAddress) => current()(ip), { network: (net: Cidr) => current().network(net) });
+}
+
 /** Compiles the zone lists into one classifier. */
-export function compileZones(input: ZoneInput): ZoneOf & { readonly network: (net: Cidr) => Zone } {
+export function compileZones(input: ZoneInput): NetworkZoneOf {
   const host = new Set<string>(input.hostAddresses ?? []);
   const trusted = compileNetworks(input.trusted);
   const internal = compileNetworks(input.internal);
