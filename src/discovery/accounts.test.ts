@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discoverAccounts } from './accounts.js';
 
-const FIXTURE_CONF = path.resolve(import.meta.dirname, '../../../shared/fixtures/asterisk-20/conf');
+const FIXTURE_CONF = path.resolve(import.meta.dirname, '../../test/fixtures/asterisk-20/conf');
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });

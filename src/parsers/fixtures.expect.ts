@@ -40,7 +40,7 @@ import type { FailureReason, Signature } from '../domain/events.js';
 /** The capture was made on 2026-11-24; logs are read the next day. */
 export const REF_TIME = Date.UTC(2026, 10, 25);
 
-export const FIXTURE_DIR = new URL('../../../shared/fixtures/asterisk-20/', import.meta.url);
+export const FIXTURE_DIR = new URL('../../test/fixtures/asterisk-20/', import.meta.url);
 
 export type FixtureFile =
   | 'messages.log' | 'full.log' | 'security.log'

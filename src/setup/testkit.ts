@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandResult, RunCommand } from './system.js';
 
 /** The captured Asterisk 20 config directory. */
-export const FIXTURE_CONF = fileURLToPath(new URL('../../../shared/fixtures/asterisk-20/conf/', import.meta.url));
+export const FIXTURE_CONF = fileURLToPath(new URL('../../test/fixtures/asterisk-20/conf/', import.meta.url));
 
 /** A fresh temporary directory to use as a root; `cleanup` removes it. */
 export function tempRoot(): { root: string; cleanup: () => void } {

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CLI = path.join(ROOT, 'dist/cli/main.js');
-export const FIXTURES = path.resolve(ROOT, '../shared/fixtures/asterisk-20');
+export const FIXTURES = path.resolve(ROOT, 'test/fixtures/asterisk-20');
 
 /** Runs `sipwarden <args>` to completion. */
 export function sipwarden(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {

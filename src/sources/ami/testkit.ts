@@ -11,7 +11,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 
 /** Raw bytes a real Asterisk 20 manager sent (banner, login response, events; CRLF). */
-export const FIXTURE = new URL('../../../../shared/fixtures/asterisk-20/ami-events.txt', import.meta.url);
+export const FIXTURE = new URL('../../../test/fixtures/asterisk-20/ami-events.txt', import.meta.url);
 
 /** The event frames of ami-events.txt (everything after the banner but the login response), CRLF-joined. */
 export function fixtureEventFrames(): string[] {
