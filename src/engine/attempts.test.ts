@@ -105,9 +105,67 @@ describe('attempts, not lines', () => {
     expect(count(c, [notice({ reason: 'wrong_password', ip: '203.0.113.1' }), notice({ reason: 'wrong_password', ip: '203.0.113.2' })])).toBe(2);
   });
 
-  it('forgets idle groups, so memory stays bounded over a long run', () => {
-    const c = new AttemptCounter(120_000);
+  it('memory stays bounded over a long run: two generations of epochs, and prune drops idle ones', () => {
+    const c = new AttemptCounter(120_000, 100);
     for (let i = 0; i < 1000; i++) c.record(notice({ reason: 'wrong_password', session: `s${i}`, at: T0 + i * 10_000 }));
-    expect(c.size).toBeLessThan(40);
+    expect(c.size).toBeLessThanOrEqual(200);
+    expect(c.size).toBeGreaterThanOrEqual(100);
+    c.prune(T0 + 999 * 10_000 + 60_000);
+    expect(c.size).toBe(7); // reports at most 2 minutes before the prune: i = 993..999
+  });
+
+  it('a key used again moves to the young generation: a long svcrack run is not split by a flood of others', () => {
+    const c = new AttemptCounter(120_000, 50);
+    let counted = 0;
+    for (let i = 0; i < 300; i++) {
+      if (c.record(security({ reason: 'wrong_password', session: 'svcrack', at: T0 + i }))) counted++;
+      c.record(notice({ reason: 'wrong_password', session: `other${i}`, at: T0 + i }));
+    }
+    // Its NOTICE twins, arriving after all that: each one a duplicate.
+    for (let i = 0; i < 300; i++) if (c.record(notice({ reason: 'wrong_password', session: 'svcrack', at: T0 + i }))) counted++;
+    expect(counted).toBe(300);
+  });
+});
+
+describe('arrival order does not matter (catch-up reads one file after the other)', () => {
+  /** Two guesses every 5 minutes on one Call-ID for an hour, each reported in messages and security. */
+  function slowAttack(): { messages: AuthFailed[]; security: AuthFailed[] } {
+    const messages: AuthFailed[] = [];
+    const sec: AuthFailed[] = [];
+    for (let k = 0; k < 12; k++) {
+      for (let j = 0; j < 2; j++) {
+        const at = T0 + k * 300_000 + j * 400;
+        messages.push(notice({ reason: 'wrong_password', session: 'slow', at: Math.floor(at / 1000) * 1000 }));
+        sec.push(security({ reason: 'wrong_password', session: 'slow', at }));
+      }
+    }
+    return { messages, security: sec };
+  }
+
+  it('merged by time: 24 attempts', () => {
+    const { messages, security: sec } = slowAttack();
+    const merged = messages.flatMap((m, i) => [sec[i] as AuthFailed, m]);
+    expect(count(new AttemptCounter(), merged)).toBe(24);
+  });
+
+  it('all of messages first, then all of security: still 24 attempts (each epoch is found again)', () => {
+    const { messages, security: sec } = slowAttack();
+    expect(count(new AttemptCounter(), [...messages, ...sec])).toBe(24);
+  });
+
+  it('security first, then messages: 24', () => {
+    const { messages, security: sec } = slowAttack();
+    expect(count(new AttemptCounter(), [...sec, ...messages])).toBe(24);
+  });
+
+  it('epochs still separate attempts far apart in time: a source seeing more of them counts more', () => {
+    const c = new AttemptCounter();
+    // messages saw two bursts 10 minutes apart; security only the second.
+    const evs = [
+      notice({ reason: 'wrong_password', session: 'k', at: T0 }),
+      notice({ reason: 'wrong_password', session: 'k', at: T0 + 600_000 }),
+      security({ reason: 'wrong_password', session: 'k', at: T0 + 600_000 }),
+    ];
+    expect(count(c, evs)).toBe(2);
   });
 });

@@ -18,9 +18,20 @@
  * other is a duplicate of one already counted.
  *
  * Invariant: `total(group) = max over sources of sourceCount(source, group)`, and it
- * never decreases while the group lives. Memory: groups idle for longer than
- * `idleMs` (event time) are dropped; a group holds a few integers per source and
- * at most MAX_DISTINCT account names.
+ * never decreases while the group lives.
+ *
+ * Arrival order does not matter, only the events' own times: the daemon catching up on
+ * `messages` and `security` reads one file after the other, so the NOTICE of an attempt
+ * may arrive minutes (of event time) before its security event, and `check` merges the
+ * same files by time. A group is one *epoch* of its key: reports join the epoch whose
+ * span, widened by `idleMs` on both sides, holds their time; a key keeps its epochs
+ * (sorted by time), so a lagging source finds the epoch its report belongs to. Nothing
+ * is dropped because some other source has moved on in time.
+ *
+ * Memory: epochs live in two generations of at most `generation` epochs each (a key
+ * used again moves to the young one; when the young one is full the old one is
+ * dropped), and `prune(now)` drops epochs idle for `idleMs`. A group holds a few
+ * integers per source and at most MAX_DISTINCT account names.
  */
 import type { AuthFailed } from '../domain/events.js';
 import { detach } from '../domain/strings.js';
@@ -36,14 +47,24 @@ interface Witness {
   accounts: Set<string> | null;
 }
 /**
- * A group's witnesses are a short array (one to a few: one per source, channel and
- * class), not a Map: a flood of one-attempt groups then costs a few objects each.
+ * One epoch of a group key. Its witnesses are a short array (one to a few: one per
+ * source, channel and class), not a Map: a flood of one-attempt groups then costs a
+ * few objects each.
  */
 interface Group {
   total: number;
-  lastSeen: number;
+  /** Event times of the earliest and the latest report in it. */
+  first: number;
+  last: number;
   witnesses: Witness[];
 }
+/** The epochs of one key: one group, or several sorted by `first`. */
+type Slot = Group | Group[];
+
+/** Most epochs one key keeps (a slow brute force over days); the oldest goes first. */
+const MAX_EPOCHS = 1024;
+/** Epochs per generation (see the top; exceeded by at most one key's epochs): two bound the counter's memory. */
+const GENERATION = 65_536;
 
 /** Beyond this many distinct unknown accounts in one group, every report counts. */
 const MAX_DISTINCT = 64;
@@ -88,27 +109,21 @@ function channelOf(ev: AuthFailed): string {
   return ev.signature === 'security-log' ? 'security' : ev.signature === 'ami-event' ? 'ami' : 'message';
 }
 
-/** De-duplicates failure reports into attempts. Deterministic; time is the events' own. */
+/** De-duplicates failure reports into attempts. Deterministic; time is the events' own, in any order. */
 export class AttemptCounter {
-  private readonly groups = new Map<string, Group>();
+  private young = new Map<string, Slot>();
+  private old = new Map<string, Slot>();
+  private youngEpochs = 0;
+  private oldEpochs = 0;
   /** Source path -> channel -> the interned witness source key. */
   private readonly sources = new Map<string, Map<string, string>>();
-  private sweepAt = 0;
 
-  constructor(private readonly idleMs = 120_000) {}
+  constructor(private readonly idleMs = 120_000, private readonly generation = GENERATION) {}
 
   /** Records one failure report; returns true when it is a new attempt, false for a duplicate. */
   record(ev: AuthFailed): boolean {
     const c = classify(ev);
-    const at = ev.at;
-    if (at >= this.sweepAt) this.sweep(at);
-    let g = this.groups.get(c.group);
-    if (!g || at - g.lastSeen > this.idleMs) {
-      g = { total: 0, lastSeen: at, witnesses: [] };
-      // Stored flat: a key built by concatenation is a rope of its parts (32 bytes more each).
-      this.groups.set(detach(c.group), g);
-    }
-    if (at > g.lastSeen) g.lastSeen = at;
+    const g = this.epochOf(c.group, ev.at);
     // A file that holds both NOTICE and SECURITY lines (e.g. `full => notice,security`) has
     // two independent witnesses of the same attempts: the channel is part of the source.
     const source = this.sourceKey(ev.evidence.source, channelOf(ev));
@@ -130,9 +145,88 @@ export class AttemptCounter {
     return true;
   }
 
-  /** Number of live groups (for tests and metrics). */
+  /** Drops epochs whose latest report is older than `now - idleMs` (the daemon's hourly prune). */
+  prune(now: number): void {
+    const keep = (g: Group) => g.last >= now - this.idleMs;
+    const sweep = (map: Map<string, Slot>): number => {
+      let n = 0;
+      for (const [key, slot] of map) {
+        if (!Array.isArray(slot)) {
+          if (keep(slot)) n++;
+          else map.delete(key);
+          continue;
+        }
+        const left = slot.filter(keep);
+        if (left.length === 0) map.delete(key);
+        else map.set(key, left.length === 1 ? (left[0] as Group) : left);
+        n += left.length;
+      }
+      return n;
+    };
+    this.youngEpochs = sweep(this.young);
+    this.oldEpochs = sweep(this.old);
+  }
+
+  /** The epoch of `key` that a report at `at` belongs to, made if there is none. */
+  private epochOf(key: string, at: number): Group {
+    if (this.youngEpochs >= this.generation) {
+      // The young generation is full: the old one is dropped (a key in use has moved out of it).
+      this.old = this.young;
+      this.oldEpochs = this.youngEpochs;
+      this.young = new Map();
+      this.youngEpochs = 0;
+    }
+    let slot = this.young.get(key);
+    if (slot === undefined) {
+      slot = this.old.get(key);
+      if (slot !== undefined) {
+        // Used again: it moves to the young generation.
+        const n = Array.isArray(slot) ? slot.length : 1;
+        this.old.delete(key);
+        this.oldEpochs -= n;
+        this.young.set(detach(key), slot);
+        this.youngEpochs += n;
+      }
+    }
+    const idle = this.idleMs;
+    if (slot === undefined) {
+      const g = fresh(at);
+      // Stored flat: a key built by concatenation is a rope of its parts (32 bytes more each).
+      this.young.set(detach(key), g);
+      this.youngEpochs++;
+      return g;
+    }
+    const epochs = Array.isArray(slot) ? slot : [slot];
+    // The last epoch starting early enough to hold `at`, or the one before it (spans may overlap).
+    let lo = 0;
+    let hi = epochs.length - 1;
+    let i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((epochs[mid] as Group).first - idle <= at) {
+        i = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (const j of [i, i - 1]) {
+      const g = epochs[j];
+      if (g && at >= g.first - idle && at <= g.last + idle) {
+        if (at > g.last) g.last = at;
+        if (at < g.first) g.first = at;
+        return g;
+      }
+    }
+    const g = fresh(at);
+    const next = [...epochs.slice(0, i + 1), g, ...epochs.slice(i + 1)];
+    if (next.length > MAX_EPOCHS) next.shift();
+    else this.youngEpochs++;
+    this.young.set(key, next);
+    return g;
+  }
+
+  /** Number of live epochs (for tests and metrics). */
   get size(): number {
-    return this.groups.size;
+    return this.youngEpochs + this.oldEpochs;
   }
 
   /** One string per (source, channel), so witnesses compare by identity and share it. */
@@ -162,9 +256,8 @@ export class AttemptCounter {
     }
     return primary > companion ? primary : companion;
   }
+}
 
-  private sweep(now: number): void {
-    for (const [key, g] of this.groups) if (now - g.lastSeen > this.idleMs) this.groups.delete(key);
-    this.sweepAt = now + this.idleMs;
-  }
+function fresh(at: number): Group {
+  return { total: 0, first: at, last: at, witnesses: [] };
 }

@@ -140,6 +140,7 @@ export class Engine {
 
   /** Drops state nothing will need again. */
   prune(now: number): void {
+    this.attempts.prune(now);
     this.policy.prune(now);
     this.subnets.prune(now);
   }
