@@ -74,8 +74,18 @@ export interface AmiHealth {
 export interface Health {
   readonly sources: readonly SourceHealth[];
   readonly ami: AmiHealth | null;
-  readonly firewall: { readonly backend: string; readonly lastError?: string | null };
+  readonly firewall: {
+    readonly backend: string;
+    readonly lastError?: string | null;
+    /** The ports the kernel's seen sets watch, and where each came from (null: not known). */
+    readonly watch?: WatchHealth | null;
+  };
 }
+
+/** The watched ports as the overview shows them. */
+export type WatchHealth =
+  | { readonly mode: 'ports'; readonly ports: ReadonlyArray<{ readonly port: number; readonly proto: string | null; readonly service: string | null; readonly from: string }>; readonly notes: readonly string[] }
+  | { readonly mode: 'all'; readonly why: string; readonly notes: readonly string[] };
 
 /** Everything the API server needs from the daemon. */
 export interface ApiDeps {

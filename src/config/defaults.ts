@@ -41,7 +41,7 @@ export const DEFAULTS = deepFreeze({
       { failures: 2, within: '1h', ban: '1h' },
       { failures: 12, within: '24h', ban: 'permanent' },
     ],
-    count_reasons: ['wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'other'],
+    count_reasons: ['wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'no_extension', 'other'],
     ipv6_prefix: 64,
     subnets: {
       enabled: true,
@@ -60,7 +60,7 @@ export const DEFAULTS = deepFreeze({
   firewall: {
     backend: 'auto',
     scope: 'all',
-    ports: [5060, 5061, 4569],
+    ports: 'auto',
     require_seen: true,
   },
   store: {

@@ -173,6 +173,12 @@ describe('loadConfig normalising', () => {
     expect(config.web.listen).toEqual({ host: '::1', port: 8080 });
     expect(config.store.retention).toBe(90 * 86_400_000);
   });
+
+  it('learns the watched ports unless a list overrides them (ports: auto, the default)', () => {
+    expect(load('').firewall.ports).toBe('auto');
+    expect(load('firewall: { ports: auto }\n').firewall.ports).toBe('auto');
+    expect(load('firewall: { ports: [5160, 5060, 5160] }\n').firewall.ports).toEqual([5160, 5060]);
+  });
 });
 
 describe('loadConfig errors', () => {
@@ -207,7 +213,7 @@ describe('loadConfig errors', () => {
   });
 
   it('explains a wrong type', () => {
-    expect(invalid('firewall:\n  ports: 5060\n')).toBe('config error in FILE at firewall.ports: expected a list of port numbers, got 5060');
+    expect(invalid('firewall:\n  ports: 5060\n')).toBe('config error in FILE at firewall.ports: expected a list of port numbers, or auto, got 5060');
     expect(invalid('networks:\n  ban_internal: yes\n')).toBe('config error in FILE at networks.ban_internal: expected true or false, got "yes"');
     expect(invalid('- protection\n')).toBe('config error in FILE: expected a mapping of settings (key: value pairs) at the top level, got a list');
     expect(invalid('web: 8472\n')).toBe('config error in FILE at web: expected the web settings (key: value pairs), got 8472');

@@ -70,8 +70,11 @@ export interface Config {
   readonly firewall: {
     readonly backend: (typeof FIREWALL_BACKENDS)[number];
     readonly scope: 'all' | 'sip';
-    /** Distinct, in file order. */
-    readonly ports: readonly number[];
+    /**
+     * `auto`: learned from the PBX's configuration (every port when it cannot be read).
+     * A list overrides what is learned (distinct, in file order).
+     */
+    readonly ports: 'auto' | readonly number[];
     readonly requireSeen: boolean;
   };
   readonly store: {
@@ -233,11 +236,12 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
   firewall: section('firewall', {
     backend: oneOf(FIREWALL_BACKENDS).prefault(D.firewall.backend),
     scope: oneOf(['all', 'sip']).prefault(D.firewall.scope),
-    ports: list('port numbers', port).prefault(() => [...D.firewall.ports]),
+    // `auto` reaches the list as null (which it then allows), so a bad item still gets its own message.
+    ports: z.preprocess((v) => (v === 'auto' ? null : v), list('port numbers, or auto', port).nullable()).prefault('auto'),
     require_seen: bool.prefault(D.firewall.require_seen),
   }).transform((f, ctx) => {
-    if (f.ports.length === 0) ctx.issues.push({ code: 'custom', path: ['ports'], input: f.ports, message: 'expected at least one port number, got an empty list' });
-    return { backend: f.backend, scope: f.scope, ports: distinct(f.ports), requireSeen: f.require_seen };
+    if (f.ports !== null && f.ports.length === 0) ctx.issues.push({ code: 'custom', path: ['ports'], input: f.ports, message: 'expected auto or at least one port number, got an empty list' });
+    return { backend: f.backend, scope: f.scope, ports: f.ports === null ? 'auto' as const : distinct(f.ports), requireSeen: f.require_seen };
   }),
   store: section('store', {
     path: text('a file path').prefault(D.store.path),

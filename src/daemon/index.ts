@@ -13,9 +13,13 @@ import { loadConfig, type Config } from '../config/index.js';
 import { discoverAccounts } from '../discovery/accounts.js';
 import { describeWatch, detectAsterisk, formatFinding } from '../setup/index.js';
 import { Engine } from '../engine/index.js';
-import { canTellSeen, selectEnforcer, type Enforcer } from '../enforcers/index.js';
+import { canTellSeen, selectEnforcer, type Enforcer, type PortSet } from '../enforcers/index.js';
+import { discoverPorts } from '../discovery/ports.js';
+import { formatAlert } from '../faillog/index.js';
+import { planWatch, portSetOf, PortWatch, type WatchPlan } from './watch.js';
 import { FailedAuthLog } from '../faillog/index.js';
 import { newDateCache, parseAmiFrame, parseLine } from '../parsers/index.js';
+import type { SecurityEvent } from '../domain/events.js';
 import { AmiClient } from '../sources/ami/index.js';
 import { Follower } from '../sources/follow.js';
 import { Store } from '../store/index.js';
@@ -37,17 +41,9 @@ export interface DaemonOptions {
   readonly onReopen?: (reopen: () => void) => void;
 }
 
-function chooseEnforcer(config: Config, engine: Engine, log: Logger): Promise<Enforcer> {
-  const ports = config.firewall.ports;
-  // Senders to the SIP/IAX ports and to the AMI port are remembered in the kernel ("seen").
-  const amiPort = config.asterisk.ami && isLoopbackHost(config.asterisk.ami.host) ? [] : config.asterisk.ami ? [config.asterisk.ami.port] : [];
-  return selectEnforcer(config.firewall.backend, {
-    zoneOf: engine.zoneOf, scope: config.firewall.scope, ports, seenPorts: [...ports, ...amiPort],
-  }, log);
-}
-
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '::1';
+function chooseEnforcer(config: Config, engine: Engine, ports: PortSet, log: Logger): Promise<Enforcer> {
+  // Senders to every port the PBX listens on are remembered in the kernel ("seen"); under scope sip, only those ports are dropped.
+  return selectEnforcer(config.firewall.backend, { zoneOf: engine.zoneOf, scope: config.firewall.scope, ports, seenPorts: ports }, log);
 }
 
 /** Runs until `stopped` resolves. */
@@ -82,18 +78,43 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       log.error({ err: (e as Error).message }, 'cannot re-read the PBX configuration; keeping the accounts known so far');
     }
   };
+  // The ports the kernel watches: learned from the PBX's configuration, re-read with the accounts.
+  const webPort = { port: config.web.listen.port, proto: 'tcp' as const, service: 'HTTP' as const, from: 'web.listen (the dashboard)' };
+  const learnPorts = () => {
+    const discovery = discoverPorts({ configDir: config.accounts.asteriskConfigDir });
+    return { discovery, plan: planWatch(config.firewall.ports, discovery, webPort) };
+  };
+  const firstWatch = learnPorts();
+  sayWatch(firstWatch.plan, log);
+
   const restored = restoreEngine(store, engine, config, now());
   log.info(restored, 'restored bans and counters from the store');
 
-  const enforcer = await chooseEnforcer(config, engine, log);
+  const enforcer = await chooseEnforcer(config, engine, portSetOf(firstWatch.plan), log);
   await enforcer.init();
   await enforcer.reconcile(config.protection === 'on' ? store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })) : [], now());
   if (config.protection === 'off') log.warn({}, 'protection is OFF: attacks are detected and logged, nothing is blocked');
 
   const faillog = new FailedAuthLog(config.failedAuthLog.path);
+  const watcher = canTellSeen(enforcer) ? enforcer : null;
+  const portWatch = new PortWatch(firstWatch.plan, firstWatch.discovery, {
+    apply: (ports) => (watcher ? watcher.watch(ports).catch((e: Error) => log.error({ err: e.message }, 'cannot change the ports the firewall watches')) : Promise.resolve()),
+    unwatched: (service, sentence) => {
+      log.warn({ service }, sentence);
+      faillog.write(formatAlert({ at: now(), kind: 'unwatched_port', ip: '-', account: '', service, message: sentence }));
+    },
+  });
+  const rewatch = () => {
+    const next = learnPorts();
+    const before = JSON.stringify(portWatch.current());
+    void portWatch.update(next.plan, next.discovery).then(() => {
+      if (JSON.stringify(portWatch.current()) !== before) sayWatch(portWatch.current(), log);
+    });
+  };
   opts.onReopen?.(() => {
     faillog.reopen();
     rediscover();
+    rewatch();
   });
   const followers: Follower[] = [];
   const cursors = (): Cursor[] => followers.flatMap((f) => {
@@ -109,6 +130,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     engine, store, enforcer, faillog, log, tiers: () => engine.policy.tiers(), now, cursors, notifier, seen, startedAt,
     onStored: (rows) => bus.publish(rows),
   });
+
+  /** Every event goes through here: the port watch looks at it first (a failure of an unwatched service widens the watch). */
+  const handle = (ev: SecurityEvent) => {
+    portWatch.observe(ev);
+    pipeline.handle(ev);
+  };
 
   // Sources: say exactly what is watched and what is missing, with the fix.
   try {
@@ -132,7 +159,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       cursor: saved,
       onLine: (line, lineNo) => {
         const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache, interest: 'auth' });
-        if (ev) pipeline.handle(ev);
+        if (ev) handle(ev);
       },
       onNotice: (msg) => log.warn({ file }, msg),
       onError: (e) => log.error({ file, err: e.message }, 'cannot read log file'),
@@ -148,7 +175,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       host: a.host, port: a.port, username: a.username, secret: a.secret, tls: a.tls, caFile: a.ca, log,
       onFrame: (frame, n) => {
         const ev = parseAmiFrame(frame, { source, line: n, refTime: now(), interest: 'auth' });
-        if (ev) pipeline.handle(ev);
+        if (ev) handle(ev);
       },
       onState: (st) => log.info({ source, status: st.status, reason: st.reason }, 'AMI connection'),
     });
@@ -171,9 +198,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   }, 250);
   const heartbeat = setInterval(() => {
     store.setMeta('heartbeat', String(now()));
-    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name }));
+    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name, watch: portWatch.current() }));
   }, 1000);
-  const minutely = setInterval(rediscover, 60_000); // the PBX's accounts change when the admin edits them
+  const minutely = setInterval(() => { rediscover(); rewatch(); }, 60_000); // the PBX's accounts and ports change when the admin edits them
   const dnsTimer = config.networks.trustedNames.length ? setInterval(() => void trustedNames.refresh(), 300_000) : null;
   const hourly = setInterval(() => {
     engine.prune(now());
@@ -182,7 +209,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   store.setMeta('heartbeat', String(now()));
   for (const f of followers) f.start();
   ami?.start();
-  const web = await startWeb({ config, store, engine, enforcer, pipeline, bus, followers, ami, host, dynamicTrusted: trustedNames, log, now }, settings);
+  const web = await startWeb({ config, store, engine, enforcer, pipeline, handle, watch: () => portWatch.current(), bus, followers, ami, host, dynamicTrusted: trustedNames, log, now }, settings);
   log.info({ backend: enforcer.name, protection: config.protection, bans: restored.bans }, 'sipwarden running');
 
   await opts.stopped;
@@ -203,4 +230,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   store.setMeta('heartbeat', '0');
   store.close();
   log.info({}, 'sipwarden stopped; bans stay in force');
+}
+
+/** Says at start (and when it changes) which ports the kernel watches, and what was left out. */
+function sayWatch(plan: WatchPlan, log: Logger): void {
+  if (plan.mode === 'all') log.warn({ watch: 'all' }, `the kernel watches EVERY port for senders: ${plan.why}`);
+  else log.info({ watch: plan.ports.map((p) => `${p.port}${p.proto ? `/${p.proto}` : ''} ${p.service ?? '?'} (${p.from})`) }, 'the kernel watches the ports the PBX listens on');
+  for (const n of plan.notes) log.warn({}, n);
 }

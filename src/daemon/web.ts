@@ -20,6 +20,8 @@ import type { Follower } from '../sources/follow.js';
 import type { Store } from '../store/index.js';
 import { policyInput, zoneInput } from './inputs.js';
 import type { Pipeline } from './pipeline.js';
+import type { WatchPlan } from './watch.js';
+import type { SecurityEvent } from '../domain/events.js';
 import { recountSubnets } from './restore.js';
 
 export const SETTINGS_META_KEY = 'settings';
@@ -60,6 +62,10 @@ export interface WebDeps {
   readonly engine: Engine;
   readonly enforcer: Enforcer;
   readonly pipeline: Pipeline;
+  /** Where a dashboard login failure goes (default: straight to the pipeline; the daemon passes it through its port watch). */
+  readonly handle?: (ev: SecurityEvent) => void;
+  /** The ports the kernel watches, for the overview (default: not known). */
+  readonly watch?: () => WatchPlan;
   readonly bus: FailureBus;
   readonly followers: readonly Follower[];
   readonly ami: AmiClient | null;
@@ -113,7 +119,7 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
       health: () => ({
         sources: d.followers.map((f) => f.state()),
         ami: config.asterisk.ami ? amiHealth(config.asterisk.ami, d.ami) : null,
-        firewall: { backend: enforcer.name },
+        firewall: { backend: enforcer.name, watch: d.watch?.() ?? null },
       }),
       metrics: () => ({
         events_parsed_total: d.pipeline.stats.events,
@@ -131,7 +137,7 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
       onLoginFailure: (ipText, username, at) => {
         const ip = parseIp(ipText);
         if (!ip) return;
-        d.pipeline.handle({
+        (d.handle ?? ((ev) => d.pipeline.handle(ev)))({
           kind: 'auth_failed', at, service: 'HTTP', ip, port: null, account: username, session: null,
           signature: 'http-login-failed', decoys: [], reason: 'wrong_password', detail: 'dashboard login failed',
           evidence: { source: 'dashboard', line: 0, text: `failed dashboard login as ${JSON.stringify(username.slice(0, 64))}` },

@@ -26,6 +26,13 @@ describe('ipset + iptables command text', () => {
     expect(sip).not.toContain('INPUT');
   });
 
+  it("iptables with every port watched ('all'): one seen rule with no port match, and drops whatever the scope", () => {
+    const every = iptablesScript({ ...layout, scope: 'sip', ports: 'all', seenPorts: 'all' }, 4, false);
+    expect(every).toContain('-A SIPWARDEN -j SET --add-set sipwarden-seen4 src --exist --timeout 600\n');
+    expect(every).toContain('-A SIPWARDEN -m set --match-set sipwarden4 src -j DROP\n');
+    expect(every).not.toContain('multiport');
+  });
+
   it('apply: in order, timeout 0 for permanent, remaining seconds capped at the ipset limit, del for unbans and bans already over', () => {
     const now = 10_000;
     expect(ipsetApplyScript(layout, [

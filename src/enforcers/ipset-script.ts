@@ -24,7 +24,7 @@
  *   address that keeps sending is still recorded as seen.
  */
 import { isNetwork, isV6Target, type BanTarget } from '../domain/ip.js';
-import type { BanScope } from './options.js';
+import type { BanScope, PortSet } from './options.js';
 import { remainingSeconds } from './options.js';
 import type { BanEntry, EnforcerOp } from './types.js';
 
@@ -35,8 +35,8 @@ export interface IpsetLayout {
   readonly prefix: string;
   readonly chain: string;
   readonly scope: BanScope;
-  readonly ports: readonly number[];
-  readonly seenPorts: readonly number[];
+  readonly ports: PortSet;
+  readonly seenPorts: PortSet;
   readonly seenTimeoutSeconds: number;
   readonly seenSize: number;
   /** maxelem of each ban set (addresses and networks alike). */
@@ -78,11 +78,11 @@ export function ipsetSetupScript(l: IpsetLayout): string {
 export function iptablesScript(l: IpsetLayout, f: Family, addJump: boolean): string {
   const n = setNames(l, f);
   const lines = ['*filter', `:${l.chain} - [0:0]`];
-  for (const proto of ['udp', 'tcp']) {
-    for (const ports of groupsOf15(l.seenPorts)) lines.push(`-A ${l.chain} -p ${proto} -m multiport --dports ${ports} -j SET --add-set ${n.seen} src --exist --timeout ${l.seenTimeoutSeconds}`);
-  }
+  const seen = `-j SET --add-set ${n.seen} src --exist --timeout ${l.seenTimeoutSeconds}`;
+  if (l.seenPorts === 'all') lines.push(`-A ${l.chain} ${seen}`);
+  else for (const proto of ['udp', 'tcp']) for (const ports of groupsOf15(l.seenPorts)) lines.push(`-A ${l.chain} -p ${proto} -m multiport --dports ${ports} ${seen}`);
   for (const set of [n.ban, n.net]) {
-    if (l.scope === 'all') lines.push(`-A ${l.chain} -m set --match-set ${set} src -j DROP`);
+    if (l.scope === 'all' || l.ports === 'all') lines.push(`-A ${l.chain} -m set --match-set ${set} src -j DROP`);
     else for (const proto of ['udp', 'tcp']) for (const ports of groupsOf15(l.ports)) lines.push(`-A ${l.chain} -p ${proto} -m multiport --dports ${ports} -m set --match-set ${set} src -j DROP`);
   }
   if (addJump) lines.push(`-I INPUT 1 -j ${l.chain}`);

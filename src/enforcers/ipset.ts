@@ -21,7 +21,7 @@ import type { BanTarget, IpAddress } from '../domain/ip.js';
 import { resolveTool, runTool, toolFailure, type Tool } from './exec.js';
 import { checkAddress, guardBans, guardOps } from './guard.js';
 import { ipsetApplyScript, ipsetReconcileScript, ipsetSetupScript, iptablesScript, setNames, type Family, type IpsetLayout } from './ipset-script.js';
-import { checkFirewallOptions, checkName, type CheckedFirewallOptions, type FirewallOptions } from './options.js';
+import { checkFirewallOptions, checkName, checkPorts, samePorts, type CheckedFirewallOptions, type FirewallOptions, type PortSet } from './options.js';
 import { TransactionQueue } from './queue.js';
 import type { SeenProbe } from './seen.js';
 import type { BanEntry, Enforcer, EnforcerOp } from './types.js';
@@ -45,7 +45,7 @@ type ToolName = (typeof TOOLS)[number];
 export class IpsetEnforcer implements Enforcer, SeenProbe {
   readonly name = 'ipset';
   private readonly opts: CheckedFirewallOptions;
-  private readonly layout: IpsetLayout;
+  private layout: IpsetLayout;
   private readonly binDir: string | undefined;
   private resolved: Record<ToolName, Tool> | null = null;
   private readonly queue = new TransactionQueue<EnforcerOp>((ops, now) => this.ipsetRestore(ipsetApplyScript(this.layout, ops, now), 'apply bans'));
@@ -93,6 +93,27 @@ export class IpsetEnforcer implements Enforcer, SeenProbe {
     });
     const { chain, scope, ports, seenPorts } = this.layout;
     this.opts.log.info({ backend: this.name, sets: ([4, 6] as const).flatMap((f) => [setNames(this.layout, f).ban, setNames(this.layout, f).net]), chain, scope, ports: scope === 'sip' ? ports : 'all', seenPorts }, 'ipset firewall ready');
+  }
+
+  /** Rewrites its chain's rules for new watched ports (seen, and drop under scope `sip`); the sets keep their elements. */
+  async watch(ports: PortSet): Promise<void> {
+    const checked = checkPorts('watched ports', ports);
+    if (samePorts(checked, this.layout.seenPorts) && samePorts(checked, this.layout.ports)) return;
+    const next = { ...this.layout, ports: checked, seenPorts: checked };
+    await this.queue.exclusive(async () => {
+      for (const f of [4, 6] as const) {
+        const restore = this.tool(f === 4 ? 'iptables-restore' : 'ip6tables-restore');
+        const r = await runTool(restore, ['-w', '--noflush'], iptablesScript(next, f, false));
+        if (r.code !== 0) throw toolFailure(restore, `rewrite its ${next.chain} chain`, r);
+      }
+    });
+    this.layout = next;
+    this.opts.log.info({ backend: this.name, seenPorts: checked, ports: next.scope === 'sip' ? checked : 'all' }, 'firewall watches new ports');
+  }
+
+  /** The ports whose senders the seen sets record now. */
+  watched(): PortSet {
+    return this.layout.seenPorts;
   }
 
   /** Applies bans and unbans in one `ipset restore`; unbanning an absent address is not an error. */

@@ -28,6 +28,14 @@ describe('nftables transaction text', () => {
     expect(sip).toContain('add rule inet sipwarden input meta l4proto { tcp, udp } th dport { 5060, 5061, 4569 } ip6 saddr @net6 drop');
   });
 
+  it("setup with every port watched ('all'): any packet marks its sender seen; scope sip then drops everything from a banned address", () => {
+    const every = setupScript({ ...layout, scope: 'sip', ports: 'all', seenPorts: 'all' });
+    expect(every).toContain('add rule inet sipwarden input update @seen4 { ip saddr }\n');
+    expect(every).toContain('add rule inet sipwarden input update @seen6 { ip6 saddr }\n');
+    expect(every).toContain('add rule inet sipwarden input ip saddr @ban4 drop\n');
+    expect(every).not.toContain('dport');
+  });
+
   it('apply: add, delete, re-add each touched address, so it is idempotent without `destroy`', () => {
     const now = 1_000_000;
     const text = applyScript('sipwarden', [

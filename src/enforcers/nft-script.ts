@@ -20,8 +20,8 @@
  */
 import { isNetwork, isV6, isV6Target, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { segmentNetworks, type NetBan } from './nets.js';
-import type { BanScope } from './options.js';
-import { remainingSeconds } from './options.js';
+import type { BanScope, PortSet } from './options.js';
+import { nftPortMatch, remainingSeconds } from './options.js';
 import type { BanEntry, EnforcerOp } from './types.js';
 
 /** Elements per `add element` statement (all statements still go in one transaction). */
@@ -32,8 +32,8 @@ export const MAX_TIMEOUT_SECONDS = 36_500 * 86_400;
 export interface NftLayout {
   readonly table: string;
   readonly scope: BanScope;
-  readonly ports: readonly number[];
-  readonly seenPorts: readonly number[];
+  readonly ports: PortSet;
+  readonly seenPorts: PortSet;
   readonly seenTimeoutSeconds: number;
   /** Capacity of each dynamic seen set (when full, new senders are not recorded). */
   readonly seenSize: number;
@@ -70,9 +70,9 @@ export function setupScript(l: NftLayout, recreateSeen = false): string {
   ];
   if (recreateSeen) lines.push(`delete set ${t} seen4`, `delete set ${t} seen6`); // only used when they exist
   lines.push(`add set ${t} seen4 ${seenDef('ipv4_addr')}`, `add set ${t} seen6 ${seenDef('ipv6_addr')}`);
-  const seenMatch = `meta l4proto { tcp, udp } th dport { ${l.seenPorts.join(', ')} }`;
-  lines.push(`add rule ${t} input ${seenMatch} update @seen4 { ip saddr }`, `add rule ${t} input ${seenMatch} update @seen6 { ip6 saddr }`);
-  const dropMatch = l.scope === 'sip' ? `meta l4proto { tcp, udp } th dport { ${l.ports.join(', ')} } ` : '';
+  const seenMatch = nftPortMatch(l.seenPorts);
+  lines.push(`add rule ${t} input ${seenMatch}update @seen4 { ip saddr }`, `add rule ${t} input ${seenMatch}update @seen6 { ip6 saddr }`);
+  const dropMatch = l.scope === 'sip' ? nftPortMatch(l.ports) : '';
   lines.push(`add rule ${t} input ${dropMatch}ip saddr @ban4 drop`, `add rule ${t} input ${dropMatch}ip6 saddr @ban6 drop`);
   lines.push(`add rule ${t} input ${dropMatch}ip saddr @net4 drop`, `add rule ${t} input ${dropMatch}ip6 saddr @net6 drop`);
   return lines.join('\n') + '\n';

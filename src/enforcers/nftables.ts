@@ -37,7 +37,7 @@ import { isNetwork, isV6Target, type BanTarget, type Cidr, type IpAddress } from
 import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from './exec.js';
 import { overlapsAnother, segmentNetworks, type NetBan } from './nets.js';
 import { applyScript, dropScript, seenGuard, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout } from './nft-script.js';
-import { checkFirewallOptions, checkName, type CheckedFirewallOptions, type FirewallOptions } from './options.js';
+import { checkFirewallOptions, checkName, checkPorts, samePorts, type CheckedFirewallOptions, type FirewallOptions, type PortSet } from './options.js';
 import { TransactionQueue } from './queue.js';
 import { checkAddress, guardBans, guardOps } from './guard.js';
 import type { SeenProbe } from './seen.js';
@@ -70,7 +70,7 @@ interface Guarded {
 export class NftablesEnforcer implements Enforcer, SeenProbe {
   readonly name = 'nftables';
   private readonly opts: CheckedFirewallOptions;
-  private readonly layout: NftLayout;
+  private layout: NftLayout;
   private readonly nftPath: string | undefined;
   private resolved: Tool | null = null;
   /** Addresses this process put in the sets -> end of the ban on performance.now()'s clock (null: permanent); null until the first reconcile. */
@@ -115,6 +115,21 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     });
     const { table, scope, ports, seenPorts } = this.layout;
     this.opts.log.info({ backend: this.name, table: `inet ${table}`, scope, ports: scope === 'sip' ? ports : 'all', seenPorts }, 'nftables firewall ready');
+  }
+
+  /** Rewrites the chain's rules for new watched ports (seen, and drop under scope `sip`); the sets keep their elements. */
+  async watch(ports: PortSet): Promise<void> {
+    const checked = checkPorts('watched ports', ports);
+    if (samePorts(checked, this.layout.seenPorts) && samePorts(checked, this.layout.ports)) return;
+    const next = { ...this.layout, ports: checked, seenPorts: checked };
+    await this.queue.exclusive(() => this.run(setupScript(next), 'watch new ports'));
+    this.layout = next;
+    this.opts.log.info({ backend: this.name, seenPorts: checked, ports: this.layout.scope === 'sip' ? checked : 'all' }, 'firewall watches new ports');
+  }
+
+  /** The ports whose senders the seen sets record now. */
+  watched(): PortSet {
+    return this.layout.seenPorts;
   }
 
   /** Applies bans and unbans in one transaction; an unban of an absent address is not an error. */

@@ -5,6 +5,7 @@
  * log text (log injection). Not every backend can (dry-run cannot).
  */
 import type { IpAddress } from '../domain/ip.js';
+import type { PortSet } from './options.js';
 import type { Enforcer } from './types.js';
 
 export interface SeenProbe {
@@ -16,6 +17,14 @@ export interface SeenProbe {
    * (nothing changed). One tool run instead of two.
    */
   banIfSeen?(ip: IpAddress, until: number | null, now: number): Promise<boolean>;
+  /**
+   * Changes, in place and atomically, the ports whose senders are recorded as seen
+   * (and, under scope `sip`, the ports banned addresses are dropped on). The sets and
+   * the bans they hold are kept; only the chain's rules are rewritten.
+   */
+  watch(ports: PortSet): Promise<void>;
+  /** The ports watched now. */
+  watched(): PortSet;
 }
 
 /** True if the backend keeps a kernel "seen" set it can be asked about. */
