@@ -9,13 +9,14 @@ import { AmiServer, type AmiFaults, type AmiInjection, type AmiUser } from './am
 import { AsteriskLogs, type LogFiles } from './log-writer.js';
 import type { SecurityEventRecord } from './security-event.js';
 import { NonceBook } from './sip-digest.js';
-import { handleSipRequest, type SipHandlerConfig, type SipResult } from './sip-handler.js';
+import { handleSipRequest, type SipDriver, type SipHandlerConfig, type SipResult } from './sip-handler.js';
 import { SipListener } from './sip-transport.js';
 import type { LogDateFormat } from './time-format.js';
 
 export type { AmiFaults, AmiInjection, AmiUser } from './ami-server.js';
 export type { LogFiles } from './log-writer.js';
 export type { LogDateFormat } from './time-format.js';
+export type { SipDriver } from './sip-handler.js';
 
 /** A SIP account: endpoint id, auth username and AOR all named `name`. */
 export interface SimAccount {
@@ -30,6 +31,8 @@ export interface SipBind {
   readonly port?: number;
   readonly udp?: boolean;
   readonly tcp?: boolean;
+  /** The channel driver answering here (its log lines and security events differ). Default `pjsip`. */
+  readonly driver?: SipDriver;
 }
 
 export interface PbxOptions {
@@ -110,6 +113,7 @@ export async function startPbx(opts: PbxOptions): Promise<RunningPbx> {
     securityLwp: opts.lwp?.security ?? 16648, banner: opts.banner ?? false,
   });
   const pjsipLwp = opts.lwp?.pjsip ?? 16613;
+  const chanSipLwp = 16641;
   let ami: AmiServer | null = null;
   const stats = newStats(() => ami);
   const report = (e: SecurityEventRecord): void => {
@@ -143,10 +147,10 @@ export async function startPbx(opts: PbxOptions): Promise<RunningPbx> {
         onMessage: (text, local, remote) => {
           stats.sipMessages++;
           stats.bySource.set(remote.ip, (stats.bySource.get(remote.ip) ?? 0) + 1);
-          const out = handleSipRequest(text, cfg, { local, remote, now: now() });
+          const out = handleSipRequest(text, cfg, { local, remote, now: now() }, bind.driver ?? 'pjsip');
           stats.sipResults[out.result]++;
           for (const e of out.effects) {
-            if (e.kind === 'notice') logs.notice(pjsipLwp, e.source, e.text);
+            if (e.kind === 'notice') logs.notice(bind.driver === 'chan_sip' ? chanSipLwp : pjsipLwp, e.source, e.text);
             else if (e.kind === 'security') report(e.event);
             else if (e.expires === 0) stats.registrations.delete(e.account);
             else stats.registrations.set(e.account, { contacts: e.contacts, expiresAt: now() + e.expires * 1000 });

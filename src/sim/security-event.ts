@@ -108,6 +108,31 @@ export function successfulAuth(b: PjsipEventBase): SecurityEventRecord {
   return pjsip('SuccessfulAuth', 'Informational', b, [['UsingPassword', '1']]);
 }
 
+/** Fields every chan_sip event shares: its SessionID is a pointer (`0x7fa69c0042d0`), not the Call-ID. */
+export interface ChanSipEventBase {
+  readonly at: number;
+  readonly accountId: string;
+  readonly sessionId: string;
+  readonly local: EventAddress;
+  readonly remote: EventAddress;
+}
+
+/**
+ * chan_sip's security events (Service `SIP`): a challenge with its nonce, a wrong
+ * password (EventVersion 2, with the nonce it answered and its hash), a success.
+ */
+export function chanSipEvent(
+  b: ChanSipEventBase,
+  e: { readonly kind: 'ChallengeSent'; readonly nonce: string }
+    | { readonly kind: 'InvalidPassword'; readonly nonce: string; readonly received: string; readonly hash: string }
+    | { readonly kind: 'SuccessfulAuth' },
+): SecurityEventRecord {
+  const base = { at: b.at, service: 'SIP', accountId: b.accountId, sessionId: b.sessionId, local: b.local, remote: b.remote } as const;
+  if (e.kind === 'ChallengeSent') return { ...base, event: e.kind, severity: 'Informational', version: '1', extra: [['Challenge', e.nonce]] };
+  if (e.kind === 'SuccessfulAuth') return { ...base, event: e.kind, severity: 'Informational', version: '1', extra: [['UsingPassword', '1']] };
+  return { ...base, event: e.kind, severity: 'Error', version: '2', extra: [['Challenge', e.nonce], ['ReceivedChallenge', e.received], ['ReceivedHash', e.hash]] };
+}
+
 /** Fields of a manager (AMI) login event. */
 export interface AmiEventBase {
   readonly at: number;

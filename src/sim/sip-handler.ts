@@ -6,7 +6,7 @@
  * come in, the response text and effects go out; never throws.
  */
 import {
-  challengeResponseFailed, challengeSent, invalidAccountId, successfulAuth,
+  challengeResponseFailed, challengeSent, chanSipEvent, invalidAccountId, successfulAuth,
   type EventAddress, type PjsipEventBase,
 } from './security-event.js';
 import { NonceBook, parseAuthorization, verifyDigest, wwwAuthenticate, type DigestCredentials } from './sip-digest.js';
@@ -100,8 +100,11 @@ function parse(text: string): Parsed | SipResult {
   return { req, from, to, auths: auths as DigestCredentials[], callId };
 }
 
+/** Which Asterisk channel driver answers: chan_pjsip (the default) or chan_sip (its log lines and events differ). */
+export type SipDriver = 'pjsip' | 'chan_sip';
+
 /** Handles one request's text (latin1) from a peer. */
-export function handleSipRequest(text: string, cfg: SipHandlerConfig, peer: SipPeer): SipOutcome {
+export function handleSipRequest(text: string, cfg: SipHandlerConfig, peer: SipPeer, driver: SipDriver = 'pjsip'): SipOutcome {
   const p = parse(text);
   if (p === 'bad-request') {
     const req = parseSipRequest(text);
@@ -115,6 +118,7 @@ export function handleSipRequest(text: string, cfg: SipHandlerConfig, peer: SipP
     // pjsip_distributor: a BYE or CANCEL outside any dialog gets a stateless 481.
     return { response: respond(p, peer, cfg, 481, 'Call/Transaction Does Not Exist', []), effects: [], result: 'stateless' };
   }
+  if (driver === 'chan_sip') return handleChanSip(p, cfg, peer);
   const effects: SimEffect[] = [];
   const user = p.from.scheme === 'sip' || p.from.scheme === 'sips' ? (p.from.user ?? '') : '';
   const secret = cfg.accounts.get(user);
@@ -152,5 +156,45 @@ export function handleSipRequest(text: string, cfg: SipHandlerConfig, peer: SipP
     return { response, effects, result: 'failed' };
   }
   effects.push({ kind: 'security', event: challengeSent(base) });
+  return { response, effects, result: 'challenged' };
+}
+
+/**
+ * chan_sip (alwaysauthreject=yes, as FreePBX sets it): every user is challenged, known
+ * or not; a wrong answer is `Wrong password` (NOTICE with the To header for a REGISTER,
+ * and an `InvalidPassword` event); chan_sip reports no failure for an unknown user
+ * apart from that. Its events' SessionID is a pointer, not the Call-ID.
+ */
+function handleChanSip(p: Parsed, cfg: SipHandlerConfig, peer: SipPeer): SipOutcome {
+  const effects: SimEffect[] = [];
+  const user = p.from.scheme === 'sip' || p.from.scheme === 'sips' ? (p.from.user ?? '') : '';
+  const secret = cfg.accounts.get(user);
+  const base = { at: peer.now, accountId: cstr(user, 80), sessionId: `0x7fa69c${cfg.opaque().slice(0, 6)}`, local: peer.local, remote: peer.remote };
+  const verdict = verifyDigest(p.auths, {
+    realm: cfg.realm, account: secret !== undefined ? { username: user, password: secret } : null,
+    method: p.req.method, ip: peer.remote.ip, nowMs: peer.now, nonces: cfg.nonces,
+  });
+  if (verdict === 'success') {
+    effects.push({ kind: 'security', event: chanSipEvent(base, { kind: 'SuccessfulAuth' }) });
+    const out = handleAuthenticated(p.req, {
+      account: user, accounts: cfg.accounts, dialplanContext: cfg.dialplanContext, remote: peer.remote, now: peer.now,
+    });
+    effects.push(...out.effects);
+    return { response: respond(p, peer, cfg, out.code, out.reason, out.headers), effects, result: 'authenticated' };
+  }
+  const nonce = cfg.nonces.issue(peer.remote.ip, cfg.realm, peer.now);
+  const response = respond(p, peer, cfg, 401, 'Unauthorized', [['WWW-Authenticate', wwwAuthenticate(cfg.realm, nonce, cfg.opaque(), verdict === 'stale')]]);
+  if (verdict === 'fail') {
+    const first = p.auths[0];
+    const sent = first !== undefined && first.scheme === 'Digest' ? first.params : new Map<string, string>();
+    if (p.req.method === 'REGISTER') {
+      const to = cstr(headerValue(p.req, 'to') ?? '', 256);
+      effects.push({ kind: 'notice', source: 'chan_sip.c', text: `Registration from '${to}' failed for '${sockaddr(peer.remote)}' - Wrong password` });
+    }
+    const received = cstr(sent.get('nonce') ?? '', 64);
+    effects.push({ kind: 'security', event: chanSipEvent(base, { kind: 'InvalidPassword', nonce: received, received, hash: cstr(sent.get('response') ?? '', 64) }) });
+    return { response, effects, result: 'failed' };
+  }
+  effects.push({ kind: 'security', event: chanSipEvent(base, { kind: 'ChallengeSent', nonce }) });
   return { response, effects, result: 'challenged' };
 }

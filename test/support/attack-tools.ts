@@ -52,8 +52,8 @@ const GAVE_UP = /since we last received a response - stopping|no more passwords|
  * is stopped 300 ms later. A cracked password ends its loop at once and is printed
  * before that, so stopping it early cannot hide a find.
  */
-export async function svcrack(procs: Procs, ns: string, o: { target: string; user: string; dictionary: string; maxSeconds: number }): Promise<SvcrackRun> {
-  const args = ['-v', `-u${o.user}`, '-d', o.dictionary, '-p', '5060', `--maximumtime=${o.maxSeconds}`, o.target];
+export async function svcrack(procs: Procs, ns: string, o: { target: string; user: string; dictionary: string; maxSeconds: number; port?: number }): Promise<SvcrackRun> {
+  const args = ['-v', `-u${o.user}`, '-d', o.dictionary, '-p', String(o.port ?? 5060), `--maximumtime=${o.maxSeconds}`, o.target];
   const p = procs.start(ns, sipvicious('svcrack'), args, { maxMs: (o.maxSeconds + 30) * 1000 });
   const gaveUp = (await p.waitLine((l) => GAVE_UP.test(l), (o.maxSeconds + 20) * 1000)) !== null;
   await Promise.race([p.exited, new Promise((r) => setTimeout(r, 300))]);

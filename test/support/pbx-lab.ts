@@ -36,7 +36,19 @@ export interface LabOptions {
   readonly configExtra?: string;
   /** More accounts on the simulated PBX. */
   readonly accounts?: ReadonlyArray<{ name: string; secret: string }>;
+  /** More SIP listeners of the simulator (e.g. a chan_sip-style registrar on the pbx's address, port 5160). */
+  readonly extraSip?: ReadonlyArray<{ host: string; port: number; driver?: 'pjsip' | 'chan_sip'; udp?: boolean; tcp?: boolean }>;
+  /** Where the simulator's AMI listens (default 127.0.0.1, reachable only inside the pbx namespace). */
+  readonly amiHost?: string;
+  /**
+   * The PBX's configuration files the daemon reads (its `accounts.asterisk_config`), by
+   * name. Default: a pjsip.conf with one transport on 5060, as the simulator listens.
+   */
+  readonly asteriskConf?: Readonly<Record<string, string>>;
 }
+
+/** The lab's default Asterisk configuration: PJSIP on 5060 (UDP and TCP), as the simulator listens. */
+export const LAB_PJSIP_CONF = '[transport-udp]\ntype=transport\nprotocol=udp\nbind=0.0.0.0:5060\n\n[transport-tcp]\ntype=transport\nprotocol=tcp\nbind=0.0.0.0:5060\n';
 
 /** One element of a ban set: its address and timeout in seconds (null: permanent). */
 export interface SetElement {
@@ -55,6 +67,8 @@ export class Lab {
   daemon: Proc | null = null;
   private sim: Proc | null = null;
   private extraAccounts: ReadonlyArray<{ name: string; secret: string }> = [];
+  private extraSip: NonNullable<LabOptions['extraSip']> = [];
+  private amiHost = '127.0.0.1';
 
   private constructor(readonly pair: NsPair, readonly dir: string, readonly config: string) {}
 
@@ -65,6 +79,10 @@ export class Lab {
     const lab = new Lab(pair, dir, path.join(dir, 'sipwarden.yaml'));
     try {
       fs.mkdirSync(path.join(dir, 'logs'));
+      fs.mkdirSync(path.join(dir, 'asterisk'));
+      for (const [name, text] of Object.entries(o.asteriskConf ?? { 'pjsip.conf': LAB_PJSIP_CONF })) fs.writeFileSync(path.join(dir, 'asterisk', name), text);
+      lab.extraSip = o.extraSip ?? [];
+      lab.amiHost = o.amiHost ?? '127.0.0.1';
       fs.writeFileSync(lab.config, `${lab.yaml(o.internal ?? [])}\n${o.configExtra ? `${o.configExtra}\n` : ''}`);
       lab.extraAccounts = o.accounts ?? [];
       await must(pair.pbx, 'nft', ['-f', '-'], COUNTERS);
@@ -87,7 +105,7 @@ export class Lab {
       'firewall:', '  backend: nftables', '  scope: all',
       'store:', `  path: ${f('sipwarden.db')}`,
       'failed_auth_log:', `  path: ${f('failed-auth.log')}`,
-      'accounts:', '  discover: false',
+      'accounts:', '  discover: false', `  asterisk_config: ${f('asterisk')}`,
     ].join('\n');
   }
 
@@ -95,8 +113,8 @@ export class Lab {
     const { pbx4, pbx6 } = this.pair;
     const logs = (n: string) => path.join(this.dir, 'logs', n);
     const opts = {
-      sip: [{ host: pbx4, port: 5060 }, { host: pbx6, port: 5060 }],
-      ami: { host: '127.0.0.1', port: 5038, users: [{ username: 'sipwarden', secret: AMI_SECRET }] },
+      sip: [{ host: pbx4, port: 5060 }, { host: pbx6, port: 5060 }, ...this.extraSip],
+      ami: { host: this.amiHost, port: 5038, users: [{ username: 'sipwarden', secret: AMI_SECRET }] },
       accounts: [{ name: '100', secret: SECRET_100 }, { name: '101', secret: 'another-secret-101' }, ...this.extraAccounts],
       logs: { messages: logs('messages'), security: logs('security') },
       maxSeconds: 300,
