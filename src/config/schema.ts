@@ -17,7 +17,7 @@ import {
 
 /** Every failure reason a parser can report, in the order the docs list them. */
 export const FAILURE_REASONS = [
-  'wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'limit', 'other',
+  'wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'no_extension', 'limit', 'other',
 ] as const satisfies readonly FailureReason[];
 const allReasonsListed: [Exclude<FailureReason, (typeof FAILURE_REASONS)[number]>] extends [never] ? true : false = true;
 void allReasonsListed;

@@ -25,9 +25,13 @@ export type AsteriskSecurityEventType = (typeof ASTERISK_SECURITY_EVENTS)[number
 /**
  * Why an authentication failed. `limit` marks refusals caused by the PBX's own
  * state (session/load/memory limits, RTP set-up), which the policy does not count.
+ * `no_extension`: a call refused because the dialled number does not exist in the
+ * caller's context (chan_sip `FailedACL` with `ACLName="no_extension_match"`, the
+ * NOTICE "… to extension '…' rejected because extension not found in context '…'" of
+ * chan_sip and chan_pjsip): a scanner testing for an open dialplan.
  */
 export type FailureReason =
-  | 'wrong_password' | 'unknown_account' | 'acl_denied' | 'not_allowed' | 'bad_request' | 'limit' | 'other';
+  | 'wrong_password' | 'unknown_account' | 'acl_denied' | 'not_allowed' | 'bad_request' | 'no_extension' | 'limit' | 'other';
 
 /**
  * Which pattern recognised the report. Used to decide which reports are independent
@@ -37,10 +41,11 @@ export type FailureReason =
 export type Signature =
   | 'security-log' | 'ami-event'
   | 'pjsip-request-failed' | 'pjsip-call-rejected'
-  | 'chansip-registration-failed' | 'chansip-call-rejected' | 'chansip-registered'
+  | 'chansip-registration-failed' | 'chansip-call-rejected' | 'chansip-registered' | 'chansip-hacking-attempt'
   | 'manager-auth-failed' | 'manager-nonexistent-user' | 'manager-acl-failed'
   | 'manager-connect-unauthenticated' | 'manager-logged-on'
   | 'iax2-auth-failed' | 'iax2-no-registration' | 'iax2-registered'
+  | 'freepbx-unknown-sip'
   | 'http-login-failed';
 
 /** Where a report came from, so every ban can be traced to the exact lines behind it. */
@@ -75,17 +80,17 @@ export interface AuthFailed extends Located {
   readonly reason: FailureReason;
   /** Asterisk's event type or NOTICE wording, for people. */
   readonly detail: string;
+  /**
+   * Reason `no_extension` only: the number the caller dialled, as reported
+   * (attacker-controlled). For chan_sip's `FailedACL` it is also the AccountID.
+   */
+  readonly extension?: string;
 }
 export interface AuthSucceeded extends Located {
   readonly kind: 'auth_succeeded';
 }
 export interface ChallengeSent extends Located {
   readonly kind: 'challenge_sent';
-}
-/** A call refused because the dialled extension does not exist (recorded, not counted). */
-export interface CallRejected extends Located {
-  readonly kind: 'call_rejected';
-  readonly extension: string;
 }
 /**
  * A report whose address slot cannot be told apart from attacker-written decoys.
@@ -101,7 +106,48 @@ export interface InjectionSuspected {
   readonly evidence: Evidence;
 }
 
-export type SecurityEvent = AuthFailed | AuthSucceeded | ChallengeSent | CallRejected | InjectionSuspected;
-export type EventKind = SecurityEvent['kind'];
+/**
+ * Asterisk's logger lost messages: its queue reached `logger_queue_limit` (logger.conf,
+ * default 1000) and it discarded messages — all new ones up to Asterisk 23, the
+ * non-WARNING/ERROR ones first after that — so NOTICE lines, where failed logins are
+ * reported, went unwritten and counts may be low. Alert on it. Not tied to an address
+ * (it is written by `logger`, not a channel driver), never counted as a failure, and
+ * produced only for a caller that asks for it (see {@link ParsedEvent}). The lines
+ * (main/logger.c, all `WARNING[…] logger: …`):
+ *
+ * - `started`: "Log queue threshold (1000) exceeded.  Discarding new messages." (13.16
+ *   to 23) or "… Discarding non-warning/error messages." (later): `limit` is the queue
+ *   limit; `dropped` null (the count follows when logging resumes).
+ * - `discarded`: "Log queue WARNING / ERROR threshold (200) exceeded. Discarded 150
+ *   oldest non-WARNING/ERROR messages." (later than 23): queued messages thrown away
+ *   at once, `dropped` = that many, not included in the count at resume.
+ * - `overflowed`: "Log queue does not have any non-WARNING/ERROR messages left to
+ *   discard. Discarding all new messages." (later than 23): from now on warnings and
+ *   errors are lost too; `dropped` null.
+ * - `resumed`: "Logging resumed.  37 messages discarded.": `dropped` = messages lost
+ *   since `started`.
+ *
+ * The total loss of an episode is the sum of `dropped` over its lines.
+ */
+export interface LogDropped {
+  readonly kind: 'log_dropped';
+  readonly at: number;
+  readonly phase: 'started' | 'discarded' | 'overflowed' | 'resumed';
+  /** Messages this line reports as lost; null when it gives no count. */
+  readonly dropped: number | null;
+  /** The queue limit the line names (`logger_queue_limit`, or the WARNING/ERROR allowance over it); null if none. */
+  readonly limit: number | null;
+  readonly evidence: Evidence;
+}
+
+/** What Asterisk reports about authentication: the events the engine counts and decides on. */
+export type SecurityEvent = AuthFailed | AuthSucceeded | ChallengeSent | InjectionSuspected;
+/**
+ * Everything a parser can produce: every {@link SecurityEvent}, and {@link LogDropped}
+ * for a caller that asks for it (`LineContext.logLoss`), which routes it to an alert
+ * rather than to the engine.
+ */
+export type ParsedEvent = SecurityEvent | LogDropped;
+export type EventKind = ParsedEvent['kind'];
 /** An event that carries a trusted source address. */
 export type LocatedEvent = Exclude<SecurityEvent, InjectionSuspected>;

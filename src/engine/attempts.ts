@@ -5,7 +5,8 @@
  * `full`, an event in `security`, once more on AMI; PJSIP logs an unknown user's
  * REGISTER and its authenticated retry (two "No matching endpoint found" plus one
  * "Failed to authenticate", one Call-ID) for one guess; the manager writes "tried to
- * authenticate with nonexistent user" and "failed to authenticate as" for one login.
+ * authenticate with nonexistent user" (or "failed to pass IP ACL as") and "failed to
+ * authenticate as" for one login.
  * But svcrack sends every guess with the same Call-ID, so the Call-ID alone cannot
  * be the key either.
  *
@@ -91,7 +92,10 @@ export function classify(ev: AuthFailed): Classified {
       return { group: `SIP|${ev.ip}|${ev.port ?? ''}`, cls: 'fail', primary: true, mode: 'count' };
     case 'AMI': {
       const group = `AMI|${ev.ip}`;
+      // "tried to authenticate with nonexistent user" and "failed to pass IP ACL as" each come
+      // right before the "failed to authenticate as" of the same login (over HTTP, alone).
       if (ev.signature === 'manager-nonexistent-user') return { group, cls: 'nonexistent', primary: false, mode: 'count' };
+      if (ev.signature === 'manager-acl-failed') return { group, cls: 'acl', primary: false, mode: 'count' };
       if (ev.signature === 'manager-connect-unauthenticated') return { group, cls: 'connect', primary: false, mode: 'count' };
       return { group, cls: 'fail', primary: true, mode: 'count' };
     }

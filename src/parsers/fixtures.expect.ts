@@ -9,10 +9,13 @@
  *
  * First drafted by a script with its own regexes (not the parsers), then checked by
  * hand against README.txt and step-breakdown.txt. Notable decisions, all checked:
- * - S24: chan_sip's FailedACL with ACLName="no_extension_match" is a call to a missing
- *   extension, so `call_rejected` with extension = AccountID; the NOTICE
- *   "Call from '123' ..." is `call_rejected` with account '123' exactly as printed
- *   (the peer's Contact user, not the peer name 200: README.txt says so).
+ * - S12, S13, S24: a call to a number the caller's context lacks is a dialplan probe,
+ *   `auth_failed` with reason `no_extension` and the dialled number as `extension`.
+ *   chan_sip's FailedACL with ACLName="no_extension_match" has that number as its
+ *   AccountID too; the NOTICE "Call from '123' ..." has account '123' exactly as
+ *   printed (the peer's Contact user, not the peer name 200: README.txt says so). The
+ *   trunk's call (S13, 127.0.0.2) counts like any other: sipwarden cannot tell a
+ *   misrouted DID from a probe by the line.
  * - S21: chan_sip with alwaysauthreject=yes logs the unknown user 999 as
  *   "Wrong password" / InvalidPassword: the expectation is what Asterisk wrote
  *   (wrong_password), not what the tester knows.
@@ -49,7 +52,7 @@ export type FixtureFile =
 
 /** The fields of an expected event; `at` as an ISO string for readability. */
 export interface Expected {
-  readonly kind: 'auth_failed' | 'auth_succeeded' | 'challenge_sent' | 'call_rejected';
+  readonly kind: 'auth_failed' | 'auth_succeeded' | 'challenge_sent';
   readonly reason?: FailureReason;
   readonly signature: Signature;
   readonly service: string;
@@ -128,9 +131,9 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     // S11: sipp INVITE WITHOUT auth, From UNKNOWN user 'attacker' To 101, chan_pjsip :5060
     72: { kind: 'auth_failed', reason: 'unknown_account', signature: 'pjsip-request-failed', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: 'attacker', session: '1-17154@127.0.0.1', at: '2026-11-24T18:07:00.000Z' },
     // S12: sipp authenticated INVITE from 100 (correct password) to non-existent international number 9011442079460000, chan_pjsip :5060 (toll-fraud style)
-    73: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: '100', session: null, at: '2026-11-24T18:07:02.000Z', extension: '9011442079460000' },
+    73: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: '100', session: null, at: '2026-11-24T18:07:02.000Z', extension: '9011442079460000' },
     // S13: sipp INVITE from trunk IP 127.0.0.2:5080 (identified as endpoint trunk-itsp by IP, no auth) to non-existent 9011442079460001, chan_pjsip :5060
-    74: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.2', port: 5080, account: 'trunk-itsp', session: null, at: '2026-11-24T18:07:05.000Z', extension: '9011442079460001' },
+    74: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.2', port: 5080, account: 'trunk-itsp', session: null, at: '2026-11-24T18:07:05.000Z', extension: '9011442079460001' },
     // S16: svcrack password guessing for user 200 on chan_sip :5070, dictionary of 9 words, correct one (ChanS1p200) last
     75: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5094, account: '200', session: null, at: '2026-11-24T18:08:20.000Z' },
     76: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5094, account: '200', session: null, at: '2026-11-24T18:08:20.000Z' },
@@ -149,7 +152,7 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     // S21: sipp REGISTER for UNKNOWN user 999 (password 'guess999') to chan_sip :5070
     86: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '999', session: null, at: '2026-11-24T18:08:31.000Z' },
     // S24: sipp authenticated INVITE from 200 (correct password) to non-existent 9011442079460002, chan_sip :5070 (toll-fraud style)
-    87: { kind: 'call_rejected', signature: 'chansip-call-rejected', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '123', session: null, at: '2026-11-24T18:08:38.000Z', extension: '9011442079460002' },
+    87: { kind: 'auth_failed', reason: 'no_extension', signature: 'chansip-call-rejected', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '123', session: null, at: '2026-11-24T18:08:38.000Z', extension: '9011442079460002' },
     // S25: AMI login as sipwarden with WRONG secret 'wrongsecret' via nc 127.0.0.1:5038
     88: { kind: 'auth_failed', reason: 'other', signature: 'manager-auth-failed', service: 'AMI', ip: '127.0.0.1', port: null, account: 'sipwarden', session: 'lwp:18072', at: '2026-11-24T18:08:40.000Z' },
     // S26: AMI login as NON-EXISTENT user 'admin' (secret 'amp111') via nc 127.0.0.1:5038
@@ -229,9 +232,9 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     // S11: sipp INVITE WITHOUT auth, From UNKNOWN user 'attacker' To 101, chan_pjsip :5060
     98: { kind: 'auth_failed', reason: 'unknown_account', signature: 'pjsip-request-failed', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: 'attacker', session: '1-17154@127.0.0.1', at: '2026-11-24T18:07:00.000Z' },
     // S12: sipp authenticated INVITE from 100 (correct password) to non-existent international number 9011442079460000, chan_pjsip :5060 (toll-fraud style)
-    99: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: '100', session: null, at: '2026-11-24T18:07:02.000Z', extension: '9011442079460000' },
+    99: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: '100', session: null, at: '2026-11-24T18:07:02.000Z', extension: '9011442079460000' },
     // S13: sipp INVITE from trunk IP 127.0.0.2:5080 (identified as endpoint trunk-itsp by IP, no auth) to non-existent 9011442079460001, chan_pjsip :5060
-    100: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.2', port: 5080, account: 'trunk-itsp', session: null, at: '2026-11-24T18:07:05.000Z', extension: '9011442079460001' },
+    100: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.2', port: 5080, account: 'trunk-itsp', session: null, at: '2026-11-24T18:07:05.000Z', extension: '9011442079460001' },
     // S16: svcrack password guessing for user 200 on chan_sip :5070, dictionary of 9 words, correct one (ChanS1p200) last
     101: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5094, account: '200', session: null, at: '2026-11-24T18:08:20.000Z' },
     102: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5094, account: '200', session: null, at: '2026-11-24T18:08:20.000Z' },
@@ -251,7 +254,7 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     // S21: sipp REGISTER for UNKNOWN user 999 (password 'guess999') to chan_sip :5070
     113: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '999', session: null, at: '2026-11-24T18:08:31.000Z' },
     // S24: sipp authenticated INVITE from 200 (correct password) to non-existent 9011442079460002, chan_sip :5070 (toll-fraud style)
-    115: { kind: 'call_rejected', signature: 'chansip-call-rejected', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '123', session: null, at: '2026-11-24T18:08:38.000Z', extension: '9011442079460002' },
+    115: { kind: 'auth_failed', reason: 'no_extension', signature: 'chansip-call-rejected', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '123', session: null, at: '2026-11-24T18:08:38.000Z', extension: '9011442079460002' },
     // S25: AMI login as sipwarden with WRONG secret 'wrongsecret' via nc 127.0.0.1:5038
     116: { kind: 'auth_failed', reason: 'other', signature: 'manager-auth-failed', service: 'AMI', ip: '127.0.0.1', port: null, account: 'sipwarden', session: 'lwp:18072', at: '2026-11-24T18:08:40.000Z' },
     117: { kind: 'auth_failed', reason: 'other', signature: 'manager-connect-unauthenticated', service: 'AMI', ip: '127.0.0.1', port: null, account: '', session: 'lwp:18072', at: '2026-11-24T18:08:41.000Z' },
@@ -483,7 +486,7 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     189: { kind: 'challenge_sent', signature: 'security-log', service: 'SIP', ip: '127.0.0.1', port: 5063, account: 'sip:attacker@127.0.0.1:5070', session: '0x7fa69c024bb0', at: '2026-11-24T18:08:36.145Z' },
     // S24: sipp authenticated INVITE from 200 (correct password) to non-existent 9011442079460002, chan_sip :5070 (toll-fraud style)
     190: { kind: 'challenge_sent', signature: 'security-log', service: 'SIP', ip: '127.0.0.1', port: 5063, account: 'sip:200@127.0.0.1:5070', session: '0x7fa69c0224d0', at: '2026-11-24T18:08:38.306Z' },
-    191: { kind: 'call_rejected', signature: 'security-log', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '9011442079460002', session: '0x7fa69c0224d0', at: '2026-11-24T18:08:38.312Z', extension: '9011442079460002' },
+    191: { kind: 'auth_failed', reason: 'no_extension', signature: 'security-log', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '9011442079460002', session: '0x7fa69c0224d0', at: '2026-11-24T18:08:38.312Z', extension: '9011442079460002' },
     // S25: AMI login as sipwarden with WRONG secret 'wrongsecret' via nc 127.0.0.1:5038
     192: { kind: 'auth_failed', reason: 'wrong_password', signature: 'security-log', service: 'AMI', ip: '127.0.0.1', port: 41190, account: 'sipwarden', session: '0x7fa680001720', at: '2026-11-24T18:08:40.382Z' },
     // S26: AMI login as NON-EXISTENT user 'admin' (secret 'amp111') via nc 127.0.0.1:5038
@@ -510,9 +513,9 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     // S11: sipp INVITE WITHOUT auth, From UNKNOWN user 'attacker' To 101, chan_pjsip :5060
     14: { kind: 'auth_failed', reason: 'unknown_account', signature: 'pjsip-request-failed', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: 'attacker', session: '1-20327@127.0.0.1', at: '2026-11-24T18:10:11.000Z' },
     // S12: sipp authenticated INVITE from 100 (correct password) to non-existent international number 9011442079460000, chan_pjsip :5060 (toll-fraud style)
-    15: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: '100', session: null, at: '2026-11-24T18:10:13.000Z', extension: '9011442079460000' },
+    15: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: '100', session: null, at: '2026-11-24T18:10:13.000Z', extension: '9011442079460000' },
     // S13: sipp INVITE from trunk IP 127.0.0.2:5080 (identified as endpoint trunk-itsp by IP, no auth) to non-existent 9011442079460001, chan_pjsip :5060
-    16: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.2', port: 5080, account: 'trunk-itsp', session: null, at: '2026-11-24T18:10:15.000Z', extension: '9011442079460001' },
+    16: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.2', port: 5080, account: 'trunk-itsp', session: null, at: '2026-11-24T18:10:15.000Z', extension: '9011442079460001' },
     // S16: svcrack password guessing for user 200 on chan_sip :5070, dictionary of 9 words, correct one (ChanS1p200) last
     17: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5094, account: '200', session: null, at: '2026-11-24T18:10:17.000Z' },
     18: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5094, account: '200', session: null, at: '2026-11-24T18:10:17.000Z' },
@@ -527,7 +530,7 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     // S21: sipp REGISTER for UNKNOWN user 999 (password 'guess999') to chan_sip :5070
     26: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '999', session: null, at: '2026-11-24T18:10:24.000Z' },
     // S24: sipp authenticated INVITE from 200 (correct password) to non-existent 9011442079460002, chan_sip :5070 (toll-fraud style)
-    27: { kind: 'call_rejected', signature: 'chansip-call-rejected', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '123', session: null, at: '2026-11-24T18:10:26.000Z', extension: '9011442079460002' },
+    27: { kind: 'auth_failed', reason: 'no_extension', signature: 'chansip-call-rejected', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '123', session: null, at: '2026-11-24T18:10:26.000Z', extension: '9011442079460002' },
     // S25: AMI login as sipwarden with WRONG secret 'wrongsecret' via nc 127.0.0.1:5038
     28: { kind: 'auth_failed', reason: 'other', signature: 'manager-auth-failed', service: 'AMI', ip: '127.0.0.1', port: null, account: 'sipwarden', session: 'lwp:20395', at: '2026-11-24T18:10:28.000Z' },
     // S26: AMI login as NON-EXISTENT user 'admin' (secret 'amp111') via nc 127.0.0.1:5038
@@ -558,9 +561,9 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     // S11: sipp INVITE WITHOUT auth, From UNKNOWN user 'attacker' To 101, chan_pjsip :5060
     16: { kind: 'auth_failed', reason: 'unknown_account', signature: 'pjsip-request-failed', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: 'attacker', session: '1-20327@127.0.0.1', at: '2026-11-24T18:10:11.000Z' },
     // S12: sipp authenticated INVITE from 100 (correct password) to non-existent international number 9011442079460000, chan_pjsip :5060 (toll-fraud style)
-    17: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: '100', session: null, at: '2026-11-24T18:10:13.000Z', extension: '9011442079460000' },
+    17: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.1', port: 5061, account: '100', session: null, at: '2026-11-24T18:10:13.000Z', extension: '9011442079460000' },
     // S13: sipp INVITE from trunk IP 127.0.0.2:5080 (identified as endpoint trunk-itsp by IP, no auth) to non-existent 9011442079460001, chan_pjsip :5060
-    18: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.2', port: 5080, account: 'trunk-itsp', session: null, at: '2026-11-24T18:10:15.000Z', extension: '9011442079460001' },
+    18: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '127.0.0.2', port: 5080, account: 'trunk-itsp', session: null, at: '2026-11-24T18:10:15.000Z', extension: '9011442079460001' },
     // S16: svcrack password guessing for user 200 on chan_sip :5070, dictionary of 9 words, correct one (ChanS1p200) last
     19: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5094, account: '200', session: null, at: '2026-11-24T18:10:17.000Z' },
     20: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5094, account: '200', session: null, at: '2026-11-24T18:10:17.000Z' },
@@ -575,7 +578,7 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     // S21: sipp REGISTER for UNKNOWN user 999 (password 'guess999') to chan_sip :5070
     28: { kind: 'auth_failed', reason: 'wrong_password', signature: 'chansip-registration-failed', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '999', session: null, at: '2026-11-24T18:10:24.000Z' },
     // S24: sipp authenticated INVITE from 200 (correct password) to non-existent 9011442079460002, chan_sip :5070 (toll-fraud style)
-    30: { kind: 'call_rejected', signature: 'chansip-call-rejected', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '123', session: null, at: '2026-11-24T18:10:26.000Z', extension: '9011442079460002' },
+    30: { kind: 'auth_failed', reason: 'no_extension', signature: 'chansip-call-rejected', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '123', session: null, at: '2026-11-24T18:10:26.000Z', extension: '9011442079460002' },
     // S25: AMI login as sipwarden with WRONG secret 'wrongsecret' via nc 127.0.0.1:5038
     31: { kind: 'auth_failed', reason: 'other', signature: 'manager-auth-failed', service: 'AMI', ip: '127.0.0.1', port: null, account: 'sipwarden', session: 'lwp:20395', at: '2026-11-24T18:10:28.000Z' },
     32: { kind: 'auth_failed', reason: 'other', signature: 'manager-connect-unauthenticated', service: 'AMI', ip: '127.0.0.1', port: null, account: '', session: 'lwp:20395', at: '2026-11-24T18:10:29.000Z' },
@@ -648,7 +651,7 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     47: { kind: 'auth_failed', reason: 'wrong_password', signature: 'security-log', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '999', session: '0x7fa69c037e00', at: '2026-11-24T18:10:24.322Z' },
     // S24: sipp authenticated INVITE from 200 (correct password) to non-existent 9011442079460002, chan_sip :5070 (toll-fraud style)
     48: { kind: 'challenge_sent', signature: 'security-log', service: 'SIP', ip: '127.0.0.1', port: 5063, account: 'sip:200@127.0.0.1:5070', session: '0x7fa69c0042d0', at: '2026-11-24T18:10:26.499Z' },
-    49: { kind: 'call_rejected', signature: 'security-log', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '9011442079460002', session: '0x7fa69c0042d0', at: '2026-11-24T18:10:26.505Z', extension: '9011442079460002' },
+    49: { kind: 'auth_failed', reason: 'no_extension', signature: 'security-log', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '9011442079460002', session: '0x7fa69c0042d0', at: '2026-11-24T18:10:26.505Z', extension: '9011442079460002' },
     // S25: AMI login as sipwarden with WRONG secret 'wrongsecret' via nc 127.0.0.1:5038
     50: { kind: 'auth_failed', reason: 'wrong_password', signature: 'security-log', service: 'AMI', ip: '127.0.0.1', port: 44260, account: 'sipwarden', session: '0x7fa690003ed0', at: '2026-11-24T18:10:28.557Z' },
     // S26: AMI login as NON-EXISTENT user 'admin' (secret 'amp111') via nc 127.0.0.1:5038
@@ -868,7 +871,7 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     209: { kind: 'challenge_sent', signature: 'ami-event', service: 'SIP', ip: '127.0.0.1', port: 5063, account: 'sip:attacker@127.0.0.1:5070', session: '0x7fa69c024bb0', at: '2026-11-24T18:08:36.145Z' },
     // S24: sipp authenticated INVITE from 200 (correct password) to non-existent 9011442079460002, chan_sip :5070 (toll-fraud style)
     210: { kind: 'challenge_sent', signature: 'ami-event', service: 'SIP', ip: '127.0.0.1', port: 5063, account: 'sip:200@127.0.0.1:5070', session: '0x7fa69c0224d0', at: '2026-11-24T18:08:38.306Z' },
-    211: { kind: 'call_rejected', signature: 'ami-event', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '9011442079460002', session: '0x7fa69c0224d0', at: '2026-11-24T18:08:38.312Z', extension: '9011442079460002' },
+    211: { kind: 'auth_failed', reason: 'no_extension', signature: 'ami-event', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '9011442079460002', session: '0x7fa69c0224d0', at: '2026-11-24T18:08:38.312Z', extension: '9011442079460002' },
     // S25: AMI login as sipwarden with WRONG secret 'wrongsecret' via nc 127.0.0.1:5038
     212: { kind: 'auth_failed', reason: 'wrong_password', signature: 'ami-event', service: 'AMI', ip: '127.0.0.1', port: 41190, account: 'sipwarden', session: '0x7fa680001720', at: '2026-11-24T18:08:40.382Z' },
     // S26: AMI login as NON-EXISTENT user 'admin' (secret 'amp111') via nc 127.0.0.1:5038
@@ -933,7 +936,7 @@ export const EXPECTED: Record<FixtureFile, Readonly<Record<number, Expected>>> =
     275: { kind: 'auth_failed', reason: 'wrong_password', signature: 'ami-event', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '999', session: '0x7fa69c037e00', at: '2026-11-24T18:10:24.322Z' },
     // S24: sipp authenticated INVITE from 200 (correct password) to non-existent 9011442079460002, chan_sip :5070 (toll-fraud style)
     276: { kind: 'challenge_sent', signature: 'ami-event', service: 'SIP', ip: '127.0.0.1', port: 5063, account: 'sip:200@127.0.0.1:5070', session: '0x7fa69c0042d0', at: '2026-11-24T18:10:26.499Z' },
-    277: { kind: 'call_rejected', signature: 'ami-event', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '9011442079460002', session: '0x7fa69c0042d0', at: '2026-11-24T18:10:26.505Z', extension: '9011442079460002' },
+    277: { kind: 'auth_failed', reason: 'no_extension', signature: 'ami-event', service: 'SIP', ip: '127.0.0.1', port: 5063, account: '9011442079460002', session: '0x7fa69c0042d0', at: '2026-11-24T18:10:26.505Z', extension: '9011442079460002' },
     // S25: AMI login as sipwarden with WRONG secret 'wrongsecret' via nc 127.0.0.1:5038
     278: { kind: 'auth_failed', reason: 'wrong_password', signature: 'ami-event', service: 'AMI', ip: '127.0.0.1', port: 44260, account: 'sipwarden', session: '0x7fa690003ed0', at: '2026-11-24T18:10:28.557Z' },
     // S26: AMI login as NON-EXISTENT user 'admin' (secret 'amp111') via nc 127.0.0.1:5038

@@ -284,7 +284,7 @@ describe('addresses and transports', () => {
     ['TCP6', '[2001:db8::1]:5061', '2001:db8::1'],
   ])('PJSIP call rejected over %s from %s', (transport, addr, ip) => {
     const line = `[Nov 24 18:07:02] NOTICE[16613] res_pjsip_session.c:  100: Call (${transport}:${addr}) to extension '9011442079460000' rejected because extension not found in context 'from-internal'.`;
-    expect(parseLine(line, ctx())).toMatchObject({ kind: 'call_rejected', ip, port: 5061, account: '100', extension: '9011442079460000' });
+    expect(parseLine(line, ctx())).toMatchObject({ kind: 'auth_failed', reason: 'no_extension', ip, port: 5061, account: '100', extension: '9011442079460000' });
   });
 
   it('chan_sip, manager and IAX2 with IPv6 peers', () => {
@@ -356,9 +356,9 @@ describe("Asterisk's 15 security event types", () => {
     expect(parseAmiFrame(frame, ctx())).toMatchObject({ ...want, signature: 'ami-event' });
   });
 
-  it('FailedACL no_extension_match (chan_sip, S24) is a rejected call, every other ACL name a failure', () => {
+  it('FailedACL no_extension_match (chan_sip, S24) is a dialplan probe, every other ACL name a refused ACL', () => {
     const line = (acl: string) => `[Nov 24 18:08:38] SECURITY[16648] res_security_log.c: SecurityEvent="FailedACL",EventTV="2026-11-24T18:08:38.312+0000",Severity="Error",Service="SIP",EventVersion="1",AccountID="9011442079460002",SessionID="0x7fa69c0224d0",LocalAddress="IPV4/UDP/192.0.2.2/5070",RemoteAddress="IPV4/UDP/203.0.113.9/5063",ACLName="${acl}"`;
-    expect(parseLine(line('no_extension_match'), ctx())).toMatchObject({ kind: 'call_rejected', extension: '9011442079460002' });
+    expect(parseLine(line('no_extension_match'), ctx())).toMatchObject({ kind: 'auth_failed', reason: 'no_extension', extension: '9011442079460002' });
     expect(parseLine(line('not_match_endpoint_contact_acl'), ctx())).toMatchObject({ kind: 'auth_failed', reason: 'acl_denied' });
     expect(parseLine(line('no_extension_match').replace(',ACLName="no_extension_match"', ''), ctx())).toMatchObject({ kind: 'auth_failed', reason: 'acl_denied' });
   });

@@ -5,8 +5,12 @@
  *   [Nov 24 18:05:31] NOTICE[16613] res_pjsip/pjsip_distributor.c: <message>
  *   [2026-11-24 18:10:02.123] NOTICE[16613][C-00000003] chan_sip.c: <message>
  *   [Nov 24 18:05:31] NOTICE[16613]: chan_sip.c:24523 in handle_request_register: <message>   (old Asterisk)
+ *   [Nov 24 18:05:31] NOTICE [22382] manager.c: <message>                                      (a space before the lwp: seen in the field)
  *   Nov 24 18:05:31 pbx asterisk[123]: NOTICE[16613]: chan_sip.c:24523 in fn: <message>       (syslog / journald)
+ *   Nov 24 18:05:31.123456 pbx asterisk[123]: ...                                              (journalctl -o short-precise)
  *   2026-11-24T18:05:31.123+00:00 pbx asterisk[123]: NOTICE[16613]: ...                         (rsyslog, journalctl -o short-iso)
+ *   Mar 27 10:06:14 pbx asterisk[123]: [Mar 27 10:06:14] NOTICE[566]: chan_sip.c:28926 fn: ...  (journald capturing the console of `asterisk -f`)
+ *   NOTICE[566]: chan_sip.c:28926 handle_request_register: <message>                           (journalctl -o cat: no date at all)
  *   {"hostname":…,"timestamp":…,"identifiers":{…},"logmsg":{"location":{…},"level":…,"message":…}}   ([json] formatter)
  *
  * plus ANSI colour codes anywhere. Pure: no clock, no I/O; the reference time for
@@ -26,10 +30,14 @@ export interface Framed {
   readonly message: string;
 }
 
-/** Modules whose lines can report authentication; everything else is skipped early. */
+/**
+ * Modules whose lines can report authentication; everything else is skipped early.
+ * `logger` is Asterisk's logger reporting its own lost messages; `Ext. s` is the
+ * "file" dialplan Log() writes for extension `s` (FreePBX's from-sip-external).
+ */
 export const AUTH_MODULES = new Set([
   'res_security_log.c', 'res_pjsip/pjsip_distributor.c', 'res_pjsip_session.c',
-  'chan_sip.c', 'manager.c', 'chan_iax2.c',
+  'chan_sip.c', 'manager.c', 'chan_iax2.c', 'logger', 'Ext. s',
 ]);
 
 /** Levels that can carry an authentication report. */
@@ -178,7 +186,8 @@ function isDigit(c: number): boolean {
 function afterLevel(line: string, i: number, dateStart: number, dateEnd: number, refTime: number, cache: DateCache): Framed | null | Retry {
   const level = levelAt(line, i);
   if (level === null) return line.charCodeAt(i) === 27 ? RETRY : null;
-  const open = i + level.length;
+  let open = i + level.length;
+  if (line.charCodeAt(open) === 32 /* space */) open++;
   const close = line.indexOf(']', open);
   if (close < 0) return null;
   let j = close + 1;
@@ -202,19 +211,28 @@ function afterLevel(line: string, i: number, dateStart: number, dateEnd: number,
     k = inFn + 1;
   }
   if (line.charCodeAt(k) === 32) k++;
-  return { time: cachedDate(line.slice(dateStart, dateEnd), refTime, cache), level, lwp: line.slice(open + 1, close), module, message: line.slice(k) };
+  const time = dateEnd > dateStart ? cachedDate(line.slice(dateStart, dateEnd), refTime, cache) : NaN;
+  return { time, level, lwp: line.slice(open + 1, close), module, message: line.slice(k) };
 }
 
-/** The level name at `i` if it is one that can carry a report and is followed by `[`. No allocation. */
+/**
+ * The level name at `i` if it is one that can carry a report and is followed by `[`
+ * (or by one space and `[`, as in `NOTICE [22382]`). No allocation.
+ */
 function levelAt(line: string, i: number): string | null {
+  let level: string;
   switch (line.charCodeAt(i)) {
-    case 78: return line.startsWith('NOTICE[', i) ? 'NOTICE' : null;
-    case 87: return line.startsWith('WARNING[', i) ? 'WARNING' : null;
-    case 83: return line.startsWith('SECURITY[', i) ? 'SECURITY' : null;
-    case 86: return line.startsWith('VERBOSE[', i) ? 'VERBOSE' : null;
-    case 69: return line.startsWith('ERROR[', i) ? 'ERROR' : null;
+    case 78: level = 'NOTICE'; break;
+    case 87: level = 'WARNING'; break;
+    case 83: level = 'SECURITY'; break;
+    case 86: level = 'VERBOSE'; break;
+    case 69: level = 'ERROR'; break;
     default: return null;
   }
+  if (!line.startsWith(level, i)) return null;
+  let b = i + level.length;
+  if (line.charCodeAt(b) === 32) b++;
+  return line.charCodeAt(b) === 91 /* [ */ ? level : null;
 }
 
 /** The module name at `j` if it is one that reports authentication and is followed by `:`. No allocation. */
@@ -229,7 +247,7 @@ const NONE: readonly string[] = [];
 const MODULES_BY_INITIAL: Record<number, string[]> = {};
 for (const m of AUTH_MODULES) (MODULES_BY_INITIAL[m.charCodeAt(0)] ??= []).push(m);
 
-const SYSLOG_BSD = /^([A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) \S+ [^\s:[]+(?:\[\d+\])?: /;
+const SYSLOG_BSD = /^([A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,6})?) \S+ [^\s:[]+(?:\[\d+\])?: /;
 const SYSLOG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) \S+ [^\s:[]+(?:\[\d+\])?: /;
 
 interface JsonLogLine {
@@ -290,7 +308,17 @@ function frameRaw(line: string, refTime: number, cache: DateCache): Framed | nul
   }
   if (first === 123 /* { */) return frameJson(line, refTime);
   if (first === 27) return RETRY;
+  // journalctl -o cat (and Asterisk's syslog channel read without its syslog prefix): no date.
+  if (levelAt(line, 0) !== null) return afterLevel(line, 0, 0, 0, refTime, cache);
   const m = SYSLOG_BSD.exec(line) ?? SYSLOG_ISO.exec(line);
   if (!m) return line.lastIndexOf('\x1b', 256) >= 0 ? RETRY : null;
-  return afterLevel(line, m[0].length, 0, (m[1] as string).length, refTime, cache);
+  let i = m[0].length;
+  // journald capturing `asterisk -f`'s console: its own `[date] ` follows the syslog prefix.
+  // The syslog date stands (it is the journal's, and the ISO form carries a zone).
+  if (line.charCodeAt(i) === 91 /* [ */) {
+    const close = line.indexOf('] ', i + 1);
+    if (close < 0 || close - i > 40) return null;
+    i = close + 2;
+  }
+  return afterLevel(line, i, 0, (m[1] as string).length, refTime, cache);
 }

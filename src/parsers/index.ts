@@ -1,11 +1,15 @@
 /**
  * Parsers: pure functions from one log line or one AMI frame to at most one
- * {@link SecurityEvent}. No I/O, no clock (the reference time for year-less dates
- * is passed in), no state beyond an optional per-reader date cache.
+ * {@link SecurityEvent} (or, when asked, the logger's {@link LogDropped}). No I/O, no
+ * clock (the reference time for year-less dates is passed in), no state beyond an
+ * optional per-reader date cache.
  */
-import { EVIDENCE_MAX, type Evidence, type FailureReason, type SecurityEvent, type Signature } from '../domain/events.js';
+import {
+  EVIDENCE_MAX, type Evidence, type FailureReason, type LogDropped, type ParsedEvent, type SecurityEvent, type Signature,
+} from '../domain/events.js';
 import type { IpAddress } from '../domain/ip.js';
 import { frameLine, newDateCache, type DateCache } from './framing.js';
+import { parseLoggerMessage } from './logger.js';
 import { matchMessage } from './messages.js';
 import { failureReasonOf, parseAmiSecurityFrame, parseSecurityLine, type SecurityFields } from './security.js';
 
@@ -24,6 +28,8 @@ export interface LineContext {
   readonly cache?: DateCache;
   /** Which events the caller consumes (default all); others may be skipped early. */
   readonly interest?: Interest;
+  /** Also report the logger's lost messages ({@link LogDropped}); off by default. */
+  readonly logLoss?: boolean;
 }
 
 /** `auth`: no challenge_sent events; `failures`: no challenge_sent nor auth_succeeded. */
@@ -33,17 +39,18 @@ function evidence(ctx: LineContext, text: string): Evidence {
   return { source: ctx.source, line: ctx.line, text: text.length > EVIDENCE_MAX ? text.slice(0, EVIDENCE_MAX) : text };
 }
 
-/** Builds an event with one fixed shape per kind (no spreads: this runs for every report). */
+/**
+ * Builds an event with one fixed shape per kind (no spreads: this runs for every
+ * report); a failure of reason `no_extension` carries the dialled number as well.
+ */
 function located(
-  kind: 'auth_failed' | 'auth_succeeded' | 'challenge_sent' | 'call_rejected',
+  kind: 'auth_failed' | 'auth_succeeded' | 'challenge_sent',
   at: number, service: string, ip: IpAddress, port: number | null, account: string, session: string | null,
   signature: Signature, decoys: readonly string[], ev: Evidence, reason: FailureReason, detail: string, extension: string,
 ): SecurityEvent {
-  switch (kind) {
-    case 'auth_failed': return { kind, at, service, ip, port, account, session, signature, decoys, evidence: ev, reason, detail };
-    case 'call_rejected': return { kind, at, service, ip, port, account, session, signature, decoys, evidence: ev, extension };
-    default: return { kind, at, service, ip, port, account, session, signature, decoys, evidence: ev };
-  }
+  if (kind !== 'auth_failed') return { kind, at, service, ip, port, account, session, signature, decoys, evidence: ev };
+  if (reason === 'no_extension') return { kind, at, service, ip, port, account, session, signature, decoys, evidence: ev, reason, detail, extension };
+  return { kind, at, service, ip, port, account, session, signature, decoys, evidence: ev, reason, detail };
 }
 
 function fromSecurity(f: SecurityFields, at: number, ev: Evidence, signature: 'security-log' | 'ami-event'): SecurityEvent {
@@ -54,12 +61,9 @@ function fromSecurity(f: SecurityFields, at: number, ev: Evidence, signature: 's
   const session = f.session || null;
   if (f.type === 'SuccessfulAuth') return located('auth_succeeded', at, f.service, ip, port, f.account, session, signature, f.decoys, ev, 'other', '', '');
   if (f.type === 'ChallengeSent') return located('challenge_sent', at, f.service, ip, port, f.account, session, signature, f.decoys, ev, 'other', '', '');
-  if (f.type === 'FailedACL' && f.aclName === 'no_extension_match') {
-    // chan_sip reports a call to a missing extension as FailedACL: a rejected call, not a failed login.
-    return located('call_rejected', at, f.service, ip, port, f.account, session, signature, f.decoys, ev, 'other', '', f.account);
-  }
   const reason = failureReasonOf(f.type, f.aclName) ?? 'other';
-  return located('auth_failed', at, f.service, ip, port, f.account, session, signature, f.decoys, ev, reason, f.aclName ? `${f.type} (${f.aclName})` : f.type, '');
+  // chan_sip reports a call to a missing extension as FailedACL "no_extension_match", the dialled number as AccountID.
+  return located('auth_failed', at, f.service, ip, port, f.account, session, signature, f.decoys, ev, reason, f.aclName ? `${f.type} (${f.aclName})` : f.type, f.account);
 }
 
 /**
@@ -73,11 +77,18 @@ function uninteresting(message: string, interest: Interest | undefined): boolean
   return interest === 'failures' && message.startsWith('SecurityEvent="SuccessfulAuth"');
 }
 
-/** Parses one log line (without its newline). Returns null for lines that report no authentication. */
-export function parseLine(line: string, ctx: LineContext): SecurityEvent | null {
+/**
+ * Parses one log line (without its newline). Returns null for lines that report no
+ * authentication. With `ctx.logLoss`, the logger's reports of lost messages come out
+ * as {@link LogDropped}; without it they are null, like any other line.
+ */
+export function parseLine(line: string, ctx: LineContext & { readonly logLoss: true }): ParsedEvent | null;
+export function parseLine(line: string, ctx: LineContext): SecurityEvent | null;
+export function parseLine(line: string, ctx: LineContext): ParsedEvent | null {
   const framed = frameLine(line, ctx.refTime, ctx.cache ?? newDateCache());
   if (!framed) return null;
   const lineTime = Number.isNaN(framed.time) ? ctx.refTime : framed.time;
+  if (framed.module === 'logger') return ctx.logLoss === true ? logDropped(framed.message, lineTime, ctx, line) : null;
   if (framed.module === 'res_security_log.c') {
     if (uninteresting(framed.message, ctx.interest)) return null;
     const f = parseSecurityLine(framed.message);
@@ -92,8 +103,13 @@ export function parseLine(line: string, ctx: LineContext): SecurityEvent | null 
   }
   if (m.outcome === 'succeeded' && ctx.interest === 'failures') return null;
   const session = m.session ?? (m.service === 'AMI' ? `lwp:${framed.lwp}` : null);
-  const kind = m.outcome === 'succeeded' ? 'auth_succeeded' : m.outcome === 'call_rejected' ? 'call_rejected' : 'auth_failed';
+  const kind = m.outcome === 'succeeded' ? 'auth_succeeded' : 'auth_failed';
   return located(kind, lineTime, m.service, m.endpoint.ip, m.endpoint.port, m.account, session, m.signature, m.decoys, ev, m.reason, m.detail, m.extension);
+}
+
+function logDropped(message: string, at: number, ctx: LineContext, line: string): LogDropped | null {
+  const r = parseLoggerMessage(message);
+  return r && { kind: 'log_dropped', at, phase: r.phase, dropped: r.dropped, limit: r.limit, evidence: evidence(ctx, line) };
 }
 
 /** Parses one AMI event frame. Returns null for frames that are not security events. */

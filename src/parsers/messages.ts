@@ -8,19 +8,18 @@
  * - between two attacker-chosen fields (PJSIP: From before, Call-ID after): every
  *   slot-shaped candidate is collected; exactly one is the address, more than one is
  *   an injection attempt that counts for nobody (another report decides).
+ *
+ * Formats are those of Asterisk 13 to 23 (each function names the versions that
+ * differ), plus two that only patched or dialplan-generated lines carry: chan_sip's
+ * "hacking attempt detected" and FreePBX's "Rejecting unknown SIP connection".
  */
-import type { FailureReason } from '../domain/events.js';
+import type { FailureReason, Signature } from '../domain/events.js';
 import { parseHostAndPort, parseHostPort, type Endpoint } from './address.js';
 
 export interface MessageMatch {
-  readonly signature:
-    | 'pjsip-request-failed' | 'pjsip-call-rejected'
-    | 'chansip-registration-failed' | 'chansip-call-rejected' | 'chansip-registered'
-    | 'manager-auth-failed' | 'manager-nonexistent-user' | 'manager-acl-failed'
-    | 'manager-connect-unauthenticated' | 'manager-logged-on'
-    | 'iax2-auth-failed' | 'iax2-no-registration' | 'iax2-registered';
+  readonly signature: Exclude<Signature, 'security-log' | 'ami-event' | 'http-login-failed'>;
   readonly service: 'PJSIP' | 'SIP' | 'AMI' | 'IAX2';
-  readonly outcome: 'failed' | 'succeeded' | 'call_rejected';
+  readonly outcome: 'failed' | 'succeeded';
   readonly reason: FailureReason;
   readonly detail: string;
   /** The address, or null when the slot is ambiguous (see `candidates`). */
@@ -31,6 +30,7 @@ export interface MessageMatch {
   readonly decoys: readonly string[];
   readonly account: string;
   readonly session: string | null;
+  /** The dialled number, for reason `no_extension`. */
   readonly extension: string;
 }
 
@@ -95,9 +95,23 @@ function pjsipReason(reason: string): FailureReason {
   return 'other';
 }
 
-/** `Request 'REGISTER' from '<from>' failed for '<addr>' (callid: <callid>) - <reason>` */
+/**
+ * `Request 'REGISTER' from '<from>' failed for '<addr>' (callid: <callid>) - <reason>`;
+ * before 13.10 without the method: `Request from '<from>' failed for …`, and before
+ * 13.38/16.1 the address printed as `src_name:src_port` (IPv6 unbracketed).
+ */
 function pjsipRequestFailed(msg: string): MessageMatch | null {
-  if (!msg.startsWith("Request '")) return null;
+  let from: number;
+  if (msg.startsWith("Request from '")) {
+    from = 14;
+  } else if (msg.startsWith("Request '")) {
+    // The method is a SIP token: it holds no space, so the first "' from '" ends it.
+    const f = msg.indexOf("' from '", 9);
+    if (f < 0) return null;
+    from = f + 8;
+  } else {
+    return null;
+  }
   const dash = msg.lastIndexOf(') - ');
   if (dash < 0) return null;
   const reasonText = msg.slice(dash + 4);
@@ -106,32 +120,53 @@ function pjsipRequestFailed(msg: string): MessageMatch | null {
     signature: 'pjsip-request-failed', service: 'PJSIP', outcome: 'failed',
     reason: pjsipReason(reasonText), detail: reasonText,
   });
-  const fromStart = msg.indexOf("' from '");
-  if (fromStart < 0) return null;
-  const valid = slots(msg.slice(0, dash), "' failed for '", "' (callid: ", parseHostAndPort).filter((s) => s.endpoint);
+  const valid = slots(msg.slice(0, dash), "' failed for '", "' (callid: ", parseHostAndPort).filter((s) => s.endpoint && s.at >= from - 1);
   if (valid.length === 0) return null;
   if (valid.length > 1) return mk(m, { candidates: valid.map((s) => s.endpoint!.ip) });
   const slot = valid[0]!;
-  const from = msg.slice(fromStart + 8, slot.at);
-  return mk(m, { endpoint: slot.endpoint, account: sipUser(from), session: msg.slice(slot.end, dash) });
+  return mk(m, { endpoint: slot.endpoint, account: sipUser(msg.slice(from, slot.at)), session: msg.slice(slot.end, dash) });
 }
 
-/** ` 100: Call (UDP:127.0.0.1:5061) to extension '9011…' rejected because extension not found in context 'from-internal'.` */
+/** Transport names res_pjsip prints (`type_name` of the pjsip transport). */
+const PJSIP_TRANSPORTS: ReadonlySet<string> = new Set([
+  'UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP', 'UDP6', 'TCP6', 'TLS6', 'WS6', 'WSS6', 'SCTP6',
+]);
+const NOT_FOUND = "' rejected because extension not found in context '";
+const NO_EXTENSION: Head = { signature: 'pjsip-call-rejected', service: 'PJSIP', outcome: 'failed', reason: 'no_extension', detail: 'extension not found' };
+
+/**
+ * res_pjsip_session.c new_invite(), a call to a number the endpoint's context lacks:
+ * - 16.x later, 17+: ` 100: Call (UDP:127.0.0.1:5061) to extension '<ext>' rejected because extension not found in context '<ctx>'.`
+ * - 13, 14, 15, 16.0: `Call from '100' (UDP:127.0.0.1:5061) to extension '<ext>' rejected …`
+ *   (address as `src_name:src_port` with IPv6 unbracketed, or pj_sockaddr_print).
+ * The name before the slot is the endpoint's id (configuration, not attacker text); the
+ * dialled number after it is the attacker's, so the FIRST `) to extension '` closes the slot.
+ */
 function pjsipCallRejected(msg: string): MessageMatch | null {
-  const text = msg.trimStart();
-  const call = text.indexOf(': Call (');
-  if (call <= 0) return null;
-  const close = text.indexOf(') to extension \'', call);
-  if (close < 0 || !text.endsWith("'.") || text.indexOf("' rejected because extension not found in context '", close) < 0) return null;
-  const inner = text.slice(call + 8, close);
-  const t = inner.indexOf(':');
-  const endpoint = t > 0 ? parseHostAndPort(inner.slice(t + 1)) : null;
+  if (!msg.endsWith("'.")) return null;
+  let open: number;
+  let account: string;
+  if (msg.startsWith("Call from '")) {
+    const q = msg.indexOf("' (", 11);
+    if (q < 0) return null;
+    account = msg.slice(11, q);
+    open = q + 3;
+  } else {
+    const text = msg.trimStart();
+    const call = text.indexOf(': Call (');
+    if (call <= 0) return null;
+    account = text.slice(0, call);
+    open = msg.length - text.length + call + 8;
+  }
+  const close = msg.indexOf(") to extension '", open);
+  if (close < 0) return null;
+  const extEnd = msg.lastIndexOf(NOT_FOUND);
+  if (extEnd < close) return null;
+  const t = msg.indexOf(':', open);
+  if (t < 0 || t > close || !PJSIP_TRANSPORTS.has(msg.slice(open, t))) return null;
+  const endpoint = parseHostAndPort(msg.slice(t + 1, close));
   if (!endpoint) return null;
-  const extStart = close + 16;
-  const extEnd = text.lastIndexOf("' rejected because extension not found in context '");
-  return mk({ signature: 'pjsip-call-rejected', service: 'PJSIP', outcome: 'call_rejected', reason: 'other', detail: 'extension not found' }, { endpoint,
-    account: text.slice(0, call),
-    extension: text.slice(extStart, Math.max(extStart, extEnd)) });
+  return mk(NO_EXTENSION, { endpoint, account, extension: msg.slice(close + 16, extEnd) });
 }
 
 // ---------------------------------------------------------------- chan_sip
@@ -143,6 +178,8 @@ const CHANSIP_REASONS: Record<string, FailureReason> = {
   'Not a local domain': 'not_allowed',
   'Peer is not supposed to register': 'not_allowed',
   'Device does not match ACL': 'acl_denied',
+  // Not in Asterisk's own chan_sip: a patched chan_sip some distributions shipped.
+  'ACL error (permit/deny)': 'acl_denied',
   'Device not configured to use this transport type': 'not_allowed',
   'RTP initialization failed': 'limit',
   'Unknown failure': 'other',
@@ -167,16 +204,31 @@ function chansipRegistration(msg: string): MessageMatch | null {
     account: sipUser(to) });
 }
 
-/** `Call from '<name>' (<addr>) to extension '<ext>' rejected because extension not found in context '<ctx>'.` */
+/**
+ * `Call from '<name>' (<addr>) to extension '<ext>' rejected because extension not found in context '<ctx>'.`
+ * (11 to 20; the name is the caller's user part, attacker text like the number after).
+ */
 function chansipCallRejected(msg: string): MessageMatch | null {
   if (!msg.startsWith("Call from '") || !msg.endsWith("'.")) return null;
-  const ctx = msg.lastIndexOf("' rejected because extension not found in context '");
+  const ctx = msg.lastIndexOf(NOT_FOUND);
   if (ctx < 0) return null;
-  const m: Head = ({ signature: 'chansip-call-rejected', service: 'SIP', outcome: 'call_rejected', reason: 'other', detail: 'extension not found' });
+  const m: Head = { signature: 'chansip-call-rejected', service: 'SIP', outcome: 'failed', reason: 'no_extension', detail: 'extension not found' };
   const valid = slots(msg.slice(0, ctx), "' (", ") to extension '").filter((s) => s.endpoint);
   if (valid.length !== 1) return valid.length > 1 ? mk(m, { candidates: valid.map((s) => s.endpoint!.ip) }) : null;
   const slot = valid[0]!;
   return mk(m, { endpoint: slot.endpoint, account: msg.slice(11, slot.at), extension: msg.slice(slot.end, ctx) });
+}
+
+/**
+ * `hacking attempt detected '<addr>'`: not written by Asterisk's own chan_sip, but by a
+ * patched one some distributions shipped (fail2ban has a sample). Nothing but the
+ * address varies, so the whole message is matched.
+ */
+function chansipHackingAttempt(msg: string): MessageMatch | null {
+  if (!msg.startsWith("hacking attempt detected '") || !msg.endsWith("'")) return null;
+  const endpoint = parseHostPort(msg.slice(26, -1));
+  if (!endpoint) return null;
+  return mk({ signature: 'chansip-hacking-attempt', service: 'SIP', outcome: 'failed', reason: 'other', detail: 'hacking attempt detected' }, { endpoint });
 }
 
 /** VERBOSE `Registered SIP '<peer>' at <addr>`: the address ends the line. */
@@ -249,7 +301,10 @@ function iax2(msg: string): MessageMatch | null {
       return mk({ signature: 'iax2-auth-failed', service: 'IAX2', outcome: 'failed', reason: 'wrong_password', detail: `failed ${md5[1]} authentication` }, { endpoint, account });
     }
     if (rest.startsWith('failed to authenticate as ')) {
-      return mk({ signature: 'iax2-auth-failed', service: 'IAX2', outcome: 'failed', reason: 'wrong_password', detail: 'failed to authenticate' }, { endpoint, account: rest.slice(26) });
+      // 1.8 to 20 print the user bare; older releases quoted it.
+      const user = rest.slice(26);
+      const account = user.length >= 2 && user.startsWith("'") && user.endsWith("'") ? user.slice(1, -1) : user;
+      return mk({ signature: 'iax2-auth-failed', service: 'IAX2', outcome: 'failed', reason: 'wrong_password', detail: 'failed to authenticate' }, { endpoint, account });
     }
     return null;
   }
@@ -273,14 +328,33 @@ function iax2(msg: string): MessageMatch | null {
   return null;
 }
 
+// ---------------------------------------------------------------- FreePBX dialplan
+
+const FREEPBX_UNKNOWN = '"Rejecting unknown SIP connection from ';
+
+/**
+ * FreePBX's from-sip-external context refusing an anonymous call (Allow Anonymous
+ * Inbound SIP Calls = No): dialplan `Log(WARNING,"Rejecting unknown SIP connection from
+ * ${CHANNEL(recvip)}")` at extension `s`, written with the "file" `Ext. s`. The quotes
+ * are part of the message; the address (chan_sip: bare; PJSIP remote_addr: with port,
+ * IPv6 bracketed) is the packet's source and ends the message.
+ */
+function freepbxUnknownSip(msg: string): MessageMatch | null {
+  if (!msg.startsWith(FREEPBX_UNKNOWN) || !msg.endsWith('"')) return null;
+  const endpoint = parseHostPort(msg.slice(FREEPBX_UNKNOWN.length, -1));
+  if (!endpoint) return null;
+  return mk({ signature: 'freepbx-unknown-sip', service: 'SIP', outcome: 'failed', reason: 'unknown_account', detail: 'rejecting unknown SIP connection' }, { endpoint });
+}
+
 /** Dispatches a framed message by the module that wrote it. */
 export function matchMessage(module: string, msg: string): MessageMatch | null {
   switch (module) {
     case 'res_pjsip/pjsip_distributor.c': return pjsipRequestFailed(msg);
     case 'res_pjsip_session.c': return pjsipCallRejected(msg);
-    case 'chan_sip.c': return chansipRegistration(msg) ?? chansipCallRejected(msg) ?? chansipRegistered(msg);
+    case 'chan_sip.c': return chansipRegistration(msg) ?? chansipCallRejected(msg) ?? chansipRegistered(msg) ?? chansipHackingAttempt(msg);
     case 'manager.c': return manager(msg);
     case 'chan_iax2.c': return iax2(msg);
+    case 'Ext. s': return freepbxUnknownSip(msg);
     default: return null;
   }
 }

@@ -100,7 +100,8 @@ export function failureReasonOf(type: AsteriskSecurityEventType, aclName: string
     case 'InvalidAccountID': return 'unknown_account';
     case 'ChallengeResponseFailed':
     case 'InvalidPassword': return 'wrong_password';
-    case 'FailedACL': return 'acl_denied';
+    // chan_sip's call to a number its context lacks (handle_request_invite): a dialplan probe.
+    case 'FailedACL': return aclName === 'no_extension_match' ? 'no_extension' : 'acl_denied';
     case 'AuthMethodNotAllowed':
     case 'RequestNotAllowed':
     case 'InvalidTransport':
@@ -111,7 +112,6 @@ export function failureReasonOf(type: AsteriskSecurityEventType, aclName: string
     case 'MemoryLimit':
     case 'LoadAverageLimit': return 'limit';
     default:
-      void aclName;
       return null;
   }
 }

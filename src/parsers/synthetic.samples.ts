@@ -15,7 +15,7 @@ export interface SyntheticSample {
   readonly follows: string;
   readonly line: string;
   readonly expected: {
-    readonly kind: 'auth_failed' | 'auth_succeeded' | 'call_rejected';
+    readonly kind: 'auth_failed' | 'auth_succeeded';
     readonly signature: Signature;
     readonly service: string;
     readonly ip: string;
@@ -78,7 +78,7 @@ export const SYNTHETIC_SAMPLES: readonly SyntheticSample[] = [
     synthetic: true,
     follows: `res_pjsip_session.c new_invite(): "%s: Call (%s:%s:%d) to extension '%s' rejected because extension not found in context '%s'." with transport type_name, rdata->pkt_info.src_name (IPv6 unbracketed), src_port`,
     line: `[Nov 24 18:20:04] NOTICE[16613] res_pjsip_session.c:  101: Call (UDP6:2001:db8::67:5061) to extension '011442079460000' rejected because extension not found in context 'from-internal'.`,
-    expected: { kind: 'call_rejected', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '2001:db8::67', port: 5061, account: '101', extension: '011442079460000' },
+    expected: { kind: 'auth_failed', reason: 'no_extension', signature: 'pjsip-call-rejected', service: 'PJSIP', ip: '2001:db8::67', port: 5061, account: '101', extension: '011442079460000' },
   },
   // manager.c authenticate(): the ACL branch (no real sample: the rig's AMI user had no ACL).
   {

@@ -63,8 +63,13 @@ export interface Health {
   protection: 'on' | 'off';
   sources: Array<{ path: string; exists: boolean; offset: number; lines: number; lagMs?: number | null; error?: string | null }>;
   ami: { host: string; port: number; connected: boolean; since?: number | null; lastError?: string | null } | null;
-  firewall: { backend: string; lastError?: string | null };
+  firewall: { backend: string; lastError?: string | null; watch?: WatchHealth | null };
 }
+
+/** The ports the kernel watches for senders (an attacker of an unwatched port cannot be banned). */
+export type WatchHealth =
+  | { mode: 'ports'; ports: Array<{ port: number; proto: string | null; service: string | null; from: string }>; notes: string[] }
+  | { mode: 'all'; why: string; notes: string[] };
 
 export interface TierText {
   failures: number | string;

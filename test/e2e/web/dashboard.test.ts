@@ -98,6 +98,13 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     await expect.poll(() => page.getByTestId('active-bans').textContent(), { timeout: WAIT }).toBe('3');
     expect(await page.getByTestId('failures-24h').textContent()).toBe('17');
     await page.getByText('198.51.100.23').first().waitFor();
+    // Which ports the kernel watches, and where each came from.
+    const ports = page.locator('.health .ports li');
+    expect(await ports.allTextContents()).toEqual([
+      '5060/udp PJSIP — /etc/asterisk/pjsip.transports.conf:4 bind = 0.0.0.0:5060',
+      '5160/udp SIP — /etc/asterisk/sip_general_additional.conf:2 bindport = 5160',
+      '8472/tcp HTTP — web.listen (the dashboard)',
+    ]);
     await shot('overview');
   });
 

@@ -18,6 +18,7 @@ import { defaultConfig } from '../../../src/config/index.js';
 import { policyInput, ruleInput, zoneInput } from '../../../src/daemon/inputs.js';
 import { liveSettings, settingsApplier, withSettings } from '../../../src/daemon/web.js';
 import { applyChanges } from '../../../src/daemon/restore.js';
+import { planWatch } from '../../../src/daemon/watch.js';
 import { Pipeline } from '../../../src/daemon/pipeline.js';
 import { Engine } from '../../../src/engine/index.js';
 import { DryRunEnforcer } from '../../../src/enforcers/index.js';
@@ -72,9 +73,17 @@ export async function startHarness(): Promise<Harness> {
     pipeline.flush();
   }, 250);
   const read: ReadModel = openReadModel(dbPath, { memoMs: 0 });
+  // The ports a FreePBX 17 would give (what discoverPorts learns from its configuration), and the dashboard's.
+  const WATCH = planWatch('auto', {
+    ok: true, notes: [],
+    ports: [
+      { port: 5060, proto: 'udp', service: 'PJSIP', from: '/etc/asterisk/pjsip.transports.conf:4 bind = 0.0.0.0:5060' },
+      { port: 5160, proto: 'udp', service: 'SIP', from: '/etc/asterisk/sip_general_additional.conf:2 bindport = 5160' },
+    ],
+  }, { port: 8472, proto: 'tcp', service: 'HTTP', from: 'web.listen (the dashboard)' });
   const app: FastifyInstance = await startApiServer({
     store, now, controls, zoneOf: controls.zoneOf,
-    health: () => ({ sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 4096, lines: 42, lagMs: 0 }], ami: null, firewall: { backend: enforcer.name } }),
+    health: () => ({ sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 4096, lines: 42, lagMs: 0 }], ami: null, firewall: { backend: enforcer.name, watch: WATCH } }),
     metrics: () => ({ events_parsed_total: pipeline.stats.events, attempts_total: pipeline.stats.attempts }),
     stats: (t) => read.stats(t),
     searchBans: read.searchBans,

@@ -3,7 +3,7 @@ import { api } from '../api';
 import { BarChart } from '../components/BarChart';
 import { ProtectionSwitch } from '../components/ProtectionSwitch';
 import { usePoll } from '../hooks';
-import type { Health, Stats } from '../types';
+import type { Health, Stats, WatchHealth } from '../types';
 import { span, visible, when } from '../text';
 
 const bansLink = (q: string) => `#/bans?q=${encodeURIComponent(q)}&state=all`;
@@ -88,8 +88,28 @@ export function Overview() {
             </li>
           )}
           {h && <li className={h.firewall.lastError ? 'bad' : 'good'}>Firewall: {h.firewall.backend}{h.firewall.lastError ? ` — ${h.firewall.lastError}` : ''}</li>}
+          {h?.firewall.watch && <WatchedPorts watch={h.firewall.watch} />}
         </ul>
       </section>
     </div>
+  );
+}
+
+/** Which ports the kernel watches for senders, and where each came from. */
+function WatchedPorts({ watch }: { watch: WatchHealth }) {
+  return (
+    <li className={watch.mode === 'all' || watch.notes.length > 0 ? 'warn' : 'good'}>
+      {watch.mode === 'all'
+        ? <>Ports watched: every port — {watch.why}</>
+        : <>Ports watched (senders to these are remembered, so their attackers can be banned):
+            <ul className="ports">
+              {watch.ports.map((p) => (
+                <li key={`${p.port}-${p.proto}-${p.service}`}>
+                  <span className="mono">{p.port}{p.proto ? `/${p.proto}` : ''}</span> {p.service ?? ''} <span className="muted">— {p.from}</span>
+                </li>
+              ))}
+            </ul></>}
+      {watch.notes.map((n) => <div key={n} className="muted note">{n}</div>)}
+    </li>
   );
 }
