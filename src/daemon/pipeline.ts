@@ -113,8 +113,9 @@ export class Pipeline {
     this.remember(ev);
     this.d.faillog.write(formatFailure({
       at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason,
-      zone: v.zone, counts: this.counts(v), action: v.action, tier: v.tier,
-      until: v.decision ? v.decision.until : undefined, decoys: ev.decoys, source: ev.evidence.source, line: ev.evidence.line,
+      // A banned address's line names the ban in force (its tier, or the rule's name), not only the tier reached now.
+      zone: v.zone, counts: this.counts(v), action: v.action, tier: v.ban ? v.ban.tier : v.tier, ban: v.ban?.by ?? undefined,
+      until: v.ban ? v.ban.until : undefined, decoys: ev.decoys, source: ev.evidence.source, line: ev.evidence.line,
     }));
     this.pending.push({
       at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason,

@@ -36,6 +36,8 @@ export interface FailureLine {
   readonly counts: ReadonlyArray<{ n: number; within: string }>;
   readonly action: string;
   readonly tier: number | null;
+  /** The rule or person behind the ban in force when no tier made it (`extension-from-external`, `scan`, `manual`). */
+  readonly ban?: string;
   readonly until: number | null | undefined;
   readonly decoys: readonly string[];
   readonly source: string;
@@ -63,6 +65,7 @@ export function formatFailure(f: FailureLine): string {
     `action=${token(f.action)}`,
   ];
   if (f.tier !== null) parts.push(`tier=${f.tier}`);
+  if (f.ban !== undefined) parts.push(`ban=${token(f.ban)}`);
   if (f.until !== undefined) parts.push(`until=${f.until === null ? 'permanent' : new Date(f.until).toISOString()}`);
   if (f.decoys.length) parts.push(`injected=${quote(f.decoys.join(','))}`);
   parts.push(`source=${quote(f.source, 256)}:${f.line}`);
