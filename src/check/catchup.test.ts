@@ -8,15 +8,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../config/index.js';
 import { policyInput, ruleInput, zoneInput } from '../daemon/inputs.js';
-import { Pipeline } from '../daemon/pipeline.js';
+import type { Pipeline } from '../daemon/pipeline.js';
 import type { SecurityEvent } from '../domain/events.js';
-import { Engine } from '../engine/index.js';
-import type { Enforcer } from '../enforcers/index.js';
-import type { FailedAuthLog } from '../faillog/index.js';
 import { newDateCache, parseLine } from '../parsers/index.js';
 import { Follower } from '../sources/follow.js';
 import { replayFiles } from '../sources/replay.js';
-import type { Store } from '../store/index.js';
+import { collectingPipeline } from '../../test/support/pipeline.js';
 import { runCheck } from './index.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/asterisk-20');
@@ -24,16 +21,10 @@ const FILES = [path.join(FIXTURES, 'messages.log'), path.join(FIXTURES, 'securit
 const config = parseConfigText('accounts:\n  discover: false\n', 'test');
 const NOW = Date.UTC(2026, 10, 24, 20, 0, 0);
 
-/** The daemon's pipeline with a store, firewall and failed-auth log that only collect. */
+/** The daemon's pipeline, collecting its failed-auth log lines. */
 function pipeline(): { p: Pipeline; lines: string[] } {
-  const lines: string[] = [];
-  const engine = new Engine(policyInput(config), zoneInput(config), ruleInput(config));
-  const quiet = { info() {}, warn() {}, error() {} };
-  const store = { commitProgress() {} } as unknown as Store;
-  const enforcer = { name: 'collect', apply: async () => undefined } as unknown as Enforcer;
-  const faillog = { write: (l: string) => lines.push(l) } as unknown as FailedAuthLog;
-  const p = new Pipeline({ engine, store, enforcer, faillog, log: quiet, tiers: () => engine.policy.tiers(), now: () => NOW, cursors: () => [] });
-  return { p, lines };
+  const c = collectingPipeline(config, () => NOW);
+  return { p: c.pipeline, lines: c.lines };
 }
 
 const followers: Follower[] = [];
@@ -65,11 +56,13 @@ describe('catch-up counts like check', () => {
     for (const f of followers) f.start(); // each reads its whole (small) file before the next starts
 
     const failedLines = (l: string[]) => l.filter((x) => x.includes(' FAILED ')).length;
-    expect(checked.attempts).toBe(70);
-    expect(live.p.stats.attempts).toBe(70);
-    expect(catchup.p.stats.attempts).toBe(70);
-    expect(failedLines(live.lines)).toBe(70);
-    expect(failedLines(catchup.lines)).toBe(70);
+    // The captures hold 70-odd attempts (their exact number follows the parsers); catching up
+    // used to count 97 of the 70 then, merging no report of `security` with its NOTICE.
+    expect(checked.attempts).toBeGreaterThan(60);
+    expect(live.p.stats.attempts).toBe(checked.attempts);
+    expect(catchup.p.stats.attempts).toBe(checked.attempts);
+    expect(failedLines(live.lines)).toBe(checked.attempts);
+    expect(failedLines(catchup.lines)).toBe(checked.attempts);
     expect(catchup.p.stats.duplicates).toBe(live.p.stats.duplicates);
   });
 });

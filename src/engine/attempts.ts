@@ -34,7 +34,7 @@
  * dropped), and `prune(now)` drops epochs idle for `idleMs`. A group holds a few
  * integers per source and at most MAX_DISTINCT account names.
  */
-import type { AuthFailed } from '../domain/events.js';
+import type { AuthFailed, AuthSucceeded } from '../domain/events.js';
 import { detach } from '../domain/strings.js';
 
 type Mode = 'count' | 'distinct' | 'pairs';
@@ -108,8 +108,18 @@ export function classify(ev: AuthFailed): Classified {
   }
 }
 
+/**
+ * How a successful login counts: once, however many sources report it (the security
+ * log and AMI both carry PJSIP's SuccessfulAuth with its Call-ID; the manager's login is
+ * a NOTICE-level line and a security event with different session ids).
+ */
+function classifySuccess(ev: AuthSucceeded): Classified {
+  const group = ev.service === 'AMI' ? `OK|AMI|${ev.ip}` : `OK|${ev.service}|${ev.ip}|${ev.session ?? ''}`;
+  return { group, cls: 'ok', primary: true, mode: 'count' };
+}
+
 /** Which report stream of a source an event came from: security events, AMI frames, or log messages. */
-function channelOf(ev: AuthFailed): string {
+function channelOf(ev: AuthFailed | AuthSucceeded): string {
   return ev.signature === 'security-log' ? 'security' : ev.signature === 'ami-event' ? 'ami' : 'message';
 }
 
@@ -124,9 +134,12 @@ export class AttemptCounter {
 
   constructor(private readonly idleMs = 120_000, private readonly generation = GENERATION) {}
 
-  /** Records one failure report; returns true when it is a new attempt, false for a duplicate. */
-  record(ev: AuthFailed): boolean {
-    const c = classify(ev);
+  /**
+   * Records one report of a failed (or, with its own groups, a successful) login; returns
+   * true when it is a new attempt, false for another report of one already counted.
+   */
+  record(ev: AuthFailed | AuthSucceeded): boolean {
+    const c = ev.kind === 'auth_failed' ? classify(ev) : classifySuccess(ev);
     const g = this.epochOf(c.group, ev.at);
     // A file that holds both NOTICE and SECURITY lines (e.g. `full => notice,security`) has
     // two independent witnesses of the same attempts: the channel is part of the source.

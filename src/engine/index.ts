@@ -3,7 +3,7 @@
  * who may authenticate from where (account classes), learned trust, and the tiered
  * policy. Takes events with their own times and returns outcomes; no I/O, no clock.
  */
-import type { LocatedEvent, SecurityEvent } from '../domain/events.js';
+import type { AuthSucceeded, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { isNetwork, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { AttemptCounter } from './attempts.js';
 import { compileAccounts, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
@@ -13,7 +13,7 @@ import { compileZones, followZones, type NetworkZoneOf, type Zone, type ZoneInpu
 
 export { AttemptCounter, classify } from './attempts.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
-export { PolicyEngine, sortTiers, type Action, type BanDecision, type FailureVerdict, type PolicyInput, type Tier } from './policy.js';
+export { PolicyEngine, sortTiers, type Action, type BanDecision, type BanInForce, type FailureVerdict, type PolicyInput, type Tier } from './policy.js';
 export { compileZones, followZones, manualBanRefusal, zoneOfTarget, type NetworkZoneOf, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
 export { subnetInput, SUBNETS_OFF, type SubnetInput, type SubnetSettings, type SubnetSpared } from './subnets.js';
 
@@ -114,10 +114,13 @@ export class Engine {
     return b && { until: b.until, tier: 0 };
   }
 
-  /** Records a ban decided elsewhere (a person, the store at start) without counting anything. */
-  applyBan(target: BanTarget, until: number | null, tier: number): void {
+  /**
+   * Records a ban decided elsewhere (a person, the store at start) without counting
+   * anything; `by` names what made a ban of tier 0 (a rule's name; default `manual`).
+   */
+  applyBan(target: BanTarget, until: number | null, tier: number, by: string | null = null): void {
     if (isNetwork(target)) this.subnets.applyBan(target, until);
-    else this.policy.applyBan(target, until, tier);
+    else this.policy.applyBan(target, until, tier, by);
   }
 
   /** Withdraws a ban just decided (the kernel never saw the address, or the firewall refused). */
@@ -156,11 +159,13 @@ export class Engine {
     if (event.kind !== 'auth_failed') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account: null };
     const account = this.classifyAccount(event.account);
     if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account };
-    const verdict = this.policy.failure(event.ip, event.at, event.reason);
+    let verdict = this.policy.failure(event.ip, event.at, event.reason);
     const alerts: Alert[] = [];
     let ruleBan: BanDecision | null = null;
     if (this.violates(account, verdict.zone)) {
       ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.externalExtensionBan ?? 86_400_000, 'extension-from-external');
+      // The rule's ban outlasts any tier's this failure reached: it is the one in force, and the only one to enforce.
+      if (ruleBan) verdict = { ...verdict, action: 'banned', decision: null, ban: { tier: null, by: ruleBan.reason, until: ruleBan.until } };
       alerts.push(alert('extension_from_external', event, `attempt on extension ${JSON.stringify(event.account)} from external address ${event.ip}: extensions may only register from internal networks`));
     }
     if (verdict.action === 'exempt' && verdict.zone === 'internal') {
@@ -171,11 +176,13 @@ export class Engine {
     return { event, duplicate: false, verdict, ruleBan, alerts, account };
   }
 
-  private success(event: LocatedEvent): Outcome {
+  private success(event: AuthSucceeded): Outcome {
     const account = this.classifyAccount(event.account);
     // chan_sip's "Registered SIP '<peer>' at <addr>" prints the peer's Contact, which the client
     // chose: it is no evidence of where the login came from. The SuccessfulAuth event is.
     if (event.signature === 'chansip-registered') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account };
+    // One login reported by the security log and AMI alike raises one alarm, not two.
+    if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account };
     const zone = this.zones(event.ip);
     if (this.violates(account, zone)) {
       const ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.compromisedBan ?? null, 'extension-compromised');

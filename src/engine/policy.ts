@@ -8,7 +8,9 @@
  * - After each failure, tiers are checked highest first: a tier fires when its count
  *   of failures lies within its `within` span ending at this failure.
  * - Failures while banned still count, so an attacker who comes back after every
- *   short ban reaches the permanent tier.
+ *   short ban reaches the permanent tier. Such a failure says which ban is in force
+ *   (`already_banned`, with that ban's tier or rule name), never only the tier it
+ *   reached now.
  * - `never` and `trusted` addresses are never banned; `internal` ones only with
  *   `banInternal`. Their failures are still counted and reported.
  * - Protection off: everything is counted and reported as `detect_only`; no ban.
@@ -62,6 +64,15 @@ export interface BanDecision {
   readonly reason: string;
 }
 
+/** The ban on an address after a failure: a tier's (`tier`), or a rule's or a person's (`by`). */
+export interface BanInForce {
+  readonly tier: number | null;
+  /** The rule or person behind a ban no tier made (`extension-from-external`, `scan`, `manual`). */
+  readonly by: string | null;
+  /** Null: until released. */
+  readonly until: number | null;
+}
+
 export interface FailureVerdict {
   readonly ip: IpAddress;
   readonly zone: Zone;
@@ -71,6 +82,8 @@ export interface FailureVerdict {
   /** The tier that fired (1-based), or null. */
   readonly tier: number | null;
   readonly decision: BanDecision | null;
+  /** For `banned` and `already_banned`: the ban in force after this failure. */
+  readonly ban: BanInForce | null;
 }
 
 interface AddressState {
@@ -81,6 +94,8 @@ interface AddressState {
   /** Ban end; NaN when not banned, Infinity when permanent. */
   banUntil: number;
   banTier: number;
+  /** What made a ban no tier made (banTier 0): a rule's name, `manual`; null otherwise. */
+  banBy: string | null;
 }
 
 /** Tiers sorted by ascending `failures`; tier numbers are 1-based positions in this order. */
@@ -146,7 +161,7 @@ export class PolicyEngine {
     const zone = this.zoneOf(ip);
     if (!this.counted.has(reason)) {
       const known = this.state.get(ip);
-      return { ip, zone, counts: this.countsOf(known, at, known && known.knownUntil > at ? this.knownTiers : this.tierList), action: 'not_counted', tier: null, decision: null };
+      return { ip, zone, counts: this.countsOf(known, at, known && known.knownUntil > at ? this.knownTiers : this.tierList), action: 'not_counted', tier: null, decision: null, ban: null };
     }
     const s = this.push(ip, at);
     const tiers = s.knownUntil > at ? this.knownTiers : this.tierList;
@@ -158,34 +173,47 @@ export class PolicyEngine {
         break;
       }
     }
-    if (fired < 0) return { ip, zone, counts, action: 'counted', tier: null, decision: null };
+    if (fired < 0) {
+      // Counted; and if a ban (a rule's, a person's, an earlier tier's) is in force, it says so.
+      if (this.isBanned(s, at)) return { ip, zone, counts, action: 'already_banned', tier: null, decision: null, ban: this.inForce(s) };
+      return { ip, zone, counts, action: 'counted', tier: null, decision: null, ban: null };
+    }
     const tier = tiers[fired] as Tier;
     const tierNo = fired + 1;
     if (zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) {
-      return { ip, zone, counts, action: 'exempt', tier: tierNo, decision: null };
+      return { ip, zone, counts, action: 'exempt', tier: tierNo, decision: null, ban: null };
     }
     const until = tier.ban === null ? Infinity : at + tier.ban;
-    if (this.protection === 'off') return { ip, zone, counts, action: 'detect_only', tier: tierNo, decision: null };
+    if (this.protection === 'off') return { ip, zone, counts, action: 'detect_only', tier: tierNo, decision: null, ban: null };
     const wasBanned = this.isBanned(s, at);
     // A banned address's later failures (log lag, other services) extend its ban to a full
     // ban length after the latest one: "blocked for at least 1 hour" holds for every failure.
     if (wasBanned && s.banUntil >= until) {
-      return { ip, zone, counts, action: 'already_banned', tier: tierNo, decision: null };
+      return { ip, zone, counts, action: 'already_banned', tier: tierNo, decision: null, ban: this.inForce(s) };
     }
     s.banUntil = until;
+    // The longer ban is now this tier's (a rule's shorter ban it outlasts no longer names it).
     s.banTier = wasBanned ? Math.max(tierNo, s.banTier) : tierNo;
+    s.banBy = null;
     const failures = counts[fired] as number;
     const decision: BanDecision = {
       kind: 'ban', ip, at, until: tier.ban === null ? null : until, tier: tierNo, failures,
       reason: `tier ${tierNo}: ${failures} failures within ${formatDuration(tier.within)}`,
     };
-    return { ip, zone, counts, action: 'banned', tier: tierNo, decision };
+    return { ip, zone, counts, action: 'banned', tier: tierNo, decision, ban: this.inForce(s) };
+  }
+
+  /** The ban in force on a banned address, as the failed-auth log names it. */
+  private inForce(s: AddressState): BanInForce {
+    const until = s.banUntil === Infinity ? null : s.banUntil;
+    return s.banTier > 0 ? { tier: s.banTier, by: null, until } : { tier: null, by: s.banBy ?? 'manual', until };
   }
 
   /**
-   * Bans now, whatever the counts (a violation such as an extension from outside).
-   * Returns the decision, or null when an existing ban already lasts as long, or when
-   * protection is off or the address is protected.
+   * Bans now, whatever the counts (a violation such as an extension from outside);
+   * `reason` names the rule (`extension-from-external`). Returns the decision, or null
+   * when an existing ban already lasts as long, or when protection is off or the
+   * address is protected.
    */
   forceBan(ip: IpAddress, at: number, length: number | null, reason: string): BanDecision | null {
     const zone = this.zoneOf(ip);
@@ -195,6 +223,7 @@ export class PolicyEngine {
     if (this.isBanned(s, at) && s.banUntil >= until) return null;
     s.banUntil = until;
     s.banTier = 0;
+    s.banBy = reason;
     return { kind: 'ban', ip, at, until: length === null ? null : until, tier: 0, failures: s.times.length, reason };
   }
 
@@ -204,6 +233,7 @@ export class PolicyEngine {
     if (s) {
       s.banUntil = NaN;
       s.banTier = 0;
+      s.banBy = null;
     }
   }
 
@@ -225,11 +255,15 @@ export class PolicyEngine {
     return null;
   }
 
-  /** Records a ban decided elsewhere (manual, or restored from the store) without counting a failure. */
-  applyBan(ip: IpAddress, until: number | null, tier: number): void {
+  /**
+   * Records a ban decided elsewhere (manual, or restored from the store) without counting
+   * a failure; `by` names what made a ban of tier 0 (default: a person, `manual`).
+   */
+  applyBan(ip: IpAddress, until: number | null, tier: number, by: string | null = null): void {
     const s = this.stateOf(ip);
     s.banUntil = until === null ? Infinity : until;
     s.banTier = tier;
+    s.banBy = tier > 0 ? null : by;
   }
 
   /** Re-adds a stored failure to the window (restart), without deciding anything. */
@@ -279,7 +313,7 @@ export class PolicyEngine {
   private stateOf(ip: IpAddress): AddressState {
     let s = this.state.get(ip);
     if (!s) {
-      s = { times: this.windowOf(ip), knownUntil: NaN, banUntil: NaN, banTier: 0 };
+      s = { times: this.windowOf(ip), knownUntil: NaN, banUntil: NaN, banTier: 0, banBy: null };
       this.state.set(ip, s);
     }
     return s;

@@ -46,9 +46,42 @@ describe('who may register from where', () => {
   it('blocks a failed attempt on an extension from outside at once, whatever the counts, and alerts', () => {
     const e = engine();
     const out = e.handle(fail('203.0.113.5', '104'));
-    expect(out.verdict?.action).toBe('counted');
+    expect(out.verdict?.action).toBe('banned');
+    expect(out.verdict?.ban).toEqual({ tier: null, by: 'extension-from-external', until: T0 + 24 * H });
+    expect(out.verdict?.decision).toBeNull(); // the rule's ban is the one to enforce
     expect(out.ruleBan).toMatchObject({ ip: '203.0.113.5', reason: 'extension-from-external', until: T0 + 24 * H });
     expect(out.alerts.map((a) => a.kind)).toEqual(['extension_from_external']);
+  });
+
+  it('the next failure while that ban holds names it: already_banned by extension-from-external, not "tier 1"', () => {
+    const e = engine();
+    e.handle(fail('203.0.113.5', '104'));
+    // A trunk account from the same address breaks no rule; its count reaches tier 1 (1 h), inside the 24 h ban.
+    const next = e.handle(fail('203.0.113.5', 'itsp-main', T0 + 1000));
+    expect(next.verdict?.action).toBe('already_banned');
+    expect(next.verdict?.tier).toBe(1); // the tier its count reached...
+    expect(next.verdict?.ban).toEqual({ tier: null, by: 'extension-from-external', until: T0 + 24 * H }); // ...is not the ban in force
+    expect(next.ruleBan).toBeNull();
+    // Another extension attempt renews the rule's ban: banned again, by the rule, to a full length after it.
+    const ext = e.handle(fail('203.0.113.5', '105', T0 + 2000));
+    expect(ext.verdict).toMatchObject({ action: 'banned', ban: { tier: null, by: 'extension-from-external', until: T0 + 2000 + 24 * H } });
+  });
+
+  it('a tier whose ban outlasts the rule\'s takes over, and says so', () => {
+    const e = engine();
+    let out = e.handle(fail('203.0.113.5', '104'));
+    for (let i = 1; i < 12; i++) out = e.handle(fail('203.0.113.5', 'itsp-main', T0 + i * 1000));
+    expect(out.verdict).toMatchObject({ action: 'banned', tier: 2, ban: { tier: 2, by: null, until: null } });
+    expect(out.verdict?.decision).toMatchObject({ tier: 2, until: null });
+  });
+
+  it('a person\'s ban restored at start is named as such', () => {
+    const e = engine();
+    const ip = parseIp('203.0.113.77') as IpAddress;
+    e.applyBan(ip, T0 + H, 0);
+    expect(e.handle(fail('203.0.113.77', 'itsp-main', T0 + 1000)).verdict?.ban).toEqual({ tier: null, by: 'manual', until: T0 + H });
+    e.applyBan(ip, T0 + 2 * H, 0, 'scan');
+    expect(e.handle(fail('203.0.113.77', 'itsp-main', T0 + 2000)).verdict?.ban).toEqual({ tier: null, by: 'scan', until: T0 + 2 * H });
   });
 
   it('lets the same extension fail from inside without a rule ban, and lets trunks and roaming users in from outside', () => {
@@ -66,6 +99,21 @@ describe('who may register from where', () => {
     expect(out.alerts[0]?.kind).toBe('extension_compromised');
     expect(out.alerts[0]?.message).toMatch(/secret is known/);
     expect(e.policy.activeBan(parseIp('203.0.113.9') as IpAddress, T0 + 1000 * H)).toEqual({ until: null, tier: 0 });
+  });
+
+  it('one successful login reported by the security log and by AMI raises ONE alarm', () => {
+    const e = engine();
+    const viaLog = ok('203.0.113.9', '101');
+    const viaAmi: AuthSucceeded = { ...viaLog, signature: 'ami-event', evidence: { source: 'ami:127.0.0.1:5038', line: 7, text: '' } };
+    const first = e.handle(viaLog);
+    const second = e.handle(viaAmi);
+    expect(first.alerts.map((a) => a.kind)).toEqual(['extension_compromised']);
+    expect(second.duplicate).toBe(true);
+    expect(second.alerts).toEqual([]);
+    expect(second.ruleBan).toBeNull();
+    // A later login (another registration, its own Call-ID) is news again.
+    const again = e.handle({ ...ok('203.0.113.9', '101', T0 + 60_000) });
+    expect(again.alerts.map((a) => a.kind)).toEqual(['extension_compromised']);
   });
 
   it('does nothing of the kind when extensions_internal_only is off', () => {
