@@ -94,3 +94,20 @@ describe('an attacker of each service is banned at its second failure', () => {
     expect(await tcpLogin('http', a, 1)).toEqual(['timeout']);
   }, 30_000);
 });
+
+describe('a change of the PBX configuration', () => {
+  it('is read again on SIGHUP and the seen rule changes in place, bans kept', async () => {
+    fs.writeFileSync(path.join(lab.dir, 'asterisk', 'sip_general_additional.conf'), 'bindport=5170\nbindaddr=0.0.0.0\n');
+    const before = await lab.banSet('ban4');
+    expect(before).toHaveLength(3); // the three attackers above
+    lab.daemon!.child.kill('SIGHUP');
+    await expect.poll(async () => must(lab.pair.pbx, 'nft', ['list', 'chain', 'inet', 'sipwarden', 'input']), { timeout: 5_000 })
+      .toContain('th dport { 5038, 5060, 5170, 8472 } update @seen4');
+    expect(await lab.banSet('ban4')).toEqual(before);
+    expect(lab.daemonSaid('the kernel watches the ports the PBX listens on').at(-1)?.watch).toContain('5170/udp SIP (' + path.join(lab.dir, 'asterisk', 'sip_general_additional.conf') + ':2 bindaddr = 0.0.0.0, ' + path.join(lab.dir, 'asterisk', 'sip_general_additional.conf') + ':1 bindport = 5170)');
+    fs.writeFileSync(path.join(lab.dir, 'asterisk', 'sip_general_additional.conf'), 'bindport=5160\nbindaddr=0.0.0.0\ntcpenable=no\n');
+    lab.daemon!.child.kill('SIGHUP');
+    await expect.poll(async () => must(lab.pair.pbx, 'nft', ['list', 'chain', 'inet', 'sipwarden', 'input']), { timeout: 5_000 })
+      .toContain('th dport { 5038, 5060, 5160, 8472 } update @seen4');
+  }, 20_000);
+});
