@@ -5,14 +5,14 @@
  * daemon it is applied at the daemon's next start (reconcile).
  */
 import { loadConfig } from '../config/index.js';
-import { parseDuration } from '../domain/duration.js';
+import { formatInstant, MAX_DURATION_TEXT, readDuration } from '../domain/duration.js';
 import { SipwardenError } from '../domain/errors.js';
 import { isNetwork, parseBanTarget, type BanTarget } from '../domain/ip.js';
 import { compileZones, manualBanRefusal, zoneOfTarget } from '../engine/index.js';
 import { hostAddresses, zoneInput } from '../daemon/inputs.js';
 import { Store } from '../store/index.js';
 
-const iso = (t: number | null) => (t === null ? 'until released' : new Date(t).toISOString());
+const iso = (t: number | null) => (t === null ? 'until released' : formatInstant(t));
 const ACTOR = `cli:${process.env.SUDO_USER ?? process.env.USER ?? 'root'}`;
 
 function openStore(configPath?: string): { store: Store; config: ReturnType<typeof loadConfig>['config'] } {
@@ -107,8 +107,12 @@ export function banCommand(text: string, opts: { config?: string; for?: string; 
   if (opts.for && opts.permanent) throw new SipwardenError('USAGE', 'give either --for or --permanent, not both');
   let length: number | null = null;
   if (opts.for) {
-    length = parseDuration(opts.for);
-    if (length === null) throw new SipwardenError('USAGE', `--for expects a duration like 30m, 1h, 7d, got ${JSON.stringify(opts.for)}`);
+    const r = readDuration(opts.for);
+    if ('problem' in r) {
+      const what = r.problem === 'too_long' ? `a duration of at most ${MAX_DURATION_TEXT} (longer: --permanent)` : 'a duration like 30m, 1h, 7d';
+      throw new SipwardenError('USAGE', `--for expects ${what}, got ${JSON.stringify(opts.for)}`);
+    }
+    length = r.ms;
   }
   const { store, config } = openStore(opts.config);
   const now = Date.now();

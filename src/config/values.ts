@@ -5,7 +5,7 @@
  * problem into a zod issue at the key's path; nothing here throws.
  */
 import * as z from 'zod';
-import { parseCidr, parseDuration, parseIp, type Cidr } from '../domain/index.js';
+import { MAX_DURATION_TEXT, parseCidr, parseIp, readDuration, type Cidr } from '../domain/index.js';
 
 /** The outcome of checking one raw value: the normalised value, or why it was refused. */
 export type Checked<T> = { readonly value: T } | { readonly problem: string };
@@ -73,9 +73,10 @@ function durationText(raw: unknown): Checked<number> {
   const what = `a duration ${DURATION_EXAMPLES}`;
   if (typeof raw === 'number') return expected(what, raw, `a number needs a unit, e.g. ${raw}s`);
   if (typeof raw !== 'string') return expected(what, raw);
-  const ms = parseDuration(raw);
-  if (ms !== null && ms >= 1) return { value: ms };
-  if (/^\s*[\d.]+\s*[smhdw]\s*$/.test(raw)) return expected(`a duration longer than zero, ${DURATION_EXAMPLES}`, raw);
+  const r = readDuration(raw);
+  if ('ms' in r) return { value: r.ms };
+  if (r.problem === 'zero') return expected(`a duration longer than zero, ${DURATION_EXAMPLES}`, raw);
+  if (r.problem === 'too_long') return expected(`a duration of at most ${MAX_DURATION_TEXT}`, raw);
   return expected(what, raw);
 }
 

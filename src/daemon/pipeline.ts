@@ -10,7 +10,7 @@
  * start's reconcile removes it, and the attacker's stored (or re-read) failures ban it
  * again at its next attempt.
  */
-import { formatDuration } from '../domain/duration.js';
+import { formatDuration, formatInstant } from '../domain/duration.js';
 import type { Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { isNetwork, type IpAddress } from '../domain/ip.js';
 import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
@@ -196,7 +196,7 @@ export class Pipeline {
     });
     if (!inKernel || inKernel.until !== until) this.pendingOps.push({ op: 'ban', ip: d.ip, until });
     this.flushSoon();
-    this.d.log.warn({ ip: d.ip, tier: d.tier, until: until === null ? 'permanent' : new Date(until).toISOString(), reason: d.reason }, 'banned');
+    this.d.log.warn({ ip: d.ip, tier: d.tier, until: formatInstant(until), reason: d.reason }, 'banned');
     if (!isNetwork(d.ip)) this.escalate(d.ip, d.at, ev);
   }
 

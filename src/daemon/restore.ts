@@ -3,9 +3,11 @@
  * bans/releases that the CLI wrote into the store while the daemon runs.
  */
 import type { Config } from '../config/index.js';
+import { formatInstant, MAX_DURATION_MS } from '../domain/duration.js';
 import { isNetwork } from '../domain/ip.js';
 import { subnetInput, SUBNETS_OFF, type Engine, type SubnetSettings } from '../engine/index.js';
 import type { Store } from '../store/index.js';
+import type { Change } from '../store/types.js';
 import type { Pipeline, PipelineLog } from './pipeline.js';
 
 /** Active bans and the failures inside the longest window come back; failures before a release do not. */
@@ -42,24 +44,45 @@ export function recountSubnets(store: Store, engine: Engine, settings: SubnetSet
   for (const b of store.policyBansSince(now - input.within)) if (!isNetwork(b.ip)) engine.subnets.restoreMember(b.ip, b.createdAt);
 }
 
-/** Applies changes made by other processes (CLI, later the web UI) since `lastId`; returns the new last id. */
+/**
+ * Applies changes made by other processes (CLI, dashboard) since `lastId`; returns the
+ * new last id. A change that cannot be applied (a row no date can hold, an address the
+ * engine refuses) is reported once and skipped: the ones after it still apply, and the
+ * loop never stalls on it.
+ */
 export function applyChanges(store: Store, engine: Engine, pipeline: Pipeline, lastId: number, now: number, log: PipelineLog): number {
   let last = lastId;
   for (const c of store.changesSince(lastId)) {
     last = c.id;
-    if (c.kind === 'release') {
-      engine.release(c.ip, now);
-      pipeline.enforce([{ op: 'unban', ip: c.ip }]);
-      const within = isNetwork(c.ip) ? null : engine.coveringBan(c.ip, now);
-      if (within) log.warn({ ip: c.ip, network: within }, 'released by a person, but still blocked: its whole network is banned (release the network too)');
-      else log.info({ ip: c.ip }, 'released by a person');
-    } else {
-      const ban = store.getActiveBan(c.ip, now);
-      if (!ban) continue;
-      engine.applyBan(ban.ip, ban.expiresAt, ban.tier);
-      pipeline.enforce([{ op: 'ban', ip: ban.ip, until: ban.expiresAt }]);
-      log.info({ ip: ban.ip, until: ban.expiresAt === null ? 'permanent' : new Date(ban.expiresAt).toISOString() }, 'banned by a person');
+    try {
+      applyChange(store, engine, pipeline, c, now, log);
+    } catch (e) {
+      log.error({ change: c.id, kind: c.kind, ip: c.ip, err: (e as Error).message }, 'cannot apply a ban or release from the CLI or dashboard; skipped it');
     }
   }
   return last;
+}
+
+function applyChange(store: Store, engine: Engine, pipeline: Pipeline, c: Change, now: number, log: PipelineLog): void {
+  if (c.kind === 'release') {
+    engine.release(c.ip, now);
+    pipeline.enforce([{ op: 'unban', ip: c.ip }]);
+    const within = isNetwork(c.ip) ? null : engine.coveringBan(c.ip, now);
+    if (within) log.warn({ ip: c.ip, network: within }, 'released by a person, but still blocked: its whole network is banned (release the network too)');
+    else log.info({ ip: c.ip }, 'released by a person');
+    return;
+  }
+  const ban = store.getActiveBan(c.ip, now);
+  if (!ban) return;
+  if (ban.expiresAt !== null && !(ban.expiresAt <= now + MAX_DURATION_MS)) {
+    // Written by an older version or by hand: no date can hold it. Longer than any
+    // accepted duration is permanent; enforcing it so beats not blocking at all.
+    log.warn({ change: c.id, ip: ban.ip, until: formatInstant(ban.expiresAt) }, 'ban ends beyond any date sipwarden accepts; enforced as permanent');
+    engine.applyBan(ban.ip, null, ban.tier);
+    pipeline.enforce([{ op: 'ban', ip: ban.ip, until: null }]);
+    return;
+  }
+  engine.applyBan(ban.ip, ban.expiresAt, ban.tier);
+  pipeline.enforce([{ op: 'ban', ip: ban.ip, until: ban.expiresAt }]);
+  log.info({ ip: ban.ip, until: formatInstant(ban.expiresAt) }, 'banned by a person');
 }

@@ -7,6 +7,8 @@
  *     reason=wrong_password zone=external counts=2/1h,2/24h action=banned tier=1 until=2026-11-24T19:06:45.446Z
  *     source="/var/log/asterisk/messages":51
  */
+import { formatInstant } from '../domain/duration.js';
+
 const MAX_TEXT = 128;
 
 /** Quotes text for a log line: backslash, quote, every control character and line separator escaped; long text cut with …. */
@@ -66,7 +68,7 @@ export function formatFailure(f: FailureLine): string {
   ];
   if (f.tier !== null) parts.push(`tier=${f.tier}`);
   if (f.ban !== undefined) parts.push(`ban=${token(f.ban)}`);
-  if (f.until !== undefined) parts.push(`until=${f.until === null ? 'permanent' : new Date(f.until).toISOString()}`);
+  if (f.until !== undefined) parts.push(`until=${formatInstant(f.until)}`);
   if (f.decoys.length) parts.push(`injected=${quote(f.decoys.join(','))}`);
   parts.push(`source=${quote(f.source, 256)}:${f.line}`);
   return parts.join(' ');
@@ -88,7 +90,7 @@ export function formatInjection(p: { at: number; service: string; candidates: re
 export function formatSubnet(p: { at: number; net: string; action: 'banned' | 'spared'; trigger: string; addresses?: number; until?: number | null; why?: string }): string {
   const parts = [new Date(p.at).toISOString(), 'SUBNET', `net=${/^[0-9a-f.:]{2,45}\/\d{1,3}$/.test(p.net) ? p.net : quote(p.net, 50)}`, `action=${p.action}`, `trigger=${token(p.trigger)}`];
   if (p.addresses !== undefined) parts.push(`addresses=${p.addresses}`);
-  if (p.until !== undefined) parts.push(`until=${p.until === null ? 'permanent' : new Date(p.until).toISOString()}`);
+  if (p.until !== undefined) parts.push(`until=${formatInstant(p.until)}`);
   if (p.why !== undefined) parts.push(`why=${quote(p.why, 200)}`);
   return parts.join(' ');
 }
