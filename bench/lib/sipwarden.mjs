@@ -13,9 +13,10 @@ export const SIM_HOST = path.join(ROOT, 'test/support/sim-host.mjs');
 
 /** Builds dist/ when the CLI or the simulator is missing (type errors elsewhere do not stop tsc emitting). */
 export function ensureBuilt() {
-  if (fs.existsSync(CLI) && fs.existsSync(path.join(ROOT, 'dist/sim/index.js'))) return;
-  process.stderr.write('building dist/ (npx tsc -p tsconfig.build.json)\n');
+  if (fs.existsSync(CLI) && fs.existsSync(path.join(ROOT, 'build/sim/index.js'))) return;
+  process.stderr.write('building dist/ and build/sim (npx tsc)\n');
   spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.sim.json'], { cwd: ROOT, stdio: 'inherit' });
   if (!fs.existsSync(CLI)) throw new Error('dist/cli/main.js is missing after the build');
 }
 

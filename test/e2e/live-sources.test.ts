@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPbx, type RunningPbx } from '../../src/sim/index.js';
-import { authorization, challengeOf, svRegister, UdpSipClient } from '../../src/sim/testkit.js';
+import { startPbx, type RunningPbx } from '../../sim/index.js';
+import { authorization, challengeOf, svRegister, UdpSipClient } from '../../sim/testkit.js';
 import { sandbox, sipwarden, startDaemon, waitFor } from '../support/cli.js';
 
 const cleanups: Array<() => unknown> = [];

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Runs the PBX simulator (dist/sim) as a process — inside a network namespace, via
+ * Runs the PBX simulator (build/sim, built by scripts/setup) as a process — inside a network namespace, via
  * `ip netns exec` — and answers questions about it on stdin, for the namespace tests,
  * the benchmarks and the demo. Plain ESM (no build step): it runs where vitest cannot.
  *
@@ -13,7 +13,7 @@
  * of `maxSeconds` (default 600) in the options.
  */
 import readline from 'node:readline';
-import { startPbx } from '../../dist/sim/index.js';
+import { startPbx } from '../../build/sim/index.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}');
 const pbx = await startPbx(opts);

@@ -93,7 +93,7 @@ afterAll(async () => {
 
 describe('simulator vs the captured Asterisk 20 run', () => {
   it('greets an AMI login exactly like the recorder saw (banner, response, FullyBooted, SuccessfulAuth)', () => {
-    const fixture = splitAmiFrames(fs.readFileSync(new URL('ami-events.txt', new URL('../../test/fixtures/asterisk-20/', import.meta.url)), 'latin1'));
+    const fixture = splitAmiFrames(fs.readFileSync(new URL('ami-events.txt', new URL('../test/fixtures/asterisk-20/', import.meta.url)), 'latin1'));
     const ours = splitAmiFrames(observer.received);
     const keys = (f: readonly (readonly [string, string])[]): string[] => f.map(([k]) => k);
     expect(observer.received.startsWith('Asterisk Call Manager/9.0.0\r\nResponse: Success\r\nActionID: rig-login\r\n')).toBe(true);
@@ -109,7 +109,7 @@ describe('simulator vs the captured Asterisk 20 run', () => {
         user: '90', callId: '2878244319', branch: 'z9hG4bK-2016370540', tag: '393001323031353738393234', localPort: sip.port,
       }), pbx.sipPort);
     });
-    const out = fs.readFileSync(new URL('tool-output/S02.out', new URL('../../test/fixtures/asterisk-20/', import.meta.url)), 'latin1');
+    const out = fs.readFileSync(new URL('tool-output/S02.out', new URL('../test/fixtures/asterisk-20/', import.meta.url)), 'latin1');
     const captured = (/Response: '(.*)'\n/.exec(out)?.[1] ?? '').replace(/\\r\\n/g, '\r\n');
     const norm = (s: string): string => s
       .replace(/rport=\d+/, 'rport=P').replace(/127\.0\.0\.1:\d+;/, '127.0.0.1:P;')
@@ -189,7 +189,7 @@ describe('simulator vs the captured Asterisk 20 run', () => {
         // As the rig's nc did: the whole input in one write.
         c.write(`Action: Login\r\nUsername: ${user}\r\nSecret: ${secret}\r\n\r\n${logoff ? 'Action: Logoff\r\n\r\n' : ''}`);
         await new Promise<void>((resolve) => c.socket.once('close', () => resolve()));
-        const expected = fs.readFileSync(new URL(`tool-output/${stepName}.out`, new URL('../../test/fixtures/asterisk-20/', import.meta.url)), 'latin1');
+        const expected = fs.readFileSync(new URL(`tool-output/${stepName}.out`, new URL('../test/fixtures/asterisk-20/', import.meta.url)), 'latin1');
         expect(c.received.replace(/(Uptime|LastReload): \d+/g, '$1: N')).toBe(expected.replace(/(Uptime|LastReload): \d+/g, '$1: N'));
         c.close();
       });

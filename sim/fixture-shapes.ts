@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 
 /** The fixture directory. */
-export const FIXTURE_DIR = new URL('../../test/fixtures/asterisk-20/', import.meta.url);
+export const FIXTURE_DIR = new URL('../test/fixtures/asterisk-20/', import.meta.url);
 
 /** The lines of a fixture file (without the final empty line). */
 export function fixtureLines(file: string): string[] {
