@@ -6,6 +6,7 @@
  */
 import { loadConfig } from '../config/index.js';
 import { formatInstant, MAX_DURATION_TEXT, readDuration } from '../domain/duration.js';
+import { terminalJson, terminalText } from '../domain/strings.js';
 import { SipwardenError } from '../domain/errors.js';
 import { isNetwork, parseBanTarget, type BanTarget } from '../domain/ip.js';
 import { compileZones, manualBanRefusal, zoneOfTarget } from '../engine/index.js';
@@ -47,7 +48,7 @@ export function statusCommand(opts: { config?: string; json?: boolean }): void {
       logs: config.asterisk.logs, store: config.store.path,
     };
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify(status)}\n`);
+      process.stdout.write(`${terminalJson(status)}\n`);
       return;
     }
     process.stdout.write([
@@ -67,7 +68,7 @@ function amiLine(ami: Record<string, unknown> | null | undefined): string {
   if (ami === undefined) return 'off (asterisk.ami not set)';
   if (ami === null) return 'configured; state unknown (is the daemon running?)';
   const since = typeof ami.since === 'number' ? ` since ${new Date(ami.since).toISOString()}` : '';
-  const reason = typeof ami.reason === 'string' ? ` (${ami.reason})` : '';
+  const reason = typeof ami.reason === 'string' ? ` (${terminalText(ami.reason)})` : '';
   return `${String(ami.status)}${since}${reason}`;
 }
 
@@ -77,7 +78,7 @@ export function bansCommand(opts: { config?: string; all?: boolean; json?: boole
   try {
     const page = store.listBans({ state: opts.all ? 'all' : 'active', account: opts.account, limit: 1000, sort: 'created_at', order: 'desc' }, now);
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify(page)}\n`);
+      process.stdout.write(`${terminalJson(page)}\n`);
       return;
     }
     if (page.rows.length === 0) {
@@ -86,8 +87,8 @@ export function bansCommand(opts: { config?: string; all?: boolean; json?: boole
     }
     for (const b of page.rows) {
       const state = b.releasedAt !== null ? `released ${iso(b.releasedAt)} by ${b.releasedBy}` : b.expiresAt !== null && b.expiresAt <= now ? 'expired' : `active ${iso(b.expiresAt)}`;
-      const accounts = b.accounts.length ? `  accounts ${b.accounts.slice(0, 5).map((a) => JSON.stringify(a)).join(',')}` : '';
-      process.stdout.write(`${b.ip.padEnd(39)} ${kindOf(b)}  ${state}  ${JSON.stringify(b.reason)}${accounts}\n`);
+      const accounts = b.accounts.length ? `  accounts ${b.accounts.slice(0, 5).map((a) => terminalJson(a)).join(',')}` : '';
+      process.stdout.write(`${b.ip.padEnd(39)} ${kindOf(b)}  ${state}  ${terminalJson(b.reason)}${accounts}\n`);
     }
     if (page.total > page.rows.length) process.stdout.write(`… and ${page.total - page.rows.length} more\n`);
   } finally {
@@ -139,7 +140,7 @@ export function releaseCommand(text: string, opts: { config?: string }): void {
     if (!released) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
     process.stdout.write(`released ${ip}${daemonAlive(store, now) ? '' : ' (the daemon is not running; it will not be blocked at the next start)'}\n`);
     const net = isNetwork(ip) ? null : store.coveringNetworkBan(ip, now);
-    if (net) process.stdout.write(`note: ${ip} is still blocked: its network ${net.ip} is banned (${JSON.stringify(net.reason)}); release that with: sipwarden release ${net.ip}\n`);
+    if (net) process.stdout.write(`note: ${ip} is still blocked: its network ${net.ip} is banned (${terminalJson(net.reason)}); release that with: sipwarden release ${net.ip}\n`);
   } finally {
     store.close();
   }

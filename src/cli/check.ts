@@ -1,5 +1,6 @@
 /** `sipwarden check [--json] [--attempts] FILE…` */
 import { loadConfig } from '../config/index.js';
+import { terminalJson } from '../domain/strings.js';
 import { reportJson, runCheck } from '../check/index.js';
 import { policyInput, ruleInput, zoneInput } from '../daemon/inputs.js';
 
@@ -15,7 +16,7 @@ export function checkCommand(files: string[], opts: CheckOptions): void {
   const { config } = loadConfig(opts.config);
   const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts), rules: ruleInput(config) });
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
+    process.stdout.write(`${terminalJson(reportJson(report))}\n`);
     return;
   }
   const out: string[] = [];
@@ -26,7 +27,7 @@ export function checkCommand(files: string[], opts: CheckOptions): void {
   if (opts.attempts) {
     out.push('', 'Attempts:');
     for (const a of report.attemptList) {
-      out.push(`  ${iso(a.at)}  ${a.ip.padEnd(15)} ${String(a.service).padEnd(5)} ${JSON.stringify(a.account).padEnd(14)} ${a.reason.padEnd(15)} ${a.source}:${a.line}`);
+      out.push(`  ${iso(a.at)}  ${a.ip.padEnd(15)} ${String(a.service).padEnd(5)} ${terminalJson(a.account).padEnd(14)} ${a.reason.padEnd(15)} ${a.source}:${a.line}`);
     }
   }
   out.push('', `Addresses (${report.addresses.length}):`);

@@ -29,6 +29,12 @@ describe('failed-auth log lines', () => {
     expect(line.replace(/"(?:[^"\\]|\\.)*"/g, '""').match(/ ip=\S+/g)).toEqual([' ip=203.0.113.9']);
   });
 
+  it('escapes C1 controls and bidirectional overrides in attacker text too (U+009B is a CSI, U+202E reverses the line)', () => {
+    const line = formatFailure({ ...base, account: '100\u009b2J\u202e\u2067evil\u2069\u200f' });
+    expect(line).toContain('account="100\\x9b2J\\u202e\\u2067evil\\u2069\\u200f"');
+    expect(line).not.toMatch(/[\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('cuts very long text', () => {
     expect(quote('a'.repeat(10_000)).length).toBeLessThan(140);
   });

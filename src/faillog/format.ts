@@ -8,10 +8,14 @@
  *     source="/var/log/asterisk/messages":51
  */
 import { formatInstant } from '../domain/duration.js';
+import { isUnsafeChar } from '../domain/strings.js';
 
 const MAX_TEXT = 128;
 
-/** Quotes text for a log line: backslash, quote, every control character and line separator escaped; long text cut with …. */
+/**
+ * Quotes text for a log line: backslash, quote, every control character (C0, DEL, C1),
+ * line separator and bidirectional control escaped; long text cut with ….
+ */
 export function quote(text: string, max = MAX_TEXT): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   let out = '"';
@@ -19,7 +23,7 @@ export function quote(text: string, max = MAX_TEXT): string {
     const c = cut.charCodeAt(i);
     if (c === 0x22) out += '\\"';
     else if (c === 0x5c) out += '\\\\';
-    else if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f) || c === 0x2028 || c === 0x2029) {
+    else if (isUnsafeChar(c)) {
       out += c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
     } else out += cut[i];
   }
