@@ -84,6 +84,8 @@ interface Wrapper {
   readonly wrap: (p: Parts) => string;
   /** Extra milliseconds the wrapper adds to the line's time. */
   readonly addMs?: number;
+  /** The wrapper carries no date: the line takes the reference time. */
+  readonly noDate?: boolean;
 }
 
 const WRAPPERS: readonly Wrapper[] = [
@@ -137,6 +139,30 @@ const WRAPPERS: readonly Wrapper[] = [
     },
   },
   { name: '[C-00000003] call id', wrap: (p) => `[${p.date}] ${p.level}[${p.lwp}][C-00000003] ${p.module}: ${p.message}` },
+  { name: 'a space between level and lwp (NOTICE [22382])', wrap: (p) => `[${p.date}] ${p.level} [${p.lwp}]${p.callid} ${p.module}: ${p.message}` },
+  {
+    name: 'journalctl -o short-precise (microseconds on the BSD date)',
+    wrap: (p) => {
+      const [n, fn] = fnOf(p.module);
+      return `${bsdDate(lineDate(p))}.123456 pbx asterisk[16583]: ${p.level}[${p.lwp}]${p.callid}: ${p.module}:${n} in ${fn}: ${p.message}`;
+    },
+    addMs: 123,
+  },
+  {
+    name: "journald capturing asterisk -f: syslog prefix, then the console's [date] and file:line function:",
+    wrap: (p) => {
+      const [n, fn] = fnOf(p.module);
+      return `${bsdDate(lineDate(p))} pbx asterisk[16583]: [${p.date}] ${p.level}[${p.lwp}]${p.callid}: ${p.module}:${n} ${fn}: ${p.message}`;
+    },
+  },
+  {
+    name: 'journalctl -o cat: no date at all',
+    wrap: (p) => {
+      const [n, fn] = fnOf(p.module);
+      return `${p.level}[${p.lwp}]${p.callid}: ${p.module}:${n} in ${fn}: ${p.message}`;
+    },
+    noDate: true,
+  },
   {
     name: 'ISO date with milliseconds',
     wrap: (p) => `[${lineDate(p).toISOString().slice(0, 10)} ${lineDate(p).toISOString().slice(11, 19)}.123] ${p.level}[${p.lwp}]${p.callid} ${p.module}: ${p.message}`,
@@ -196,7 +222,7 @@ describe('real lines re-wrapped the ways they occur in the field', () => {
         expect(core(ev), wrapped).toEqual(core(base));
         // Security events carry their own EventTV; other lines take the wrapper's date.
         const isSecurity = p.module === 'res_security_log.c';
-        const want = isSecurity ? base!.at : lineDate(p).getTime() + (w.addMs ?? 0);
+        const want = isSecurity ? base!.at : w.noDate ? REF_TIME : lineDate(p).getTime() + (w.addMs ?? 0);
         expect(ev!.at, wrapped).toBe(want);
         expect(ev!.evidence.text).toBe(wrapped);
       }

@@ -489,3 +489,84 @@ describe('(j) malformed addresses in the slot give null', () => {
     expect(parse(sec({ remote }))).toBeNull();
   });
 });
+
+// ----------------------------------------------------------------------------- (k) older and field formats
+
+describe('(k) formats of older Asterisk and the field keep the address in its slot', () => {
+  const DECOY = '6.6.6.6';
+  /** Asterisk 13 before 13.10: no method; address as src_name:src_port. */
+  const noMethod = (from: string, callid: string, addr = `${REAL}:5091`) =>
+    `[2026-05-23 10:18:16] NOTICE[19388] res_pjsip/pjsip_distributor.c: Request from '${from}' failed for '${addr}' (callid: ${callid}) - No matching endpoint found`;
+
+  it.each([
+    ['display name', `"x' failed for '${DECOY}:5060' (callid: y" <sip:1000@h>`, 'c', [DECOY, REAL]],
+    ['Call-ID', '"1000" <sip:1000@h>', `c' failed for '${DECOY}:5060' (callid: d`, [REAL, DECOY]],
+    ['user part', `<sip:1000' failed for '${DECOY}:5060' (callid: x@h>`, 'c', [DECOY, REAL]],
+  ])('PJSIP without a method, decoy in the %s: injection_suspected, the real address among the candidates', (_where, from, callid, candidates) => {
+    const ev = parse(noMethod(from, callid));
+    expect(ev?.kind).toBe('injection_suspected');
+    if (ev?.kind !== 'injection_suspected') throw new Error('unreachable');
+    expect(ev.candidates).toEqual(candidates);
+  });
+
+  it("PJSIP: a decoy slot that would need the From's opening quote is not Asterisk's and is not a candidate", () => {
+    const ev = parse(noMethod(` failed for '${DECOY}:5060' (callid: x`, 'c'));
+    expect(ev).toMatchObject({ kind: 'auth_failed', ip: REAL, port: 5091 });
+    const withMethod = parse(pjsip(` failed for '${DECOY}:5060' (callid: x`, 'c'));
+    expect(withMethod).toMatchObject({ kind: 'auth_failed', ip: REAL, port: 5091 });
+  });
+
+  it.each([
+    // 13.x/14/16.0: "Call from '<endpoint id>' (T:addr) to extension '<ext>' …"; the endpoint id is configuration.
+    [`Call from 'anonymous' (UDP:${REAL}:5060) to extension '1' (UDP:${DECOY}:5060) to extension '2' rejected because extension not found in context 'default'.`, "1' (UDP:6.6.6.6:5060) to extension '2"],
+    [`Call from 'anonymous' (TCP:[${REAL}]:5060) to extension '9' rejected because extension not found in context 'x' (TCP:${DECOY}:1)' rejected because extension not found in context 'default'.`, "9' rejected because extension not found in context 'x' (TCP:6.6.6.6:1)"],
+    // 17+: "<name>: Call (T:addr) to extension '<ext>' …"
+    [` anonymous: Call (UDP:${REAL}:5060) to extension 'x: Call (UDP:${DECOY}:5060) to extension 'y' rejected because extension not found in context 'default'.`, "x: Call (UDP:6.6.6.6:5060) to extension 'y"],
+  ])('PJSIP call to a missing number, decoys in the dialled number: %s', (msg, ext) => {
+    const ev = parse(`[Jan 18 17:39:50] NOTICE[12049] res_pjsip_session.c: ${msg}`);
+    expect(ev).toMatchObject({ kind: 'auth_failed', reason: 'no_extension', ip: REAL, port: 5060, extension: ext });
+  });
+
+  it.each([
+    `Call from 'anonymous' (${REAL}:5060) to extension '1' rejected because extension not found in context 'default'.`, // no transport
+    `Call from 'anonymous' (BOGUS:${REAL}:5060) to extension '1' rejected because extension not found in context 'default'.`,
+    `Call from 'anonymous' (UDP:${REAL}) to extension '1' rejected because extension not found in context 'default'.`, // no port
+    `Call from 'anonymous' (UDP:${REAL}:5060) to extension '1' rejected because extension not found in context 'default'`, // cut
+    ` anonymous: Call (UDP:host.example:5060) to extension '1' rejected because extension not found in context 'default'.`,
+  ])('PJSIP call lines that are not exactly Asterisk\'s give null: %s', (msg) => {
+    expect(parse(`[Jan 18 17:39:50] NOTICE[12049] res_pjsip_session.c: ${msg}`)).toBeNull();
+  });
+
+  it('chan_sip "hacking attempt detected": the whole message or nothing', () => {
+    const h = (msg: string) => parse(`[2026-03-16 18:46:34] NOTICE[3453] chan_sip.c: ${msg}`);
+    expect(h(`hacking attempt detected '${REAL}'`)).toMatchObject({ ip: REAL, signature: 'chansip-hacking-attempt' });
+    expect(h(`hacking attempt detected '${DECOY}' from '${REAL}'`)).toBeNull();
+    expect(h(`Registration from '<sip:1@h>hacking attempt detected '${DECOY}'' failed for '${REAL}:5060' - Wrong password`)).toMatchObject({ ip: REAL });
+    // Only chan_sip writes it: the same words from another module are no report.
+    expect(parse(`[2026-03-16 18:46:34] NOTICE[3453] pbx.c: hacking attempt detected '${DECOY}'`)).toBeNull();
+  });
+
+  it("FreePBX's warning: extension s of its own dial plan, the whole quoted message, nothing else", () => {
+    const w = (file: string, msg: string) => parse(`[2026-11-11 14:33:38] WARNING[6756][C-0000001d] ${file}: ${msg}`);
+    expect(w('Ext. s', `"Rejecting unknown SIP connection from ${REAL}"`)).toMatchObject({ ip: REAL, signature: 'freepbx-unknown-sip' });
+    // The "file" of Log() is the extension being run: any other is the caller's dialled number.
+    expect(w(`Ext. ${DECOY}`, `"Rejecting unknown SIP connection from ${DECOY}"`)).toBeNull();
+    expect(w('Ext. s', `"Rejecting unknown SIP connection from ${DECOY}" and ${REAL}`)).toBeNull();
+    expect(w('Ext. s', `"Rejecting unknown SIP connection from ${DECOY} ${REAL}"`)).toBeNull();
+    expect(w('Ext. s', `Rejecting unknown SIP connection from ${REAL}`)).toBeNull(); // FreePBX writes the quotes
+  });
+
+  it('IAX2 quoted users: only a matching pair of quotes is removed, the address is the fixed start', () => {
+    const i = (msg: string) => parse(`[2026-02-13 17:53:59] NOTICE[1638] chan_iax2.c: ${msg}`);
+    expect(i(`Host ${REAL} failed to authenticate as 'x' failed to authenticate as '${DECOY}'`)).toMatchObject({ ip: REAL, account: `x' failed to authenticate as '${DECOY}` });
+    expect(i(`Host ${REAL} failed to authenticate as '`)).toMatchObject({ ip: REAL, account: "'" });
+  });
+
+  it('a line without a date (journalctl -o cat) is framed like any other: attacker text after the slot stays text', () => {
+    const ev = parse(`NOTICE[566]: chan_sip.c:28926 handle_request_register: Registration from '"x' failed for '${DECOY}:5060' - Wrong password" <sip:1@h>' failed for '${REAL}:5060' - Wrong password`);
+    expect(ev).toMatchObject({ ip: REAL, at: REF_TIME, decoys: [DECOY] });
+    // Not a level of Asterisk's, or an indented continuation: nothing.
+    expect(parse(` NOTICE[566]: chan_sip.c:1 f: Registration from '<sip:1@h>' failed for '${DECOY}:5060' - Wrong password`)).toBeNull();
+    expect(parse(`DEBUG[566]: chan_sip.c:1 f: Registration from '<sip:1@h>' failed for '${DECOY}:5060' - Wrong password`)).toBeNull();
+  });
+});

@@ -120,7 +120,8 @@ function pjsipRequestFailed(msg: string): MessageMatch | null {
     signature: 'pjsip-request-failed', service: 'PJSIP', outcome: 'failed',
     reason: pjsipReason(reasonText), detail: reasonText,
   });
-  const valid = slots(msg.slice(0, dash), "' failed for '", "' (callid: ", parseHostAndPort).filter((s) => s.endpoint && s.at >= from - 1);
+  // Asterisk's slot starts with the From's closing quote: one that needs the opening quote is attacker text.
+  const valid = slots(msg.slice(0, dash), "' failed for '", "' (callid: ", parseHostAndPort).filter((s) => s.endpoint && s.at >= from);
   if (valid.length === 0) return null;
   if (valid.length > 1) return mk(m, { candidates: valid.map((s) => s.endpoint!.ip) });
   const slot = valid[0]!;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { SecurityEvent } from '../domain/events.js';
 import { parseIp } from '../domain/ip.js';
 import { REF_TIME } from './fixtures.expect.js';
-import { parseAmiFrame, parseLine } from './index.js';
+import { parseAmiFrame, parseLine, stripAnsi } from './index.js';
 
 const ctx = { source: 'property', line: 1, refTime: REF_TIME };
 const RUNS = { numRuns: 1000 };
@@ -295,6 +295,58 @@ describe('(d) an event\'s address always sits in a structured slot of its input'
         }
       }),
       RUNS,
+    );
+  });
+});
+
+// ----------------------------------------------------------------------------- (e) older and field formats
+
+describe('(e) older and field formats: the real address, or injection_suspected with it among the candidates', () => {
+  const endpointId = fc.constantFrom('anonymous', '100', 'trunk-itsp', 'PJSIP/anonymous-0000002a');
+  const hp = (real: string, p: number) => (real.includes(':') ? `[${real}]:${p}` : `${real}:${p}`);
+
+  it('PJSIP without a method (13.x before 13.10), src_name:src_port with IPv6 unbracketed, arbitrary From and Call-ID', () => {
+    fc.assert(
+      fc.property(oneLine, oneLine, anyIp, port, (from, callid, real, p) => {
+        const line = `[2026-05-23 10:18:16] NOTICE[19388] res_pjsip/pjsip_distributor.c: Request from '${from}' failed for '${real}:${p}' (callid: ${callid}) - No matching endpoint found`;
+        const ev = parseLine(line, ctx);
+        if (ev?.kind === 'injection_suspected') expect(ev.candidates, line).toContain(canon(real));
+        else expect(located(ev), line).toBe(canon(real));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('PJSIP calls to missing numbers, both formats, arbitrary dialled number: always the slot\'s address', () => {
+    fc.assert(
+      fc.property(endpointId, oneLine, anyIp, port, fc.boolean(), (id, ext, real, p, old) => {
+        const slot = `${real.includes(':') ? 'UDP6' : 'UDP'}:${hp(real, p)}`;
+        const msg = old
+          ? `Call from '${id}' (${slot}) to extension '${ext}' rejected because extension not found in context 'default'.`
+          : ` ${id}: Call (${slot}) to extension '${ext}' rejected because extension not found in context 'default'.`;
+        const ev = parseLine(`[Jan 18 17:39:50] NOTICE[12049] res_pjsip_session.c: ${msg}`, ctx);
+        expect(ev?.kind, msg).toBe('auth_failed');
+        expect(located(ev), msg).toBe(canon(real));
+        // Framing removes colour codes from the whole message, the dialled number included.
+        if (ev?.kind === 'auth_failed') expect(ev.extension).toBe(stripAnsi(ext));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('every wrapper of a chan_sip failure (syslog, journal without a date, console date, NOTICE [lwp]) keeps the slot\'s address', () => {
+    const wrap = fc.constantFrom(
+      (m: string) => `NOTICE[566]: chan_sip.c:28926 handle_request_register: ${m}`,
+      (m: string) => `Mar 27 10:06:15 pbx asterisk[123]: [Mar 27 10:06:14] NOTICE[566]: chan_sip.c:28926 handle_request_register: ${m}`,
+      (m: string) => `Mar 27 10:06:15.123456 pbx asterisk[123]: NOTICE[566]: chan_sip.c:28926 in handle_request_register: ${m}`,
+      (m: string) => `[2026-06-09 00:01:02] NOTICE [22382] chan_sip.c: ${m}`,
+    );
+    fc.assert(
+      fc.property(wrap, oneLine, anyIp, port, (w, to, real, p) => {
+        const line = w(`Registration from '${to}' failed for '${hp(real, p)}' - Wrong password`);
+        expect(located(parseLine(line, ctx)), line).toBe(canon(real));
+      }),
+      { numRuns: 1000 },
     );
   });
 });
