@@ -1,13 +1,16 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Follower, type FileCursor } from './follow.js';
+import { Follower, type FileCursor, type LongLine } from './follow.js';
 
 const dirs: string[] = [];
 const followers: Follower[] = [];
+const children: ChildProcess[] = [];
 afterEach(() => {
   for (const f of followers.splice(0)) f.stop();
+  for (const c of children.splice(0)) c.kill('SIGKILL');
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -17,15 +20,23 @@ function tmp(): string {
   return d;
 }
 
-function follow(file: string, opts: { startAt?: 'end' | 'beginning'; cursor?: FileCursor | null; maxLine?: number } = {}) {
+function follow(file: string, opts: { startAt?: 'end' | 'beginning'; cursor?: FileCursor | null; maxLine?: number; now?: () => number; onLine?: (l: string) => void } = {}) {
   const lines: string[] = [];
+  const numbered: Array<[number, string]> = [];
+  const long: Array<[number, LongLine]> = [];
   const notices: string[] = [];
   const f = new Follower(file, {
-    startAt: opts.startAt ?? 'beginning', cursor: opts.cursor ?? null, maxLine: opts.maxLine, pollMs: 20,
-    onLine: (l) => lines.push(l), onNotice: (m) => notices.push(m), onError: (e) => notices.push(`error: ${e.message}`),
+    startAt: opts.startAt ?? 'beginning', cursor: opts.cursor ?? null, maxLine: opts.maxLine, pollMs: 20, now: opts.now,
+    onLine: (l, n) => {
+      lines.push(l);
+      numbered.push([n, l]);
+      opts.onLine?.(l);
+    },
+    onOversize: (l, n) => long.push([n, l]),
+    onNotice: (m) => notices.push(m), onError: (e) => notices.push(`error: ${e.message}`),
   });
   followers.push(f);
-  return { f, lines, notices };
+  return { f, lines, numbered, long, notices };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -147,19 +158,203 @@ describe('log follower', () => {
     expect(lines).toEqual(['a', 'b']);
   });
 
-  it('skips and counts over-long lines without buffering them, and keeps invalid UTF-8 as replacement characters', () => {
+  it('hands an over-long line on as its head and tail (never whole), numbered, and keeps invalid UTF-8 as replacement characters', () => {
     const dir = tmp();
     const file = path.join(dir, 'messages');
     fs.writeFileSync(file, '');
-    const { f, lines } = follow(file, { maxLine: 1000 });
+    const { f, numbered, long } = follow(file, { maxLine: 1000 });
     f.start();
     fs.appendFileSync(file, 'short\n');
+    fs.appendFileSync(file, 'head');
     for (let i = 0; i < 50; i++) fs.appendFileSync(file, 'x'.repeat(100_000)); // 5 MB without newline
     f.poll();
-    fs.appendFileSync(file, '\n');
+    fs.appendFileSync(file, 'tail\n');
     fs.appendFileSync(file, Buffer.from([0x61, 0xff, 0xfe, 0x62, 0x0a]));
     f.poll();
-    expect(lines).toEqual(['short', 'a\ufffd\ufffdb']);
+    expect(numbered).toEqual([[1, 'short'], [3, 'a\ufffd\ufffdb']]);
+    expect(long).toHaveLength(1);
+    const [n, l] = long[0]!;
+    expect(n).toBe(2);
+    expect(l.bytes).toBe(5_000_008);
+    expect(l.head).toBe(`head${'x'.repeat(496)}`);
+    expect(l.tail).toBe(`${'x'.repeat(496)}tail`);
+    expect(l.clean).toBe(true);
     expect(f.state().oversized).toBe(1);
+  });
+});
+
+describe('line numbers (the evidence a ban cites)', () => {
+  const text = (from: number, n: number) => Array.from({ length: n }, (_, i) => `line ${from + i}\n`).join('');
+
+  it('go on from where they were after a restart, and start at 1 in a file rotated in', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'messages');
+    fs.writeFileSync(file, text(0, 5));
+    const a = follow(file);
+    a.f.start();
+    expect(a.numbered.at(-1)).toEqual([5, 'line 4']);
+    const c1 = a.f.cursor()!;
+    expect(c1.line).toBe(5);
+    a.f.stop();
+
+    fs.appendFileSync(file, text(5, 3));
+    const b = follow(file, { cursor: c1 });
+    b.f.start();
+    expect(b.numbered).toEqual([[6, 'line 5'], [7, 'line 6'], [8, 'line 7']]);
+    fs.renameSync(file, `${file}.1`);
+    fs.writeFileSync(file, text(8, 2));
+    b.f.poll();
+    await tick();
+    b.f.poll();
+    expect(b.numbered.slice(3)).toEqual([[1, 'line 8'], [2, 'line 9']]);
+    const c2 = b.f.cursor()!;
+    b.f.stop();
+
+    // Rotated again while stopped: the rest of the old file keeps its numbers, the new one starts at 1.
+    fs.appendFileSync(file, text(10, 2));
+    fs.renameSync(file, `${file}.2`);
+    fs.writeFileSync(file, text(12, 1));
+    const c = follow(file, { cursor: c2 });
+    c.f.start();
+    await tick();
+    expect(c.numbered).toEqual([[3, 'line 10'], [4, 'line 11'], [1, 'line 12']]);
+  });
+
+  it('are counted from the file when a cursor of an older version has none, or on a first start at the end', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'security');
+    fs.writeFileSync(file, text(0, 21_000));
+    const a = follow(file, { startAt: 'end' });
+    a.f.start();
+    fs.appendFileSync(file, text(21_000, 1));
+    a.f.poll();
+    expect(a.numbered).toEqual([[21_001, 'line 21000']]);
+    const { line: _dropped, ...old } = a.f.cursor()!;
+    a.f.stop();
+    fs.appendFileSync(file, text(21_001, 1));
+    const b = follow(file, { cursor: old });
+    b.f.start();
+    expect(b.numbered).toEqual([[21_002, 'line 21001']]);
+  });
+
+  it('start at 1 again after copytruncate, and the copy keeps its numbers', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'full');
+    fs.writeFileSync(file, text(0, 3));
+    const { f, numbered } = follow(file);
+    f.start();
+    fs.appendFileSync(file, text(3, 2));
+    fs.copyFileSync(file, `${file}.1`);
+    fs.truncateSync(file, 0);
+    f.poll();
+    fs.appendFileSync(file, text(5, 1));
+    f.poll();
+    await tick();
+    f.poll();
+    expect(numbered).toEqual([[1, 'line 0'], [2, 'line 1'], [3, 'line 2'], [4, 'line 3'], [5, 'line 4'], [1, 'line 5']]);
+  });
+});
+
+describe('paths that are not regular files', () => {
+  /**
+   * A writer that opens the FIFO after a while: if the follower ever did a blocking open
+   * of it, that open returns then instead of hanging the test run for good (and the
+   * assertions below fail).
+   */
+  function unblocker(fifo: string): ChildProcess {
+    const p = spawn('sh', ['-c', `sleep 4; exec 3>'${fifo}'; sleep 1`], { stdio: 'ignore' });
+    children.push(p);
+    return p;
+  }
+
+  it('never opens a FIFO at the path (its open would block): says so once, then follows the regular file put there', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'messages');
+    execFileSync('mkfifo', [file]);
+    unblocker(file);
+    const { f, lines, notices } = follow(file);
+    f.start();
+    for (let i = 0; i < 5; i++) {
+      f.poll();
+      await tick();
+    }
+    // No reader has the FIFO open: a non-blocking open for writing finds none.
+    expect(() => fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)).toThrow(/ENXIO/);
+    expect(notices).toEqual([`${file} is a FIFO (named pipe), not a regular file; waiting for it`]);
+    expect(f.state().problem).toBe('is a FIFO (named pipe), not a regular file');
+    fs.unlinkSync(file);
+    fs.writeFileSync(file, 'first\n');
+    f.poll();
+    expect(lines).toEqual(['first']);
+    expect(notices.at(-1)).toBe(`${file} is a regular file again; following it`);
+  });
+
+  it('a FIFO that replaces the followed file is not opened either; the file that comes back is followed', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'messages');
+    fs.writeFileSync(file, 'a\n');
+    const { f, lines, notices } = follow(file);
+    f.start();
+    fs.appendFileSync(file, 'b\n');
+    fs.renameSync(file, `${file}.1`);
+    execFileSync('mkfifo', [file]);
+    unblocker(file);
+    f.poll();
+    f.poll();
+    expect(lines).toEqual(['a', 'b']);
+    expect(() => fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)).toThrow(/ENXIO/);
+    fs.unlinkSync(file);
+    fs.writeFileSync(file, 'c\n');
+    f.poll();
+    await tick();
+    expect(lines).toEqual(['a', 'b', 'c']);
+    expect(notices.filter((n) => n.includes('FIFO'))).toHaveLength(1);
+  });
+
+  it('a directory left at the path is said once, without repeated errors, and the file put back is followed at once', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'messages');
+    fs.writeFileSync(file, 'a\n');
+    const { f, lines, notices } = follow(file);
+    f.start();
+    fs.unlinkSync(file);
+    fs.mkdirSync(file);
+    for (let i = 0; i < 20; i++) {
+      f.poll();
+      await tick();
+    }
+    expect(notices).toEqual([`${file} is a directory, not a regular file; waiting for it`]);
+    fs.rmdirSync(file);
+    fs.writeFileSync(file, 'b\n');
+    f.poll();
+    await tick();
+    f.poll();
+    expect(lines).toEqual(['a', 'b']);
+    expect(notices.at(-1)).toBe(`${file} is a regular file again; following it`);
+  });
+});
+
+describe('errors', () => {
+  it('a handler that throws loses no later line, and the same error is passed on once a minute with a count', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'messages');
+    fs.writeFileSync(file, '');
+    let now = 1_000_000;
+    const { f, lines, notices } = follow(file, {
+      now: () => now,
+      onLine: (l) => {
+        if (l.startsWith('bad')) throw new Error('store is busy');
+      },
+    });
+    f.start();
+    fs.appendFileSync(file, 'bad 1\ngood 1\nbad 2\nbad 3\ngood 2\n');
+    f.poll();
+    expect(lines).toEqual(['bad 1', 'good 1', 'bad 2', 'bad 3', 'good 2']);
+    expect(notices).toEqual(['error: store is busy']);
+    now += 61_000;
+    fs.appendFileSync(file, 'bad 4\n');
+    f.poll();
+    expect(notices).toEqual(['error: store is busy', 'error: store is busy (2 more times since it was last reported)']);
+    expect(f.cursor()!.line).toBe(6);
   });
 });

@@ -2,28 +2,38 @@
  * Follows one growing log file like `tail -F`, and never loses or repeats a line:
  *
  * - reads only appended bytes; a line is delivered once its newline arrives (partial
- *   writes are joined), lines over `maxLine` bytes are counted and skipped, never
- *   buffered whole; invalid UTF-8 becomes U+FFFD;
+ *   writes are joined); invalid UTF-8 becomes U+FFFD;
+ * - a line over `maxLine` bytes is never buffered whole and never dropped silently: its
+ *   head and tail go to `onOversize` (see long-line.ts for when they may be parsed);
  * - rotation by rename-and-create: the old descriptor is read to its end, then the new
  *   file from its start;
  * - copytruncate: the file shrinks under us; the lines we had not read yet are in the
  *   copy, which is found by its first bytes (fingerprint) and read from our offset;
  * - a file that does not exist yet: waits for it and says so once; deletion and
  *   re-creation are a rotation;
- * - a persistent cursor (device, inode, offset, fingerprint): after a restart the
- *   follower resumes exactly where it stopped, in the file itself or in the file it
- *   was rotated to while sipwarden was down.
+ * - only regular files are opened, and never with a blocking open: a FIFO, a
+ *   directory or a device at the path is reported once and the path is watched until
+ *   it is a regular file again (a FIFO's open used to block the whole daemon);
+ * - a persistent cursor (device, inode, offset, fingerprint, line number): after a
+ *   restart the follower resumes exactly where it stopped, in the file itself or in
+ *   the file it was rotated to while sipwarden was down, and line numbers go on from
+ *   where they were; a new file (rotation) starts again at line 1.
  *
  * Invariant: `delivered` is the byte offset just after the last newline whose line
- * was handed to `onLine` (it is advanced BEFORE the call, so a cursor taken while the
- * line is being handled already counts it). Wakes on inotify (fs.watch of the
+ * was handed on, and `lineNo` its line number, both advanced BEFORE the call, so a
+ * cursor taken while the line is being handled already counts it. While a rotated copy
+ * is being read, the cursor names that copy. Wakes on inotify (fs.watch of the
  * directory) with a slow poll as a safety net. A source does not supervise itself:
- * I/O errors go to `onError` and polling goes on until `stop()`.
+ * I/O errors and errors thrown by the callbacks go to `onError` (the same message at
+ * most once a minute, with a count) and polling goes on until `stop()`.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_LINE } from './line-reader.js';
+import { LongLineBuilder, type LongLine } from './long-line.js';
+import { countLines, fingerprintMatches, fingerprintOf, FINGERPRINT_BYTES, openRegular, READ } from './regular-file.js';
+
+export type { LongLine } from './long-line.js';
 
 /** Where a follower stands in a file. */
 export interface FileCursor {
@@ -31,6 +41,8 @@ export interface FileCursor {
   readonly ino: string;
   readonly offset: number;
   readonly fingerprint: string;
+  /** Lines before `offset` (the number of the last line delivered); absent in cursors of older versions. */
+  readonly line?: number;
 }
 
 export interface FollowOptions {
@@ -40,8 +52,12 @@ export interface FollowOptions {
   readonly pollMs?: number;
   readonly maxLine?: number;
   readonly onLine: (line: string, lineNo: number) => void;
+  /** A line over `maxLine` bytes: its head and tail (each maxLine/2 bytes) and its length. */
+  readonly onOversize?: (line: LongLine, lineNo: number) => void;
   readonly onNotice?: (msg: string) => void;
   readonly onError?: (err: Error) => void;
+  /** The clock, for limiting repeated errors (default Date.now). */
+  readonly now?: () => number;
 }
 
 export interface FollowerState {
@@ -51,46 +67,37 @@ export interface FollowerState {
   readonly lines: number;
   readonly oversized: number;
   readonly rotations: number;
+  /** Why the path cannot be read now (missing, not a regular file), or null. */
+  readonly problem: string | null;
 }
 
-const READ = 1024 * 1024;
 /** Most bytes one poll reads before yielding to the event loop. */
 const MAX_PER_POLL = 4 * READ;
-const FINGERPRINT_BYTES = 128;
-
-/** `<n>:<sha256 of the first n bytes>`, n = min(size, 128); '' for an empty file. */
-export function fingerprintOf(fd: number): string {
-  const b = Buffer.alloc(FINGERPRINT_BYTES);
-  const n = fs.readSync(fd, b, 0, FINGERPRINT_BYTES, 0);
-  if (n === 0) return '';
-  return `${n}:${crypto.createHash('sha256').update(b.subarray(0, n)).digest('hex').slice(0, 32)}`;
-}
-
-function fingerprintMatches(fd: number, fp: string): boolean {
-  if (fp === '') return true;
-  const n = Number(fp.slice(0, fp.indexOf(':')));
-  const b = Buffer.alloc(n);
-  if (fs.readSync(fd, b, 0, n, 0) !== n) return false;
-  return `${n}:${crypto.createHash('sha256').update(b).digest('hex').slice(0, 32)}` === fp;
-}
+/** The same error is passed on at most once in this time. */
+const ERROR_REPEAT_MS = 60_000;
 
 export class Follower {
   private fd: number | null = null;
   private dev = '';
   private ino = '';
   private fingerprint = '';
+  /** The rotated copy being read (fromCopy), which the cursor names meanwhile. */
+  private copy: { dev: string; ino: string; fingerprint: string } | null = null;
   private readOffset = 0;
   private delivered = 0;
   private lineNo = 0;
   private oversized = 0;
   private rotations = 0;
   private carry: Buffer = Buffer.alloc(0);
-  private skipping = false;
+  /** The line being received while it is over `maxLine` (its head, tail and length only). */
+  private long: LongLineBuilder | null = null;
   private timer: NodeJS.Timeout | null = null;
   private again: NodeJS.Immediate | null = null;
   private watcher: fs.FSWatcher | null = null;
-  private saidMissing = false;
+  /** What was last said about the path being unreadable (said once until it changes). */
+  private problem: string | null = null;
   private reading = false;
+  private readonly reported = new Map<string, { at: number; repeats: number }>();
   private readonly buf = Buffer.allocUnsafe(READ);
 
   constructor(readonly file: string, private readonly opts: FollowOptions) {}
@@ -118,13 +125,17 @@ export class Follower {
 
   /** The position after the last delivered line, or null if no file is open. */
   cursor(): FileCursor | null {
+    if (this.copy) return { ...this.copy, offset: this.delivered, line: this.lineNo };
     if (this.fd === null) return null;
     if (!this.fingerprint.startsWith(`${FINGERPRINT_BYTES}:`)) this.fingerprint = fingerprintOf(this.fd);
-    return { dev: this.dev, ino: this.ino, offset: this.delivered, fingerprint: this.fingerprint };
+    return { dev: this.dev, ino: this.ino, offset: this.delivered, fingerprint: this.fingerprint, line: this.lineNo };
   }
 
   state(): FollowerState {
-    return { path: this.file, exists: this.fd !== null, offset: this.delivered, lines: this.lineNo, oversized: this.oversized, rotations: this.rotations };
+    return {
+      path: this.file, exists: this.fd !== null, offset: this.delivered, lines: this.lineNo, oversized: this.oversized,
+      rotations: this.rotations, problem: this.fd === null ? this.problem : null,
+    };
   }
 
   /** Reads whatever is new; safe to call at any time. */
@@ -146,6 +157,7 @@ export class Follower {
         return; // deleted or renamed away: keep reading the old descriptor until a new file appears
       }
       if (String(st.ino) !== this.ino || String(st.dev) !== this.dev) {
+        // Another file at the path (rotation), or something that is no file at all.
         this.rotations++;
         while (!this.drain()); // the old file does not grow any more: read it to its end
         this.endOfFile();
@@ -155,11 +167,12 @@ export class Follower {
       } else if (st.size < this.readOffset || (this.readOffset > 0 && this.fingerprint.startsWith(`${FINGERPRINT_BYTES}:`) && !fingerprintMatches(this.fd, this.fingerprint))) {
         // Truncated in place (copytruncate), possibly already refilled past our offset.
         this.rotations++;
-        this.fromCopy(this.delivered, this.fingerprint);
+        this.fromCopy(this.delivered, this.fingerprint, undefined, this.lineNo);
         this.carry = Buffer.alloc(0);
-        this.skipping = false;
+        this.long = null;
         this.readOffset = 0;
         this.delivered = 0;
+        this.lineNo = 0;
         this.fingerprint = fingerprintOf(this.fd);
         this.schedule();
       }
@@ -179,30 +192,43 @@ export class Follower {
     try {
       fn();
     } catch (e) {
-      this.opts.onError?.(e as Error);
+      this.report(e as Error);
     }
   }
 
-  private open(atEnd: boolean): void {
-    let fd: number;
-    try {
-      fd = fs.openSync(this.file, 'r');
-    } catch {
-      if (!this.saidMissing) this.opts.onNotice?.(`${this.file} does not exist yet; waiting for it`);
-      this.saidMissing = true;
+  /** Passes an error on, the same message at most once per ERROR_REPEAT_MS (then with how often it recurred). */
+  private report(e: Error): void {
+    const now = (this.opts.now ?? Date.now)();
+    const seen = this.reported.get(e.message);
+    if (seen && now - seen.at < ERROR_REPEAT_MS) {
+      seen.repeats++;
       return;
     }
-    const st = fs.fstatSync(fd);
+    if (this.reported.size >= 100) this.reported.clear();
+    this.reported.set(e.message, { at: now, repeats: 0 });
+    this.opts.onError?.(seen?.repeats ? new Error(`${e.message} (${seen.repeats} more times since it was last reported)`) : e);
+  }
+
+  /** Opens the path if it is a regular file; otherwise says why, once per reason. */
+  private open(atEnd: boolean): void {
+    const r = openRegular(this.file);
+    if (!('fd' in r)) {
+      if (r.problem !== this.problem) this.opts.onNotice?.(`${this.file} ${r.problem}; waiting for it`);
+      this.problem = r.problem;
+      return;
+    }
+    const { fd, st } = r;
     this.fd = fd;
     this.dev = String(st.dev);
     this.ino = String(st.ino);
     this.fingerprint = fingerprintOf(fd);
     this.readOffset = atEnd ? st.size : 0;
     this.delivered = this.readOffset;
+    this.lineNo = atEnd ? countLines(fd, st.size) : 0;
     this.carry = Buffer.alloc(0);
-    this.skipping = false;
-    if (this.saidMissing) this.opts.onNotice?.(`${this.file} appeared; following it`);
-    this.saidMissing = false;
+    this.long = null;
+    if (this.problem !== null) this.opts.onNotice?.(`${this.file} ${this.problem === 'does not exist yet' ? 'appeared' : 'is a regular file again'}; following it`);
+    this.problem = null;
   }
 
   private close(): void {
@@ -216,19 +242,24 @@ export class Follower {
     if (this.fd !== null && this.ino === c.ino && this.dev === c.dev && fs.fstatSync(this.fd).size >= c.offset && fingerprintMatches(this.fd, c.fingerprint)) {
       this.readOffset = c.offset;
       this.delivered = c.offset;
+      this.lineNo = c.line ?? countLines(this.fd, c.offset);
       return;
     }
-    // Rotated (or truncated and copied) while we were down: finish the old file first.
-    const found = this.fromCopy(c.offset, c.fingerprint, c.ino);
+    // Rotated (or truncated and copied) while we were down: finish the old file first,
+    // then the file now at the path from its start.
+    const found = this.fromCopy(c.offset, c.fingerprint, c.ino, c.line);
+    this.readOffset = 0;
+    this.delivered = 0;
+    this.lineNo = 0;
     if (!found) this.opts.onNotice?.(`${this.file} changed while sipwarden was stopped and its old content was not found; reading it from the start`);
   }
 
   /**
-   * Reads the rest of a rotated copy of this file from `offset`: the sibling
-   * (`messages.1`, `messages-20261124`, …) with the given inode or fingerprint.
-   * Returns whether one was found.
+   * Reads the rest of a rotated copy of this file from `offset` (line `line` ends
+   * there; counted when unknown): the sibling (`messages.1`, `messages-20261124`, …)
+   * with the given inode or fingerprint. Returns whether one was found.
    */
-  private fromCopy(offset: number, fp: string, ino?: string): boolean {
+  private fromCopy(offset: number, fp: string, ino?: string, line?: number): boolean {
     const dir = path.dirname(this.file);
     const base = path.basename(this.file);
     let names: string[];
@@ -238,21 +269,26 @@ export class Follower {
       return false;
     }
     for (const name of names) {
-      const p = path.join(dir, name);
-      let fd: number | null = null;
+      const r = openRegular(path.join(dir, name));
+      if (!('fd' in r)) continue;
+      const { fd, st } = r;
+      let reading = false;
       try {
-        fd = fs.openSync(p, 'r');
-        const st = fs.fstatSync(fd);
         const same = ino !== undefined && String(st.ino) === ino ? true : fp !== '' && fingerprintMatches(fd, fp);
         if (!same || st.size < offset) continue;
+        reading = true;
         this.rotations++;
+        this.copy = { dev: String(st.dev), ino: String(st.ino), fingerprint: fingerprintOf(fd) };
+        this.lineNo = line ?? countLines(fd, offset);
         this.drainFd(fd, offset, st.size);
         this.endOfFile();
         return true;
-      } catch {
-        continue;
+      } catch (e) {
+        this.report(e as Error);
+        if (reading) return true; // its lines so far were handed on; the rest cannot be read
       } finally {
-        if (fd !== null) fs.closeSync(fd);
+        this.copy = null;
+        fs.closeSync(fd);
       }
     }
     return false;
@@ -278,7 +314,8 @@ export class Follower {
   /** Reads another descriptor from `from` to `to` through the same line splitter. */
   private drainFd(fd: number, from: number, to: number): void {
     this.carry = Buffer.alloc(0);
-    this.skipping = false;
+    this.long = null;
+    this.delivered = from;
     let at = from;
     while (at < to) {
       const n = fs.readSync(fd, this.buf, 0, Math.min(READ, to - at), at);
@@ -288,8 +325,12 @@ export class Follower {
     }
   }
 
+  private get maxLine(): number {
+    return this.opts.maxLine ?? DEFAULT_MAX_LINE;
+  }
+
   private consume(data: Buffer, base: number): void {
-    const max = this.opts.maxLine ?? DEFAULT_MAX_LINE;
+    const max = this.maxLine;
     let start = 0;
     for (;;) {
       const nl = data.indexOf(10, start);
@@ -297,43 +338,71 @@ export class Follower {
       const piece = data.subarray(start, nl);
       start = nl + 1;
       this.delivered = base + nl + 1;
-      if (this.skipping) {
-        this.skipping = false;
-        this.carry = Buffer.alloc(0);
-        this.lineNo++;
-        this.oversized++;
+      if (this.long) {
+        const long = this.long;
+        this.long = null;
+        long.push(piece);
+        this.emitLong(long);
         continue;
       }
       const bytes = this.carry.length ? Buffer.concat([this.carry, piece]) : piece;
       this.carry = Buffer.alloc(0);
       this.emit(bytes, max);
     }
-    if (start < data.length && !this.skipping) {
+    if (start < data.length) {
       const rest = data.subarray(start);
-      if (this.carry.length + rest.length > max) {
+      if (this.long) this.long.push(rest);
+      else if (this.carry.length + rest.length > max) {
+        // Over the limit before its newline: from now on only its head and tail are kept.
+        this.long = this.longLine();
+        this.long.push(this.carry);
+        this.long.push(rest);
         this.carry = Buffer.alloc(0);
-        this.skipping = true; // counted and skipped when its newline arrives
       } else {
         this.carry = Buffer.concat([this.carry, rest]);
       }
     }
   }
 
+  private longLine(): LongLineBuilder {
+    const half = Math.floor(this.maxLine / 2);
+    return new LongLineBuilder(half, half);
+  }
+
   private emit(bytes: Buffer, max: number): void {
-    this.lineNo++;
     if (bytes.length > max) {
-      this.oversized++;
+      const long = this.longLine();
+      long.push(bytes);
+      this.emitLong(long);
       return;
     }
+    this.lineNo++;
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 13) end--;
-    this.opts.onLine(bytes.toString('utf8', 0, end), this.lineNo);
+    const text = bytes.toString('utf8', 0, end);
+    try {
+      this.opts.onLine(text, this.lineNo);
+    } catch (e) {
+      this.report(e as Error); // the line was handed on; its handler's failure must not stop the file
+    }
+  }
+
+  private emitLong(long: LongLineBuilder): void {
+    this.lineNo++;
+    this.oversized++;
+    const line = long.finish();
+    try {
+      this.opts.onOversize?.(line, this.lineNo);
+    } catch (e) {
+      this.report(e as Error);
+    }
   }
 
   /** The file ended for good (rotated away): a last line without newline is complete now. */
   private endOfFile(): void {
-    if (this.carry.length && !this.skipping) this.emit(this.carry, this.opts.maxLine ?? DEFAULT_MAX_LINE);
+    if (this.long) this.emitLong(this.long);
+    else if (this.carry.length) this.emit(this.carry, this.maxLine);
     this.carry = Buffer.alloc(0);
-    this.skipping = false;
+    this.long = null;
   }
 }
