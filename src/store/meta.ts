@@ -20,6 +20,7 @@ interface CursorRow {
   ino: string;
   offset: number;
   fingerprint: string;
+  line: number | null;
   updated_at: number;
 }
 
@@ -30,10 +31,10 @@ export function createMetaRepo(db: Database.Database): MetaRepo {
   );
   const get = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
   const putCursor = db.prepare(
-    `INSERT INTO cursors (source, dev, ino, "offset", fingerprint, updated_at)
-     VALUES (@source, @dev, @ino, @offset, @fingerprint, @updatedAt)
+    `INSERT INTO cursors (source, dev, ino, "offset", fingerprint, line, updated_at)
+     VALUES (@source, @dev, @ino, @offset, @fingerprint, @line, @updatedAt)
      ON CONFLICT (source) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, "offset" = excluded."offset",
-       fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`,
+       fingerprint = excluded.fingerprint, line = excluded.line, updated_at = excluded.updated_at`,
   );
   const getCursor = db.prepare<[string], CursorRow>('SELECT * FROM cursors WHERE source = ?');
   return {
@@ -44,11 +45,12 @@ export function createMetaRepo(db: Database.Database): MetaRepo {
     getCursor: (source) => {
       const r = getCursor.get(source);
       if (r === undefined) return null;
-      return { source: r.source, dev: r.dev, ino: r.ino, offset: r.offset, fingerprint: r.fingerprint, updatedAt: r.updated_at };
+      const c = { source: r.source, dev: r.dev, ino: r.ino, offset: r.offset, fingerprint: r.fingerprint, updatedAt: r.updated_at };
+      return r.line === null ? c : { ...c, line: r.line };
     },
     setCursor: (c) => {
       const { source, dev, ino, offset, fingerprint, updatedAt } = c;
-      putCursor.run({ source, dev, ino, offset, fingerprint, updatedAt });
+      putCursor.run({ source, dev, ino, offset, fingerprint, line: c.line ?? null, updatedAt });
     },
   };
 }

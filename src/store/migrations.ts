@@ -89,6 +89,8 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 2: the line number at a cursor's offset, so evidence line numbers go on after a restart.
+  `ALTER TABLE cursors ADD COLUMN line INTEGER;`,
 ];
 
 /** The schema version this build writes and understands. */

@@ -172,5 +172,7 @@ export interface Cursor {
   readonly offset: number;
   /** Digest of the file's first bytes, to notice a file replaced under the same inode. */
   readonly fingerprint: string;
+  /** Lines before `offset` (so line numbers go on after a restart); absent if not known. */
+  readonly line?: number;
   readonly updatedAt: number;
 }
