@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan, loadConf, planInit, readManifest, sectionsNamed, type ConfTree } from '../setup/index.js';
+import { loadConf, sectionsNamed, type ConfTree } from '../asterisk/index.js';
+import { applyPlan, planInit, readManifest } from '../setup/index.js';
 import { fakeProgram, fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits } from '../setup/testkit.js';
 import { applyAclPlan } from './apply.js';
 import { planAcl, type AclPlanOptions } from './plan.js';

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SipwardenError } from '../domain/errors.js';
 import type { ApplyOptions, ApplyResult, CommandRun } from '../setup/index.js';
-import { readIfFile } from '../setup/loader.js';
+import { readIfFile } from '../asterisk/index.js';
 import { emptyManifest, readManifest, recordFile, sha256, writeManifest, type Manifest } from '../setup/manifest.js';
 import { onHost } from '../setup/paths.js';
 import { backupFile, commandExistsUnder, metaOf, spawnCommand, writeAtomic, type FileMeta } from '../setup/system.js';

@@ -8,7 +8,7 @@
 import { defaultConfig, loadConfig, type Config } from '../config/index.js';
 import { SipwardenError } from '../domain/errors.js';
 import { confirm, formatApplied, requireRoot, type ApplyOptions } from '../setup/index.js';
-import { readIfFile } from '../setup/loader.js';
+import { readIfFile } from '../asterisk/index.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
 import { applyAclPlan } from './apply.js';
 import { formatAclPlan } from './format.js';

@@ -4,7 +4,7 @@
  * the PBX itself, or a test rig, would be refused). Pure over assembled trees.
  */
 import { compileNetworks, parseCidr, parseIp, type Cidr } from '../domain/ip.js';
-import type { ConfTree } from '../setup/index.js';
+import type { ConfTree } from '../asterisk/index.js';
 import { valueOf } from './resolve.js';
 
 /** `127.0.0.1:5060`, `[::1]:5060`, `127.0.0.1` → the address part. */

@@ -11,8 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleConf, sectionsNamed, type ConfSource, type ConfTree } from '../setup/index.js';
-import { fsSource } from '../setup/loader.js';
+import { assembleConf, sectionsNamed, type ConfSource, type ConfTree } from '../asterisk/index.js';
+import { fsSource } from '../asterisk/index.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
 import { putAclBlock, removeAclBlocks, type AclBlock, type AclPurpose } from './marks.js';
 import { ACL_NAME, aclBlock, endpointsBlock, peersBlock, PJSIP_KEYS, SIP_KEYS, type Addition } from './render.js';

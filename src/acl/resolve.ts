@@ -5,7 +5,7 @@
  * the filter — and records where it went in `ConfTree.appends`; this module only picks
  * out the headers inside sipwarden's blocks. Pure functions over an assembled `ConfTree`.
  */
-import { parseConfText, type ConfSection, type ConfTree } from '../setup/index.js';
+import { parseConfText, type ConfSection, type ConfTree } from '../asterisk/index.js';
 import { findAclBlocks } from './marks.js';
 
 /** Where a `(+)` header is written: the logical file and its 1-based line. */

@@ -5,9 +5,9 @@
  * shows it). Trunks and roaming extensions are left alone, each with the reason. Pure
  * over assembled trees.
  */
-import { peerAccounts, pjsipAccounts } from '../discovery/accounts.js';
+import { peerAccounts, pjsipAccounts } from '../asterisk/index.js';
 import { compileAccounts, type AccountClass, type Classified } from '../engine/index.js';
-import { sectionsNamed, type ConfSection, type ConfTree } from '../setup/index.js';
+import { sectionsNamed, type ConfSection, type ConfTree } from '../asterisk/index.js';
 import { valueOf } from './resolve.js';
 
 /** The channel driver an account belongs to (IAX2 accounts are only listed, never changed). */

@@ -11,7 +11,7 @@
  * Pure over an assembled tree and a `ConfSource`.
  */
 import { basename, isAbsolute, join } from 'node:path';
-import { parseConfText, type ConfSource, type ConfTree } from '../setup/index.js';
+import { parseConfText, type ConfSource, type ConfTree } from '../asterisk/index.js';
 import type { AclPurpose } from './marks.js';
 
 /** One of the three things written, with its files. */

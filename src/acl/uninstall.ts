@@ -11,8 +11,8 @@
 import { rmSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ApplyOptions, ApplyResult } from '../setup/index.js';
-import { loadConf } from '../setup/index.js';
-import { readIfFile } from '../setup/loader.js';
+import { loadConf } from '../asterisk/index.js';
+import { readIfFile } from '../asterisk/index.js';
 import { fileRecord, readManifest, sha256, writeManifest, type FileRecord, type Manifest } from '../setup/manifest.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
 import { metaOf, writeAtomic } from '../setup/system.js';

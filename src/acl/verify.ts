@@ -7,7 +7,7 @@
  * with the problem, so it can be left out and named for a manual fix. Pure given the
  * `ConfSource`.
  */
-import { assembleConf, type ConfSection, type ConfSource, type ConfTree } from '../setup/index.js';
+import { assembleConf, type ConfSection, type ConfSource, type ConfTree } from '../asterisk/index.js';
 import { blockAppends } from './resolve.js';
 import { endpointSections, peerSections, type Driver } from './select.js';
 

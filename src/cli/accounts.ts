@@ -1,7 +1,7 @@
 /** `sipwarden accounts`: which accounts are extensions, trunks or roaming, and why. */
 import { loadConfig } from '../config/index.js';
 import { ruleInput } from '../daemon/inputs.js';
-import { discoverAccounts } from '../discovery/accounts.js';
+import { discoverAccounts } from '../asterisk/index.js';
 import { compileAccounts } from '../engine/index.js';
 
 export function accountsCommand(opts: { config?: string; json?: boolean }): void {

@@ -10,11 +10,11 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
-import { discoverAccounts } from '../discovery/accounts.js';
+import { discoverAccounts } from '../asterisk/index.js';
 import { describeWatch, detectAsterisk, formatFinding } from '../setup/index.js';
 import { Engine } from '../engine/index.js';
 import { canTellSeen, selectEnforcer, type Enforcer, type PortSet } from '../enforcers/index.js';
-import { discoverPorts } from '../discovery/ports.js';
+import { discoverPorts } from '../asterisk/index.js';
 import { formatAlert } from '../faillog/index.js';
 import { planWatch, portSetOf, PortWatch, type WatchPlan } from './watch.js';
 import { FailedAuthLog } from '../faillog/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortDiscovery } from '../discovery/ports.js';
+import type { PortDiscovery } from '../asterisk/index.js';
 import type { AuthFailed } from '../domain/events.js';
 import type { IpAddress } from '../domain/ip.js';
 import type { PortSet } from '../enforcers/index.js';

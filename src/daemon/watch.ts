@@ -9,7 +9,7 @@
  * not be checked against the kernel, and a missed attacker is worse than a wider
  * seen set.
  */
-import type { PortDiscovery, PortService } from '../discovery/ports.js';
+import type { PortDiscovery, PortService } from '../asterisk/index.js';
 import type { SecurityEvent } from '../domain/events.js';
 import { samePorts, type PortSet } from '../enforcers/index.js';
 

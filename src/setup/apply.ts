@@ -12,7 +12,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { appendBlocks, findBlocks } from './blocks.js';
-import { readIfFile } from './loader.js';
+import { readIfFile } from '../asterisk/index.js';
 import { emptyManifest, readManifest, recordDir, recordFile, sha256, writeManifest, type FileRole, type Manifest } from './manifest.js';
 import { onHost } from './paths.js';
 import type { Action, Plan, Reload } from './plan.js';

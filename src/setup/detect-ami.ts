@@ -3,9 +3,9 @@
  * includes (FreePBX's `manager_additional.conf` and `manager_custom.conf`). Plain data.
  */
 import { basename, isAbsolute, join } from 'node:path';
-import { lastValue, type ConfSection, type ConfTree } from './asterisk-conf.js';
+import { lastValue, type ConfSection, type ConfTree } from '../asterisk/index.js';
 import { astTrue, type DetectOptions } from './detect-logger.js';
-import { loadConf } from './loader.js';
+import { loadConf } from '../asterisk/index.js';
 import { PATHS } from './paths.js';
 
 /** The AMI user name sipwarden init creates and looks for. */

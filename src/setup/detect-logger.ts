@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { parseLogDate } from '../parsers/framing.js';
-import { lastValue, sectionsNamed, type ConfTree } from './asterisk-conf.js';
-import { loadConf } from './loader.js';
+import { lastValue, sectionsNamed, type ConfTree } from '../asterisk/index.js';
+import { loadConf } from '../asterisk/index.js';
 import { onHost, PATHS } from './paths.js';
 
 /** One `[logfiles]` channel (`name => levels`). */

@@ -3,8 +3,8 @@
  * sipwarden user), `sipwarden init`'s plan and its application, and `--uninstall`.
  * Every path is logical and may be put under a root prefix; commands are injectable.
  */
-export { parseConfText, assembleConf, sectionsNamed, lastValue, type ConfTree, type ConfSection, type ConfEntry, type ConfSource } from './asterisk-conf.js';
-export { loadConf, type LoadConfOptions } from './loader.js';
+export { parseConfText, assembleConf, sectionsNamed, lastValue, type ConfTree, type ConfSection, type ConfEntry, type ConfSource } from '../asterisk/index.js';
+export { loadConf, type LoadConfOptions } from '../asterisk/index.js';
 export { detectAsterisk, type AsteriskSetup, type Finding, type DetectOptions, type LoggerFacts, type LogChannel, type AmiFacts, type AmiUser } from './detect.js';
 export { describeDetection, describeWatch, formatFinding, type Watched } from './describe.js';
 export { planInit, randomSecret, type Plan, type PlanOptions, type Action } from './plan.js';

@@ -5,7 +5,6 @@
  * every actual file operation (`onHost`), like a chroot or DESTDIR, so tests and image
  * builders can set up a tree without touching the machine they run on.
  */
-import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/index.js';
 
 /** The logical paths sipwarden init knows about. */
@@ -25,12 +24,4 @@ export const PATHS = Object.freeze({
 /** The directories searched for a command (a service's PATH may lack the sbin folders). */
 export const COMMAND_DIRS: readonly string[] = Object.freeze(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
 
-/** `root` as an absolute path without a trailing slash (`/` stays `/`). */
-export function normaliseRoot(root: string | undefined): string {
-  return resolve(root ?? '/');
-}
-
-/** The path on the machine running sipwarden of the logical `path` under `root`. */
-export function onHost(root: string, path: string): string {
-  return root === '/' ? path : join(root, path);
-}
+export { normaliseRoot, onHost } from '../domain/root.js';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseConfigText, type Config } from '../config/index.js';
 import { findBlocks, type BlockPurpose } from './blocks.js';
 import { detectAsterisk, type AsteriskSetup } from './detect.js';
-import { readIfFile } from './loader.js';
+import { readIfFile } from '../asterisk/index.js';
 import { fileRecord, readManifest, sha256, type FileRole, type Manifest } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { planAsterisk, type AsteriskEdit } from './plan-asterisk.js';

@@ -12,7 +12,7 @@ import { existsSync, rmSync, unlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { findBlocks, removeBlocks } from './blocks.js';
 import { detectAsterisk } from './detect.js';
-import { readIfFile } from './loader.js';
+import { readIfFile } from '../asterisk/index.js';
 import { readManifest, sha256, type FileRecord, type Manifest } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { metaOf, writeAtomic } from './system.js';

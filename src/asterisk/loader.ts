@@ -5,8 +5,11 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { assembleConf, type ConfSource, type ConfTree } from './asterisk-conf.js';
-import { onHost, PATHS } from './paths.js';
+import { onHost } from '../domain/root.js';
+import { assembleConf, type ConfSource, type ConfTree } from './conf.js';
+
+/** Where Asterisk keeps its configuration (its `astetcdir`). */
+export const ASTERISK_CONFIG_DIR = '/etc/asterisk';
 
 /** Where to read from. `configDir` is logical (default /etc/asterisk); `root` prefixes it. */
 export interface LoadConfOptions {
@@ -54,7 +57,7 @@ export function fsSource(root: string): ConfSource {
  */
 export function loadConf(name: string, opts: LoadConfOptions = {}): ConfTree {
   const root = opts.root ?? '/';
-  const configDir = opts.configDir ?? PATHS.asteriskDir;
+  const configDir = opts.configDir ?? ASTERISK_CONFIG_DIR;
   const entry = name.startsWith('/') ? name : join(configDir, name);
   return assembleConf(entry, fsSource(root), configDir);
 }

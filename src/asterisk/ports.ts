@@ -13,8 +13,8 @@
  * and loopback is never banned). `listeningPorts` is pure over assembled trees;
  * `discoverPorts` reads them from disk.
  */
-import { lastValue, sectionsNamed, type ConfEntry, type ConfSection, type ConfTree } from '../setup/asterisk-conf.js';
-import { loadConf } from '../setup/loader.js';
+import { lastValue, sectionsNamed, type ConfEntry, type ConfSection, type ConfTree } from './conf.js';
+import { loadConf } from './loader.js';
 
 /** The service Asterisk names in its security events for a listener. */
 export type PortService = 'PJSIP' | 'SIP' | 'IAX2' | 'AMI' | 'HTTP';

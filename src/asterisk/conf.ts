@@ -28,7 +28,7 @@
  * `ConfSource` (it follows includes through it); `loadConf` (loader.ts) reads a real tree.
  */
 import { isAbsolute, join } from 'node:path';
-import { compileFilter } from './asterisk-conf-filter.js';
+import { compileFilter } from './conf-filter.js';
 
 /** One meaningful line of a file. `line` is 1-based. */
 export type ConfLine =

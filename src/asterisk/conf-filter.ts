@@ -15,7 +15,7 @@
  *
  * Pure; compiled once per header.
  */
-import type { ConfSection } from './asterisk-conf.js';
+import type { ConfSection } from './conf.js';
 
 /** A compiled filter: whether a section matches, and why it can match none (null: it can). */
 export interface ConfFilter {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleConf, lastValue, parseConfText, sectionsNamed, type ConfSource } from './asterisk-conf.js';
+import { assembleConf, lastValue, parseConfText, sectionsNamed, type ConfSource } from './conf.js';
 
 /** A ConfSource over an in-memory tree of logical paths. */
 function mem(files: Record<string, string>): ConfSource {

@@ -6,7 +6,8 @@
  * *_custom.conf), sip.conf and iax.conf. Pure over a ConfTree; the loader does the I/O.
  */
 import type { Classified } from '../engine/accounts.js';
-import { loadConf, type ConfSection, type ConfTree } from '../setup/index.js';
+import { type ConfSection, type ConfTree } from './conf.js';
+import { loadConf } from './loader.js';
 
 const get = (s: ConfSection, key: string): string | undefined => {
   for (let i = s.entries.length - 1; i >= 0; i--) if (s.entries[i]!.key.toLowerCase() === key) return s.entries[i]!.value;
