@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Generates a large, realistic Asterisk 20 `full` log with ground truth.
  *
@@ -33,12 +34,14 @@ import { MinHeap } from './lib/heap.mjs';
 const START = Date.UTC(2026, 10, 23, 6, 0, 0); // 2026-11-23T06:00:00Z
 const STARTUP_LINES = 39; // banner + start-up block (asterisk.mjs)
 
+/** @param {string} [msg]  @returns {never} */
 function usage(msg) {
   if (msg) process.stderr.write(`gen-asterisk-log: ${msg}\n`);
   process.stderr.write('usage: node bench/gen-asterisk-log.mjs --lines N --seed S --out PREFIX [--attack-ratio 0.05] [--format default|iso] [--hours 36] [--verify]\n');
   process.exit(2);
 }
 
+/** @param {string[]} argv */
 function options(argv) {
   let v;
   try {
@@ -56,30 +59,33 @@ function options(argv) {
       },
     }).values;
   } catch (e) {
-    usage(e.message);
+    usage(/** @type {Error} */ (e).message);
   }
+  if (!v.out) usage('--out is required');
+  if (v.format !== 'default' && v.format !== 'iso') usage('--format must be default or iso');
   const o = {
     lines: Number(v.lines), seed: Number(v.seed), out: v.out, ratio: Number(v['attack-ratio']),
-    format: v.format, hours: Number(v.hours), verify: v.verify, quiet: v.quiet,
+    format: /** @type {'default' | 'iso'} */ (v.format), hours: Number(v.hours), verify: v.verify, quiet: v.quiet,
   };
-  if (!o.out) usage('--out is required');
   if (!Number.isInteger(o.lines) || o.lines < 2000 || o.lines > 50_000_000) usage('--lines must be an integer in 2000..50000000');
   if (!Number.isInteger(o.seed) || o.seed < 0) usage('--seed must be a non-negative integer');
   if (!(o.ratio > 0 && o.ratio <= 0.5)) usage('--attack-ratio must be in (0, 0.5]');
-  if (o.format !== 'default' && o.format !== 'iso') usage('--format must be default or iso');
   if (!(o.hours >= 2 && o.hours <= 24 * 300)) usage('--hours must be in 2..7200');
   return o;
 }
 
 /** Buffered writer of lines; counts them. */
 class Writer {
+  /** @param {string} file */
   constructor(file) {
     this.fd = fs.openSync(file, 'w');
+    /** @type {string[]} */
     this.buf = [];
     this.count = 0;
     this.bytes = 0;
   }
 
+  /** @param {string} line */
   push(line) {
     this.buf.push(line);
     this.count++;
@@ -100,7 +106,9 @@ class Writer {
   }
 }
 
-/** Generates the log and truth; returns a summary. */
+/** @typedef {ReturnType<typeof options>} Options */
+
+/** Generates the log and truth; returns a summary.  @param {Options} o */
 export function generate(o) {
   const t0 = START;
   const t1 = START + o.hours * 3_600_000;
@@ -128,13 +136,15 @@ export function generate(o) {
   const L = new Lines(new Stamper(o.format));
   const rng = new Rng(o.seed, 'render');
   const ordinary = new OrdinaryRenderer(L, new Rng(o.seed, 'ordinary'), pop);
+  /** @type {MinHeap<{ t: number, lines: string[] }>} */
   const deferred = new MinHeap();
+  /** @type {Array<{ line: number, n: number, hash: number, ip: string }>} */
   const records = [];
   const success = ordinary.successes;
   let ai = 0;
   let lastMs = t0;
 
-  const emitAttempt = (a) => {
+  const emitAttempt = (/** @type {import('./lib/attacks.mjs').Attempt} */ a) => {
     const lines = renderAttempt(a, L, rng);
     if (lines.length !== a.n) throw new Error(`attempt ${a.kind} rendered ${lines.length} lines, planned ${a.n}`);
     records.push({ line: w.count + 1, n: a.n, hash: fnv(`${lines.join('\n')}\n`), ip: a.ip });
@@ -142,21 +152,22 @@ export function generate(o) {
     if (a.kind.endsWith('_cracked')) success.set(a.ip, (success.get(a.ip) ?? 0) + 1);
     lastMs = a.t;
   };
-  const flushUntil = (t) => {
+  const flushUntil = (/** @type {number} */ t) => {
     for (;;) {
       const ta = ai < attempts.length ? attempts[ai].t : Infinity;
-      const td = deferred.size > 0 ? deferred.peek().t : Infinity;
+      const d = deferred.peek();
+      const td = d ? d.t : Infinity;
       const next = Math.min(ta, td);
       if (next > t || next === Infinity) return;
-      if (ta <= td) emitAttempt(attempts[ai++]);
+      if (ta <= td || !d) emitAttempt(attempts[ai++]);
       else {
-        const d = deferred.pop();
+        deferred.pop();
         for (const line of d.lines) w.push(line);
         lastMs = d.t;
       }
     }
   };
-  const startup = (ms, rngStart) => {
+  const startup = (/** @type {number} */ ms, /** @type {Rng} */ rngStart) => {
     const { now, later } = renderStartup(L, ms, rngStart, pop.iaxPeer, true);
     for (const line of now) w.push(line);
     deferred.push({ t: ms + 1000, lines: later });
@@ -182,6 +193,12 @@ export function generate(o) {
   return finish(o, { w, logFile, attempts, attackLines, dropped, innocents, records, success, kinds, restartAt, lastMs, planner, t0 });
 }
 
+/**
+ * @param {Options} o
+ * @param {{ w: Writer, logFile: string, attempts: import('./lib/attacks.mjs').Attempt[], attackLines: number, dropped: number,
+ *   innocents: string[], records: Array<{ line: number, n: number, hash: number, ip: string }>, success: Map<string, number>,
+ *   kinds: Uint8Array, restartAt: number, lastMs: number, planner: AttackPlanner, t0: number }} s
+ */
 function finish(o, s) {
   if (s.w.count !== o.lines) throw new Error(`wrote ${s.w.count} lines, planned ${o.lines}`);
   const truth = buildTruth(s.attempts, s.innocents);
@@ -212,7 +229,7 @@ function main() {
   const began = process.hrtime.bigint();
   const { truth, records, lastSec } = generate(o);
   const secs = Number(process.hrtime.bigint() - began) / 1e9;
-  const log = (msg) => { if (!o.quiet) process.stdout.write(`${msg}\n`); };
+  const log = (/** @type {string} */ msg) => { if (!o.quiet) process.stdout.write(`${msg}\n`); };
   const bans = truth.expectedBans;
   log(`wrote ${o.out}.log: ${truth.lines} lines in ${secs.toFixed(1)} s; ${o.out}.truth.json`);
   log(`attack lines ${truth.generator.attackLines} (${(100 * truth.generator.attackLines / truth.lines).toFixed(2)}%), failed attempts ${truth.attempts} from ${Object.keys(truth.failuresByIp).length} addresses, ${truth.innocents.length} innocents, borderline failures dropped ${truth.generator.borderlineDropped}`);

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Addresses for the generated logs: drawing them, writing them the way Asterisk
  * prints them, classifying them for the reference policy, and normalising the
@@ -7,7 +8,7 @@
 
 // ------------------------------------------------------------------ IPv4
 
-/** Dotted quad to uint32, or -1. */
+/** Dotted quad to uint32, or -1.  @param {string} s */
 export function v4ToInt(s) {
   const p = s.split('.');
   if (p.length !== 4) return -1;
@@ -19,6 +20,7 @@ export function v4ToInt(s) {
   return v;
 }
 
+/** @param {string} ip  @param {string} base  @param {number} bits */
 function inV4(ip, base, bits) {
   const v = v4ToInt(ip);
   const b = v4ToInt(base);
@@ -28,7 +30,11 @@ function inV4(ip, base, bits) {
 
 // ------------------------------------------------------------------ IPv6
 
-/** Expands an IPv6 text to 8 numbers, or null. Accepts `::` and a trailing dotted quad. */
+/**
+ * Expands an IPv6 text to 8 numbers, or null. Accepts `::` and a trailing dotted quad.
+ * @param {unknown} text
+ * @returns {number[] | null}
+ */
 export function v6Groups(text) {
   let s = String(text).toLowerCase();
   const lastColon = s.lastIndexOf(':');
@@ -40,7 +46,7 @@ export function v6Groups(text) {
   }
   const halves = s.split('::');
   if (halves.length > 2) return null;
-  const parse = (h) => (h === '' ? [] : h.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)));
+  const parse = (/** @type {string} */ h) => (h === '' ? [] : h.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)));
   const head = parse(halves[0]);
   const rest = halves.length === 2 ? parse(halves[1]) : [];
   let groups = head;
@@ -53,7 +59,10 @@ export function v6Groups(text) {
   return groups;
 }
 
-/** RFC 5952 text of 8 groups: lower case, no leading zeros, longest zero run (>= 2) as `::`. */
+/**
+ * RFC 5952 text of 8 groups: lower case, no leading zeros, longest zero run (>= 2) as `::`.
+ * @param {readonly number[]} groups
+ */
 export function v6Text(groups) {
   let bestAt = -1;
   let bestLen = 1;
@@ -69,7 +78,11 @@ export function v6Text(groups) {
   return `${hex.slice(0, bestAt).join(':')}::${hex.slice(bestAt + bestLen).join(':')}`;
 }
 
-/** Canonical form of an address as the report should print it (IPv4-mapped folded to IPv4), or null. */
+/**
+ * Canonical form of an address as the report should print it (IPv4-mapped folded to IPv4), or null.
+ * @param {unknown} text
+ * @returns {string | null}
+ */
 export function normalizeIp(text) {
   let s = String(text).trim();
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
@@ -82,18 +95,18 @@ export function normalizeIp(text) {
   return v6Text(g);
 }
 
-export const isV6 = (ip) => ip.includes(':');
+export const isV6 = (/** @type {string} */ ip) => ip.includes(':');
 
 // ------------------------------------------------------------------ zones (the brief's defaults)
 
-/** Loopback: 127/8 and ::1. Never banned. */
+/** Loopback: 127/8 and ::1. Never banned.  @param {string} ip */
 export function isLoopback(ip) {
   if (!isV6(ip)) return inV4(ip, '127.0.0.0', 8);
   const g = v6Groups(ip);
   return !!g && g.slice(0, 7).every((x) => x === 0) && g[7] === 1;
 }
 
-/** Internal by default: 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7. Never banned by default. */
+/** Internal by default: 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7. Never banned by default.  @param {string} ip */
 export function isInternal(ip) {
   if (!isV6(ip)) {
     return inV4(ip, '10.0.0.0', 8) || inV4(ip, '172.16.0.0', 12) || inV4(ip, '192.168.0.0', 16) || inV4(ip, '100.64.0.0', 10);
@@ -102,7 +115,11 @@ export function isInternal(ip) {
   return !!g && (g[0] & 0xfe00) === 0xfc00;
 }
 
-/** The zone the brief expects a report to give: loopback is `never`, private ranges `internal`. */
+/**
+ * The zone the brief expects a report to give: loopback is `never`, private ranges `internal`.
+ * @param {string} ip
+ * @returns {'never' | 'internal' | 'external'}
+ */
 export function expectedZone(ip) {
   if (isLoopback(ip)) return 'never';
   return isInternal(ip) ? 'internal' : 'external';
@@ -110,6 +127,7 @@ export function expectedZone(ip) {
 
 // ------------------------------------------------------------------ drawing
 
+/** @type {ReadonlyArray<readonly [string, number]>} */
 const NOT_PUBLIC = [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
   ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16],
@@ -124,6 +142,7 @@ export class AddressPool {
     this.used = new Set(reserved);
   }
 
+  /** @param {() => string} draw */
   #unique(draw) {
     for (let i = 0; i < 1000; i++) {
       const ip = draw();
@@ -179,8 +198,11 @@ export class AddressPool {
     });
   }
 
-  /** An address inside an internal range: 192.168.x, 10.x, 172.16/12 or fd00::/8. */
-  internal(kind = this.rng.pick(['192.168', '10', '172', 'fd'])) {
+  /**
+   * An address inside an internal range: 192.168.x, 10.x, 172.16/12 or fd00::/8.
+   * @param {'192.168' | '10' | '172' | 'fd'} [kind]
+   */
+  internal(kind = this.rng.pick(/** @type {const} */ (['192.168', '10', '172', 'fd']))) {
     const r = this.rng;
     return this.#unique(() => {
       if (kind === '192.168') return `192.168.${r.pick([0, 1, 1, 10, 20])}.${r.int(2, 254)}`;
@@ -194,7 +216,7 @@ export class AddressPool {
 // ------------------------------------------------------------------ printing
 
 /** `1.2.3.4:5060` or `[2001:db8::5]:5060` (pjsip and chan_sip NOTICE slots). */
-export const hostPort = (ip, port) => (isV6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`);
+export const hostPort = (/** @type {string} */ ip, /** @type {number | string} */ port) => (isV6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`);
 
 /** `IPV4/UDP/1.2.3.4/5060` or `IPV6/UDP/2001:db8::5/5060` (security event address values). */
-export const secAddr = (ip, transport, port) => `${isV6(ip) ? 'IPV6' : 'IPV4'}/${transport}/${ip}/${port}`;
+export const secAddr = (/** @type {string} */ ip, /** @type {string} */ transport, /** @type {number | string} */ port) => `${isV6(ip) ? 'IPV6' : 'IPV4'}/${transport}/${ip}/${port}`;

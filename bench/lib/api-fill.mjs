@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Fills a sipwarden store with a large, deterministic history for the API benchmark:
  * `bans` bans over the last 60 days and `failures` failures over the last 30 days,
@@ -24,8 +25,9 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const BATCH = 100_000;
 
-/** A distinct public-looking IPv4 address for each i in [0, 2^24 * 200). */
+/** A distinct public-looking IPv4 address for each i in [0, 2^24 * 200).  @param {number} i */
 export function ipOf(i) {
+  /** @type {number[]} */
   const firsts = [];
   for (let a = 11; a <= 223 && firsts.length < 200; a++) if (![127, 169, 172, 192, 198, 203, 100].includes(a)) firsts.push(a);
   const a = firsts[i % firsts.length];
@@ -43,8 +45,15 @@ export function accountPool() {
   return pool;
 }
 
-/** A sampler over `pool` with weight 1 / rank^s. */
+/**
+ * A sampler over `pool` with weight 1 / rank^s.
+ * @template T
+ * @param {Rng} rng
+ * @param {readonly T[]} pool
+ * @returns {() => T}
+ */
 function zipf(rng, pool, s = 1.1) {
+  /** @type {number[]} */
   const cum = [];
   let total = 0;
   for (let r = 1; r <= pool.length; r++) cum.push((total += 1 / r ** s));
@@ -62,16 +71,22 @@ function zipf(rng, pool, s = 1.1) {
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const p2 = (n) => String(n).padStart(2, '0');
+const p2 = (/** @type {number} */ n) => String(n).padStart(2, '0');
 
+/** @param {number} at  @param {string} ip  @param {string} account  @param {number} n */
 function securityLine(at, ip, account, n) {
   const d = new Date(at);
   return `[${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}] SECURITY[16648] res_security_log.c: SecurityEvent="InvalidPassword",EventTV="${d.toISOString().slice(0, 23)}+0000",Severity="Error",Service="PJSIP",EventVersion="2",AccountID="${account}",SessionID="${n}",LocalAddress="IPV4/UDP/10.0.0.2/5060",RemoteAddress="IPV4/UDP/${ip}/5060"`;
 }
 
-/** Drops the indexes of `tables`, returning their CREATE statements. */
+/**
+ * Drops the indexes of `tables`, returning their CREATE statements.
+ * @param {import('better-sqlite3').Database} db
+ * @param {string[]} tables
+ * @returns {string[]}
+ */
 function dropIndexes(db, tables) {
-  const rows = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(',')})`).all(...tables);
+  const rows = /** @type {Array<{ name: string, sql: string }>} */ (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(',')})`).all(...tables));
   for (const r of rows) db.exec(`DROP INDEX ${r.name}`);
   return rows.map((r) => r.sql);
 }
@@ -79,6 +94,9 @@ function dropIndexes(db, tables) {
 /**
  * Fills the (migrated, empty) store file at `path`. Calls `progress(what, done, total)`
  * now and then. Returns counts and timings.
+ * @param {string} path
+ * @param {{ bans: number, failures: number, seed?: number, now: number,
+ *   progress?: (what: string, done: number, total: number) => void }} opts
  */
 export function fillStore(path, { bans, failures, seed = 42, now, progress = () => {} }) {
   const db = new Database(path);
@@ -97,10 +115,11 @@ export function fillStore(path, { bans, failures, seed = 42, now, progress = () 
   const insBan = db.prepare(`INSERT INTO bans (id, ip, reason, tier, source, failures, evidence, accounts, created_at, expires_at, released_at, released_by, created_by)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insAcc = db.prepare('INSERT OR IGNORE INTO ban_accounts (account, ban_id) VALUES (?, ?)');
-  const lastEnd = new Map(); // returning address → when its last ban ends
+  /** @type {Map<string, number>} returning address → when its last ban ends */
+  const lastEnd = new Map();
   const span = 60 * DAY;
   let active = 0;
-  const banBatch = db.transaction((from, to) => {
+  const banBatch = db.transaction((/** @type {number} */ from, /** @type {number} */ to) => {
     for (let i = from; i < to; i++) {
       const created = now - span + Math.floor(((i + rngB.next()) / bans) * span);
       const kind = rngB.next();
@@ -112,10 +131,11 @@ export function fillStore(path, { bans, failures, seed = 42, now, progress = () 
         const cand = ipOf(2_000_000 + rngB.int(0, 49_999));
         if ((lastEnd.get(cand) ?? 0) <= created) {
           ip = cand;
-          lastEnd.set(cand, expires);
+          lastEnd.set(cand, created + HOUR); // = expires (tier 1)
         }
       }
       const released = rngB.chance(0.03) ? created + rngB.int(60_000, 3 * HOUR) : null;
+      /** @type {string[]} */
       const names = [];
       const n = rngB.int(1, 3);
       while (names.length < n) {
@@ -145,7 +165,7 @@ export function fillStore(path, { bans, failures, seed = 42, now, progress = () 
   const insF = db.prepare(`INSERT INTO failures (id, at, ip, port, service, account, reason, zone, action, source, line, raw)
     VALUES (?, ?, ?, ?, ?, ?, ?, 'external', ?, '/var/log/asterisk/security', ?, ?)`);
   const fspan = 30 * DAY;
-  const failBatch = db.transaction((from, to) => {
+  const failBatch = db.transaction((/** @type {number} */ from, /** @type {number} */ to) => {
     for (let i = from; i < to; i++) {
       const at = now - fspan + Math.floor(((i + rngF.next()) / failures) * fspan);
       const ip = ipOf(rngF.int(0, bans - 1));

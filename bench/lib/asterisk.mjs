@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Asterisk 20 log line formats, copied from the captures in
  * ../shared/fixtures/asterisk-20*: the `full`-channel line
@@ -11,8 +12,8 @@
 import { isV6, secAddr } from './addresses.mjs';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const p2 = (n) => (n < 10 ? `0${n}` : String(n));
-const p3 = (n) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
+const p2 = (/** @type {number} */ n) => (n < 10 ? `0${n}` : String(n));
+const p3 = (/** @type {number} */ n) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
 
 /** The PBX itself: its addresses and ports (documentation ranges, like the fixtures). */
 export const PBX = Object.freeze({
@@ -31,7 +32,7 @@ export const PBX = Object.freeze({
 /** Every address the PBX owns (never drawn for anyone else). */
 export const PBX_ADDRESSES = [PBX.v4, PBX.lan, PBX.vpn, PBX.dmz, PBX.v6, PBX.ula, '127.0.0.1', '::1'];
 
-/** The PBX address a packet from `ip` arrives at (the LocalAddress of security events). */
+/** The PBX address a packet from `ip` arrives at (the LocalAddress of security events).  @param {string} ip */
 export function localFor(ip) {
   if (isV6(ip)) return ip.startsWith('fd') ? PBX.ula : ip === '::1' ? '::1' : PBX.v6;
   if (ip.startsWith('127.')) return '127.0.0.1';
@@ -51,6 +52,7 @@ export class Stamper {
     this.tvHead = '';
   }
 
+  /** @param {number} sec */
   #fill(sec) {
     const d = new Date(sec * 1000);
     const Y = d.getUTCFullYear();
@@ -64,14 +66,14 @@ export class Stamper {
     this.tvHead = `${Y}-${p2(M + 1)}-${p2(D)}T${hms}.`;
   }
 
-  /** `[Nov 24 18:05:31]` (or the ISO form) for a time in ms. */
+  /** `[Nov 24 18:05:31]` (or the ISO form) for a time in ms.  @param {number} ms */
   dateOf(ms) {
     const sec = Math.floor(ms / 1000);
     if (sec !== this.sec) this.#fill(sec);
     return this.date;
   }
 
-  /** `2026-11-24T18:05:31.757+0000` (EventTV, SessionTV). */
+  /** `2026-11-24T18:05:31.757+0000` (EventTV, SessionTV).  @param {number} ms */
   tvOf(ms) {
     const sec = Math.floor(ms / 1000);
     if (sec !== this.sec) this.#fill(sec);
@@ -87,7 +89,10 @@ export class Lines {
     this.pbx = { pjsip: 16613, sip: 16641, sec: 16648, iaxBase: 16629, main: 16583 };
   }
 
-  /** `[date] LEVEL[lwp][callid] module: message` (callid may be '' or `C-0000001a`). */
+  /**
+   * `[date] LEVEL[lwp][callid] module: message` (callid may be '' or `C-0000001a`).
+   * @param {number} ms  @param {string} level  @param {number} lwp  @param {string} callid  @param {string} module  @param {string} msg
+   */
   line(ms, level, lwp, callid, module, msg) {
     return `${this.st.dateOf(ms)} ${level}[${lwp}]${callid ? `[${callid}]` : ''} ${module}: ${msg}`;
   }
@@ -95,12 +100,15 @@ export class Lines {
   /**
    * A res_security_log line. `tvMs` is the EventTV (same second as `ms`); `tail`
    * is everything after RemoteAddress, starting with its comma (or '').
+   * @param {number} ms  @param {number} tvMs  @param {string} type  @param {string} severity  @param {string} service
+   * @param {string} version  @param {string} account  @param {string} session  @param {string} local  @param {string} remote
+   * @param {string} tail
    */
   security(ms, tvMs, type, severity, service, version, account, session, local, remote, tail) {
     return `${this.st.dateOf(ms)} SECURITY[${this.pbx.sec}] res_security_log.c: SecurityEvent="${type}",EventTV="${this.st.tvOf(tvMs)}",Severity="${severity}",Service="${service}",EventVersion="${version}",AccountID="${account}",SessionID="${session}",LocalAddress="${local}",RemoteAddress="${remote}"${tail}`;
   }
 
-  /** Security address pair helpers. */
+  /** Security address pair helpers.  @param {string} ip  @param {string} transport  @param {number} port */
   static addr(ip, transport, port) {
     return secAddr(ip, transport, port);
   }
@@ -109,6 +117,8 @@ export class Lines {
 /**
  * The start-up block of an Asterisk 20 with chan_pjsip, chan_sip and chan_iax2 (as in
  * fixtures/asterisk-20/full.log, with this PBX's addresses). Returns [offsetSeconds, level, lwpKey, module, message].
+ * @param {string} iaxPeer
+ * @returns {Array<[number, string, 'main' | 'pjsip' | 'sipLoad', string, string]>}
  */
 export function startupBlock(iaxPeer) {
   const M = 'main';
@@ -161,12 +171,19 @@ export const BANNER = 'Asterisk 20.20.1 built by root @ vm on a x86_64 running L
 /**
  * Renders a start-up block at `ms` with a fresh set of thread ids. Returns the lines
  * of its first second (`now`) and of the next one (`later`).
+ * @param {Lines} L
+ * @param {number} ms
+ * @param {import('./prng.mjs').Rng} rng
+ * @param {string} iaxPeer
+ * @param {boolean} withBanner
  */
 export function renderStartup(L, ms, rng, iaxPeer, withBanner) {
   const base = rng.int(2000, 60000);
   L.pbx = { pjsip: base + 30, sip: base + 58, sec: base + 65, iaxBase: base + 46, main: base };
   const lwp = { main: base, pjsip: base + 30, sipLoad: base + 6 };
+  /** @type {string[]} */
   const now = [];
+  /** @type {string[]} */
   const later = [];
   if (withBanner) now.push(`${L.st.dateOf(ms)} ${BANNER}`);
   for (const [off, level, key, module, msg] of startupBlock(iaxPeer)) {

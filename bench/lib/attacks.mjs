@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Attack traffic: planning attackers and their failed attempts over the time span.
  *
@@ -8,6 +9,23 @@
  *
  * Attempt: { t (ms), ip, port, kind, fail (counts as a failure), n (lines), ...kind fields }
  */
+/**
+ * @typedef {{ innocent: string, display: boolean, account: boolean, session: boolean }} Injection
+ *   where a log-injection attempt hides its fake address slot (display name, AccountID, Call-ID)
+ * @typedef {{ t: number, ip: string, port: number, account: string, inj?: Injection }} AttemptBase
+ *   time in ms, the real source, the account tried; `inj` on log-injection attempts
+ * @typedef {AttemptBase & (
+ *     { kind: 'pjsip_nomatch', method: string, from: string, callid: string }
+ *   | { kind: 'pjsip_badauth', withChallenge: boolean, from: string, callid: string, nonce: string }
+ *   | { kind: 'pjsip_unknown_digest', from: string, callid: string, nonce: string }
+ *   | { kind: 'pjsip_probe' | 'pjsip_cracked', callid: string }
+ *   | { kind: 'chansip_wrongpass', to: string }
+ *   | { kind: 'chansip_probe' | 'chansip_cracked' | 'ami_wrongpass' | 'ami_nouser' | 'iax2_md5' | 'iax2_nopeer' }
+ * )} AttemptPlan an attempt as a campaign plans it, with the fields its kind renders
+ * @typedef {AttemptPlan['kind']} AttemptKind
+ * @typedef {AttemptPlan & { fail: boolean, n: number }} Attempt an accepted attempt: whether it is
+ *   a failure, and how many lines it renders to
+ */
 import { PBX } from './asterisk.mjs';
 import { hostPort, isV6, secAddr } from './addresses.mjs';
 import { PJSIP_EXTS, SIP_PEERS } from './population.mjs';
@@ -15,7 +33,11 @@ import { HOUR } from './policy.mjs';
 
 const MIN = 60_000;
 
-/** Lines each attempt kind writes (render.mjs must agree; the writer asserts it). */
+/**
+ * Lines each attempt kind writes (render.mjs must agree; the writer asserts it).
+ * @param {AttemptPlan} a
+ * @returns {number}
+ */
 export function linesOf(a) {
   switch (a.kind) {
     case 'pjsip_nomatch': return 3;
@@ -30,7 +52,7 @@ export function linesOf(a) {
     case 'chansip_probe': return 1;
     case 'pjsip_cracked': return 1;
     case 'chansip_cracked': return 3;
-    default: throw new Error(`unknown attempt kind ${a.kind}`);
+    default: throw new Error(`unknown attempt kind ${/** @type {{ kind: string }} */ (a).kind}`);
   }
 }
 
@@ -52,16 +74,22 @@ export class AttackPlanner {
     this.t1 = opts.t1;
     this.budget = opts.budget;
     this.innocents = opts.innocents;
+    /** @type {Attempt[]} */
     this.attempts = [];
     this.used = 0;
+    /** @type {string[]} */
     this.v4Attackers = [];
+    /** @type {string[]} */
     this.v6Attackers = [];
+    /** @type {Record<string, number>} campaigns run, by name */
     this.campaigns = {};
   }
 
   // ---------------------------------------------------------------- helpers
 
-  #push(a) {
+  /** @param {AttemptPlan} plan  @returns {boolean} false when it falls outside the span */
+  #push(plan) {
+    const a = /** @type {Attempt} */ (plan);
     a.fail = !a.kind.endsWith('_probe') && !a.kind.endsWith('_cracked');
     a.n = linesOf(a);
     a.t = Math.round(a.t);
@@ -71,7 +99,7 @@ export class AttackPlanner {
     return true;
   }
 
-  /** A fresh or (sometimes) returning external attacker address. */
+  /** A fresh or (sometimes) returning external attacker address.  @param {boolean} v6Allowed */
   #attacker(v6Allowed) {
     const r = this.rng;
     const v6 = v6Allowed && r.chance(0.3);
@@ -82,7 +110,7 @@ export class AttackPlanner {
     return ip;
   }
 
-  /** Start time for a campaign lasting `dur` ms. */
+  /** Start time for a campaign lasting `dur` ms.  @param {number} dur */
   #start(dur) {
     const span = this.t1 - this.t0;
     return this.t0 + this.rng.next() * Math.max(1000, span - Math.min(dur, span * 0.9));
@@ -97,20 +125,24 @@ export class AttackPlanner {
     return r.pick(UNKNOWN_NAMES);
   }
 
+  /** @param {string} ip  @param {number} [withPort] */
   #target(ip, withPort) {
     const host = isV6(ip) ? `[${PBX.v6}]` : PBX.v4;
     return withPort ? `${host}:${withPort}` : host;
   }
 
   /** sipvicious From: `"100" <sip:100@192.0.2.2>`; sipp From: `<sip:100@192.0.2.2>`. */
+  /** @param {'sipvicious' | 'sipp'} tool  @param {string} user  @param {string} ip */
   #from(tool, user, ip) {
     return tool === 'sipvicious' ? `"${user}" <sip:${user}@${this.#target(ip)}>` : `<sip:${user}@${this.#target(ip)}>`;
   }
 
+  /** @param {number} t */
   #nonce(t) {
     return `${Math.floor(t / 1000)}/${this.rng.hex(32)}`;
   }
 
+  /** @param {string} name */
   #count(name, n = 1) {
     this.campaigns[name] = (this.campaigns[name] ?? 0) + n;
   }
@@ -130,7 +162,7 @@ export class AttackPlanner {
       const user = this.#unknownUser();
       switch (flavour) {
         case 'nomatch': {
-          const tool = isV6(ip) ? 'sipp' : r.pick(['sipvicious', 'sipvicious', 'sipp']);
+          const tool = isV6(ip) ? 'sipp' : r.pick(/** @type {const} */ (['sipvicious', 'sipvicious', 'sipp']));
           this.#push({ t, ip, port, kind: 'pjsip_nomatch', method: r.weighted({ REGISTER: 80, INVITE: 15, OPTIONS: 5 }), account: user, from: this.#from(tool, user, ip), callid: tool === 'sipvicious' ? String(r.int(1e6, 4294967295)) : `${i + 1}-${r.int(1000, 99999)}@${ip}` });
           break;
         }
@@ -157,10 +189,12 @@ export class AttackPlanner {
     this.#count('scan_small');
   }
 
+  /** @param {number} t  @param {string} ip  @param {string} user  @returns {AttemptPlan} */
   #ami(t, ip, user) {
     return { t, ip, port: this.rng.int(30000, 60999), kind: user === 'admin' || user === 'sipwarden' ? 'ami_wrongpass' : 'ami_nouser', account: user };
   }
 
+  /** @param {number} t  @param {string} ip  @param {string} user  @returns {AttemptPlan} */
   #iax(t, ip, user) {
     return { t, ip, port: this.rng.chance(0.5) ? PBX.iaxPort : this.rng.int(1024, 65535), kind: user === 'iaxuser' ? 'iax2_md5' : 'iax2_nopeer', account: user };
   }
@@ -348,10 +382,14 @@ export class AttackPlanner {
     this.#count(slow ? 'slow_returner' : 'returner');
   }
 
-  /** A phone or script inside the network with a wrong secret, retrying for hours. Never banned. */
+  /**
+   * A phone or script inside the network with a wrong secret, retrying for hours. Never banned.
+   * @param {'pjsip' | 'pjsip6' | 'sip' | 'ami'} kind
+   * @param {number} share attack lines it may use
+   */
   internalSource(kind, share) {
     const r = this.rng;
-    const ip = kind === 'ami' ? '127.0.0.1' : this.pool.internal(kind === 'pjsip6' ? 'fd' : r.pick(['192.168', '10', '172']));
+    const ip = kind === 'ami' ? '127.0.0.1' : this.pool.internal(kind === 'pjsip6' ? 'fd' : r.pick(/** @type {const} */ (['192.168', '10', '172'])));
     const step = kind === 'ami' ? r.range(300, 900) * 1000 : r.range(60, 300) * 1000;
     const lines = 3;
     const n = Math.max(2, Math.min(Math.floor(share / lines), Math.floor((this.t1 - this.t0) / step) - 1));
@@ -373,6 +411,7 @@ export class AttackPlanner {
   /**
    * Log injection: attacker text carrying a fake address slot for an innocent; the
    * true source is the real slot. PJSIP only (the attacker controls From and Call-ID).
+   * @param {string} ip
    */
   injection(ip) {
     const r = this.rng;
@@ -392,6 +431,7 @@ export class AttackPlanner {
     const display = inj.display ? `${user}' failed for '${fakeSlot}' (callid: ${r.int(1e6, 4294967295)}) - ${reason}` : user;
     const from = `"${display}" <sip:${account}@${this.#target(ip)}>`;
     const t = this.#start(MIN);
+    /** @type {AttemptPlan} */
     const a = badauth
       ? { t, ip, port, kind: 'pjsip_badauth', withChallenge: true, account: user, from, callid, nonce: this.#nonce(t), inj }
       : { t, ip, port, kind: 'pjsip_nomatch', method: 'REGISTER', account, from, callid, inj };
@@ -399,11 +439,15 @@ export class AttackPlanner {
     this.#count('injection');
   }
 
-  /** Plans everything: internal sources, then campaigns up to the budget, then injections. */
+  /**
+   * Plans everything: internal sources, then campaigns up to the budget, then injections.
+   * @param {number} injections how many log-injection attempts
+   * @returns {Attempt[]} sorted by time
+   */
   plan(injections) {
     const r = this.rng;
     const internalShare = this.budget * 0.08;
-    const internalKinds = ['pjsip', 'pjsip', 'sip', 'ami', 'pjsip6', 'pjsip', 'sip', 'pjsip'];
+    const internalKinds = /** @type {const} */ (['pjsip', 'pjsip', 'sip', 'ami', 'pjsip6', 'pjsip', 'sip', 'pjsip']);
     const nInternal = Math.max(2, Math.min(internalKinds.length, Math.round(this.budget / 8000)));
     for (let i = 0; i < nInternal; i++) this.internalSource(internalKinds[i], internalShare / nInternal);
 

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Compares a `sipwarden check --json` report with a generator's truth file.
  *
@@ -7,8 +8,19 @@
  */
 import { expectedZone, normalizeIp } from './addresses.mjs';
 
+/**
+ * @typedef {{ ip: string, failures: number, zone?: string }} ReportAddress
+ * @typedef {{ ip: string, tier: number, until: string | number | null, failures?: number }} ReportBan
+ * @typedef {{ lines?: number, events?: number, attempts?: number, addresses?: ReportAddress[], bans?: ReportBan[],
+ *   [other: string]: unknown }} CheckReport `check --json` output as parsed (not trusted to be complete)
+ * @typedef {{ lines: number, attempts: number, failuresByIp: Record<string, number>, innocents: string[],
+ *   expectedBans: Array<{ ip: string, tier: number, until: string }> }} Truth the parts of a truth file compared here
+ * @typedef {{ name: string, expected: number, actual: number | string | undefined, ok: boolean }} Check
+ */
+
 const MAX_DETAILS = 12;
 
+/** @param {string | number | null | undefined} u  @returns {number | null} */
 function untilMs(u) {
   if (u === 'permanent' || u === null || u === undefined) return null;
   const t = typeof u === 'number' ? u : Date.parse(u);
@@ -16,13 +28,18 @@ function untilMs(u) {
 }
 
 /**
- * @returns {{checks: {name, expected, actual, ok}[], info: [string, string][], details: string[]}}
+ * @param {CheckReport} report
+ * @param {Truth} truth
+ * @returns {{checks: Check[], info: [string, string][], details: string[]}}
  */
 export function compareReport(report, truth) {
+  /** @type {Check[]} */
   const checks = [];
+  /** @type {[string, string][]} */
   const info = [];
+  /** @type {string[]} */
   const details = [];
-  const detail = (s) => { if (details.length < MAX_DETAILS * 5) details.push(s); };
+  const detail = (/** @type {string} */ s) => { if (details.length < MAX_DETAILS * 5) details.push(s); };
   const addresses = Array.isArray(report.addresses) ? report.addresses : [];
   const bans = Array.isArray(report.bans) ? report.bans : [];
 
@@ -30,6 +47,7 @@ export function compareReport(report, truth) {
   checks.push({ name: 'failed attempts', expected: truth.attempts, actual: report.attempts, ok: report.attempts === truth.attempts });
 
   // Failures per address.
+  /** @type {Map<string, number>} */
   const got = new Map();
   let unparsable = 0;
   for (const a of addresses) {
@@ -59,9 +77,10 @@ export function compareReport(report, truth) {
 
   // Innocents: never in addresses, never in bans.
   const innocents = new Set(truth.innocents);
+  /** @type {Set<string>} */
   const hit = new Set();
-  for (const a of addresses) { const ip = normalizeIp(a.ip); if (innocents.has(ip)) hit.add(`addresses:${ip}`); }
-  for (const b of bans) { const ip = normalizeIp(b.ip); if (innocents.has(ip)) hit.add(`bans:${ip}`); }
+  for (const a of addresses) { const ip = normalizeIp(a.ip); if (ip && innocents.has(ip)) hit.add(`addresses:${ip}`); }
+  for (const b of bans) { const ip = normalizeIp(b.ip); if (ip && innocents.has(ip)) hit.add(`bans:${ip}`); }
   checks.push({ name: 'innocent addresses in addresses or bans', expected: 0, actual: hit.size, ok: hit.size === 0 });
   for (const h of [...hit].slice(0, MAX_DETAILS)) detail(`innocent reported: ${h}`);
 
@@ -69,6 +88,7 @@ export function compareReport(report, truth) {
   // (second resolution); sipwarden prefers a security event's EventTV (milliseconds), which
   // Asterisk stamps within the same second, so a sub-second difference is the same ban.
   const wantBans = new Map(truth.expectedBans.map((b) => [b.ip, b]));
+  /** @type {Map<string, ReportBan>} */
   const gotBans = new Map();
   for (const b of bans) { const ip = normalizeIp(b.ip); if (ip) gotBans.set(ip, b); }
   let missing = 0, extra = 0, tier = 0, until = 0, untilNear = 0, bd = 0;

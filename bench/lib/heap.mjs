@@ -1,9 +1,12 @@
+// @ts-check
 /**
  * A binary min-heap of `{t, …}` items ordered by `t`, ties by insertion order
  * (so lines scheduled for the same moment come out in the order they were made).
+ * @template {{ t: number }} T
  */
 export class MinHeap {
   constructor() {
+    /** @type {Array<T & { seq: number }>} */
     this.items = [];
     this.seq = 0;
   }
@@ -12,14 +15,15 @@ export class MinHeap {
     return this.items.length;
   }
 
+  /** @param {T & { seq: number }} a  @param {T & { seq: number }} b */
   #less(a, b) {
     return a.t < b.t || (a.t === b.t && a.seq < b.seq);
   }
 
+  /** @param {T} item */
   push(item) {
-    item.seq = this.seq++;
     const h = this.items;
-    h.push(item);
+    h.push(Object.assign(item, { seq: this.seq++ }));
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -29,15 +33,17 @@ export class MinHeap {
     }
   }
 
+  /** @returns {T | undefined} */
   peek() {
     return this.items[0];
   }
 
+  /** @returns {T | undefined} */
   pop() {
     const h = this.items;
     const top = h[0];
     const last = h.pop();
-    if (h.length > 0) {
+    if (last !== undefined && h.length > 0) {
       h[0] = last;
       let i = 0;
       for (;;) {

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Ordinary traffic of a busy PBX: phones re-registering (ChallengeSent +
  * SuccessfulAuth), calls in and out with their dialplan/bridge/RTP lines, misdials
@@ -15,6 +16,7 @@ import { PBX, localFor } from './asterisk.mjs';
 import { hostPort, secAddr } from './addresses.mjs';
 
 /** [name, lines now, lines deferred, weight]. */
+/** @type {ReadonlyArray<readonly [name: string, now: number, deferred: number, weight: number]>} */
 export const KINDS = [
   ['reg_pjsip', 2, 0, 40],
   ['reg_pjsip_new', 4, 0, 2],
@@ -41,13 +43,17 @@ export const MAX_GROUP = Math.max(...KIND_LINES);
 /** One-line kinds used to land on the exact line count. */
 const FILLERS = ['endpoint_state', 'challenge_only', 'call_rej_trunk', 'reg_iax2'].map((n) => KIND_INDEX[n]);
 
-/** Picks group kinds until exactly `budget` lines are planned. Returns a Uint8Array of kind indices. */
+/**
+ * Picks group kinds until exactly `budget` lines are planned. Returns a Uint8Array of kind indices.
+ * @param {import('./prng.mjs').Rng} rng
+ * @param {number} budget
+ */
 export function planOrdinary(rng, budget) {
   const weights = Object.fromEntries(KINDS.map((k) => [k[0], k[3]]));
   let kinds = new Uint8Array(Math.max(16, Math.ceil(budget / 2)));
   let n = 0;
   let left = budget;
-  const push = (k) => {
+  const push = (/** @type {number} */ k) => {
     if (n === kinds.length) { const bigger = new Uint8Array(kinds.length * 2); bigger.set(kinds); kinds = bigger; }
     kinds[n++] = k;
     left -= KIND_LINES[k];
@@ -65,7 +71,7 @@ export class OrdinaryRenderer {
   /**
    * @param {import('./asterisk.mjs').Lines} L
    * @param {import('./prng.mjs').Rng} rng
-   * @param {ReturnType<import('./population.mjs').buildPopulation>} pop
+   * @param {import('./population.mjs').Population} pop
    */
   constructor(L, rng, pop) {
     this.L = L;
@@ -75,14 +81,16 @@ export class OrdinaryRenderer {
     this.sipChan = 0;
     this.callSeq = 0x10;
     this.lwp = 17000;
-    /** successful authentications per address */
+    /** @type {Map<string, number>} successful authentications per address */
     this.successes = new Map();
   }
 
+  /** @param {string} ip */
   #success(ip) {
     this.successes.set(ip, (this.successes.get(ip) ?? 0) + 1);
   }
 
+  /** @param {number} n */
   #hex8(n) {
     return n.toString(16).padStart(8, '0');
   }
@@ -109,15 +117,26 @@ export class OrdinaryRenderer {
     return `011${r.pick(['44', '49', '33', '34', '39'])}${r.digits(9)}`;
   }
 
+  /**
+   * @param {number} ms  @param {number} tv  @param {string} type  @param {string} sev  @param {string} account
+   * @param {string} sid  @param {string} ip  @param {number} port  @param {string} tail
+   */
   #secPj(ms, tv, type, sev, account, sid, ip, port, tail) {
     return this.L.security(ms, tv, type, sev, 'PJSIP', '1', account, sid, secAddr(localFor(ip), 'UDP', PBX.pjsipPort), secAddr(ip, 'UDP', port), tail);
   }
 
+  /**
+   * @param {number} ms  @param {number} tv  @param {string} type  @param {string} sev  @param {string} account
+   * @param {string} sid  @param {string} ip  @param {number} port  @param {string} tail
+   */
   #secSip(ms, tv, type, sev, account, sid, ip, port, tail) {
     return this.L.security(ms, tv, type, sev, 'SIP', '1', account, sid, secAddr(localFor(ip), 'UDP', PBX.sipPort), secAddr(ip, 'UDP', port), tail);
   }
 
-  /** Security lines of an authenticated pjsip request (ChallengeSent + SuccessfulAuth). */
+  /**
+   * Security lines of an authenticated pjsip request (ChallengeSent + SuccessfulAuth).
+   * @param {number} ms  @param {import('./population.mjs').Phone} phone  @param {string} sid
+   */
   #pjAuth(ms, phone, sid) {
     const tv = ms + this.rng.int(0, 3);
     this.#success(phone.ip);
@@ -127,11 +146,17 @@ export class OrdinaryRenderer {
     ];
   }
 
+  /** @param {import('./population.mjs').Phone} phone */
   #inviteCallid(phone) {
     return `${this.rng.hex(8)}-${this.rng.hex(4)}@${phone.ip.includes(':') ? this.rng.hex(6) : phone.ip}`;
   }
 
-  /** The answered-call tail common to every bridged call. Returns [now lines, deferred lines] for the bridge. */
+  /**
+   * The answered-call tail common to every bridged call. Returns [now lines, deferred lines] for the bridge.
+   * @param {number} ms  @param {number} end  @param {string} callid  @param {number} lwpA  @param {number} lwpB
+   * @param {string} chanA  @param {string} chanB  @param {string} ctx  @param {string} exten  @param {string} bridgeType
+   * @returns {[string[], string[]]}
+   */
   #bridge(ms, end, callid, lwpA, lwpB, chanA, chanB, ctx, exten, bridgeType) {
     const L = this.L;
     const uuid = this.#uuid();
@@ -149,6 +174,7 @@ export class OrdinaryRenderer {
 
   /**
    * Renders one group at `ms`.
+   * @param {number} kindIndex  @param {number} ms
    * @returns {{now: string[], deferred: {t: number, lines: string[]}[]}}
    */
   render(kindIndex, ms) {
@@ -156,7 +182,9 @@ export class OrdinaryRenderer {
     const r = this.rng;
     const pop = this.pop;
     const name = KINDS[kindIndex][0];
+    /** @type {{t: number, lines: string[]}[]} */
     const deferred = [];
+    /** @type {string[]} */
     let now;
     switch (name) {
       case 'reg_pjsip':

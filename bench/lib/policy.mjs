@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The reference ban policy for the benchmark's ground truth: the brief's defaults,
  * written as plainly as possible and independently of src/engine.
@@ -22,7 +23,7 @@ export const TIERS = Object.freeze([
   { tier: 1, count: 2, within: HOUR, ban: HOUR },
 ]);
 
-/** True if the address may be banned under the default zones. */
+/** True if the address may be banned under the default zones.  @param {string} ip */
 export function bannable(ip) {
   return !isInternal(ip) && !isLoopback(ip);
 }
@@ -52,8 +53,12 @@ export function finalBan(times) {
  * `margin` ms (the k-th previous failure is almost exactly one window earlier).
  * The generator drops such failures so the truth does not depend on whether a
  * window is open or closed at its edge, or on sub-second EventTV precision.
+ * @param {number[]} times failure times in ms, ascending
+ * @param {number} margin ms
+ * @returns {number[]}
  */
 export function borderline(times, margin) {
+  /** @type {number[]} */
   const out = [];
   for (let i = 0; i < times.length; i++) {
     for (const t of TIERS) {
@@ -70,8 +75,10 @@ export function borderline(times, margin) {
 /**
  * Expected bans for all addresses, sorted by ip.
  * @param {Map<string, number[]>} timesByIp ascending failure times per address
+ * @returns {Array<{ ip: string, tier: number, until: string }>} until: ISO time or 'permanent'
  */
 export function expectedBans(timesByIp) {
+  /** @type {Array<{ ip: string, tier: number, until: string }>} */
   const bans = [];
   for (const [ip, times] of timesByIp) {
     if (!bannable(ip)) continue;

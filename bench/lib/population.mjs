@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Who lives on the simulated PBX: extensions and their phones, chan_sip peers, the
  * IAX2 peer, the ITSP trunk, the AMI clients — and the innocent addresses an
@@ -11,6 +12,9 @@ export const SIP_PEERS = Array.from({ length: 10 }, (_, i) => String(200 + i));
 export const AMI_USERS = ['admin', 'sipwarden'];
 export const IAX_USER = 'iaxuser';
 
+/** @typedef {{ ext: string, ip: string, port: number, callid: string, remote: boolean }} Phone */
+/** @typedef {ReturnType<typeof buildPopulation>} Population */
+
 /**
  * Builds the population.
  * @param {import('./prng.mjs').Rng} rng
@@ -18,6 +22,7 @@ export const IAX_USER = 'iaxuser';
  */
 export function buildPopulation(rng, pool) {
   const phones = PJSIP_EXTS.map((ext, i) => {
+    /** @type {string} */
     let ip;
     let port = 5060;
     if (i < 26) ip = pool.internal('192.168');
@@ -36,14 +41,19 @@ export function buildPopulation(rng, pool) {
   const iaxPeer = pool.publicV4();
   const gateway = '192.168.1.1';
   pool.used.add(gateway);
-  const remoteWorker = phones.find((p) => p.remote && !p.ip.includes(':'));
-  const remoteV6 = phones.find((p) => p.remote && p.ip.includes(':'));
+  // Phones 34..36 are remote IPv4, 37..39 remote IPv6 (above), so both exist.
+  const remoteWorker = /** @type {Phone} */ (phones.find((p) => p.remote && !p.ip.includes(':')));
+  const remoteV6 = /** @type {Phone} */ (phones.find((p) => p.remote && p.ip.includes(':')));
   return { phones, peers, itsp, iaxPeer, gateway, remoteWorker, remoteV6 };
 }
 
 /**
  * The innocents: addresses that only ever appear inside attacker-chosen text.
  * Includes the PBX's friends (banning them would be the attacker's real win).
+ * @param {import('./prng.mjs').Rng} rng
+ * @param {import('./addresses.mjs').AddressPool} pool
+ * @param {Population} pop
+ * @param {number} count
  */
 export function buildInnocents(rng, pool, pop, count) {
   const friends = [pop.itsp, pop.iaxPeer, pop.remoteWorker.ip, pop.remoteV6.ip, pop.gateway];

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Renders one planned attack attempt into every line Asterisk 20 writes for it, in
  * the order a `full` log shows them (the NOTICE is logged by the channel driver
@@ -26,10 +27,10 @@ const EPOCH_TV = '1970-01-01T00:00:00.000+0000';
 const PJ = 'res_pjsip/pjsip_distributor.c';
 
 /** A heap-pointer-looking SessionID, like chan_sip's and manager's `0x7fa69c039d70`. */
-const pointer = (rng) => `0x7f${rng.hex(10)}`;
+const pointer = (/** @type {import('./prng.mjs').Rng} */ rng) => `0x7f${rng.hex(10)}`;
 
 /**
- * @param {object} a planned attempt (see attacks.mjs)
+ * @param {import('./attacks.mjs').AttemptPlan} a planned attempt (see attacks.mjs)
  * @param {import('./asterisk.mjs').Lines} L
  * @param {import('./prng.mjs').Rng} rng render stream (hashes, pointers, thread ids)
  * @returns {string[]}
@@ -41,6 +42,7 @@ export function renderAttempt(a, L, rng) {
   const nextTv = () => (tv = Math.min(secEnd, tv + rng.int(0, 6)));
   const { ip, port } = a;
   const local = localFor(ip);
+  /** @type {string[]} */
   const out = [];
   switch (a.kind) {
     case 'pjsip_nomatch': {
@@ -123,7 +125,7 @@ export function renderAttempt(a, L, rng) {
       break;
     }
     default:
-      throw new Error(`unknown attempt kind ${a.kind}`);
+      throw new Error(`unknown attempt kind ${/** @type {{ kind: string }} */ (a).kind}`);
   }
   return out;
 }

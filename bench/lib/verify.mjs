@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Self-check of a generated log: re-reads the file and confirms what the generator
  * claims — the line count, the Asterisk line grammar, monotonic timestamps, the
@@ -7,10 +8,11 @@
  */
 import fs from 'node:fs';
 
+/** @type {Record<string, number>} */
 const MONTHS = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 const GRAMMAR = /^\[(?:[A-Z][a-z]{2} [ \d]\d|\d{4}-\d\d-\d\d) \d\d:\d\d:\d\d\] (?:(?:VERBOSE|NOTICE|WARNING|ERROR|DEBUG|SECURITY)\[\d+\](?:\[C-[0-9a-f]{8}\])? [\w/.-]+\.c: |Asterisk 20\.)/;
 
-/** FNV-1a over a string (32 bit). */
+/** FNV-1a over a string (32 bit).  @param {string} s */
 export function fnv(s, h = 0x811c9dc5) {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -19,7 +21,12 @@ export function fnv(s, h = 0x811c9dc5) {
   return h >>> 0;
 }
 
-/** Calls fn(line, lineNo) for each line of a file, reading in 4 MiB chunks. */
+/**
+ * Calls fn(line, lineNo) for each line of a file, reading in 4 MiB chunks.
+ * @param {string} path
+ * @param {(line: string, lineNo: number) => void} fn
+ * @returns {number} lines read
+ */
 export function eachLine(path, fn) {
   const fd = fs.openSync(path, 'r');
   const buf = Buffer.alloc(4 << 20);
@@ -31,7 +38,7 @@ export function eachLine(path, fn) {
       if (got === 0) break;
       const text = rest + buf.toString('utf8', 0, got);
       const parts = text.split('\n');
-      rest = parts.pop();
+      rest = /** @type {string} */ (parts.pop());
       for (const line of parts) fn(line, ++n);
     }
     if (rest.length > 0) fn(rest, ++n);
@@ -41,7 +48,7 @@ export function eachLine(path, fn) {
   return n;
 }
 
-/** Epoch ms of a line's timestamp (UTC; the default format takes `year`). */
+/** Epoch ms of a line's timestamp (UTC; the default format takes `year`).  @param {string} line  @param {number} year */
 function lineTime(line, year) {
   if (line.charCodeAt(1) >= 48 && line.charCodeAt(1) <= 57) {
     return Date.UTC(+line.slice(1, 5), +line.slice(6, 8) - 1, +line.slice(9, 11), +line.slice(12, 14), +line.slice(15, 17), +line.slice(18, 20));
@@ -54,6 +61,8 @@ function lineTime(line, year) {
  * RemoteAddress of a security failure event, the last `failed for '…'` of a
  * pjsip/chan_sip NOTICE, the leading address of a manager NOTICE, the IAX2 host.
  * Null for lines that are not failure reports.
+ * @param {string} line
+ * @returns {string | null}
  */
 export function realSlot(line) {
   let i = line.indexOf('] SECURITY[');
@@ -78,7 +87,7 @@ export function realSlot(line) {
     let m = /manager\.c: (\S+) (?:failed to authenticate as|tried to authenticate with nonexistent user) '/.exec(line);
     if (m) return m[1];
     m = /chan_iax2\.c: (?:Host (\S+) failed MD5 authentication for '.*|No registration for peer '.*' \(from (\S+)\))$/.exec(line);
-    if (m) return m[1] ?? m[2];
+    if (m) return m[1] ?? m[2] ?? null;
   }
   return null;
 }
@@ -87,12 +96,15 @@ export function realSlot(line) {
  * Verifies `path` against the generator's records.
  * @param {{lines: number, start: number, end: number, year: number, innocents: string[],
  *          records: {line: number, n: number, hash: number, ip: string}[]}} expect
+ * @param {string} path
  * @returns {{ok: boolean, problems: string[], levels: Record<string, number>}}
  */
 export function verifyLog(path, expect) {
+  /** @type {string[]} */
   const problems = [];
-  const note = (msg) => { if (problems.length < 50) problems.push(msg); };
+  const note = (/** @type {string} */ msg) => { if (problems.length < 50) problems.push(msg); };
   const innocents = new Set(expect.innocents);
+  /** @type {Record<string, number>} */
   const levels = {};
   let rec = 0;
   let recHash = 0x811c9dc5;
