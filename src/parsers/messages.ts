@@ -5,170 +5,20 @@
  *
  * - anchored at a fixed end: the slot is the last (or first) of its shape, and only
  *   Asterisk's own words follow (or precede) it — unambiguous;
- * - between two attacker-chosen fields (PJSIP: From before, Call-ID after): every
- *   slot-shaped candidate is collected; exactly one is the address, more than one is
- *   an injection attempt that counts for nobody (another report decides).
+ * - between two attacker-chosen fields (PJSIP: From before, Call-ID after, see
+ *   pjsip.ts): every slot-shaped candidate is collected; exactly one is the address,
+ *   more than one is an injection attempt that counts for nobody (another report decides).
  *
  * Formats are those of Asterisk 13 to 23 (each function names the versions that
  * differ), plus two that only patched or dialplan-generated lines carry: chan_sip's
  * "hacking attempt detected" and FreePBX's "Rejecting unknown SIP connection".
  */
-import type { FailureReason, Signature } from '../domain/events.js';
-import { parseHostAndPort, parseHostPort, type Endpoint } from './address.js';
+import type { FailureReason } from '../domain/events.js';
+import { parseHostPort } from './address.js';
+import { mk, NOT_FOUND, sipUser, slots, type Head, type MessageMatch } from './match.js';
+import { pjsipCallRejected, pjsipRequestFailed } from './pjsip.js';
 
-export interface MessageMatch {
-  readonly signature: Exclude<Signature, 'security-log' | 'ami-event' | 'http-login-failed'>;
-  readonly service: 'PJSIP' | 'SIP' | 'AMI' | 'IAX2';
-  readonly outcome: 'failed' | 'succeeded';
-  readonly reason: FailureReason;
-  readonly detail: string;
-  /** The address, or null when the slot is ambiguous (see `candidates`). */
-  readonly endpoint: Endpoint | null;
-  /** Every slot-shaped address candidate when more than one was found. */
-  readonly candidates: readonly string[];
-  /** Address-shaped text in attacker-chosen parts (recorded as decoys). */
-  readonly decoys: readonly string[];
-  readonly account: string;
-  readonly session: string | null;
-  /** The dialled number, for reason `no_extension`. */
-  readonly extension: string;
-}
-
-type Head = Pick<MessageMatch, 'signature' | 'service' | 'outcome' | 'reason' | 'detail'>;
-type Rest = Partial<Pick<MessageMatch, 'endpoint' | 'candidates' | 'decoys' | 'account' | 'session' | 'extension'>>;
-const NO: readonly string[] = [];
-
-/** Builds a match with one fixed shape (monomorphic on the hot path; no spreads). */
-function mk(h: Head, r: Rest = {}): MessageMatch {
-  return {
-    signature: h.signature, service: h.service, outcome: h.outcome, reason: h.reason, detail: h.detail,
-    endpoint: r.endpoint ?? null, candidates: r.candidates ?? NO, decoys: r.decoys ?? NO,
-    account: r.account ?? '', session: r.session ?? null, extension: r.extension ?? '',
-  };
-}
-
-/** The user part of a SIP URI inside a From/To value, e.g. `"100" <sip:100@host>` gives `100`. */
-export function sipUser(text: string): string {
-  let i = text.lastIndexOf('<sip:');
-  let skip = 5;
-  if (i < 0) { i = text.lastIndexOf('<sips:'); skip = 6; }
-  if (i < 0) { i = text.lastIndexOf('sip:'); skip = 4; }
-  if (i < 0) return text;
-  const start = i + skip;
-  let end = start;
-  while (end < text.length) {
-    const c = text.charCodeAt(end);
-    if (c === 64 /* @ */ || c === 62 /* > */ || c === 59 /* ; */ || c === 58 /* : */) break;
-    end++;
-  }
-  return text.slice(start, end);
-}
-
-/** All `<open>ADDR<close>` occurrences whose ADDR is an address; positions of the opener. */
-function slots(
-  msg: string, open: string, close: string, parse: (text: string) => Endpoint | null = parseHostPort,
-): Array<{ at: number; end: number; text: string; endpoint: Endpoint | null }> {
-  const found: Array<{ at: number; end: number; text: string; endpoint: Endpoint | null }> = [];
-  let i = msg.indexOf(open);
-  while (i >= 0) {
-    const start = i + open.length;
-    // A slot holds at most 64 characters: look for its end only that far, so that many
-    // openers cannot make this quadratic.
-    const rel = msg.slice(start, start + 64 + close.length).indexOf(close);
-    if (rel >= 0) {
-      const text = msg.slice(start, start + rel);
-      found.push({ at: i, end: start + rel + close.length, text, endpoint: parse(text) });
-    }
-    i = msg.indexOf(open, start);
-  }
-  return found;
-}
-
-// ---------------------------------------------------------------- chan_pjsip
-
-const PJSIP_REASON = /^(No matching endpoint found|Failed to authenticate|Error to authenticate|Not match Endpoint ACL|Not match Endpoint Contact ACL)(?: after \d+ tries in [\d.]+ ms)?$/;
-
-function pjsipReason(reason: string): FailureReason {
-  if (reason.startsWith('No matching endpoint')) return 'unknown_account';
-  if (reason.startsWith('Failed to')) return 'wrong_password';
-  if (reason.startsWith('Not match')) return 'acl_denied';
-  return 'other';
-}
-
-/**
- * `Request 'REGISTER' from '<from>' failed for '<addr>' (callid: <callid>) - <reason>`;
- * before 13.10 without the method: `Request from '<from>' failed for …`, and before
- * 13.38/16.1 the address printed as `src_name:src_port` (IPv6 unbracketed).
- */
-function pjsipRequestFailed(msg: string): MessageMatch | null {
-  let from: number;
-  if (msg.startsWith("Request from '")) {
-    from = 14;
-  } else if (msg.startsWith("Request '")) {
-    // The method is a SIP token: it holds no space, so the first "' from '" ends it.
-    const f = msg.indexOf("' from '", 9);
-    if (f < 0) return null;
-    from = f + 8;
-  } else {
-    return null;
-  }
-  const dash = msg.lastIndexOf(') - ');
-  if (dash < 0) return null;
-  const reasonText = msg.slice(dash + 4);
-  if (!PJSIP_REASON.test(reasonText)) return null;
-  const m: Head = ({
-    signature: 'pjsip-request-failed', service: 'PJSIP', outcome: 'failed',
-    reason: pjsipReason(reasonText), detail: reasonText,
-  });
-  // Asterisk's slot starts with the From's closing quote: one that needs the opening quote is attacker text.
-  const valid = slots(msg.slice(0, dash), "' failed for '", "' (callid: ", parseHostAndPort).filter((s) => s.endpoint && s.at >= from);
-  if (valid.length === 0) return null;
-  if (valid.length > 1) return mk(m, { candidates: valid.map((s) => s.endpoint!.ip) });
-  const slot = valid[0]!;
-  return mk(m, { endpoint: slot.endpoint, account: sipUser(msg.slice(from, slot.at)), session: msg.slice(slot.end, dash) });
-}
-
-/** Transport names res_pjsip prints (`type_name` of the pjsip transport). */
-const PJSIP_TRANSPORTS: ReadonlySet<string> = new Set([
-  'UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP', 'UDP6', 'TCP6', 'TLS6', 'WS6', 'WSS6', 'SCTP6',
-]);
-const NOT_FOUND = "' rejected because extension not found in context '";
-const NO_EXTENSION: Head = { signature: 'pjsip-call-rejected', service: 'PJSIP', outcome: 'failed', reason: 'no_extension', detail: 'extension not found' };
-
-/**
- * res_pjsip_session.c new_invite(), a call to a number the endpoint's context lacks:
- * - 16.x later, 17+: ` 100: Call (UDP:127.0.0.1:5061) to extension '<ext>' rejected because extension not found in context '<ctx>'.`
- * - 13, 14, 15, 16.0: `Call from '100' (UDP:127.0.0.1:5061) to extension '<ext>' rejected …`
- *   (address as `src_name:src_port` with IPv6 unbracketed, or pj_sockaddr_print).
- * The name before the slot is the endpoint's id (configuration, not attacker text); the
- * dialled number after it is the attacker's, so the FIRST `) to extension '` closes the slot.
- */
-function pjsipCallRejected(msg: string): MessageMatch | null {
-  if (!msg.endsWith("'.")) return null;
-  let open: number;
-  let account: string;
-  if (msg.startsWith("Call from '")) {
-    const q = msg.indexOf("' (", 11);
-    if (q < 0) return null;
-    account = msg.slice(11, q);
-    open = q + 3;
-  } else {
-    const text = msg.trimStart();
-    const call = text.indexOf(': Call (');
-    if (call <= 0) return null;
-    account = text.slice(0, call);
-    open = msg.length - text.length + call + 8;
-  }
-  const close = msg.indexOf(") to extension '", open);
-  if (close < 0) return null;
-  const extEnd = msg.lastIndexOf(NOT_FOUND);
-  if (extEnd < close) return null;
-  const t = msg.indexOf(':', open);
-  if (t < 0 || t > close || !PJSIP_TRANSPORTS.has(msg.slice(open, t))) return null;
-  const endpoint = parseHostAndPort(msg.slice(t + 1, close));
-  if (!endpoint) return null;
-  return mk(NO_EXTENSION, { endpoint, account, extension: msg.slice(close + 16, extEnd) });
-}
+export type { MessageMatch } from './match.js';
 
 // ---------------------------------------------------------------- chan_sip
 
