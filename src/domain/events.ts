@@ -28,7 +28,10 @@ export type AsteriskSecurityEventType = (typeof ASTERISK_SECURITY_EVENTS)[number
  * `no_extension`: a call refused because the dialled number does not exist in the
  * caller's context (chan_sip `FailedACL` with `ACLName="no_extension_match"`, the
  * NOTICE "… to extension '…' rejected because extension not found in context '…'" of
- * chan_sip and chan_pjsip): a scanner testing for an open dialplan.
+ * chan_sip and chan_pjsip): a scanner testing for an open dialplan. A provider's call
+ * to a number the dial plan lacks reads the same; its `account` (the PJSIP endpoint,
+ * e.g. an IP-identified trunk, or chan_sip's caller name, '' for a guest) tells them
+ * apart, the address does not.
  */
 export type FailureReason =
   | 'wrong_password' | 'unknown_account' | 'acl_denied' | 'not_allowed' | 'bad_request' | 'no_extension' | 'limit' | 'other';
