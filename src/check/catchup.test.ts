@@ -2,7 +2,8 @@
  * Same files, same result: `sipwarden check` (files merged by time), the daemon's
  * pipeline fed live (reports in the order Asterisk wrote them) and the daemon catching
  * up after downtime (`start_at: beginning`: its followers read `messages` whole, then
- * `security` whole) count the same attempts of the real Asterisk 20 captures.
+ * `security` whole) count the same attempts, and the same scans, of the real Asterisk
+ * 20 captures.
  */
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ describe('catch-up counts like check', () => {
 
     // Live: each report as Asterisk wrote it, the two files interleaved by time.
     const live = pipeline();
-    replayFiles(FILES, (ev: SecurityEvent) => live.p.handle(ev), 'auth');
+    replayFiles(FILES, (ev: SecurityEvent) => live.p.handle(ev), 'all');
 
     // Catch-up: what runDaemon wires, with start_at: beginning and no cursor yet.
     const catchup = pipeline();
@@ -47,7 +48,7 @@ describe('catch-up counts like check', () => {
       const f = new Follower(file, {
         startAt: 'beginning',
         onLine: (line, lineNo) => {
-          const ev = parseLine(line, { source: file, line: lineNo, refTime: NOW, cache, interest: 'auth' });
+          const ev = parseLine(line, { source: file, line: lineNo, refTime: NOW, cache, interest: 'all' });
           if (ev) catchup.p.handle(ev);
         },
       });
@@ -61,8 +62,12 @@ describe('catch-up counts like check', () => {
     expect(checked.attempts).toBeGreaterThan(60);
     expect(live.p.stats.attempts).toBe(checked.attempts);
     expect(catchup.p.stats.attempts).toBe(checked.attempts);
-    expect(failedLines(live.lines)).toBe(checked.attempts);
-    expect(failedLines(catchup.lines)).toBe(checked.attempts);
+    // Challenges never answered (svwar, svmap) are scans, counted apart and logged as well.
+    expect(checked.scans).toBeGreaterThan(40);
+    expect(live.p.stats.scans).toBe(checked.scans);
+    expect(catchup.p.stats.scans).toBe(checked.scans);
+    expect(failedLines(live.lines)).toBe(checked.attempts + checked.scans);
+    expect(failedLines(catchup.lines)).toBe(checked.attempts + checked.scans);
     expect(catchup.p.stats.duplicates).toBe(live.p.stats.duplicates);
   });
 });

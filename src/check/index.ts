@@ -4,9 +4,9 @@
  * be banned — the fail2ban-regex of sipwarden. No store, no firewall, no clock.
  */
 import ipaddr from 'ipaddr.js';
-import type { FailureReason, SecurityEvent, Service } from '../domain/events.js';
+import type { AuthFailed, FailureReason, SecurityEvent, Service } from '../domain/events.js';
 import { ipv4ToInt, isNetwork, type BanTarget, type IpAddress } from '../domain/ip.js';
-import { Engine, type BanDecision, type PolicyInput, type RuleInput, type Zone, type ZoneInput } from '../engine/index.js';
+import { Engine, type BanDecision, type PolicyInput, type RuleInput, type ScanOutcome, type Zone, type ZoneInput } from '../engine/index.js';
 import { replayFiles, type FileStats } from '../sources/replay.js';
 
 export interface CheckedAttempt {
@@ -24,14 +24,17 @@ export interface CheckReport {
   readonly lines: number;
   readonly events: number;
   readonly attempts: number;
+  /** Challenges never answered (reason `scan`), each counted once; not among `attempts`. */
+  readonly scans: number;
   readonly duplicates: number;
   readonly injections: number;
   readonly oversized: number;
   readonly files: readonly FileStats[];
-  readonly addresses: ReadonlyArray<{ ip: IpAddress; failures: number; zone: Zone }>;
+  /** Addresses with failed attempts or scans; `failures` counts the attempts only. */
+  readonly addresses: ReadonlyArray<{ ip: IpAddress; failures: number; scans: number; zone: Zone }>;
   /** Addresses and, from subnet escalation, networks. A network's `failures` is how many of its addresses were banned. */
   readonly bans: ReadonlyArray<{ ip: BanTarget; tier: number; until: number | null; failures: number }>;
-  /** Every counted attempt, in order; only collected when asked for. */
+  /** Every counted attempt and scan, in order; only collected when asked for. */
   readonly attemptList: readonly CheckedAttempt[];
 }
 
@@ -69,8 +72,20 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
     }
   };
   const attemptList: CheckedAttempt[] = [];
+  const scanned = new Map<IpAddress, number>();
   let events = 0;
   let attempts = 0;
+  let scans = 0;
+  const list = (ev: AuthFailed): void => {
+    attemptList.push({ at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason, source: ev.evidence.source, line: ev.evidence.line });
+  };
+  // A challenge never answered: counted apart from failed logins, against policy.scan.
+  const scan = (s: ScanOutcome): void => {
+    scans++;
+    scanned.set(s.event.ip, (scanned.get(s.event.ip) ?? 0) + 1);
+    if (opts.listAttempts) list(s.event);
+    if (s.verdict.decision) record(s.verdict.decision);
+  };
   let duplicates = 0;
   let injections = 0;
   const files = replayFiles(paths, (ev: SecurityEvent) => {
@@ -80,20 +95,21 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
       return;
     }
     const out = engine.handle(ev);
+    for (const s of out.scans) scan(s);
     if (out.duplicate) duplicates++;
     if (out.ruleBan) record(out.ruleBan);
     const v = out.verdict;
     if (!v || ev.kind !== 'auth_failed' || v.action === 'not_counted') return;
     attempts++;
     failures.set(ev.ip, (failures.get(ev.ip) ?? 0) + 1);
-    if (opts.listAttempts) {
-      attemptList.push({ at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason, source: ev.evidence.source, line: ev.evidence.line });
-    }
+    if (opts.listAttempts) list(ev);
     if (v.decision) record(v.decision);
-  }, needsSuccesses(opts.rules) ? 'auth' : 'failures'); // challenges (and successes, when no rule uses them) are skipped unparsed
-  const addresses = [...failures.entries()]
-    .sort((a, b) => compareIp(a[0], b[0]))
-    .map(([ip, n]) => ({ ip, failures: n, zone: engine.zoneOf(ip) }));
+  }, policy.scan ? 'all' : needsSuccesses(opts.rules) ? 'auth' : 'failures'); // challenges and successes, when nothing uses them, are skipped unparsed
+  // The end of the files: no answer will come to the challenges still waiting for one.
+  for (const s of engine.finish()) scan(s);
+  const addresses = [...new Set([...failures.keys(), ...scanned.keys()])]
+    .sort((a, b) => compareIp(a, b))
+    .map((ip) => ({ ip, failures: failures.get(ip) ?? 0, scans: scanned.get(ip) ?? 0, zone: engine.zoneOf(ip) }));
   const banList = [...bans.entries()]
     .sort((a, b) => compareIp(a[0], b[0]))
     .map(([ip, b]) => ({ ip, tier: b.tier, until: b.until, failures: b.failures ?? failures.get(ip as IpAddress) ?? 0 }));
@@ -101,6 +117,7 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
     lines: files.reduce((n, f) => n + f.lines, 0),
     events,
     attempts,
+    scans,
     duplicates,
     injections,
     oversized: files.reduce((n, f) => n + f.oversized, 0),
@@ -122,7 +139,9 @@ export function reportJson(r: CheckReport): object {
     lines: r.lines,
     events: r.events,
     attempts: r.attempts,
-    addresses: r.addresses,
+    scans: r.scans,
+    // An address's `scans` only where it scanned: the shape of the others stays {ip, failures, zone}.
+    addresses: r.addresses.map(({ scans, ...a }) => (scans ? { ...a, scans } : a)),
     bans: r.bans.map((b) => ({ ip: b.ip, tier: b.tier, until: b.until === null ? 'permanent' : new Date(b.until).toISOString(), failures: b.failures })),
   };
 }

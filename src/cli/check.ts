@@ -23,6 +23,7 @@ export function checkCommand(files: string[], opts: CheckOptions): void {
   out.push(`Lines read:        ${report.lines}${report.oversized ? ` (${report.oversized} over-long lines skipped)` : ''}`);
   out.push(`Reports parsed:    ${report.events}`);
   out.push(`Failed attempts:   ${report.attempts} (${report.duplicates} duplicate reports of the same attempts merged)`);
+  if (report.scans) out.push(`Scans:             ${report.scans} challenges never answered (reason scan, counted against policy.scan)`);
   if (report.injections) out.push(`Injection attempts: ${report.injections} lines carried forged addresses and were counted for nobody`);
   if (opts.attempts) {
     out.push('', 'Attempts:');
@@ -31,7 +32,7 @@ export function checkCommand(files: string[], opts: CheckOptions): void {
     }
   }
   out.push('', `Addresses (${report.addresses.length}):`);
-  for (const a of report.addresses) out.push(`  ${a.ip.padEnd(39)} ${String(a.failures).padStart(6)} failures  zone ${a.zone}`);
+  for (const a of report.addresses) out.push(`  ${a.ip.padEnd(39)} ${String(a.failures).padStart(6)} failures${a.scans ? ` ${String(a.scans).padStart(6)} scans` : ''}  zone ${a.zone}`);
   out.push('', `Would ban (${report.bans.length}):`);
   for (const b of report.bans) out.push(`  ${b.ip.padEnd(39)} tier ${b.tier}  until ${b.until === null ? 'released' : iso(b.until)}`);
   if (report.bans.length === 0) out.push('  nobody');

@@ -51,6 +51,13 @@ export const DEFAULTS = deepFreeze({
       ipv4_prefix: 24,
       ipv6_prefix: 64,
     },
+    scan: {
+      enabled: true,
+      challenges: 20,
+      within: '1m',
+      ban: '1h',
+      grace: '5s',
+    },
   },
   asterisk: {
     logs: null,

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import type { Cidr, FailureReason } from '../domain/index.js';
-import type { Tier } from '../engine/policy.js';
+import type { ScanSettings, Tier } from '../engine/policy.js';
 import type { SubnetSettings } from '../engine/subnets.js';
 import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
 import {
@@ -19,7 +19,8 @@ import {
 export const FAILURE_REASONS = [
   'wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'no_extension', 'limit', 'other',
 ] as const satisfies readonly FailureReason[];
-const allReasonsListed: [Exclude<FailureReason, (typeof FAILURE_REASONS)[number]>] extends [never] ? true : false = true;
+// `scan` is the engine's own finding (challenges never answered), counted against policy.scan, never a tier.
+const allReasonsListed: [Exclude<FailureReason, (typeof FAILURE_REASONS)[number] | 'scan'>] extends [never] ? true : false = true;
 void allReasonsListed;
 
 /** Firewall backends; `auto` picks nftables when available, else ipset. */
@@ -59,6 +60,8 @@ export interface Config {
     readonly ipv6Prefix: number;
     /** Subnet escalation: `addresses` banned in one network within `within` ban the network (when `enabled`). */
     readonly subnets: SubnetSettings;
+    /** Scanning: `challenges` never answered (after `grace`) within `within` ban for `ban` (when `enabled`). */
+    readonly scan: ScanSettings;
   };
   readonly asterisk: {
     /** Log files to follow (the defaults that exist, when the file does not say). */
@@ -208,6 +211,14 @@ const subnets = section('policy.subnets', {
   ipv6_prefix: wholeNumber('an IPv6 prefix length', 32, 127).prefault(D.policy.subnets.ipv6_prefix),
 }).transform((s): SubnetSettings => ({ enabled: s.enabled, addresses: s.addresses, within: s.within, ban: s.ban, ipv4Prefix: s.ipv4_prefix, ipv6Prefix: s.ipv6_prefix }));
 
+const scan = section('policy.scan', {
+  enabled: bool.prefault(D.policy.scan.enabled),
+  challenges: wholeNumber('a whole number of unanswered challenges', 3, 100_000).prefault(D.policy.scan.challenges),
+  within: duration.prefault(D.policy.scan.within),
+  ban: banLength.prefault(D.policy.scan.ban),
+  grace: duration.prefault(D.policy.scan.grace),
+}).transform((s): ScanSettings => ({ enabled: s.enabled, challenges: s.challenges, within: s.within, ban: s.ban, grace: s.grace }));
+
 /** The schema of the whole file. Output is a `Config` except that `asterisk.logs` is null when the file leaves it to the default. */
 export const configSchema = mapping('a mapping of settings (key: value pairs) at the top level', {
   protection: onOff.prefault(D.protection),
@@ -226,7 +237,8 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
     count_reasons: list('failure reasons', oneOf(FAILURE_REASONS)).prefault(() => [...D.policy.count_reasons]),
     ipv6_prefix: wholeNumber('an IPv6 prefix length', 32, 128).prefault(D.policy.ipv6_prefix),
     subnets,
-  }).transform((p) => ({ tiers: p.tiers, countReasons: distinct(p.count_reasons), ipv6Prefix: p.ipv6_prefix, subnets: p.subnets })),
+    scan,
+  }).transform((p) => ({ tiers: p.tiers, countReasons: distinct(p.count_reasons), ipv6Prefix: p.ipv6_prefix, subnets: p.subnets, scan: p.scan })),
   asterisk: section('asterisk', {
     logs: list('log file paths', text('a log file path')).nullable().optional()
       .transform((logs) => (logs === undefined || logs === null ? null : distinct(logs))),

@@ -158,7 +158,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       startAt: config.asterisk.startAt,
       cursor: saved,
       onLine: (line, lineNo) => {
-        const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache, interest: 'auth' });
+        const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache, interest: config.policy.scan.enabled ? 'all' : 'auth' });
         if (ev) handle(ev);
       },
       onNotice: (msg) => log.warn({ file }, msg),
@@ -174,7 +174,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     ami = new AmiClient({
       host: a.host, port: a.port, username: a.username, secret: a.secret, tls: a.tls, caFile: a.ca, log,
       onFrame: (frame, n) => {
-        const ev = parseAmiFrame(frame, { source, line: n, refTime: now(), interest: 'auth' });
+        const ev = parseAmiFrame(frame, { source, line: n, refTime: now(), interest: config.policy.scan.enabled ? 'all' : 'auth' }); // challenges: for scans
         if (ev) handle(ev);
       },
       onState: (st) => log.info({ source, status: st.status, reason: st.reason }, 'AMI connection'),

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { Config } from '../config/index.js';
 import { parseIp, type IpAddress } from '../domain/ip.js';
-import { subnetInput, type Classified, type PolicyInput, type RuleInput, type ZoneInput } from '../engine/index.js';
+import { scanInput, subnetInput, type Classified, type PolicyInput, type RuleInput, type ZoneInput } from '../engine/index.js';
 
 export function policyInput(c: Config): PolicyInput {
   return {
@@ -12,6 +12,7 @@ export function policyInput(c: Config): PolicyInput {
     protection: c.protection,
     knownTiers: c.trust.learn ? c.trust.knownTiers : undefined,
     ipv6Prefix: c.policy.ipv6Prefix,
+    scan: scanInput(c.policy.scan),
   };
 }
 

@@ -11,7 +11,7 @@
  * again at its next attempt.
  */
 import { formatDuration, formatInstant } from '../domain/duration.js';
-import type { Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
+import type { AuthFailed, Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { isNetwork, type IpAddress } from '../domain/ip.js';
 import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
 import type { Enforcer, EnforcerOp, SeenProbe } from '../enforcers/index.js';
@@ -57,6 +57,8 @@ export interface PipelineDeps {
 export interface PipelineStats {
   events: number;
   attempts: number;
+  /** Challenges never answered (reason `scan`), each counted once. */
+  scans: number;
   duplicates: number;
   injections: number;
   bans: number;
@@ -68,7 +70,7 @@ export interface PipelineStats {
 
 /** Owns the batching of failure rows; `flush()` writes them in one transaction. */
 export class Pipeline {
-  readonly stats: PipelineStats = { events: 0, attempts: 0, duplicates: 0, injections: 0, bans: 0, notSeen: 0, enforcerErrors: 0, enforcerLatencyMs: 0 };
+  readonly stats: PipelineStats = { events: 0, attempts: 0, scans: 0, duplicates: 0, injections: 0, bans: 0, notSeen: 0, enforcerErrors: 0, enforcerLatencyMs: 0 };
   private pending: FailureRow[] = [];
   private pendingBans: NewBan[] = [];
   /** Firewall changes of the pending bans, applied right after they are stored. */
@@ -97,6 +99,11 @@ export class Pipeline {
       return;
     }
     const out = this.d.engine.handle(ev);
+    // Challenges this event's time shows were never answered: each a failure with reason `scan`.
+    for (const s of out.scans) {
+      this.stats.scans++;
+      this.failure(s.event, s.verdict);
+    }
     if (out.duplicate) {
       this.stats.duplicates++;
       return;
@@ -110,6 +117,11 @@ export class Pipeline {
     const v = out.verdict;
     if (!v || ev.kind !== 'auth_failed') return;
     this.stats.attempts++;
+    this.failure(ev, v);
+  }
+
+  /** A counted failure (or scan): its failed-auth log line, its failure row, its ban. */
+  private failure(ev: AuthFailed, v: FailureVerdict): void {
     this.remember(ev);
     this.d.faillog.write(formatFailure({
       at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason,
@@ -282,6 +294,6 @@ export class Pipeline {
 
   private counts(v: FailureVerdict): Array<{ n: number; within: string }> {
     const tiers = this.d.tiers();
-    return v.counts.map((n, i) => ({ n, within: formatDuration(tiers[i]?.within ?? 0) }));
+    return v.counts.map((n, i) => ({ n, within: formatDuration(v.windows[i] ?? tiers[i]?.within ?? 0) }));
   }
 }

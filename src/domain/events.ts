@@ -32,9 +32,12 @@ export type AsteriskSecurityEventType = (typeof ASTERISK_SECURITY_EVENTS)[number
  * to a number the dial plan lacks reads the same; its `account` (the PJSIP endpoint,
  * e.g. an IP-identified trunk, or chan_sip's caller name, '' for a guest) tells them
  * apart, the address does not.
+ * `scan`: a challenge the address never answered (no parser reports it: the engine
+ * finds it, see engine/challenges.ts), counted against `policy.scan`, not the tiers.
  */
 export type FailureReason =
-  | 'wrong_password' | 'unknown_account' | 'acl_denied' | 'not_allowed' | 'bad_request' | 'no_extension' | 'limit' | 'other';
+  | 'wrong_password' | 'unknown_account' | 'acl_denied' | 'not_allowed' | 'bad_request' | 'no_extension' | 'limit' | 'other'
+  | 'scan';
 
 /**
  * Which pattern recognised the report. Used to decide which reports are independent

@@ -80,6 +80,8 @@ interface Classified {
 /** How a failure report counts; the knowledge of Asterisk's reporting habits lives here. */
 export function classify(ev: AuthFailed): Classified {
   const svc = ev.service;
+  // A challenge never answered (a scan), reported by the security log and again on AMI.
+  if (ev.reason === 'scan') return { group: `SCAN|${svc}|${ev.ip}|${ev.session ?? ''}`, cls: 'scan', primary: true, mode: 'count' };
   switch (svc) {
     case 'PJSIP': {
       const group = `PJSIP|${ev.ip}|${ev.session ?? ''}`;

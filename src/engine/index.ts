@@ -1,19 +1,22 @@
 /**
  * The engine: attempts de-duplicated across every report of them, then the rules —
- * who may authenticate from where (account classes), learned trust, and the tiered
- * policy. Takes events with their own times and returns outcomes; no I/O, no clock.
+ * who may authenticate from where (account classes), learned trust, the tiered
+ * policy, and scans (challenges never answered). Takes events with their own times
+ * and returns outcomes; no I/O, no clock.
  */
-import type { AuthSucceeded, LocatedEvent, SecurityEvent } from '../domain/events.js';
+import type { AuthFailed, AuthSucceeded, ChallengeSent, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { isNetwork, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { AttemptCounter } from './attempts.js';
+import { ChallengeTracker } from './challenges.js';
 import { compileAccounts, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 import { PolicyEngine, type BanDecision, type FailureVerdict, type PolicyInput } from './policy.js';
 import { SubnetEscalation, SUBNETS_OFF, type SubnetInput, type SubnetSpared } from './subnets.js';
 import { compileZones, followZones, type NetworkZoneOf, type Zone, type ZoneInput } from './zones.js';
 
 export { AttemptCounter, classify } from './attempts.js';
+export { ChallengeTracker } from './challenges.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
-export { PolicyEngine, sortTiers, type Action, type BanDecision, type BanInForce, type FailureVerdict, type PolicyInput, type Tier } from './policy.js';
+export { PolicyEngine, sortTiers, type Action, type BanDecision, type BanInForce, type FailureVerdict, type PolicyInput, type ScanPolicy, type ScanSettings, type Tier, scanInput } from './policy.js';
 export { compileZones, followZones, manualBanRefusal, zoneOfTarget, type NetworkZoneOf, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
 export { subnetInput, SUBNETS_OFF, type SubnetInput, type SubnetSettings, type SubnetSpared } from './subnets.js';
 
@@ -53,15 +56,28 @@ export interface Outcome {
   readonly alerts: readonly Alert[];
   /** The account's class, for events with an account. */
   readonly account: Classified | null;
+  /**
+   * Challenges of this or other addresses found unanswered by this event's time (each a
+   * `scan` failure, counted once whatever number of sources reported it), oldest first.
+   */
+  readonly scans: readonly ScanOutcome[];
+}
+
+/** One scan: a challenge never answered, as a failure with reason `scan`, and what the policy made of it. */
+export interface ScanOutcome {
+  readonly event: AuthFailed;
+  readonly verdict: FailureVerdict;
 }
 
 const NONE: readonly Alert[] = [];
+const NO_SCANS: readonly ScanOutcome[] = [];
 
 /** Events in, decisions out. */
 export class Engine {
   readonly attempts: AttemptCounter;
   readonly policy: PolicyEngine;
   readonly subnets: SubnetEscalation;
+  readonly challenges: ChallengeTracker;
   private zones: NetworkZoneOf;
   private classifyAccount: ClassifyAccount;
   private rules: RuleInput;
@@ -70,6 +86,7 @@ export class Engine {
     this.zones = compileZones(zones);
     this.attempts = new AttemptCounter();
     this.policy = new PolicyEngine(policy, this.zones);
+    this.challenges = new ChallengeTracker(() => this.policy.scanning?.grace ?? 0);
     this.rules = rules;
     this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
     const policyEngine = this.policy;
@@ -155,10 +172,11 @@ export class Engine {
 
   /** Processes one event at its own time. */
   handle(event: SecurityEvent): Outcome {
-    if (event.kind === 'auth_succeeded') return this.success(event);
-    if (event.kind !== 'auth_failed') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account: null };
+    const scans = this.judgeChallenges(event);
+    if (event.kind === 'auth_succeeded') return this.success(event, scans);
+    if (event.kind !== 'auth_failed') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account: null, scans };
     const account = this.classifyAccount(event.account);
-    if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account };
+    if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account, scans };
     let verdict = this.policy.failure(event.ip, event.at, event.reason);
     const alerts: Alert[] = [];
     let ruleBan: BanDecision | null = null;
@@ -173,24 +191,48 @@ export class Engine {
     } else if (verdict.tier !== null && this.policy.isKnown(event.ip, event.at)) {
       alerts.push(alert('known_address_failures', event, `known address ${event.ip} reached tier ${verdict.tier} failing on ${JSON.stringify(event.account)}`));
     }
-    return { event, duplicate: false, verdict, ruleBan, alerts, account };
+    return { event, duplicate: false, verdict, ruleBan, alerts, account, scans };
   }
 
-  private success(event: AuthSucceeded): Outcome {
+  /** No more events will come (the end of files replayed): every challenge still waiting for its answer is judged. */
+  finish(): readonly ScanOutcome[] {
+    return this.policy.scanning ? this.scanned(this.challenges.finish()) : NO_SCANS;
+  }
+
+  /** Feeds the challenge tracker; returns the scans that this event's time reveals. */
+  private judgeChallenges(event: SecurityEvent): readonly ScanOutcome[] {
+    if (!this.policy.scanning) return NO_SCANS;
+    if (event.kind === 'challenge_sent') return this.scanned(this.challenges.challenge(event));
+    if (event.kind === 'auth_failed' || event.kind === 'auth_succeeded') return this.scanned(this.challenges.answer(event));
+    return this.scanned(this.challenges.tick(event.evidence.source, event.at));
+  }
+
+  private scanned(unanswered: readonly ChallengeSent[]): readonly ScanOutcome[] {
+    if (unanswered.length === 0) return NO_SCANS;
+    const out: ScanOutcome[] = [];
+    for (const c of unanswered) {
+      const event: AuthFailed = { ...c, kind: 'auth_failed', reason: 'scan', detail: 'challenge never answered' };
+      // The same challenge in the security log and on AMI is one scan.
+      if (this.attempts.record(event)) out.push({ event, verdict: this.policy.scan(event.ip, event.at) });
+    }
+    return out;
+  }
+
+  private success(event: AuthSucceeded, scans: readonly ScanOutcome[]): Outcome {
     const account = this.classifyAccount(event.account);
     // chan_sip's "Registered SIP '<peer>' at <addr>" prints the peer's Contact, which the client
     // chose: it is no evidence of where the login came from. The SuccessfulAuth event is.
-    if (event.signature === 'chansip-registered') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account };
+    if (event.signature === 'chansip-registered') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account, scans };
     // One login reported by the security log and AMI alike raises one alarm, not two.
-    if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account };
+    if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account, scans };
     const zone = this.zones(event.ip);
     if (this.violates(account, zone)) {
       const ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.compromisedBan ?? null, 'extension-compromised');
       const a = alert('extension_compromised', event, `extension ${JSON.stringify(event.account)} AUTHENTICATED from external address ${event.ip}: its secret is known to an attacker — change it now`);
-      return { event, duplicate: false, verdict: null, ruleBan, alerts: [a], account };
+      return { event, duplicate: false, verdict: null, ruleBan, alerts: [a], account, scans };
     }
     if (this.rules.learnFor && zone !== 'never') this.policy.learn(event.ip, event.at + this.rules.learnFor);
-    return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account };
+    return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account, scans };
   }
 
   private violates(account: Classified, zone: Zone): boolean {

@@ -15,6 +15,9 @@
  *   `banInternal`. Their failures are still counted and reported.
  * - Protection off: everything is counted and reported as `detect_only`; no ban.
  * - A release clears the address's window and ban.
+ * - Scans (challenges never answered, see challenges.ts) have a window and threshold of
+ *   their own (`scan`), not the tiers': a scan is no failed login, and a phone answers
+ *   its challenges, so it never collects them.
  *
  * Deterministic: the time of every call is a parameter; nothing reads a clock.
  */
@@ -23,6 +26,27 @@ import type { FailureReason } from '../domain/events.js';
 import { formatDuration } from '../domain/duration.js';
 import { networkHolds, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import type { Zone, ZoneOf } from './zones.js';
+
+/**
+ * Scanning: `challenges` unanswered challenges within `within` ms give a ban of `ban` ms
+ * (null: until released); a challenge is unanswered once `grace` ms passed without its answer.
+ */
+export interface ScanPolicy {
+  readonly challenges: number;
+  readonly within: number;
+  readonly ban: number | null;
+  readonly grace: number;
+}
+
+/** The `policy.scan` settings of the config (milliseconds; `ban` null: until released). */
+export interface ScanSettings extends ScanPolicy {
+  readonly enabled: boolean;
+}
+
+/** The engine's scan policy for the settings: null when switched off. */
+export function scanInput(s: ScanSettings): ScanPolicy | null {
+  return s.enabled ? { challenges: s.challenges, within: s.within, ban: s.ban, grace: s.grace } : null;
+}
 
 /** One tier: `failures` within `within` ms gives a ban of `ban` ms (null: until released). */
 export interface Tier {
@@ -44,6 +68,8 @@ export interface PolicyInput {
    * its /64 gets no fresh allowance per address. 128: per address. Bans stay per address.
    */
   readonly ipv6Prefix?: number;
+  /** Scanning (unanswered challenges); absent or null: challenges are not judged. */
+  readonly scan?: ScanPolicy | null;
 }
 
 /** What the engine did with one failure. */
@@ -76,8 +102,10 @@ export interface BanInForce {
 export interface FailureVerdict {
   readonly ip: IpAddress;
   readonly zone: Zone;
-  /** Failures inside each tier's window (tiers in ascending order of `failures`), this one included. */
+  /** Failures inside each tier's window (tiers in ascending order of `failures`), this one included; for a scan, its one window. */
   readonly counts: readonly number[];
+  /** The length (ms) of the window of each of `counts`. */
+  readonly windows: readonly number[];
   readonly action: Action;
   /** The tier that fired (1-based), or null. */
   readonly tier: number | null;
@@ -121,6 +149,9 @@ export class PolicyEngine {
   private maxCount = 1;
   private maxWithin = 0;
   private counted = new Set<FailureReason>();
+  private scanPolicy: ScanPolicy | null = null;
+  /** Scan times of addresses that sent unanswered challenges, ascending, at most `scan.challenges` each. */
+  private readonly scanWindows = new Map<string, number[]>();
   private banInternal = false;
   private protection: 'on' | 'off' = 'on';
 
@@ -145,6 +176,7 @@ export class PolicyEngine {
     this.banInternal = policy.banInternal;
     this.protection = policy.protection;
     this.v6Prefix = policy.ipv6Prefix ?? 64;
+    this.scanPolicy = policy.scan ?? null;
   }
 
   /** The tiers in force, ascending by failures. */
@@ -161,11 +193,13 @@ export class PolicyEngine {
     const zone = this.zoneOf(ip);
     if (!this.counted.has(reason)) {
       const known = this.state.get(ip);
-      return { ip, zone, counts: this.countsOf(known, at, known && known.knownUntil > at ? this.knownTiers : this.tierList), action: 'not_counted', tier: null, decision: null, ban: null };
+      const tiers = known && known.knownUntil > at ? this.knownTiers : this.tierList;
+      return { ip, zone, counts: this.countsOf(known, at, tiers), windows: tiers.map((t) => t.within), action: 'not_counted', tier: null, decision: null, ban: null };
     }
     const s = this.push(ip, at);
     const tiers = s.knownUntil > at ? this.knownTiers : this.tierList;
     const counts = this.countsOf(s, at, tiers);
+    const windows = tiers.map((t) => t.within);
     let fired = -1;
     for (let i = tiers.length - 1; i >= 0; i--) {
       if ((counts[i] as number) >= (tiers[i] as Tier).failures) {
@@ -175,21 +209,21 @@ export class PolicyEngine {
     }
     if (fired < 0) {
       // Counted; and if a ban (a rule's, a person's, an earlier tier's) is in force, it says so.
-      if (this.isBanned(s, at)) return { ip, zone, counts, action: 'already_banned', tier: null, decision: null, ban: this.inForce(s) };
-      return { ip, zone, counts, action: 'counted', tier: null, decision: null, ban: null };
+      if (this.isBanned(s, at)) return { ip, zone, counts, windows, action: 'already_banned', tier: null, decision: null, ban: this.inForce(s) };
+      return { ip, zone, counts, windows, action: 'counted', tier: null, decision: null, ban: null };
     }
     const tier = tiers[fired] as Tier;
     const tierNo = fired + 1;
     if (zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) {
-      return { ip, zone, counts, action: 'exempt', tier: tierNo, decision: null, ban: null };
+      return { ip, zone, counts, windows, action: 'exempt', tier: tierNo, decision: null, ban: null };
     }
     const until = tier.ban === null ? Infinity : at + tier.ban;
-    if (this.protection === 'off') return { ip, zone, counts, action: 'detect_only', tier: tierNo, decision: null, ban: null };
+    if (this.protection === 'off') return { ip, zone, counts, windows, action: 'detect_only', tier: tierNo, decision: null, ban: null };
     const wasBanned = this.isBanned(s, at);
     // A banned address's later failures (log lag, other services) extend its ban to a full
     // ban length after the latest one: "blocked for at least 1 hour" holds for every failure.
     if (wasBanned && s.banUntil >= until) {
-      return { ip, zone, counts, action: 'already_banned', tier: tierNo, decision: null, ban: this.inForce(s) };
+      return { ip, zone, counts, windows, action: 'already_banned', tier: tierNo, decision: null, ban: this.inForce(s) };
     }
     s.banUntil = until;
     // The longer ban is now this tier's (a rule's shorter ban it outlasts no longer names it).
@@ -200,7 +234,72 @@ export class PolicyEngine {
       kind: 'ban', ip, at, until: tier.ban === null ? null : until, tier: tierNo, failures,
       reason: `tier ${tierNo}: ${failures} failures within ${formatDuration(tier.within)}`,
     };
-    return { ip, zone, counts, action: 'banned', tier: tierNo, decision, ban: this.inForce(s) };
+    return { ip, zone, counts, windows, action: 'banned', tier: tierNo, decision, ban: this.inForce(s) };
+  }
+
+  /**
+   * Records one scan (a challenge never answered, see challenges.ts) at time `at` and
+   * returns what to do about it. Needs a scan policy (`PolicyInput.scan`).
+   */
+  scan(ip: IpAddress, at: number): FailureVerdict {
+    const zone = this.zoneOf(ip);
+    const sp = this.scanPolicy as ScanPolicy;
+    const windows = [sp.within];
+    // Known addresses (learned trust) count like any other: their phones answer their challenges,
+    // and an attacker who guessed one password must not enumerate the rest unseen.
+    const known = this.state.get(ip);
+    const n = this.pushScan(ip, at, sp);
+    const counts = [n];
+    if (n < sp.challenges) {
+      if (known && this.isBanned(known, at)) return { ip, zone, counts, windows, action: 'already_banned', tier: null, decision: null, ban: this.inForce(known) };
+      return { ip, zone, counts, windows, action: 'counted', tier: null, decision: null, ban: null };
+    }
+    if (zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) {
+      return { ip, zone, counts, windows, action: 'exempt', tier: null, decision: null, ban: null };
+    }
+    if (this.protection === 'off') return { ip, zone, counts, windows, action: 'detect_only', tier: null, decision: null, ban: null };
+    const s = this.stateOf(ip);
+    const until = sp.ban === null ? Infinity : at + sp.ban;
+    if (this.isBanned(s, at) && s.banUntil >= until) {
+      return { ip, zone, counts, windows, action: 'already_banned', tier: null, decision: null, ban: this.inForce(s) };
+    }
+    s.banUntil = until;
+    s.banTier = 0;
+    s.banBy = 'scan';
+    const decision: BanDecision = {
+      kind: 'ban', ip, at, until: sp.ban === null ? null : until, tier: 0, failures: n,
+      reason: `scan: ${n} unanswered challenges within ${formatDuration(sp.within)}`,
+    };
+    return { ip, zone, counts, windows, action: 'banned', tier: null, decision, ban: this.inForce(s) };
+  }
+
+  /** The scan policy in force, or null when challenges are not judged. */
+  get scanning(): ScanPolicy | null {
+    return this.scanPolicy;
+  }
+
+  /** Adds a scan to the address's scan window (the newest `challenges` kept); returns how many lie within `within` of `at`. */
+  private pushScan(ip: IpAddress, at: number, sp: ScanPolicy): number {
+    const w = this.scanWindows.get(ip);
+    if (!w) {
+      this.scanWindows.set(ip, [at]); // an array of exactly one: most scanning addresses of a botnet send one or two
+      return 1;
+    }
+    let i = w.length;
+    while (i > 0 && (w[i - 1] as number) > at) i--;
+    w.splice(i, 0, at);
+    if (w.length > sp.challenges) w.splice(0, w.length - sp.challenges);
+    return this.scansWithin(ip, at, sp.within);
+  }
+
+  private scansWithin(ip: IpAddress, at: number, within: number): number {
+    const w = this.scanWindows.get(ip) as number[];
+    let n = 0;
+    for (let i = w.length - 1; i >= 0; i--) {
+      if ((w[i] as number) < at - within) break;
+      n++;
+    }
+    return n;
   }
 
   /** The ban in force on a banned address, as the failed-auth log names it. */
@@ -275,6 +374,7 @@ export class PolicyEngine {
   release(ip: IpAddress, at: number): boolean {
     const s = this.state.get(ip);
     this.state.delete(ip);
+    this.scanWindows.delete(ip);
     if (s && s.times !== EMPTY) s.times.length = 0; // for IPv6: the prefix's shared window, so the released network starts afresh
     return s ? this.isBanned(s, at) : false;
   }
@@ -297,6 +397,8 @@ export class PolicyEngine {
       }
     }
     for (const [key, w] of this.windows) if ((w[w.length - 1] ?? -Infinity) < now - this.maxWithin) this.windows.delete(key);
+    const scanWithin = this.scanPolicy?.within ?? 0;
+    for (const [ip, w] of this.scanWindows) if ((w[w.length - 1] ?? -Infinity) < now - scanWithin) this.scanWindows.delete(ip);
     this.prefixMemo.clear();
     return dropped;
   }

@@ -20,7 +20,9 @@ describe('sipwarden check', () => {
       lines: 93 + 126 + 194,
       events: expect.any(Number),
       attempts: 70,
-      addresses: [{ ip: '127.0.0.1', failures: 70, zone: 'never' }],
+      // svmap, svwar: challenges never answered (one each, whichever files report them).
+      scans: 49,
+      addresses: [{ ip: '127.0.0.1', failures: 70, zone: 'never', scans: 49 }],
       bans: [],
     });
   });
@@ -28,8 +30,10 @@ describe('sipwarden check', () => {
   it('lists each attempt with its address, account and reason', () => {
     const r = sipwarden(['check', '--attempts', `${FIXTURES}/messages.log`, `${FIXTURES}/security.log`]);
     expect(r.code).toBe(0);
-    const attempts = r.stdout.split('\n').filter((l) => /^ {2}2026-11-24T/.test(l));
+    const listed = r.stdout.split('\n').filter((l) => /^ {2}2026-11-24T/.test(l));
+    const attempts = listed.filter((l) => !/ scan +\//.test(l));
     expect(attempts).toHaveLength(70);
+    expect(listed.length - attempts.length).toBe(49); // and the scans, reason scan
     const by = (re: RegExp) => attempts.filter((l) => re.test(l)).length;
     expect(by(/PJSIP +"100" +wrong_password/)).toBe(8); // svcrack: 8 guesses, one Call-ID
     expect(by(/PJSIP +"102" +wrong_password/)).toBe(3);
