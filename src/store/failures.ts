@@ -59,7 +59,8 @@ export function createFailureRepo(db: Database.Database): FailureRepo {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const since = db.prepare<[number], { ip: IpAddress; at: number; action: string }>(
-    'SELECT ip, at, action FROM failures WHERE at >= ? ORDER BY at, id',
+    // Scans (challenges never answered) have their own threshold, not the tiers': they never refill a tier's window.
+    "SELECT ip, at, action FROM failures WHERE at >= ? AND reason <> 'scan' ORDER BY at, id",
   );
   const prune = db.prepare('DELETE FROM failures WHERE at < ?');
   const listStatements = new Map<string, { count: Database.Statement; page: Database.Statement }>();
