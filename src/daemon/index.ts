@@ -30,6 +30,7 @@ import { liveSettings, startWeb, withSettings } from './web.js';
 import { FailureBus } from '../api/index.js';
 import { TrustedNames } from './trusted-names.js';
 import { Pipeline } from './pipeline.js';
+import { OversizeLines } from './oversize.js';
 import { applyChanges, restoreEngine } from './restore.js';
 
 export interface DaemonOptions {
@@ -151,6 +152,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   if (config.asterisk.logs.length === 0) {
     log.warn({}, 'no Asterisk log file found (looked for /var/log/asterisk/messages, full, security); set asterisk.logs in the config, or enable a security log channel in /etc/asterisk/logger.conf');
   }
+  // Lines over the reader's limit: logged as OVERSIZE, and read from their start and end when that is safe.
+  const oversize = new OversizeLines({ faillog, log, now, handle });
   for (const file of config.asterisk.logs) {
     const cache = newDateCache();
     const saved = store.getCursor(file);
@@ -161,8 +164,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
         const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache, interest: config.policy.scan.enabled ? 'all' : 'auth' });
         if (ev) handle(ev);
       },
+      onOversize: (long, lineNo) => oversize.handle(file, lineNo, long, (text) => parseLine(text, { source: file, line: lineNo, refTime: now(), cache, interest: config.policy.scan.enabled ? 'all' : 'auth' })),
       onNotice: (msg) => log.warn({ file }, msg),
-      onError: (e) => log.error({ file, err: e.message }, 'cannot read log file'),
+      onError: (e) => log.error({ file, err: e.message }, 'error while following a log file'),
+      now,
     });
     followers.push(f);
     log.info({ file, exists: fs.existsSync(file), resumeAt: saved ? saved.offset : config.asterisk.startAt }, 'watching log file');

@@ -111,3 +111,18 @@ export function formatAlert(a: { at: number; kind: string; ip: string; account: 
     `message=${quote(a.message, 400)}`,
   ].join(' ');
 }
+
+/**
+ * Formats a log line longer than the reader's limit: `action=counted` (its head and tail
+ * gave a failed attempt, written on its own line too), `read` (another report: a
+ * success, an injection), `no_report` (they hold no authentication report), or
+ * `not_counted` (address text where it would be cut: a report read from it could name a
+ * forged address). `unlogged` counts the oversize lines of this source
+ * not written since the previous one (rate limit).
+ */
+export function formatOversize(p: { at: number; source: string; line: number; bytes: number; action: 'counted' | 'read' | 'no_report' | 'not_counted'; ip?: string; unlogged?: number }): string {
+  const parts = [new Date(p.at).toISOString(), 'OVERSIZE', `source=${quote(p.source, 256)}:${p.line}`, `bytes=${p.bytes}`, `action=${p.action}`];
+  if (p.ip !== undefined) parts.push(`ip=${token(p.ip)}`);
+  if (p.unlogged) parts.push(`unlogged=${p.unlogged}`);
+  return parts.join(' ');
+}
