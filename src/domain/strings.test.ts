@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUnsafeChar, terminalJson, terminalText, UNSAFE_CHARS } from './strings.js';
+import { escapeJsonText, isUnsafeChar, terminalJson, terminalText, UNSAFE_CHARS } from './strings.js';
 
 // An account name as an attacker writes it: a one-character CSI (C1), a right-to-left override, an isolate, ESC.
 const HOSTILE = 'ext\u009b2J\u202eoof\u2066x\u2069\u001b[31m\u0085end';
@@ -10,6 +10,14 @@ describe('text for a terminal', () => {
     expect(out).toBe('{"account":"ext\\u009b2J\\u202eoof\\u2066x\\u2069\\u001b[31m\\u0085end"}');
     expect(out).not.toMatch(UNSAFE_CHARS);
     expect(JSON.parse(out)).toEqual({ account: HOSTILE });
+  });
+
+  it('in JSON text (a daemon log line): escaped the same, and the line end stays a line end', () => {
+    const line = `${JSON.stringify({ msg: 'alert', account: HOSTILE })}\n`;
+    const out = escapeJsonText(line);
+    expect(out.endsWith('}\n')).toBe(true);
+    expect(out.slice(0, -1)).not.toMatch(UNSAFE_CHARS);
+    expect(JSON.parse(out)).toEqual({ msg: 'alert', account: HOSTILE });
   });
 
   it('unquoted: the same characters as \\uXXXX, the rest as it is', () => {

@@ -29,13 +29,22 @@ export function isUnsafeChar(c: number): boolean {
 
 const escapeUnsafe = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/** {@link UNSAFE_CHARS} but C0: what JSON leaves as it is. */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /**
- * `value` as JSON that is safe to print on a terminal: JSON.stringify escapes C0
- * controls but writes C1 and bidirectional controls as they are; here those are
- * `\uXXXX` too. Still valid JSON, with the same meaning.
+ * JSON text safe to print on a terminal: JSON escapes C0 controls inside strings but
+ * writes C1 and bidirectional controls as they are; here those are `\uXXXX` too. Still
+ * valid JSON with the same meaning, and a line end after it stays a line end (the
+ * daemon's log lines go through this).
  */
+export function escapeJsonText(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, escapeUnsafe);
+}
+
+/** `value` as JSON that is safe to print on a terminal (see {@link escapeJsonText}). */
 export function terminalJson(value: unknown): string {
-  return (JSON.stringify(value) ?? 'null').replace(UNSAFE_CHARS, escapeUnsafe);
+  return escapeJsonText(JSON.stringify(value) ?? 'null');
 }
 
 /** Text for a terminal line, unquoted: each of {@link UNSAFE_CHARS} written as `\uXXXX`. */

@@ -196,10 +196,15 @@ describe('ban lengths no date can hold', () => {
 });
 
 describe('attacker text on the terminal', () => {
-  it('C1 controls and bidi overrides in an account name are escaped by sipwarden bans (text and --json) and in the failed-auth log', async () => {
-    const box = sandbox();
+  it('C1 controls and bidi overrides in an account name are escaped by sipwarden bans (text and --json), the failed-auth log and the daemon\'s own log', async () => {
+    // Every account an extension: an attempt from outside raises an alert naming the account.
+    const box = sandbox('accounts:\n  discover: false\n  extensions_internal_only: true\n  extensions: ["*"]\n');
     cleanups.push(box.cleanup);
     const d = await start(box);
+    let stdout = '';
+    d.proc.stdout!.on('data', (b: Buffer) => {
+      stdout += b.toString('utf8');
+    });
     const hostile = '\u009b2J\u202e001';
     const line = chansipFailure('198.51.100.61').replace(/<sip:200@/, `<sip:${hostile}@`);
     expect(line).toContain(hostile);
@@ -216,5 +221,10 @@ describe('attacker text on the terminal', () => {
     const log = fs.readFileSync(box.file('failed-auth.log'), 'utf8');
     expect(log).toContain('account="\\x9b2J\\u202e001"');
     expect(log).not.toMatch(raw);
+    const alerts = d.lines.filter((l) => l.alert === 'extension_from_external');
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(alerts[0]!.account).toBe(hostile);
+    expect(stdout).toContain('"account":"\\u009b2J\\u202e001"');
+    expect(stdout).not.toMatch(raw);
   });
 });
