@@ -6,7 +6,7 @@
  * commits but never corrupts the file), a 5 s busy timeout (another process's write
  * transaction is waited for, not failed on), and foreign keys on.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SipwardenError } from '../domain/index.js';
@@ -17,17 +17,18 @@ export const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Opens (creating it and its parent directories if needed) and migrates the database
- * at `path`. Throws SipwardenError STORE_UNAVAILABLE, naming the path and the reason,
- * if the file cannot be created, opened, read as a database or migrated.
+ * at `path`. Throws SipwardenError STORE_UNAVAILABLE, naming the path and the reason
+ * (the original error as its `cause`), if the file cannot be created, opened, read as a
+ * database or migrated. `busyTimeoutMs` defaults to {@link BUSY_TIMEOUT_MS}.
  */
-export function openDatabase(path: string): Database.Database {
+export function openDatabase(path: string, opts: { busyTimeoutMs?: number } = {}): Database.Database {
   let db: Database.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
     // The store holds attacker-written text and admin names: readable by root and the sipwarden group only.
-    if (path !== ':memory:') chmodSync(path, 0o640);
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (path !== ':memory:') restrictMode(path);
+    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -36,6 +37,31 @@ export function openDatabase(path: string): Database.Database {
   } catch (err) {
     db?.close();
     const reason = err instanceof Error ? err.message : String(err);
-    throw new SipwardenError('STORE_UNAVAILABLE', `cannot open database ${path}: ${reason}`);
+    const error = new SipwardenError('STORE_UNAVAILABLE', `cannot open database ${path}: ${reason}`);
+    error.cause = err; // SQLite's or the system's code (SQLITE_NOTADB, ENOSPC) tells what kind of fault it is
+    throw error;
+  }
+}
+
+/**
+ * A read-only copy in memory of the database at `path`, for a daemon that cannot open
+ * the file itself (a full disk cannot hold its -shm file): enough to start from, while
+ * every write fails and waits. The file must be a complete database (its WAL empty:
+ * what a clean stop leaves); WAL mode is marked off in the copy, which SQLite requires
+ * of a database in memory.
+ */
+export function openSnapshot(path: string): Database.Database {
+  const bytes = readFileSync(path);
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+  return new Database(bytes, { readonly: true });
+}
+
+/** Mode 0640 on the file; a file or filesystem that refuses (read-only) is opened anyway, and its writes fail as store faults. */
+function restrictMode(path: string): void {
+  try {
+    if ((statSync(path).mode & 0o777) !== 0o640) chmodSync(path, 0o640);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EROFS' && code !== 'EPERM') throw e;
   }
 }

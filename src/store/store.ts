@@ -5,13 +5,14 @@
  *
  * Invariant: what the firewall holds is derivable from `activeBans(now)` alone.
  */
+import { renameSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { isNetwork, networkHolds, type BanTarget, type IpAddress } from '../domain/index.js';
 import { createAuditRepo, type AuditRepo } from './audit.js';
 import { createBanLister, type ListBans } from './ban-list.js';
 import { createBanRepo, type BanRepo } from './bans.js';
 import { createChangeRepo, type ChangeRepo } from './changes.js';
-import { openDatabase } from './db.js';
+import { openDatabase, openSnapshot } from './db.js';
 import { createFailureRepo, type FailureRepo } from './failures.js';
 import { createMetaRepo, type MetaRepo } from './meta.js';
 import type {
@@ -19,18 +20,31 @@ import type {
   ManualBan, ManualRelease, NewBan, Page,
 } from './types.js';
 
+/** How a Store opens its file. */
+export interface StoreOptions {
+  /** How long a write waits for another process's lock, ms; default BUSY_TIMEOUT_MS, 5 s (the daemon waits less and retries). */
+  readonly busyTimeoutMs?: number;
+}
+
 /** The sipwarden database. Open with {@link Store.open}; close when done. */
 export class Store {
-  readonly #db: Database.Database;
-  readonly #bans: BanRepo;
-  readonly #listBans: ListBans;
-  readonly #failures: FailureRepo;
-  readonly #audit: AuditRepo;
-  readonly #changes: ChangeRepo;
-  readonly #meta: MetaRepo;
+  #db: Database.Database;
+  /** Set while this Store reads a copy in memory (see {@link Store.openSnapshot}): why the file itself could not be opened. */
+  #snapshotOf: Error | null = null;
+  #bans!: BanRepo;
+  #listBans!: ListBans;
+  #failures!: FailureRepo;
+  #audit!: AuditRepo;
+  #changes!: ChangeRepo;
+  #meta!: MetaRepo;
 
-  private constructor(db: Database.Database) {
-    this.#db = db;
+  private constructor(readonly path: string, private readonly opts: StoreOptions, db?: Database.Database) {
+    this.#db = db ?? openDatabase(path, opts);
+    this.#wire();
+  }
+
+  #wire(): void {
+    const db = this.#db;
     this.#bans = createBanRepo(db);
     this.#listBans = createBanLister(db);
     this.#failures = createFailureRepo(db);
@@ -43,13 +57,76 @@ export class Store {
    * Opens (creating file and parent directories if needed) and migrates the database.
    * Throws SipwardenError STORE_UNAVAILABLE "cannot open database <path>: <reason>".
    */
-  static open(path: string): Store {
-    return new Store(openDatabase(path));
+  static open(path: string, opts: StoreOptions = {}): Store {
+    return new Store(path, opts);
+  }
+
+  /**
+   * A Store reading a read-only copy in memory of the file at `path`, because the file
+   * itself could not be opened (`why`: a full disk cannot hold the -shm file). Reads
+   * work; the daemon's writes throw `why` until {@link reopen} opens the file itself.
+   */
+  static openSnapshot(path: string, why: Error, opts: StoreOptions = {}): Store {
+    const store = new Store(path, opts, openSnapshot(path));
+    store.#snapshotOf = why;
+    return store;
+  }
+
+  /** True while this Store reads a copy in memory (see {@link openSnapshot}). */
+  get isSnapshot(): boolean {
+    return this.#snapshotOf !== null;
   }
 
   /** Closes the connection (idempotent); any later call on this Store throws. */
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  /**
+   * Opens the file again and then closes the old connection (a connection that found
+   * its -wal file read-only stays read-only; a copy in memory is not the file). Throws
+   * as {@link open}, and then the old connection stays.
+   */
+  reopen(): void {
+    const next = openDatabase(this.path, this.opts);
+    this.close();
+    this.#db = next;
+    this.#snapshotOf = null;
+    this.#wire();
+  }
+
+  /**
+   * Keeps a damaged database aside and starts a fresh one at the same path: closes the
+   * connection, renames the file (and its -wal and -shm files) to
+   * `<path>.corrupt-<stamp>`, and opens an empty, migrated store. Returns the aside
+   * path. Every holder of this Store object goes on with the fresh file.
+   */
+  setAside(stamp: string): string {
+    this.close();
+    const aside = setAsideFiles(this.path, stamp);
+    this.#db = openDatabase(this.path, this.opts);
+    this.#snapshotOf = null;
+    this.#wire();
+    return aside;
+  }
+
+  /**
+   * Reads every page a starting daemon reads — bans not released, failures at or after
+   * `since`, meta, cursors, the change queue's end — and throws SQLite's error
+   * (SQLITE_CORRUPT) if any of it is damaged, before anything was restored from it.
+   */
+  probe(since: number): void {
+    const reads: Array<[string, unknown[]]> = [
+      ['SELECT * FROM bans WHERE released_at IS NULL', []],
+      ['SELECT ip, released_at, created_at, source FROM bans', []],
+      ['SELECT ip, at, action FROM failures WHERE at >= ?', [since]],
+      ['SELECT * FROM meta', []],
+      ['SELECT * FROM cursors', []],
+      ['SELECT max(id) FROM changes', []],
+    ];
+    for (const [sql, args] of reads) {
+      for (const row of this.#db.prepare(sql).raw().iterate(...args)) void row;
+    }
   }
 
   /**
@@ -111,13 +188,17 @@ export class Store {
   /**
    * Appends failures and moves source cursors in ONE transaction, so after a crash a
    * source resumes exactly after the last line whose failures were stored: no line is
-   * lost and none is counted twice.
+   * lost and none is counted twice. `meta` entries (e.g. how far the failed-auth log
+   * was written) are set in the same transaction. All or nothing: on a throw nothing
+   * was written.
    */
-  commitProgress(rows: readonly FailureRow[], cursors: readonly Cursor[], bans: readonly NewBan[] = []): void {
+  commitProgress(rows: readonly FailureRow[], cursors: readonly Cursor[], bans: readonly NewBan[] = [], meta: ReadonlyArray<readonly [string, string]> = []): void {
+    if (this.#snapshotOf) throw this.#snapshotOf;
     this.#db.transaction(() => {
       for (const b of bans) this.#bans.addBan(b);
       if (rows.length) this.#failures.addFailures(rows);
       for (const c of cursors) this.#meta.setCursor(c);
+      for (const [key, value] of meta) this.#meta.setMeta(key, value);
     }).immediate();
   }
 
@@ -168,6 +249,7 @@ export class Store {
 
   /** Sets `key` to `value`, replacing any previous value. */
   setMeta(key: string, value: string): void {
+    if (this.#snapshotOf) throw this.#snapshotOf;
     this.#meta.setMeta(key, value);
   }
 
@@ -185,4 +267,21 @@ export class Store {
   setCursor(c: Cursor): void {
     this.#meta.setCursor(c);
   }
+}
+
+/**
+ * Renames the database at `path` and its -wal and -shm files to
+ * `<path>.corrupt-<stamp>` (each that exists); returns that path. The file must not be
+ * open in this process.
+ */
+export function setAsideFiles(path: string, stamp: string): string {
+  const aside = `${path}.corrupt-${stamp}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      renameSync(path + suffix, aside + suffix);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  return aside;
 }
