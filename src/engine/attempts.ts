@@ -215,7 +215,15 @@ export class AttemptCounter {
       this.youngEpochs++;
       return g;
     }
-    const epochs = Array.isArray(slot) ? slot : [slot];
+    if (!Array.isArray(slot)) {
+      // One epoch (the common case): join it, or make the key's second.
+      if (within(slot, at, idle)) return join(slot, at);
+      const g = fresh(at);
+      this.young.set(key, slot.first < at ? [slot, g] : [g, slot]);
+      this.youngEpochs++;
+      return g;
+    }
+    const epochs = slot;
     // The last epoch starting early enough to hold `at`, or the one before it (spans may overlap).
     let lo = 0;
     let hi = epochs.length - 1;
@@ -227,14 +235,10 @@ export class AttemptCounter {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    for (const j of [i, i - 1]) {
-      const g = epochs[j];
-      if (g && at >= g.first - idle && at <= g.last + idle) {
-        if (at > g.last) g.last = at;
-        if (at < g.first) g.first = at;
-        return g;
-      }
-    }
+    const last = epochs[i];
+    if (last && within(last, at, idle)) return join(last, at);
+    const before = epochs[i - 1];
+    if (before && within(before, at, idle)) return join(before, at);
     const g = fresh(at);
     const next = [...epochs.slice(0, i + 1), g, ...epochs.slice(i + 1)];
     if (next.length > MAX_EPOCHS) next.shift();
@@ -275,6 +279,17 @@ export class AttemptCounter {
     }
     return primary > companion ? primary : companion;
   }
+}
+
+function within(g: Group, at: number, idle: number): boolean {
+  return at >= g.first - idle && at <= g.last + idle;
+}
+
+/** Widens an epoch's span to hold `at`. */
+function join(g: Group, at: number): Group {
+  if (at > g.last) g.last = at;
+  if (at < g.first) g.first = at;
+  return g;
 }
 
 function fresh(at: number): Group {

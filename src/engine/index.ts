@@ -223,10 +223,10 @@ export class Engine {
     // chan_sip's "Registered SIP '<peer>' at <addr>" prints the peer's Contact, which the client
     // chose: it is no evidence of where the login came from. The SuccessfulAuth event is.
     if (event.signature === 'chansip-registered') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account, scans };
-    // One login reported by the security log and AMI alike raises one alarm, not two.
-    if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account, scans };
     const zone = this.zones(event.ip);
     if (this.violates(account, zone)) {
+      // One login reported by the security log and AMI alike raises one alarm, not two.
+      if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account, scans };
       const ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.compromisedBan ?? null, 'extension-compromised');
       const a = alert('extension_compromised', event, `extension ${JSON.stringify(event.account)} AUTHENTICATED from external address ${event.ip}: its secret is known to an attacker — change it now`);
       return { event, duplicate: false, verdict: null, ruleBan, alerts: [a], account, scans };
