@@ -13,7 +13,8 @@ import type { Pipeline, PipelineLog } from './pipeline.js';
 /** Active bans and the failures inside the longest window come back; failures before a release do not. */
 export function restoreEngine(store: Store, engine: Engine, config: Config, now: number): { bans: number; failures: number } {
   const bans = store.activeBans(now);
-  for (const b of bans) engine.applyBan(b.ip, b.expiresAt, b.tier);
+  // A ban no tier made keeps its name (a rule's: `extension-from-external`, `scan: …`; a person's), for the failed-auth log.
+  for (const b of bans) engine.applyBan(b.ip, b.expiresAt, b.tier, b.source === 'manual' ? 'manual' : (b.reason.split(':')[0] ?? null));
   recountSubnets(store, engine, config.policy.subnets, now);
   const longest = Math.max(...config.policy.tiers.map((t) => t.within));
   const releases = new Map<string, number | null>();
