@@ -80,6 +80,24 @@ export interface Health {
     /** The ports the kernel's seen sets watch, and where each came from (null: not known). */
     readonly watch?: WatchHealth | null;
   };
+  /** The store's live health (null: not known, e.g. in tests without a daemon). */
+  readonly store?: StoreHealth | null;
+}
+
+/**
+ * The store and the failed-auth log, as the daemon sees them live: failing parts with
+ * what to do, what waits in memory, what was dropped, and a damaged store kept aside at
+ * start (`reset.message` says it in one line).
+ */
+export interface StoreHealth {
+  readonly state: 'ok' | 'degraded';
+  readonly faults: ReadonlyArray<{
+    readonly part: string; readonly kind: string; readonly code: string; readonly message: string; readonly advice: string;
+    readonly since: number; readonly failures: number; readonly retryAt: number;
+  }>;
+  readonly pending: { readonly failures: number; readonly bans: number; readonly logLines: number };
+  readonly dropped: { readonly failures: number; readonly bans: number; readonly logLines: number };
+  readonly reset: { readonly at: number; readonly aside: string; readonly message: string } | null;
 }
 
 /** The watched ports as the overview shows them. */

@@ -1,6 +1,11 @@
-/** `/api/stats`, `/api/health` and `/api/audit`: read-only views for the overview and the audit trail. */
+/**
+ * `/api/stats`, `/api/health` and `/api/audit`: read-only views for the overview and the
+ * audit trail; `/api/live`: the daemon's own word on its store for `sipwarden status`
+ * on the same host (no session: the store that holds sessions may be what fails).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.js';
+import { ApiError } from './errors.js';
 
 const NO_QUERY = { type: 'object', additionalProperties: false } as const;
 
@@ -17,7 +22,16 @@ export function registerStatusRoutes(api: FastifyInstance, deps: ApiDeps): void 
     protection: deps.controls.protection(),
     now: deps.now(),
   }));
+  // Loopback callers only, and only what `status` prints: the pid and the store's health.
+  api.get('/live', { schema: { querystring: NO_QUERY }, config: { public: true } }, async (req) => {
+    if (!isLoopback(req.socket.remoteAddress)) throw new ApiError('AUTH_REQUIRED');
+    return { pid: process.pid, now: deps.now(), store: deps.health().store ?? null };
+  });
   api.get<{ Querystring: { limit?: number } }>('/audit', { schema: { querystring: AUDIT_QUERY } }, async (req) => ({
     rows: deps.store.listAudit(req.query.limit ?? 100),
   }));
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  return addr !== undefined && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
 }

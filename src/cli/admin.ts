@@ -12,6 +12,8 @@ import { isNetwork, parseBanTarget, type BanTarget } from '../domain/ip.js';
 import { compileZones, manualBanRefusal, zoneOfTarget } from '../engine/index.js';
 import { hostAddresses, zoneInput } from '../daemon/inputs.js';
 import { Store } from '../store/index.js';
+import type { StoreHealth } from '../api/index.js';
+import { liveOnly, readLive, storeLines } from './status-live.js';
 
 const iso = (t: number | null) => (t === null ? 'until released' : formatInstant(t));
 const ACTOR = `cli:${process.env.SUDO_USER ?? process.env.USER ?? 'root'}`;
@@ -32,20 +34,31 @@ function daemonAlive(store: Store, now: number): boolean {
   return now - beat < 3000;
 }
 
-export function statusCommand(opts: { config?: string; json?: boolean }): void {
-  const { store, config } = openStore(opts.config);
-  const now = Date.now();
+export async function statusCommand(opts: { config?: string; json?: boolean }): Promise<void> {
+  const { config } = loadConfig(opts.config);
+  // The daemon's own word first: with a failing store its heartbeat there goes stale, or the store cannot be opened at all.
+  const live = await readLive(config);
+  let store: Store;
   try {
-    const running = daemonAlive(store, now);
+    store = Store.open(config.store.path);
+  } catch (e) {
+    if (!live) throw e;
+    process.stdout.write(liveOnly(live, config.store.path, (e as Error).message, opts.json === true));
+    return;
+  }
+  try {
+    const now = Date.now();
+    const running = daemonAlive(store, now) || live !== null;
     const stats = JSON.parse(store.getMeta('stats') ?? '{}') as Record<string, unknown>;
     const active = store.listBans({ state: 'active', limit: 1 }, now).total;
     const recent = store.listFailures({ from: now - 86_400_000, limit: 1 }).total;
     const status = {
-      running, pid: running ? Number(store.getMeta('pid')) : null, protection: config.protection,
+      running, pid: live?.pid ?? (running ? Number(store.getMeta('pid')) : null), protection: config.protection,
       backend: stats.backend ?? null, activeBans: active, failuresLast24h: recent, sources: stats.followers ?? [],
       ami: (stats.ami as Record<string, unknown> | null | undefined) ?? null,
       reports: { events: stats.events ?? 0, attempts: stats.attempts ?? 0, duplicates: stats.duplicates ?? 0, injections: stats.injections ?? 0 },
       logs: config.asterisk.logs, store: config.store.path,
+      storeHealth: live?.store ?? (running ? (stats.store as StoreHealth | undefined) ?? null : null),
     };
     if (opts.json) {
       process.stdout.write(`${terminalJson(status)}\n`);
@@ -58,6 +71,7 @@ export function statusCommand(opts: { config?: string; json?: boolean }): void {
       `failures (24 h):  ${recent}`,
       `watching:         ${config.asterisk.logs.join(', ') || 'no log files (set asterisk.logs)'}`,
       `AMI:              ${amiLine(config.asterisk.ami ? status.ami : undefined)}`,
+      ...storeLines(status.storeHealth, config.store.path),
     ].join('\n') + '\n');
   } finally {
     store.close();

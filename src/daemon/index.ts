@@ -17,15 +17,14 @@ import { canTellSeen, selectEnforcer, type Enforcer, type PortSet } from '../enf
 import { discoverPorts } from '../asterisk/index.js';
 import { formatAlert } from '../faillog/index.js';
 import { planWatch, portSetOf, PortWatch, type WatchPlan } from './watch.js';
-import { FailedAuthLog } from '../faillog/index.js';
 import { newDateCache, parseAmiFrame, parseLine } from '../parsers/index.js';
 import type { SecurityEvent } from '../domain/events.js';
 import { AmiClient } from '../sources/ami/index.js';
 import { Follower } from '../sources/follow.js';
-import { Store } from '../store/index.js';
 import type { Cursor } from '../store/types.js';
 import { hostAddresses, policyInput, ruleInput, zoneInput } from './inputs.js';
 import { Notifier } from './notify.js';
+import { openDaemonFailedAuthLog, openDaemonStore, Persistence } from './persistence.js';
 import { liveSettings, startWeb, withSettings } from './web.js';
 import { FailureBus } from '../api/index.js';
 import { TrustedNames } from './trusted-names.js';
@@ -54,7 +53,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   log.info({ config: configPath ?? '(built-in defaults: no config file)' }, 'sipwarden starting');
   const now = () => Date.now();
 
-  const store = Store.open(fileConfig.store.path);
+  // A broken store never stops the daemon (persistence.ts): it waits for a locked or full one, keeps a damaged one aside.
+  const alerts = new Notifier({ command: fileConfig.alerts.command, webhook: fileConfig.alerts.webhook, log });
+  const persistence = new Persistence({ storePath: fileConfig.store.path, logPath: fileConfig.failedAuthLog.path, log, notify: (a, t, key) => alerts.send(a, t, key) });
+  const store = await openDaemonStore(fileConfig, persistence, { now, log, stopped: opts.stopped });
+  if (!store) return;
   // Settings changed in the dashboard are kept in the store and override the file's values.
   const settings = liveSettings(fileConfig, store);
   const config = withSettings(fileConfig, settings);
@@ -93,10 +96,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
   const enforcer = await chooseEnforcer(config, engine, portSetOf(firstWatch.plan), log);
   await enforcer.init();
-  await enforcer.reconcile(config.protection === 'on' ? store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })) : [], now());
+  const inForce = config.protection === 'on' ? store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })) : [];
+  // After a damaged store was reset without reading the kernel's sets back: add to them, never wipe them.
+  if (persistence.reset?.keepKernel) await enforcer.apply(inForce.map((b) => ({ op: 'ban' as const, ...b })), now());
+  else await enforcer.reconcile(inForce, now());
   if (config.protection === 'off') log.warn({}, 'protection is OFF: attacks are detected and logged, nothing is blocked');
 
-  const faillog = new FailedAuthLog(config.failedAuthLog.path);
+  const faillog = openDaemonFailedAuthLog(config, store, persistence, { now, log });
   const watcher = canTellSeen(enforcer) ? enforcer : null;
   const portWatch = new PortWatch(firstWatch.plan, firstWatch.discovery, {
     apply: (ports) => (watcher ? watcher.watch(ports).catch((e: Error) => log.error({ err: e.message }, 'cannot change the ports the firewall watches')) : Promise.resolve()),
@@ -129,8 +135,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const bus = new FailureBus();
   const pipeline = new Pipeline({
     engine, store, enforcer, faillog, log, tiers: () => engine.policy.tiers(), now, cursors, notifier, seen, startedAt,
-    onStored: (rows) => bus.publish(rows),
+    onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults,
   });
+  persistence.watch(() => pipeline.backlog(), () => faillog.state());
 
   /** Every event goes through here: the port watch looks at it first (a failure of an unwatched service widens the watch). */
   const handle = (ev: SecurityEvent) => {
@@ -191,30 +198,33 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
   // Control loop: CLI changes (ban/release) within 250 ms, heartbeat, batching, pruning.
   let lastChange = store.latestChangeId();
-  store.setMeta('pid', String(process.pid));
-  store.setMeta('started_at', String(now()));
+  persistence.guard(now(), () => {
+    store.setMeta('pid', String(process.pid));
+    store.setMeta('started_at', String(now()));
+  });
   const tick = setInterval(() => {
     try {
-      lastChange = applyChanges(store, engine, pipeline, lastChange, now(), log);
+      lastChange = persistence.guard(now(), () => applyChanges(store, engine, pipeline, lastChange, now(), log)) ?? lastChange;
       pipeline.flush();
     } catch (e) {
       log.error({ err: (e as Error).message }, 'control loop error');
     }
   }, 250);
-  const heartbeat = setInterval(() => {
+  const heartbeat = setInterval(() => persistence.guard(now(), () => {
     store.setMeta('heartbeat', String(now()));
-    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name, watch: portWatch.current() }));
-  }, 1000);
+    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name, watch: portWatch.current(), store: persistence.health() }));
+  }), 1000);
   const minutely = setInterval(() => { rediscover(); rewatch(); }, 60_000); // the PBX's accounts and ports change when the admin edits them
   const dnsTimer = config.networks.trustedNames.length ? setInterval(() => void trustedNames.refresh(), 300_000) : null;
   const hourly = setInterval(() => {
     engine.prune(now());
-    store.pruneFailures(now() - config.store.retention);
+    persistence.guard(now(), () => store.pruneFailures(now() - config.store.retention));
   }, 3_600_000);
-  store.setMeta('heartbeat', String(now()));
+  persistence.guard(now(), () => store.setMeta('heartbeat', String(now())));
   for (const f of followers) f.start();
   ami?.start();
-  const web = await startWeb({ config, store, engine, enforcer, pipeline, handle, watch: () => portWatch.current(), bus, followers, ami, host, dynamicTrusted: trustedNames, log, now }, settings);
+  const web = await startWeb({ config, store, engine, enforcer, pipeline, handle, watch: () => portWatch.current(), persistence: () => persistence.health(), bus, followers, ami, host, dynamicTrusted: trustedNames, log, now }, settings)
+    .catch((e: Error) => (log.error({ err: e.message }, 'cannot start the dashboard; protection goes on without it'), null));
   log.info({ backend: enforcer.name, protection: config.protection, bans: restored.bans }, 'sipwarden running');
 
   await opts.stopped;
@@ -228,11 +238,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   if (dnsTimer) clearInterval(dnsTimer);
   await ami?.stop();
   for (const f of followers) f.poll();
-  pipeline.flush(); // stores the last rows with the final cursors
+  pipeline.flush(true); // stores the last rows with the final cursors
+  const left = pipeline.backlog();
+  if (left.rows || left.bans) log.error({ failures: left.rows, bans: left.bans }, 'stopping with failures and bans the store did not take; the firewall keeps the bans, and the Asterisk logs are read again from the last stored position at the next start');
   for (const f of followers) f.stop();
   await enforcer.close({ keepBans: true });
   await faillog.close();
-  store.setMeta('heartbeat', '0');
+  persistence.guard(now(), () => store.setMeta('heartbeat', '0'));
   store.close();
   log.info({}, 'sipwarden stopped; bans stay in force');
 }

@@ -7,6 +7,21 @@
 import { spawn } from 'node:child_process';
 import type { Alert } from '../engine/index.js';
 
+/**
+ * What can be sent: the engine's alerts, and the daemon's own about itself
+ * (`store_fault`, `store_recovered`: its store or failed-auth log stopped or resumed
+ * taking writes; `ip` is `-` for those).
+ */
+export type NotifyAlert = Alert | {
+  readonly kind: 'store_fault' | 'store_recovered';
+  readonly at: number;
+  readonly ip: string;
+  readonly account: string;
+  readonly service: string;
+  readonly message: string;
+  readonly [detail: string]: unknown;
+};
+
 export interface NotifierOptions {
   readonly command: string | null;
   readonly webhook: string | null;
@@ -19,9 +34,11 @@ export class Notifier {
 
   constructor(private readonly opts: NotifierOptions) {}
 
-  /** Sends the alert unless the same kind for the same address was sent recently. Returns whether it was sent. */
-  send(alert: Alert, now: number): boolean {
-    const key = `${alert.kind}|${alert.ip}`;
+  /**
+   * Sends the alert unless the same `key` (by default kind and address) was sent
+   * recently. Returns whether it was sent.
+   */
+  send(alert: NotifyAlert, now: number, key = `${alert.kind}|${alert.ip}`): boolean {
     const prev = this.last.get(key);
     if (prev !== undefined && now - prev < (this.opts.quietMs ?? 600_000)) return false;
     this.last.set(key, now);

@@ -3,21 +3,30 @@
  * effects in a fixed order — failed-auth log line, failure history (batched), ban
  * record, firewall; then, for an address ban, subnet escalation (which may ban the
  * address's whole network the same way). The firewall is called only after the ban is
- * stored, so a crash between the two is repaired by the reconcile at the next start —
+ * stored (or the store refused it, see "Fail safe" below), so a crash between the two is repaired by the reconcile at the next start —
  * with one exception, for speed: a backend that can check "seen" and ban in one kernel
  * transaction (nftables) bans first and the store follows in the same turn of the event
  * loop. A crash exactly between the two leaves a kernel ban the store lacks; the next
  * start's reconcile removes it, and the attacker's stored (or re-read) failures ban it
  * again at its next attempt.
+ *
+ * Fail safe: the store and the failed-auth log may break (disk full, a lock held by
+ * another process, a read-only or damaged file); the pipeline never stops for that.
+ * Counting goes on in the engine, bans go to the firewall whether or not the store took
+ * them, and what the store has not taken waits in memory (bounded by `maxPending`; what
+ * is dropped beyond it is counted and said) and is retried with backoff (`storeFaults`).
+ * A batch is committed only after the failed-auth log holds every line of it, and the
+ * log's position goes into the same transaction, so after a crash the log holds every
+ * failure the store holds, and none twice (the next start cuts what came after).
  */
 import { formatDuration, formatInstant } from '../domain/duration.js';
 import type { AuthFailed, Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { isNetwork, type IpAddress } from '../domain/ip.js';
 import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
 import type { Enforcer, EnforcerOp, SeenProbe } from '../enforcers/index.js';
-import { formatAlert, formatFailure, formatInjection, formatSubnet, type FailedAuthLog } from '../faillog/index.js';
+import { FAILLOG_POSITION_KEY, formatAlert, formatFailure, formatInjection, formatSubnet, type FailedAuthLog } from '../faillog/index.js';
 import type { Notifier } from './notify.js';
-import type { Store } from '../store/index.js';
+import { FaultTracker, type Store } from '../store/index.js';
 import type { Cursor, FailureRow, NewBan } from '../store/types.js';
 
 /** The latest reports of one address, kept to be stored with its ban. */
@@ -52,6 +61,18 @@ export interface PipelineDeps {
   readonly startedAt?: number;
   /** Called after failure rows are committed (the dashboard's live log). */
   readonly onStored?: (rows: readonly FailureRow[]) => void;
+  /** The store's fault episodes and retry backoff (default: a tracker of its own). */
+  readonly storeFaults?: FaultTracker;
+  /** Most failure rows (and, apart, bans) kept waiting for the store. Default 100,000. */
+  readonly maxPending?: number;
+}
+
+/** What waits for the store, and what was dropped because too much waited. */
+export interface PipelineBacklog {
+  readonly rows: number;
+  readonly bans: number;
+  readonly droppedRows: number;
+  readonly droppedBans: number;
 }
 
 export interface PipelineStats {
@@ -87,7 +108,18 @@ export class Pipeline {
    */
   private older = new Map<string, Recent>();
 
-  constructor(private readonly d: PipelineDeps) {}
+  private droppedRows = 0;
+  private droppedBans = 0;
+  private readonly faults: FaultTracker;
+
+  constructor(private readonly d: PipelineDeps) {
+    this.faults = d.storeFaults ?? new FaultTracker({ part: 'store', file: d.store.path });
+  }
+
+  /** What waits for the store now, and what was dropped since start. */
+  backlog(): PipelineBacklog {
+    return { rows: this.pending.length, bans: this.pendingBans.length, droppedRows: this.droppedRows, droppedBans: this.droppedBans };
+  }
 
   /** Handles one event. Never throws for bad input; firewall errors are logged and counted. */
   handle(ev: SecurityEvent): void {
@@ -134,6 +166,7 @@ export class Pipeline {
       zone: v.zone, action: v.action, source: ev.evidence.source, line: ev.evidence.line, raw: ev.evidence.text,
     });
     if (this.pending.length >= 1000) this.flush();
+    if (this.pending.length > (this.d.maxPending ?? 100_000)) this.dropOldest('rows');
     if (v.decision) this.ban(v.decision, ev);
   }
 
@@ -206,6 +239,7 @@ export class Pipeline {
       accounts: recent?.accounts.length ? [...recent.accounts] : [ev.account],
       createdAt: d.at, expiresAt: until,
     });
+    if (this.pendingBans.length > (this.d.maxPending ?? 100_000)) this.dropOldest('bans');
     if (!inKernel || inKernel.until !== until) this.pendingOps.push({ op: 'ban', ip: d.ip, until });
     this.flushSoon();
     this.d.log.warn({ ip: d.ip, tier: d.tier, until: formatInstant(until), reason: d.reason }, 'banned');
@@ -258,27 +292,52 @@ export class Pipeline {
   }
 
   /**
-   * Writes batched failure rows, bans and the sources' cursors in one transaction, then
-   * hands the bans to the firewall. If the store refuses, everything stays pending (the
-   * next flush tries again) and the error is thrown.
+   * Writes the failed-auth log, then the batched failure rows, bans, the sources'
+   * cursors and the log's position in one store transaction; then hands the bans to
+   * the firewall — whether or not the store took them. Never throws: what the log or
+   * the store refused stays pending and is retried once `storeFaults` says it is due
+   * (`force`: try now anyway, as at stop).
    */
-  flush(): void {
+  flush(force = false): void {
+    const ops = this.pendingOps;
+    this.pendingOps = [];
+    this.persist(force);
+    if (ops.length) this.enforce(ops);
+  }
+
+  private persist(force: boolean): void {
+    const now = this.d.now();
+    if (!force && !this.faults.due(now)) return;
+    // The store waits for the log: a failure it holds must be in the log, even after a crash.
+    if (!this.d.faillog.flush(force)) return;
     const rows = this.pending;
     const bans = this.pendingBans;
-    const ops = this.pendingOps;
+    const position = this.d.faillog.position();
+    const ep = this.faults.current();
+    try {
+      // A read-only connection (or a copy in memory, after a start on a full disk) stays so until reopened.
+      if (ep && (this.d.store.isSnapshot || ep.kind === 'read_only')) this.d.store.reopen();
+      this.d.store.commitProgress(rows, this.d.cursors(), bans, position ? [[FAILLOG_POSITION_KEY, position]] : []);
+    } catch (e) {
+      this.faults.fail(e, now);
+      return;
+    }
     this.pending = [];
     this.pendingBans = [];
-    this.pendingOps = [];
-    try {
-      this.d.store.commitProgress(rows, this.d.cursors(), bans);
-    } catch (e) {
-      this.pending = rows.concat(this.pending);
-      this.pendingBans = bans.concat(this.pendingBans);
-      this.pendingOps = ops.concat(this.pendingOps);
-      throw e;
-    }
-    if (ops.length) this.enforce(ops);
+    this.faults.ok(now);
     if (rows.length) this.d.onStored?.(rows);
+  }
+
+  /** Drops the oldest tenth of what waits for the store (it has waited too long), counts it and says so loudly. */
+  private dropOldest(what: 'rows' | 'bans'): void {
+    const list = what === 'rows' ? this.pending : this.pendingBans;
+    const n = Math.max(1, Math.ceil(list.length / 10));
+    list.splice(0, n);
+    if (what === 'rows') this.droppedRows += n;
+    else this.droppedBans += n;
+    const ep = this.faults.current();
+    this.d.log.error({ dropped: n, what, droppedRows: this.droppedRows, droppedBans: this.droppedBans, fault: ep?.kind ?? null, fix: ep?.advice ?? null },
+      `the store has not taken anything for too long: dropped the ${n} oldest waiting ${what === 'rows' ? 'failure rows' : 'bans'} (the firewall and the failed-auth log still have them)`);
   }
 
   /** Applies firewall ops; failures are logged, counted, and repaired by the next reconcile. */

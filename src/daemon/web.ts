@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import {
   ensureAdminPassword, FailureBus, openReadModel, SettingsControls, startApiServer,
-  type ApplySettings, type LiveSettings,
+  type ApplySettings, type LiveSettings, type ReadModel, type StoreHealth,
 } from '../api/index.js';
 import { DEFAULT_WEB_ROOT } from '../api/server.js';
 import type { Config } from '../config/index.js';
@@ -66,6 +66,8 @@ export interface WebDeps {
   readonly handle?: (ev: SecurityEvent) => void;
   /** The ports the kernel watches, for the overview (default: not known). */
   readonly watch?: () => WatchPlan;
+  /** The store's and the failed-auth log's live health (read here, not from the store, which may be what fails). */
+  readonly persistence?: () => StoreHealth;
   readonly bus: FailureBus;
   readonly followers: readonly Follower[];
   readonly ami: AmiClient | null;
@@ -105,7 +107,7 @@ export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' |
 export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<RunningWeb | null> {
   const { config, store, engine, enforcer, log, now } = d;
   const controls = new SettingsControls(initial, settingsApplier(d));
-  const readModel = openReadModel(config.store.path);
+  const readModel = readModelOrStandIn(config.store.path, log);
   const password = await ensureAdminPassword(store);
   if (password) {
     log.warn({ user: 'admin', password }, 'dashboard password generated (shown once; change it with: sipwarden passwd)');
@@ -120,6 +122,7 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
         sources: d.followers.map((f) => f.state()),
         ami: config.asterisk.ami ? amiHealth(config.asterisk.ami, d.ami) : null,
         firewall: { backend: enforcer.name, watch: d.watch?.() ?? null },
+        store: d.persistence?.() ?? null,
       }),
       metrics: () => ({
         events_parsed_total: d.pipeline.stats.events,
@@ -144,7 +147,7 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
         });
       },
     }, { listen: config.web.listen, webRoot: DEFAULT_WEB_ROOT, ...(config.web.tls ? { tls: config.web.tls } : {}) });
-    void readModel.warmUp(now);
+    readModel.warmUp(now).catch((e: Error) => log.error({ err: e.message }, 'cannot read the store for the dashboard\'s statistics'));
     log.info({ url: `${config.web.tls ? 'https' : 'http'}://${config.web.listen.host.includes(':') ? `[${config.web.listen.host}]` : config.web.listen.host}:${config.web.listen.port}/` }, 'dashboard and API listening');
     return {
       close: async () => {
@@ -168,4 +171,25 @@ function amiHealth(cfg: { host: string; port: number }, client: AmiClient | null
     since: st?.since ?? null,
     lastError: st?.reason ?? null,
   };
+}
+
+/**
+ * The dashboard's read-only view of the store; if the file cannot be opened (a full
+ * disk cannot hold its -shm file), a stand-in whose statistics and search say why, so
+ * the dashboard still starts and shows the daemon's health.
+ */
+function readModelOrStandIn(path: string, log: Logger): ReadModel {
+  try {
+    return openReadModel(path);
+  } catch (e) {
+    log.error({ err: (e as Error).message }, 'cannot open the store for the dashboard\'s statistics; the dashboard starts without them');
+    return {
+      stats: () => Promise.reject(e),
+      warmUp: () => Promise.resolve(),
+      searchBans: () => {
+        throw e;
+      },
+      close: () => undefined,
+    };
+  }
 }

@@ -1,0 +1,136 @@
+/**
+ * The start after a damaged store was kept aside: the fresh store is filled again from
+ * what still holds the truth, before anything is restored from it or reconciled —
+ *
+ * 1. what the damaged file still gives (bans in force, cursors, settings, password);
+ * 2. the kernel's own sets (nftables): every ban in force there stays in force;
+ * 3. the failed-auth log (and its first rotation): its failures come back as failure
+ *    rows (so the counts resume: a returning attacker is banned as if nothing
+ *    happened) and its bans still running come back as bans.
+ *
+ * If the kernel's sets could not be read (ipset, no nft), `keepKernel` is true: the
+ * start must add the store's bans to the firewall, never replace what it holds.
+ */
+import fs from 'node:fs';
+import { parseBanTarget, parseIp } from '../domain/ip.js';
+import type { FailureReason } from '../domain/events.js';
+import { FAILLOG_POSITION_KEY, readLogLine } from '../faillog/index.js';
+import { salvageInto, type FailureRow, type NewBan, type Store } from '../store/index.js';
+import { readKernelBans } from './kernel-bans.js';
+
+/** What the start after a reset did, as status and the dashboard show it. */
+export interface StoreReset {
+  readonly at: number;
+  /** Where the damaged file was kept. */
+  readonly aside: string;
+  readonly fromDamaged: { readonly bans: number; readonly cursors: number; readonly meta: number; readonly unreadable: readonly string[] };
+  readonly fromKernel: number | null;
+  readonly fromLog: { readonly bans: number; readonly failures: number };
+  /** True when the kernel's sets could not be read: add to them, never replace them. */
+  readonly keepKernel: boolean;
+  /** The one line that says all of it. */
+  readonly message: string;
+}
+
+export interface ResetInput {
+  readonly store: Store;
+  readonly aside: string;
+  readonly faillogPath: string;
+  readonly backend: string;
+  readonly now: number;
+  /** Failures older than this are not brought back (the store's retention). */
+  readonly retentionMs: number;
+}
+
+const REASONS = new Set<FailureReason>(['wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'no_extension', 'limit', 'other']);
+const KERNEL_REASON = 'restored-from-firewall: the store was damaged and started afresh; this ban was read back from the kernel';
+const LOG_REASON = 'restored-from-log: the store was damaged and started afresh; this ban was read back from the failed-auth log';
+
+/** Fills the fresh store (see the top of the file); returns what it did. */
+export async function rebuildStore(i: ResetInput): Promise<StoreReset> {
+  const { store, now } = i;
+  const fromDamaged = salvageInto(store, i.aside, now, FAILLOG_POSITION_KEY);
+  const kernel = i.backend === 'dry-run' || i.backend === 'ipset' ? null : await readKernelBans(now);
+  let fromKernel: number | null = null;
+  if (kernel?.read) {
+    for (const b of kernel.bans) store.addBan({ ip: b.ip, reason: KERNEL_REASON, tier: 0, source: 'policy', failures: 0, evidence: [], accounts: [], createdAt: now, expiresAt: b.until });
+    fromKernel = kernel.bans.length;
+  }
+  // Only what the store had taken: a tail after the salvaged position is read again from the sources.
+  const position = readPosition(store.getMeta(FAILLOG_POSITION_KEY));
+  const fromLog = fromFailedAuthLog(store, i.faillogPath, position, now, i.retentionMs);
+  const keepKernel = i.backend === 'ipset' || (kernel !== null && !kernel.read);
+  const parts = [
+    `the store was damaged: kept it aside as ${i.aside} and started a fresh one`,
+    fromKernel === null ? (keepKernel ? 'left the firewall\'s bans in place (they could not be read back)' : null) : `re-banned ${fromKernel} from the firewall's sets`,
+    `${fromLog.bans} bans and ${fromLog.failures} failures back from the failed-auth log`,
+    `${fromDamaged.bans} bans, ${fromDamaged.cursors} read positions and ${fromDamaged.meta} settings saved from the damaged file${fromDamaged.unreadable.length ? ` (unreadable: ${fromDamaged.unreadable.join(', ')})` : ''}`,
+    fromDamaged.cursors === 0 ? 'log files are read from where the config says (asterisk.start_at)' : null,
+  ].filter((p): p is string => p !== null);
+  return { at: now, aside: i.aside, fromDamaged, fromKernel, fromLog, keepKernel, message: parts.join('; ') };
+}
+
+function readPosition(json: string | null): { ino: number; size: number } | null {
+  if (!json) return null;
+  try {
+    const p = JSON.parse(json) as { ino?: unknown; size?: unknown };
+    return typeof p.ino === 'number' && typeof p.size === 'number' ? { ino: p.ino, size: p.size } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Failure rows and running bans (how many addresses) from the failed-auth log and its first rotation (`.1`), in one transaction per file. */
+function fromFailedAuthLog(store: Store, file: string, position: { ino: number; size: number } | null, now: number, retentionMs: number): { bans: number; failures: number } {
+  const bans = new Set<string>();
+  let failures = 0;
+  for (const path of [`${file}.1`, file]) {
+    let text: string;
+    try {
+      const st = fs.statSync(path);
+      const upTo = position && st.ino === position.ino ? Math.min(position.size, st.size) : st.size;
+      const fd = fs.openSync(path, 'r');
+      try {
+        const buf = Buffer.alloc(upTo);
+        fs.readSync(fd, buf, 0, upTo, 0);
+        text = buf.toString('utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      continue;
+    }
+    const rows: FailureRow[] = [];
+    const running: NewBan[] = [];
+    for (const raw of text.split('\n')) {
+      const l = readLogLine(raw);
+      if (!l || l.at < now - retentionMs) continue;
+      const f = l.fields;
+      if (l.kind === 'FAILED') {
+        const ip = parseIp(f.get('ip') ?? '');
+        const reason = f.get('reason') as FailureReason | undefined;
+        if (!ip || !reason || !REASONS.has(reason)) continue;
+        const port = Number(f.get('port'));
+        rows.push({
+          at: l.at, ip, port: Number.isInteger(port) ? port : null, service: f.get('service') ?? 'other', account: f.get('account') ?? '',
+          reason, zone: f.get('zone') ?? 'external', action: f.get('action') ?? 'counted', source: l.source, line: l.line, raw: null,
+        });
+      }
+      const until = f.get('until');
+      const target = parseBanTarget(f.get(l.kind === 'SUBNET' ? 'net' : 'ip') ?? '');
+      if (f.get('action') !== 'banned' || until === undefined || !target) continue;
+      const end = until === 'permanent' ? null : Date.parse(until);
+      if (end !== null && !(end > now)) continue;
+      const tier = Number(f.get('tier') ?? 0);
+      running.push({
+        ip: target, reason: LOG_REASON, tier: Number.isInteger(tier) ? tier : 0, source: 'policy', failures: 0,
+        evidence: l.source ? [{ source: l.source, line: l.line ?? 0, text: raw.slice(0, 512) }] : [], accounts: f.has('account') ? [f.get('account') as string] : [],
+        createdAt: l.at, expiresAt: end,
+      });
+    }
+    store.commitProgress(rows, [], running);
+    failures += rows.length;
+    for (const b of running) bans.add(b.ip);
+  }
+  return { bans: bans.size, failures };
+}
