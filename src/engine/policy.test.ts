@@ -199,3 +199,57 @@ describe('addresses with a ban but no failure of their own', () => {
     expect(e.failure(ATTACKER, T0 + 4 * M, 'wrong_password')).toMatchObject({ action: 'banned', counts: [2, 2] });
   });
 });
+
+describe('scans: unanswered challenges against their own threshold (20 within 1 min → 1 h)', () => {
+  const SCAN = { challenges: 20, within: M, ban: H, grace: 5000 };
+
+  it('bans at the 20th within a minute, not at 19, and says why', () => {
+    const e = engine({ scan: SCAN });
+    let v = e.scan(ATTACKER, T0);
+    for (let i = 1; i < 19; i++) v = e.scan(ATTACKER, T0 + i * 3000);
+    expect(v).toMatchObject({ action: 'counted', counts: [19], windows: [M], decision: null });
+    v = e.scan(ATTACKER, T0 + 19 * 3000);
+    expect(v.action).toBe('banned');
+    expect(v.decision).toMatchObject({ tier: 0, until: T0 + 57_000 + H, failures: 20, reason: 'scan: 20 unanswered challenges within 1m' });
+    expect(v.ban).toEqual({ tier: null, by: 'scan', until: T0 + 57_000 + H });
+  });
+
+  it('a slow trickle (one every 4 s: 15 a minute) never reaches it', () => {
+    const e = engine({ scan: SCAN });
+    for (let i = 0; i < 500; i++) expect(e.scan(ATTACKER, T0 + i * 4000).action).toBe('counted');
+  });
+
+  it('scans never fill the tiers\' windows, and failures never fill the scan window', () => {
+    const e = engine({ scan: SCAN });
+    for (let i = 0; i < 10; i++) e.scan(ATTACKER, T0 + i);
+    expect(e.failure(ATTACKER, T0 + 100, 'wrong_password')).toMatchObject({ action: 'counted', counts: [1, 1] });
+    expect(e.scan(ATTACKER, T0 + 200).counts).toEqual([11]);
+  });
+
+  it('inside a longer tier ban it says already_banned with that tier; internal addresses are exempt', () => {
+    const e = engine({ scan: SCAN });
+    for (let i = 0; i < 12; i++) e.failure(ATTACKER, T0 + i, 'wrong_password');
+    let v = e.scan(ATTACKER, T0 + 100);
+    expect(v).toMatchObject({ action: 'already_banned', ban: { tier: 2, by: null, until: null } });
+    for (let i = 1; i < 20; i++) v = e.scan(ATTACKER, T0 + 100 + i);
+    expect(v).toMatchObject({ action: 'already_banned', counts: [20], ban: { tier: 2 } });
+    const office = ip('192.168.1.20');
+    for (let i = 0; i < 30; i++) v = e.scan(office, T0 + i);
+    expect(v.action).toBe('exempt');
+  });
+
+  it('counts a report read late (catching up) in the window ending at it, not with later ones', () => {
+    const e = engine({ scan: SCAN });
+    for (let i = 0; i < 10; i++) e.scan(ATTACKER, T0 + 30_000 + i);
+    expect(e.scan(ATTACKER, T0 + 40_000).counts).toEqual([11]);
+    expect(e.scan(ATTACKER, T0).counts).toEqual([1]); // the ten after it are not "within a minute before" it
+    expect(e.scan(ATTACKER, T0 + 50_000).counts).toEqual([13]);
+  });
+
+  it('tiers too: a failure read late is judged by the failures before it', () => {
+    const e = engine();
+    expect(e.failure(ATTACKER, T0 + 2 * H, 'wrong_password').action).toBe('counted');
+    expect(e.failure(ATTACKER, T0, 'wrong_password')).toMatchObject({ action: 'counted', counts: [1, 1] });
+    expect(e.failure(ATTACKER, T0 + 2 * H + 1000, 'wrong_password')).toMatchObject({ action: 'banned', counts: [2, 3] });
+  });
+});

@@ -247,11 +247,11 @@ export class PolicyEngine {
     const windows = [sp.within];
     // Known addresses (learned trust) count like any other: their phones answer their challenges,
     // and an attacker who guessed one password must not enumerate the rest unseen.
-    const known = this.state.get(ip);
     const n = this.pushScan(ip, at, sp);
     const counts = [n];
     if (n < sp.challenges) {
-      if (known && this.isBanned(known, at)) return { ip, zone, counts, windows, action: 'already_banned', tier: null, decision: null, ban: this.inForce(known) };
+      const s = this.state.get(ip);
+      if (s && this.isBanned(s, at)) return { ip, zone, counts, windows, action: 'already_banned', tier: null, decision: null, ban: this.inForce(s) };
       return { ip, zone, counts, windows, action: 'counted', tier: null, decision: null, ban: null };
     }
     if (zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) {
@@ -296,8 +296,9 @@ export class PolicyEngine {
     const w = this.scanWindows.get(ip) as number[];
     let n = 0;
     for (let i = w.length - 1; i >= 0; i--) {
-      if ((w[i] as number) < at - within) break;
-      n++;
+      const t = w[i] as number;
+      if (t < at - within) break;
+      if (t <= at) n++; // a report read late counts in the window ending at it, not with later ones
     }
     return n;
   }
@@ -473,8 +474,9 @@ export class PolicyEngine {
       const from = at - tier.within;
       let n = 0;
       for (let i = s.times.length - 1; i >= 0; i--) {
-        if ((s.times[i] as number) < from) break;
-        n++;
+        const t = s.times[i] as number;
+        if (t < from) break;
+        if (t <= at) n++; // a failure read late (catching up) counts in the window ending at it, not with later ones
       }
       return n;
     });
