@@ -177,7 +177,8 @@ export class Engine {
     if (event.kind !== 'auth_failed') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account: null, scans };
     const account = this.classifyAccount(event.account);
     if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account, scans };
-    let verdict = this.policy.failure(event.ip, event.at, event.reason);
+    // A provider's call for a number the dial plan lacks reads like a scanner's probe; only the account tells them apart.
+    let verdict = this.policy.failure(event.ip, event.at, event.reason, event.reason === 'no_extension' && account.cls === 'trunk');
     const alerts: Alert[] = [];
     let ruleBan: BanDecision | null = null;
     if (this.violates(account, verdict.zone)) {

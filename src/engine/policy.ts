@@ -188,10 +188,10 @@ export class PolicyEngine {
     return this.protection === 'on';
   }
 
-  /** Records one failed attempt at time `at` and returns what to do about it. */
-  failure(ip: IpAddress, at: number, reason: FailureReason): FailureVerdict {
+  /** Records one failed attempt at time `at` and returns what to do about it (`exempt`: logged, never counted). */
+  failure(ip: IpAddress, at: number, reason: FailureReason, exempt = false): FailureVerdict {
     const zone = this.zoneOf(ip);
-    if (!this.counted.has(reason)) {
+    if (exempt || !this.counted.has(reason)) {
       const known = this.state.get(ip);
       const tiers = known && known.knownUntil > at ? this.knownTiers : this.tierList;
       return { ip, zone, counts: this.countsOf(known, at, tiers), windows: tiers.map((t) => t.within), action: 'not_counted', tier: null, decision: null, ban: null };

@@ -92,6 +92,14 @@ describe('who may register from where', () => {
     expect(e.handle(ok('203.0.113.8', 'itsp-main')).ruleBan).toBeNull();
   });
 
+  it("never counts a trunk's calls to numbers the dial plan lacks (a provider, not a scanner); anyone else's count", () => {
+    const e = new Engine({ ...POLICY, countReasons: [...POLICY.countReasons, 'no_extension'] }, { internal: [], trusted: [] }, RULES);
+    const probe = (ip: string, account: string, at: number): AuthFailed => ({ ...fail(ip, account, at), reason: 'no_extension', detail: 'extension not found' });
+    for (let i = 0; i < 30; i++) expect(e.handle(probe('198.51.100.9', 'itsp-main', T0 + i)).verdict).toMatchObject({ action: 'not_counted', decision: null });
+    expect(e.handle(probe('203.0.113.30', 'anonymous', T0)).verdict?.action).toBe('counted');
+    expect(e.handle(probe('203.0.113.30', 'anonymous', T0 + 1)).verdict).toMatchObject({ action: 'banned', tier: 1 });
+  });
+
   it('treats a SUCCESSFUL extension login from outside as a compromised secret: banned until released, alarm', () => {
     const e = engine();
     const out = e.handle(ok('203.0.113.9', '101'));
