@@ -1,6 +1,6 @@
 /**
  * Over-long log lines: an attacker pads a Call-ID (or a From, a digest) past the
- * reader's 64 KiB limit. The attempt must still count — and cutting the line must never
+ * reader's limit (128 KiB). The attempt must still count — and cutting the line must never
  * let attacker text take the place of the real address. Lines here are built as
  * Asterisk writes them and split exactly as the follower splits them.
  */
@@ -17,6 +17,9 @@ const REF_TIME = Date.UTC(2026, 10, 25);
 const REAL = '203.0.113.66';
 const VICTIM = '198.51.100.7';
 const HALF = Math.floor(DEFAULT_MAX_LINE / 2);
+/** Padding that makes a line over-long by itself, and padding of more than half the limit. */
+const OVER = DEFAULT_MAX_LINE + 6_000;
+const MORE_THAN_HALF = HALF + 8_000;
 
 const parse = (text: string): SecurityEvent | null => parseLine(text, { source: 'messages', line: 7, refTime: REF_TIME, interest: 'auth' });
 
@@ -62,10 +65,10 @@ function handler() {
 
 describe('an attempt padded past the line limit still counts, for its real address', () => {
   it.each([
-    ['a PJSIP NOTICE with a 70 KB Call-ID', pjsip('"100" <sip:100@192.0.2.2>', `${pad(70_000)}@192.0.2.9`)],
-    ['a security event with a 70 KB SessionID', sec({ session: pad(70_000) })],
-    ['a security event with a 70 KB AccountID', sec({ account: pad(70_000, 'z') })],
-    ['a chan_sip NOTICE whose 70 KB To starts with a forged slot', chansip(`'${VICTIM}:5060' - Wrong password ${pad(70_000)}`)],
+    ['a PJSIP NOTICE with a Call-ID over the limit', pjsip('"100" <sip:100@192.0.2.2>', `${pad(OVER)}@192.0.2.9`)],
+    ['a security event with a SessionID over the limit', sec({ session: pad(OVER) })],
+    ['a security event with an AccountID over the limit', sec({ account: pad(OVER, 'z') })],
+    ['a chan_sip NOTICE whose over-long To starts with a forged slot', chansip(`'${VICTIM}:5060' - Wrong password ${pad(OVER)}`)],
   ])('%s', (_name, text) => {
     expect(Buffer.byteLength(text)).toBeGreaterThan(DEFAULT_MAX_LINE);
     const line = longLine(text);
@@ -79,8 +82,8 @@ describe('an attempt padded past the line limit still counts, for its real addre
     expect(written).toEqual([`2026-11-25T00:00:00.000Z OVERSIZE source="messages":7 bytes=${Buffer.byteLength(text)} action=counted ip=${REAL}`]);
   });
 
-  it('a forged slot at the start of a 70 KB Call-ID makes the PJSIP NOTICE ambiguous, as it does the whole line: counted for nobody', () => {
-    const text = pjsip('"100" <sip:100@192.0.2.2>', `x' failed for '${VICTIM}:5060' (callid: ${pad(70_000)}`);
+  it('a forged slot at the start of an over-long Call-ID makes the PJSIP NOTICE ambiguous, as it does the whole line: counted for nobody', () => {
+    const text = pjsip('"100" <sip:100@192.0.2.2>', `x' failed for '${VICTIM}:5060' (callid: ${pad(OVER)}`);
     const line = longLine(text);
     expect(line.clean).toBe(true);
     const { o, written, handled } = handler();
@@ -91,7 +94,7 @@ describe('an attempt padded past the line limit still counts, for its real addre
   });
 
   it('the NOTICE and the security event of one attempt, each cut at another place, count as one attempt (same session)', () => {
-    const callid = pad(70_000, 'q');
+    const callid = pad(OVER, 'q');
     const { o, handled } = handler();
     o.handle('messages', 1, longLine(pjsip('"100" <sip:100@192.0.2.2>', callid)), parse);
     o.handle('security', 1, longLine(sec({ session: callid })), parse);
@@ -102,7 +105,7 @@ describe('an attempt padded past the line limit still counts, for its real addre
 
 describe('cutting the middle never lets attacker text take the address slot (hostile)', () => {
   it('PJSIP: forged slot in a padded From, real slot cut away with the padded Call-ID: nobody is counted', () => {
-    const text = pjsip(`"x" <sip:x@y>' failed for '${VICTIM}:5060' (callid: z${pad(40_000)}`, pad(40_000));
+    const text = pjsip(`"x" <sip:x@y>' failed for '${VICTIM}:5060' (callid: z${pad(MORE_THAN_HALF)}`, pad(MORE_THAN_HALF));
     // The hazard is real: the naive head + tail names the victim; the whole line is an injection.
     const line = longLine(text);
     expect(verdict(parse(cutText(line)))).toMatchObject({ kind: 'auth_failed', ip: VICTIM });
@@ -116,8 +119,8 @@ describe('cutting the middle never lets attacker text take the address slot (hos
 
   it('security log: real pair cut away between a padded SessionID and padded raw RequestParams holding a forged pair: nobody is counted', () => {
     const text = sec({
-      type: 'RequestBadFormat', service: 'AMI', session: pad(40_000),
-      tail: `,RequestType="x",RequestParams="${pad(40_000)}",LocalAddress="IPV4/TCP/192.0.2.2/5038",RemoteAddress="IPV4/TCP/${VICTIM}/5038"`,
+      type: 'RequestBadFormat', service: 'AMI', session: pad(MORE_THAN_HALF),
+      tail: `,RequestType="x",RequestParams="${pad(MORE_THAN_HALF)}",LocalAddress="IPV4/TCP/192.0.2.2/5038",RemoteAddress="IPV4/TCP/${VICTIM}/5038"`,
     });
     const line = longLine(text);
     expect(verdict(parse(cutText(line)))).toMatchObject({ ip: VICTIM });
@@ -130,7 +133,7 @@ describe('cutting the middle never lets attacker text take the address slot (hos
 
   it('security log: forged pairs in a padded SessionID, real pair cut away before a padded digest: nobody is counted', () => {
     const forged = `",LocalAddress="IPV4/UDP/192.0.2.2/5060",RemoteAddress="IPV4/UDP/${VICTIM}/5060",x="`;
-    const text = sec({ session: `${forged}${pad(40_000)}`, tail: `,Challenge="1",ReceivedChallenge="1",ReceivedHash="${pad(40_000, 'f')}"` });
+    const text = sec({ session: `${forged}${pad(MORE_THAN_HALF)}`, tail: `,Challenge="1",ReceivedChallenge="1",ReceivedHash="${pad(MORE_THAN_HALF, 'f')}"` });
     const line = longLine(text);
     expect(verdict(parse(cutText(line)))).toMatchObject({ ip: VICTIM });
     expect(verdict(parse(text))).toMatchObject({ ip: REAL });
@@ -143,7 +146,7 @@ describe('cutting the middle never lets attacker text take the address slot (hos
     const start = pjsip(`"x" <sip:x@y>' failed for '${VICTIM}:5060' (callid: z`, '').split(`' failed for '${REAL}`)[0]!;
     const real = `' failed for '${REAL}:5091`;
     const from = pad(HALF - start.length - real.length);
-    const text = pjsip(`"x" <sip:x@y>' failed for '${VICTIM}:5060' (callid: z${from}`, pad(40_000));
+    const text = pjsip(`"x" <sip:x@y>' failed for '${VICTIM}:5060' (callid: z${from}`, pad(MORE_THAN_HALF));
     expect(text.indexOf(real) + real.length).toBe(HALF);
     const line = longLine(text);
     expect(verdict(parse(cutText(line)))).toMatchObject({ ip: VICTIM });
@@ -155,7 +158,7 @@ describe('cutting the middle never lets attacker text take the address slot (hos
     const probe = sec({ session: forged });
     const local = ',LocalAddress="IPV4/UDP/192.0.2.2/5060';
     const fill = pad(HALF - (probe.lastIndexOf(local) + local.length));
-    const text2 = sec({ session: `${forged}${fill}`, tail: `,Challenge="1",ReceivedChallenge="1",ReceivedHash="${pad(40_000, 'f')}"` });
+    const text2 = sec({ session: `${forged}${fill}`, tail: `,Challenge="1",ReceivedChallenge="1",ReceivedHash="${pad(MORE_THAN_HALF, 'f')}"` });
     expect(text2.lastIndexOf(local) + local.length).toBe(HALF);
     const line2 = longLine(text2);
     expect(verdict(parse(cutText(line2)))).toMatchObject({ ip: VICTIM });
@@ -179,7 +182,13 @@ describe('cutting the middle never lets attacker text take the address slot (hos
       .concat([pjsip('"100" <sip:100@192.0.2.2>', '1'), sec({ type: 'RequestNotAllowed', service: 'AMI', tail: ',RequestType="Originate"' }), chansip('"200" <sip:200@192.0.2.2>')]);
     expect(samples.length).toBeGreaterThan(50);
     const padChar = fc.constantFrom('A', 'a', 'f', '.', ' ', '-', "'");
+    const forged = [
+      `' failed for '${VICTIM}:5060' (callid: `, `' failed for '${VICTIM}:5060' - Wrong password`, `' (${VICTIM}:5060) to extension '`,
+      `",LocalAddress="IPV4/TCP/192.0.2.2/5038",RemoteAddress="IPV4/TCP/${VICTIM}/5038",`,
+    ];
     const piece = fc.oneof(
+      // a forged slot followed by more than half the limit: it stays in the head, what follows may be cut away
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...forged), fc.integer({ min: HALF, max: HALF + 20_000 })).map(([f, n]) => f + pad(n)) },
       { weight: 4, arbitrary: fc.constantFrom(
         "'", '"', ',', ' ', ')', "' failed for '", "' (callid: ", ') - Failed to authenticate', "' - Wrong password", '",RemoteAddress="', '",SessionID="',
         `",LocalAddress="IPV4/UDP/192.0.2.2/5060",RemoteAddress="IPV4/UDP/${VICTIM}/5060"`, `${VICTIM}:5060`, '[2001:db8::7]:5060', 'IPV6/UDP/2001:db8::8/5060',
@@ -189,14 +198,14 @@ describe('cutting the middle never lets attacker text take the address slot (hos
         `",LocalAddress="IPV4/TCP/192.0.2.2/5038",RemoteAddress="IPV4/TCP/${VICTIM}/5038",`,
       ) },
       { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 1, max: 200 }), padChar).map(([n, c]) => pad(n, c)) },
-      { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 45_000 }), padChar).map(([n, c]) => pad(n, c)) },
+      { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: MORE_THAN_HALF + 10_000 }), padChar).map(([n, c]) => pad(n, c)) },
     );
     const blob = fc.array(piece, { minLength: 1, maxLength: 6 }).map((p) => p.join(''));
     let compared = 0;
     let unclean = 0;
     fc.assert(fc.property(
       fc.constantFrom(...samples), fc.array(fc.tuple(fc.nat(), fc.boolean(), blob), { minLength: 1, maxLength: 3 }),
-      fc.tuple(fc.nat(), fc.integer({ min: 33_000, max: 50_000 }), fc.nat(), fc.integer({ min: 33_000, max: 50_000 })), fc.constantFrom('A', 'x', '~', ' '),
+      fc.tuple(fc.nat(), fc.integer({ min: HALF + 500, max: HALF + 30_000 }), fc.nat(), fc.integer({ min: HALF + 500, max: HALF + 30_000 })), fc.constantFrom('A', 'x', '~', ' '),
       (sample, inserts, [at1, len1, at2, len2], padChar) => {
         let text = sample;
         // Mostly into the message (where attacker text is), sometimes anywhere, even into
@@ -229,7 +238,7 @@ describe('cutting the middle never lets attacker text take the address slot (hos
 describe('OVERSIZE lines in the failed-auth log', () => {
   it('are at most 10 a minute per source; the next one written says how many were not', () => {
     const { o, written, handled, advance } = handler();
-    const line = longLine(pjsip('"100" <sip:100@192.0.2.2>', pad(70_000)));
+    const line = longLine(pjsip('"100" <sip:100@192.0.2.2>', pad(OVER)));
     for (let i = 1; i <= 25; i++) o.handle('messages', i, line, parse);
     o.handle('security', 1, line, parse);
     expect(handled).toHaveLength(26); // every attempt still counts
@@ -242,7 +251,7 @@ describe('OVERSIZE lines in the failed-auth log', () => {
 
   it('say no_report for a long line that is no authentication report', () => {
     const { o, written } = handler();
-    expect(o.handle('full', 4, longLine(`[Nov 24 18:05:31] VERBOSE[1] pbx.c: ${pad(70_000)}`), parse)).toBe('no_report');
+    expect(o.handle('full', 4, longLine(`[Nov 24 18:05:31] VERBOSE[1] pbx.c: ${pad(OVER)}`), parse)).toBe('no_report');
     expect(written[0]).toContain(' action=no_report');
   });
 });

@@ -6,7 +6,14 @@
  */
 import fs from 'node:fs';
 
-export const DEFAULT_MAX_LINE = 64 * 1024;
+/**
+ * The longest line read whole. Asterisk's PJSIP takes SIP messages of at most 65,535 bytes
+ * (PJSIP_MAX_PKT_LEN in its pjproject config_site.h), so a line carrying the attacker's
+ * fields of one message (From and Call-ID, or AccountID, SessionID and the digest) stays
+ * under 66 KB: twice that leaves no attacker a way to push a report over the limit. A
+ * longer line is still never dropped silently (the follower keeps its head and tail).
+ */
+export const DEFAULT_MAX_LINE = 128 * 1024;
 const CHUNK = 4 * 1024 * 1024;
 
 export class LineReader {

@@ -1,6 +1,6 @@
 /**
  * Fail safe, with the real daemon: a log path that becomes a FIFO or a directory never
- * stops it, line numbers go on across restarts, a line padded past 64 KiB still counts
+ * stops it, line numbers go on across restarts, a line padded past the 128 KiB limit still counts
  * (and a cut line never counts for a forged address), a ban length no date can hold is
  * refused and never stalls the control loop, and attacker text reaches the terminal
  * escaped.
@@ -117,7 +117,7 @@ describe('evidence line numbers', () => {
   });
 });
 
-describe('a line padded past the 64 KiB limit', () => {
+describe('a line padded past the 128 KiB limit', () => {
   it('is counted for its real address (and banned at the 2nd), a cut that could name a forged address counts for nobody, and OVERSIZE lines are limited', async () => {
     const box = sandbox();
     cleanups.push(box.cleanup);
@@ -125,10 +125,10 @@ describe('a line padded past the 64 KiB limit', () => {
     const messages = box.file('messages');
     const REAL = '198.51.100.41';
     const VICTIM = '198.51.100.42';
-    fs.appendFileSync(messages, pjsip('"100" <sip:100@192.0.2.2>', REAL, `${'A'.repeat(70_000)}-1`));
-    fs.appendFileSync(messages, pjsip('"100" <sip:100@192.0.2.2>', REAL, `${'A'.repeat(70_000)}-2`));
+    fs.appendFileSync(messages, pjsip('"100" <sip:100@192.0.2.2>', REAL, `${'A'.repeat(140_000)}-1`));
+    fs.appendFileSync(messages, pjsip('"100" <sip:100@192.0.2.2>', REAL, `${'A'.repeat(140_000)}-2`));
     // Forged slot in a padded From; the real one is cut away with the padded Call-ID.
-    fs.appendFileSync(messages, pjsip(`"x" <sip:x@y>' failed for '${VICTIM}:5060' (callid: z${'B'.repeat(40_000)}`, '198.51.100.43', 'C'.repeat(40_000)));
+    fs.appendFileSync(messages, pjsip(`"x" <sip:x@y>' failed for '${VICTIM}:5060' (callid: z${'B'.repeat(70_000)}`, '198.51.100.43', 'C'.repeat(70_000)));
     fs.appendFileSync(messages, chansipFailure('198.51.100.44'));
     expect(await waitFor(() => failedFor(box, '198.51.100.44').length === 1)).toBe(true);
 
@@ -141,17 +141,21 @@ describe('a line padded past the 64 KiB limit', () => {
     expect(failedFor(box, '198.51.100.44')[0]).toMatch(/:4$/);
     const oversize = logLines(box, 'OVERSIZE');
     expect(oversize.map((l) => l.replace(/^\S+ /, ''))).toEqual([
-      `OVERSIZE source="${messages}":1 bytes=${Buffer.byteLength(pjsip('"100" <sip:100@192.0.2.2>', REAL, `${'A'.repeat(70_000)}-1`)) - 1} action=counted ip=${REAL}`,
-      `OVERSIZE source="${messages}":2 bytes=${Buffer.byteLength(pjsip('"100" <sip:100@192.0.2.2>', REAL, `${'A'.repeat(70_000)}-2`)) - 1} action=counted ip=${REAL}`,
+      `OVERSIZE source="${messages}":1 bytes=${Buffer.byteLength(pjsip('"100" <sip:100@192.0.2.2>', REAL, `${'A'.repeat(140_000)}-1`)) - 1} action=counted ip=${REAL}`,
+      `OVERSIZE source="${messages}":2 bytes=${Buffer.byteLength(pjsip('"100" <sip:100@192.0.2.2>', REAL, `${'A'.repeat(140_000)}-2`)) - 1} action=counted ip=${REAL}`,
       expect.stringMatching(new RegExp(`^OVERSIZE source="${messages}":3 bytes=\\d+ action=not_counted$`)),
     ]);
 
     // A flood of over-long lines: every one is handled, at most 10 a minute are written.
-    for (let i = 0; i < 15; i++) fs.appendFileSync(messages, `[${stamp()}] VERBOSE[1] pbx.c: ${'x'.repeat(70_000)}\n`);
+    for (let i = 0; i < 15; i++) fs.appendFileSync(messages, `[${stamp()}] VERBOSE[1] pbx.c: ${'x'.repeat(140_000)}\n`);
     fs.appendFileSync(messages, chansipFailure('198.51.100.45'));
     expect(await waitFor(() => failedFor(box, '198.51.100.45').length === 1)).toBe(true);
     expect(failedFor(box, '198.51.100.45')[0]).toMatch(/:20$/);
     expect(logLines(box, 'OVERSIZE')).toHaveLength(10);
+    // The most one SIP message can carry (PJSIP takes 65,535 bytes): read whole, no OVERSIZE needed.
+    fs.appendFileSync(messages, pjsip('"100" <sip:100@192.0.2.2>', '198.51.100.46', 'D'.repeat(65_400)));
+    expect(await waitFor(() => failedFor(box, '198.51.100.46').length === 1)).toBe(true);
+    expect(failedFor(box, '198.51.100.46')[0]).toMatch(/:21$/);
     const status = JSON.parse(sipwarden(['status', '--json', '--config', box.config]).stdout);
     expect(await waitFor(() => JSON.parse(sipwarden(['status', '--json', '--config', box.config]).stdout).sources.some((s: { oversized: number }) => s.oversized === 18), 3000)).toBe(true);
     expect(status.running).toBe(true);
