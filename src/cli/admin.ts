@@ -4,6 +4,7 @@
  * running daemon applies it to the firewall within a second. Without a running
  * daemon it is applied at the daemon's next start (reconcile).
  */
+import type { WatchPlan } from '../daemon/watch.js';
 import { loadConfig } from '../config/index.js';
 import { formatInstant, MAX_DURATION_TEXT, readDuration } from '../domain/duration.js';
 import { terminalJson, terminalText } from '../domain/strings.js';
@@ -58,6 +59,7 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
       ami: (stats.ami as Record<string, unknown> | null | undefined) ?? null,
       reports: { events: stats.events ?? 0, attempts: stats.attempts ?? 0, duplicates: stats.duplicates ?? 0, injections: stats.injections ?? 0 },
       logs: config.asterisk.logs, store: config.store.path,
+      watch: (stats.watch as WatchPlan | undefined) ?? null,
       storeHealth: live?.store ?? (running ? (stats.store as StoreHealth | undefined) ?? null : null),
     };
     if (opts.json) {
@@ -72,10 +74,20 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
       `watching:         ${config.asterisk.logs.join(', ') || 'no log files (set asterisk.logs)'}`,
       `AMI:              ${amiLine(config.asterisk.ami ? status.ami : undefined)}`,
       ...storeLines(status.storeHealth, config.store.path),
+      ...watchLines(status.watch),
     ].join('\n') + '\n');
   } finally {
     store.close();
   }
+}
+
+/** Which ports the kernel watches for senders, one per line, with where each came from. */
+function watchLines(w: WatchPlan | null): string[] {
+  if (w === null) return ['kernel watches:   unknown (is the daemon running?)'];
+  const head = w.mode === 'all'
+    ? [`kernel watches:   every port (${w.why})`]
+    : ['kernel watches:', ...w.ports.map((p) => `  ${`${p.port}${p.proto ? `/${p.proto}` : ''}`.padEnd(10)} ${(p.service ?? '').padEnd(6)} ${p.from}`)];
+  return [...head, ...w.notes.map((n) => `  note: ${n}`)];
 }
 
 function amiLine(ami: Record<string, unknown> | null | undefined): string {

@@ -19,10 +19,11 @@ describe('sipwarden check', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       lines: 93 + 126 + 194,
       events: expect.any(Number),
-      attempts: 70,
+      // 70 failed logins and 3 calls to numbers the dial plan lacks (no_extension: S12, S13 from the trunk at 127.0.0.2, S24).
+      attempts: 73,
       // svmap, svwar: challenges never answered (one each, whichever files report them).
       scans: 49,
-      addresses: [{ ip: '127.0.0.1', failures: 70, zone: 'never', scans: 49 }],
+      addresses: [{ ip: '127.0.0.1', failures: 72, zone: 'never', scans: 49 }, { ip: '127.0.0.2', failures: 1, zone: 'never' }],
       bans: [],
     });
   });
@@ -32,7 +33,7 @@ describe('sipwarden check', () => {
     expect(r.code).toBe(0);
     const listed = r.stdout.split('\n').filter((l) => /^ {2}2026-11-24T/.test(l));
     const attempts = listed.filter((l) => !/ scan +\//.test(l));
-    expect(attempts).toHaveLength(70);
+    expect(attempts).toHaveLength(73);
     expect(listed.length - attempts.length).toBe(49); // and the scans, reason scan
     const by = (re: RegExp) => attempts.filter((l) => re.test(l)).length;
     expect(by(/PJSIP +"100" +wrong_password/)).toBe(8); // svcrack: 8 guesses, one Call-ID
@@ -41,6 +42,7 @@ describe('sipwarden check', () => {
     expect(by(/SIP +"200" +wrong_password/)).toBe(8);
     expect(by(/AMI +"admin" +unknown_account/)).toBe(1);
     expect(by(/IAX2 +"nosuchuser" +unknown_account/)).toBe(1);
+    expect(by(/ no_extension/)).toBe(3); // S12 (PJSIP), S13 (the trunk), S24 (chan_sip: NOTICE + FailedACL = 1)
   });
 
   it('bans what the owner asked for on an attack log, and never the innocent address written in a user name', () => {
