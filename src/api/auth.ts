@@ -95,13 +95,13 @@ export function registerAuth(
     sessions.destroy(req.cookies[cookieName]);
     const { id, session } = sessions.create(ADMIN_USER, stored, at);
     req.session = session;
-    deps.store.addAudit({ at, actor: actorOf(req), action: 'login', detail: null });
+    auditUnlessStoreFails(deps, { at, actor: actorOf(req), action: 'login', detail: null });
     reply.setCookie(cookieName, id, cookieOpts);
     return sessionBody(session);
   });
 
   api.post('/logout', async (req, reply: FastifyReply) => {
-    deps.store.addAudit({ at: deps.now(), actor: actorOf(req), action: 'logout', detail: null });
+    auditUnlessStoreFails(deps, { at: deps.now(), actor: actorOf(req), action: 'logout', detail: null });
     sessions.destroy(req.cookies[cookieName]);
     reply.clearCookie(cookieName, cookieOpts);
     return reply.code(204).send();
@@ -111,4 +111,17 @@ export function registerAuth(
     if (!req.session) throw new ApiError('AUTH_REQUIRED');
     return sessionBody(req.session);
   });
+}
+
+/**
+ * Logging in and out is not refused when the store cannot take the audit row (disk
+ * full, locked): the dashboard is where a person sees that the store fails, and the
+ * daemon already reports that fault. Changes are still refused when not audited.
+ */
+function auditUnlessStoreFails(deps: ApiDeps, e: Parameters<ApiDeps['store']['addAudit']>[0]): void {
+  try {
+    deps.store.addAudit(e);
+  } catch {
+    // the store's fault is the daemon's to report (status, /api/health, the alert)
+  }
 }

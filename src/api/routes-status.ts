@@ -22,10 +22,10 @@ export function registerStatusRoutes(api: FastifyInstance, deps: ApiDeps): void 
     protection: deps.controls.protection(),
     now: deps.now(),
   }));
-  // Loopback callers only, and only what `status` prints: the pid and the store's health.
+  // Loopback callers only, and only what `status` prints: the pid, the attempts counted since start, the store's health.
   api.get('/live', { schema: { querystring: NO_QUERY }, config: { public: true } }, async (req) => {
     if (!isLoopback(req.socket.remoteAddress)) throw new ApiError('AUTH_REQUIRED');
-    return { pid: process.pid, now: deps.now(), store: deps.health().store ?? null };
+    return { pid: process.pid, now: deps.now(), attempts: deps.metrics().attempts_total ?? null, store: deps.health().store ?? null };
   });
   api.get<{ Querystring: { limit?: number } }>('/audit', { schema: { querystring: AUDIT_QUERY } }, async (req) => ({
     rows: deps.store.listAudit(req.query.limit ?? 100),
