@@ -32,7 +32,12 @@ export function checkCommand(files: string[], opts: CheckOptions): void {
     }
   }
   out.push('', `Addresses (${report.addresses.length}):`);
-  for (const a of report.addresses) out.push(`  ${a.ip.padEnd(39)} ${String(a.failures).padStart(6)} failures${a.scans ? ` ${String(a.scans).padStart(6)} scans` : ''}  zone ${a.zone}`);
+  const anyScans = report.addresses.some((a) => a.scans);
+  const plural = (n: number, one: string, many: string) => `${String(n).padStart(6)} ${n === 1 ? `${one} ` : many}`;
+  for (const a of report.addresses) {
+    const scans = anyScans ? ` ${a.scans ? plural(a.scans, 'scan', 'scans') : ' '.repeat(12)}` : '';
+    out.push(`  ${a.ip.padEnd(39)} ${plural(a.failures, 'failure', 'failures')}${scans}  zone ${a.zone}`);
+  }
   out.push('', `Would ban (${report.bans.length}):`);
   for (const b of report.bans) out.push(`  ${b.ip.padEnd(39)} tier ${b.tier}  until ${b.until === null ? 'released' : iso(b.until)}`);
   if (report.bans.length === 0) out.push('  nobody');
