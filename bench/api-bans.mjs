@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * How fast the API answers the dashboard with a big store, and how heavy the dashboard is.
  *
@@ -38,11 +39,12 @@ const TARGET_P99_MS = 50;
 const TARGET_FIRST_LOAD = 300 * 1024;
 const PASSWORD = 'benchmark password';
 
+/** @param {string} msg  @returns {never} */
 function fail(msg, code = 2) {
   process.stderr.write(`api-bans: ${msg}\n`);
   process.exit(code);
 }
-const log = (msg) => process.stderr.write(`api-bans: ${msg}\n`);
+const log = (/** @type {string} */ msg) => process.stderr.write(`api-bans: ${msg}\n`);
 
 function options() {
   let v;
@@ -58,9 +60,9 @@ function options() {
       },
     }).values;
   } catch (e) {
-    fail(e.message);
+    fail(/** @type {Error} */ (e).message);
   }
-  const n = (k, lo, hi) => {
+  const n = (/** @type {'bans' | 'failures' | 'requests' | 'seed'} */ k, /** @type {number} */ lo, /** @type {number} */ hi) => {
     const x = Number(v[k]);
     if (!Number.isInteger(x) || x < lo || x > hi) fail(`--${k} must be a whole number from ${lo} to ${hi}`);
     return x;
@@ -68,6 +70,9 @@ function options() {
   return { bans: n('bans', 1, 5_000_000), failures: n('failures', 0, 50_000_000), requests: n('requests', 10, 10_000), seed: n('seed', 0, 2 ** 31), regen: v.regen, build: v.build };
 }
 
+/** @typedef {ReturnType<typeof options>} Options */
+
+/** @param {boolean} force */
 function build(force) {
   if (force || !fs.existsSync(path.join(DIST, 'api', 'index.js'))) {
     log('building dist/');
@@ -81,7 +86,12 @@ function build(force) {
   }
 }
 
-/** The cached store for these parameters (the name changes when the filler's code changes). */
+/**
+ * The cached store for these parameters (the name changes when the filler's code changes).
+ * @param {Options} o
+ * @param {typeof import('../src/store/index.js').Store} Store the real store, from dist/
+ * @returns {Promise<{ file: string, fill: Fill & { cached: boolean } }>}
+ */
 async function store(o, Store) {
   const hash = crypto.createHash('sha256').update(fs.readFileSync(path.join(BENCH, 'lib', 'api-fill.mjs'))).digest('hex').slice(0, 8);
   const file = path.join(BENCH, 'data', `api-${o.bans}b-${o.failures}f-s${o.seed}-${hash}.db`);
@@ -101,26 +111,36 @@ async function store(o, Store) {
       }
     },
   });
-  fill.bytes = fs.statSync(file).size;
-  fs.writeFileSync(meta, JSON.stringify(fill));
-  return { file, fill: { ...fill, cached: false } };
+  /** @type {Fill} */
+  const filled = { ...fill, bytes: fs.statSync(file).size };
+  fs.writeFileSync(meta, JSON.stringify(filled));
+  return { file, fill: { ...filled, cached: false } };
 }
 
+/** @typedef {ReturnType<typeof fillStore> & { bytes: number }} Fill the fill's counts and timings, and the store's size */
+
+/** @param {number[]} ms */
 function percentiles(ms) {
   const s = [...ms].sort((a, b) => a - b);
-  const at = (p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  const at = (/** @type {number} */ p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
   return { p50: at(50), p95: at(95), p99: at(99), max: s[s.length - 1] };
 }
 
+/**
+ * @param {string} base  @param {string} cookie  @param {Array<{ name: string, url: string, target: boolean }>} queries
+ * @param {number} n requests per query
+ */
 async function timeQueries(base, cookie, queries, n) {
   const out = [];
   for (const q of queries) {
+    /** @type {number[]} */
     const times = [];
+    /** @type {string | null} */
     let total = null;
     for (let i = 0; i < n + 20; i++) {
       const t = process.hrtime.bigint();
       const res = await fetch(`${base}${q.url}`, { headers: { cookie } });
-      const body = await res.json();
+      const body = /** @type {{ total?: number, exact?: boolean }} */ (await res.json());
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
       if (res.status !== 200) fail(`${q.url}: HTTP ${res.status} ${JSON.stringify(body)}`);
       if (i >= 20) times.push(ms);
@@ -136,28 +156,33 @@ async function timeQueries(base, cookie, queries, n) {
 function firstLoad() {
   const html = fs.readFileSync(path.join(WEB, 'index.html'), 'utf8');
   const refs = ['index.html', ...[...html.matchAll(/(?:src|href)="\/([^"]+)"/g)].map((m) => m[1])];
-  const size = (f) => (fs.existsSync(f) ? fs.statSync(f).size : null);
+  const size = (/** @type {string} */ f) => (fs.existsSync(f) ? fs.statSync(f).size : null);
   const files = refs.map((r) => {
     const f = path.join(WEB, r);
     return { file: r, raw: size(f), gz: size(`${f}.gz`) ?? size(f), br: size(`${f}.br`) ?? size(f) };
   });
-  const sum = (k) => files.reduce((a, x) => a + (x[k] ?? 0), 0);
+  const sum = (/** @type {'raw' | 'gz' | 'br'} */ k) => files.reduce((a, x) => a + (x[k] ?? 0), 0);
   return { files, raw: sum('raw'), gz: sum('gz'), br: sum('br') };
 }
 
 async function main() {
   const o = options();
   build(o.build);
+  // The built modules, typed by their sources: a change of the API this benchmark drives fails `npm run typecheck`.
+  /** @type {typeof import('../src/api/index.js')} */
   const api = await import(pathToFileURL(path.join(DIST, 'api', 'index.js')).href);
+  /** @type {typeof import('../src/store/index.js')} */
   const { Store } = await import(pathToFileURL(path.join(DIST, 'store', 'index.js')).href);
-  const { DEFAULT_TIERS } = await import(pathToFileURL(path.join(DIST, 'config', 'index.js')).href);
+  /** @type {typeof import('../src/config/index.js')} */
+  const { defaultConfig } = await import(pathToFileURL(path.join(DIST, 'config', 'index.js')).href);
   const { file, fill } = await store(o, Store);
 
   const s = Store.open(file);
   await api.setAdminPassword(s, PASSWORD);
   const started = Date.now();
   const now = () => NOW + (Date.now() - started);
-  const controls = new api.SettingsControls({ protection: 'on', tiers: DEFAULT_TIERS, networks: { internal: [], trusted: [], trustedNames: [] } }, () => undefined);
+  const { policy } = defaultConfig();
+  const controls = new api.SettingsControls({ protection: 'on', tiers: policy.tiers, networks: { internal: [], trusted: [], trustedNames: [] }, subnets: policy.subnets }, () => undefined);
   const read = api.openReadModel(file, { memoMs: 0 });
   const bus = new api.FailureBus();
   const app = await api.startApiServer({
@@ -165,10 +190,10 @@ async function main() {
     health: () => ({ sources: [], ami: null, firewall: { backend: 'dry-run' } }),
     metrics: () => ({}), stats: (t) => read.stats(t), searchBans: read.searchBans, onFailure: bus.subscribe, onLoginFailure: () => undefined,
   }, { listen: { host: '127.0.0.1', port: 0 }, webRoot: WEB });
-  const base = `http://127.0.0.1:${app.server.address().port}`;
+  const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.server.address()).port}`;
   const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
   if (login.status !== 200) fail(`login failed: ${login.status}`);
-  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const cookie = (login.headers.get('set-cookie') ?? fail('login set no cookie')).split(';')[0];
 
   const sample = await (await fetch(`${base}/api/bans?state=all&limit=1&offset=${Math.min(o.bans - 1, 12_345)}`, { headers: { cookie } })).json();
   const someIp = sample.rows[0].ip;
@@ -204,8 +229,8 @@ async function main() {
   const fl = firstLoad();
   const okQueries = targeted.every((q) => q.p99 <= TARGET_P99_MS);
   const okSize = fl.br <= TARGET_FIRST_LOAD && fl.gz <= TARGET_FIRST_LOAD;
-  const ms = (x) => x.toFixed(1);
-  const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+  const ms = (/** @type {number} */ x) => x.toFixed(1);
+  const kb = (/** @type {number} */ b) => `${(b / 1024).toFixed(1)} KB`;
   const cpu = os.cpus();
   const lines = [
     '# API benchmark: bans list and search with a big store',

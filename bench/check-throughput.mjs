@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Throughput and correctness of `sipwarden check --json` on a large generated log.
  *
@@ -32,6 +33,7 @@ const TIME = '/usr/bin/time';
 const TARGET_LPS = 2_500_000;
 const TARGET_RSS_MB = 150;
 
+/** @param {string} msg  @returns {never} */
 function fail(msg, code = 2) {
   process.stderr.write(`check-throughput: ${msg}\n`);
   process.exit(code);
@@ -54,7 +56,7 @@ function options() {
       },
     }).values;
   } catch (e) {
-    fail(e.message);
+    fail(/** @type {Error} */ (e).message);
   }
   const runs = Number(v.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 20) fail('--runs must be 1..20');
@@ -69,6 +71,9 @@ function generatorHash() {
   return h.digest('hex').slice(0, 8);
 }
 
+/** @typedef {ReturnType<typeof options>} Options */
+
+/** @param {Options} o */
 function ensureLog(o) {
   const prefix = path.join(BENCH, 'data', `asterisk-${o.lines}-s${o.seed}-${o.format}-${o.ratio}-${generatorHash()}`);
   if (o.regen || !fs.existsSync(`${prefix}.log`) || !fs.existsSync(`${prefix}.truth.json`)) {
@@ -77,9 +82,12 @@ function ensureLog(o) {
       '--format', o.format, '--attack-ratio', o.ratio, '--out', prefix, '--quiet'], { stdio: 'inherit' });
     if (r.status !== 0) fail('log generation failed');
   }
-  return { log: `${prefix}.log`, truth: JSON.parse(fs.readFileSync(`${prefix}.truth.json`, 'utf8')) };
+  /** @type {import('./lib/compare.mjs').Truth} */
+  const truth = JSON.parse(fs.readFileSync(`${prefix}.truth.json`, 'utf8'));
+  return { log: `${prefix}.log`, truth };
 }
 
+/** @param {boolean} force */
 function ensureCli(force) {
   if (force || !fs.existsSync(CLI)) {
     process.stdout.write('building dist/ (npx tsc -p tsconfig.build.json) ...\n');
@@ -89,7 +97,9 @@ function ensureCli(force) {
   return fs.existsSync(CLI);
 }
 
-/** One timed run of the CLI. */
+/** @typedef {ReturnType<typeof runOnce>} Run */
+
+/** One timed run of the CLI.  @param {string} log  @param {string} config */
 function runOnce(log, config) {
   const args = [CLI, 'check', ...(config ? ['--config', config] : []), '--json', log];
   const env = { ...process.env, TZ: 'UTC' };
@@ -102,7 +112,7 @@ function runOnce(log, config) {
   const wall = Number(process.hrtime.bigint() - began) / 1e9;
   const run = { wall, user: NaN, sys: NaN, rssMb: NaN, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', haveTime };
   if (haveTime && fs.existsSync(timeFile)) {
-    const last = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().trim().split(/\s+/).map(Number);
+    const last = (fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').trim().split(/\s+/).map(Number);
     fs.rmSync(timeFile, { force: true });
     if (last.length === 4 && last.every((x) => Number.isFinite(x))) {
       run.user = last[1];
@@ -113,15 +123,19 @@ function runOnce(log, config) {
   return run;
 }
 
-const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
-const passFail = (ok) => (ok ? 'PASS' : 'FAIL');
+const fmt = (/** @type {number} */ x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const int = (/** @type {number} */ x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+const passFail = (/** @type {boolean} */ ok) => (ok ? 'PASS' : 'FAIL');
 
 function gitCommit() {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : 'unknown';
 }
 
+/**
+ * @param {Options} o  @param {string} log  @param {import('./lib/compare.mjs').Truth} truth  @param {Run[]} runs
+ * @param {ReturnType<typeof compareReport>} cmp
+ */
 function report(o, log, truth, runs, cmp) {
   const sorted = [...runs].sort((a, b) => a.wall - b.wall);
   const med = sorted[Math.floor((sorted.length - 1) / 2)];
@@ -129,6 +143,7 @@ function report(o, log, truth, runs, cmp) {
   const cpu = med.user + med.sys;
   const rss = Math.max(...runs.map((r) => r.rssMb));
   const size = fs.statSync(log).size;
+  /** @type {string[]} */
   const out = [];
   out.push('# check-throughput');
   out.push('');
@@ -173,6 +188,7 @@ function main() {
     fail(`${path.relative(ROOT, CLI)} does not exist (even after building); the benchmark is ready, the CLI is not`);
   }
   if (!fs.existsSync(TIME)) process.stderr.write(`note: ${TIME} not found: reporting wall time only (no CPU seconds, no peak RSS)\n`);
+  /** @type {Run[]} */
   const runs = [];
   for (let i = 0; i < o.runs; i++) {
     const r = runOnce(log, o.config ?? path.join(ROOT, 'bench/config/owner-policy.yaml'));
@@ -186,7 +202,7 @@ function main() {
   try {
     json = JSON.parse(runs[0].stdout);
   } catch (e) {
-    fail(`sipwarden check --json did not print one JSON object: ${e.message}; output starts: ${runs[0].stdout.slice(0, 200)}`);
+    fail(`sipwarden check --json did not print one JSON object: ${/** @type {Error} */ (e).message}; output starts: ${runs[0].stdout.slice(0, 200)}`);
   }
   const cmp = compareReport(json, truth);
   const { text, perfOk } = report(o, log, truth, runs, cmp);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * sipwarden and fail2ban side by side, on the same work, in the same run (issue 7).
  * Run it through `bench/compare` (which installs fail2ban if it is missing).
@@ -25,6 +26,7 @@ import { markdown, targets } from './compare-lib/report.mjs';
 import { runThroughput } from './compare-lib/throughput.mjs';
 import { BENCH, cleanup, cleanupSync, CLI, log, machine, nowMs, ROOT } from './compare-lib/util.mjs';
 
+/** @param {string} msg  @returns {never} */
 function fail(msg) {
   process.stderr.write(`bench/compare: ${msg}\n`);
   process.exit(2);
@@ -52,9 +54,10 @@ function options() {
       },
     }).values;
   } catch (e) {
-    fail(e.message);
+    fail(/** @type {Error} */ (e).message);
   }
   const q = v.quick;
+  /** @param {string} name  @param {string | undefined} val  @param {number} def  @param {number} lo  @param {number} hi */
   const num = (name, val, def, lo, hi) => {
     const n = val === undefined ? def : Number(val);
     if (!Number.isInteger(n) || n < lo || n > hi) fail(`--${name} must be a whole number ${lo}..${hi}`);
@@ -83,6 +86,24 @@ function options() {
   return o;
 }
 
+/**
+ * @typedef {ReturnType<typeof options>} Options
+ * @typedef {'throughput' | 'live' | 'memory' | 'daemonMemory'} Part
+ * @typedef {object} Results everything bench/results/compare.json holds
+ * @property {string} command
+ * @property {boolean} quick
+ * @property {Omit<Options, 'skip'> & { skip: undefined }} options
+ * @property {ReturnType<typeof machine>} machine
+ * @property {Partial<Record<Part, string>>} skipped why a part did not run
+ * @property {Awaited<ReturnType<typeof runThroughput>>} [throughput]
+ * @property {Awaited<ReturnType<typeof runLive>>} [live]
+ * @property {Awaited<ReturnType<typeof runMemory>>} [memory]
+ * @property {Awaited<ReturnType<typeof runDaemonMemory>>} [daemonMemory]
+ * @property {number} [elapsedS]
+ * @property {import('./compare-lib/report.mjs').Target[]} [targets]
+ * @property {string[]} [notes]
+ */
+
 function ensureCli() {
   if (fs.existsSync(CLI)) return;
   if (!fs.existsSync(path.join(ROOT, 'node_modules'))) {
@@ -97,6 +118,7 @@ function ensureCli() {
   if (!fs.existsSync(CLI)) fail(`${path.relative(ROOT, CLI)} does not exist, even after building`);
 }
 
+/** @param {Results} r */
 function notes(r) {
   const n = [];
   n.push('Same input for both: the same generated log and truth (part 1), the same attackers, lines and write pattern (part 2), the same distinct-address file (part 3); same machine, same run, one tool at a time; TZ=UTC for both (the default Asterisk date has no year and no zone).');
@@ -115,7 +137,7 @@ function notes(r) {
 const BEGIN = '<!-- bench/compare results: begin (written by `bench/compare --update-readme`) -->';
 const END = '<!-- bench/compare results: end -->';
 
-/** Replaces the results block of bench/README.md with this run's table (headings moved two levels down). */
+/** Replaces the results block of bench/README.md with this run's table (headings moved two levels down).  @param {string} md */
 function updateReadme(md) {
   const file = path.join(BENCH, 'README.md');
   const text = fs.readFileSync(file, 'utf8');
@@ -133,6 +155,7 @@ function updateReadme(md) {
 async function main() {
   const o = options();
   const started = nowMs();
+  /** @type {Results} */
   const r = {
     command: `bench/compare${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     quick: o.quick, options: { ...o, skip: undefined }, machine: machine(), skipped: {},
@@ -160,11 +183,12 @@ async function main() {
     }
   } catch (e) {
     await cleanup();
-    fail(`${e.stack ?? e.message}`);
+    fail(`${/** @type {Error} */ (e).stack ?? /** @type {Error} */ (e).message}`);
   }
   await cleanup();
   r.elapsedS = (nowMs() - started) / 1000;
-  r.targets = targets(r);
+  const t = targets(r);
+  r.targets = t;
   r.notes = notes(r);
   const md = markdown(r);
   const dir = path.join(BENCH, 'results');
@@ -173,7 +197,7 @@ async function main() {
   fs.writeFileSync(path.join(dir, 'compare.json'), `${JSON.stringify(r, null, 1)}\n`);
   process.stdout.write(`${md}\nwritten to bench/results/latest.md and bench/results/compare.json\n`);
   if (o.updateReadme) updateReadme(md);
-  const allPass = r.targets.every((t) => t.ok);
+  const allPass = t.every((x) => x.ok);
   process.exit(o.strict && !allPass ? 1 : 0);
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Flood: a writer appends chan_sip "Wrong password" NOTICE lines to a live log at a
  * fixed rate while `sipwarden run` follows it. Measures lost / double-counted lines,
@@ -52,8 +53,9 @@ const BENCH_N = 131_070; // 198.18.0.1 .. 198.19.255.254
 const EXTRA_BASE = (11 << 24) + 1; // 11.0.0.1
 const EXTRA_N = (1 << 24) - 2;
 if (TOTAL > BENCH_N + EXTRA_N) fail(`${TOTAL} lines need more distinct addresses than this benchmark has`);
-const intToIp = (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-const ipOf = (i) => intToIp(i < BENCH_N ? BENCH_BASE + i : EXTRA_BASE + (i - BENCH_N));
+const intToIp = (/** @type {number} */ n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+const ipOf = (/** @type {number} */ i) => intToIp(i < BENCH_N ? BENCH_BASE + i : EXTRA_BASE + (i - BENCH_N));
+/** @param {string} ip */
 function indexOf(ip) {
   const p = ip.split('.');
   if (p.length !== 4) return -1;
@@ -71,20 +73,21 @@ if (!fs.existsSync(CLI)) {
 }
 const now = () => performance.timeOrigin + performance.now();
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const p2 = (n) => String(n).padStart(2, '0');
-/** Asterisk's default `%b %e %T` in UTC (day padded with a space). */
+const p2 = (/** @type {number} */ n) => String(n).padStart(2, '0');
+/** Asterisk's default `%b %e %T` in UTC (day padded with a space).  @param {number} ms */
 function stamp(ms) {
   const d = new Date(ms);
   return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
 }
-const noticeLine = (ts, ip) =>
+const noticeLine = (/** @type {string} */ ts, /** @type {string} */ ip) =>
   `[${ts}] NOTICE[16641] chan_sip.c: Registration from '<sip:200@192.0.2.2:5060>' failed for '${ip}:5060' - Wrong password\n`;
 
+/** @returns {Promise<number>} */
 async function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => { const { port } = /** @type {net.AddressInfo} */ (s.address()); s.close(() => resolve(port)); });
   });
 }
 
@@ -92,12 +95,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipwarden-flood-'));
 const LOG = path.join(dir, 'messages');
 const FAILLOG = path.join(dir, 'failed-auth.log');
 const CONFIG = path.join(dir, 'sipwarden.yaml');
+/** @type {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable> | null} */
 let daemon = null;
 let exitCode = 2;
 try {
   exitCode = await main();
 } catch (e) {
-  process.stderr.write(`flood: ${e?.stack ?? e}\n`);
+  process.stderr.write(`flood: ${/** @type {Error} */ (e)?.stack ?? e}\n`);
   exitCode = 2;
 } finally {
   await stopDaemon();
@@ -118,42 +122,45 @@ async function main() {
   ].join('\n'));
 
   // ---- daemon ----
+  /** @type {string[]} */
   const tail = [];
   let stdoutLines = 0;
-  daemon = spawn(process.execPath, [CLI, 'run', '--config', CONFIG], { cwd: dir, env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'run', '--config', CONFIG], { cwd: dir, env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  daemon = child;
   let running = false;
+  /** @type {{ code: number | null, sig: NodeJS.Signals | null } | null} */
   let exited = null;
+  /** @type {Array<() => void>} */
   const runningWaiters = [];
   let partial = '';
-  daemon.stdout.setEncoding('utf8');
-  daemon.stdout.on('data', (chunk) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (/** @type {string} */ chunk) => {
     const parts = (partial + chunk).split('\n');
-    partial = parts.pop();
+    partial = parts.pop() ?? '';
     for (const line of parts) {
       stdoutLines++;
       if (tail.length < 40 || !running) tail.push(line); else { tail.shift(); tail.push(line); }
-      if (!running && line.includes('"msg":"sipwarden running"')) { running = true; runningWaiters.splice(0).forEach((f) => f()); }
+      if (!running && line.includes('"msg":"sipwarden running"')) { running = true; for (const f of runningWaiters.splice(0)) f(); }
     }
   });
-  daemon.stderr.setEncoding('utf8');
-  daemon.stderr.on('data', (c) => { tail.push(`[stderr] ${c.trimEnd()}`); if (tail.length > 80) tail.shift(); });
-  daemon.on('exit', (code, sig) => { exited = { code, sig }; runningWaiters.splice(0).forEach((f) => f()); });
-  await new Promise((resolve) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (/** @type {string} */ c) => { tail.push(`[stderr] ${c.trimEnd()}`); if (tail.length > 80) tail.shift(); });
+  child.on('exit', (code, sig) => { exited = { code, sig }; for (const f of runningWaiters.splice(0)) f(); });
+  await /** @type {Promise<void>} */ (new Promise((resolve) => {
     runningWaiters.push(resolve);
     setTimeout(resolve, START_TIMEOUT_MS);
-  });
+  }));
   if (!running || exited) {
     process.stderr.write(`flood: the daemon did not report 'sipwarden running'${exited ? ` (exited ${JSON.stringify(exited)})` : ''}:\n${tail.join('\n')}\n`);
     return 2;
   }
-  const pid = daemon.pid;
+  const pid = child.pid;
 
   // ---- reader of the failed-auth log ----
   const seenAt = new Float64Array(TOTAL).fill(NaN);
   const seenCount = new Uint16Array(TOTAL);
   let failedLines = 0;
   let foreign = 0;
-  let seenUnique = 0;
   let offset = 0;
   let rest = '';
   let fd = -1;
@@ -168,14 +175,14 @@ async function main() {
       const t = now();
       offset += n;
       const parts = (rest + buf.toString('latin1', 0, n)).split('\n');
-      rest = parts.pop();
+      rest = parts.pop() ?? '';
       for (const line of parts) {
         if (!line.includes(' FAILED ')) continue;
         failedLines++;
         const m = / ip=([0-9.]+) /.exec(line);
         const i = m ? indexOf(m[1]) : -1;
         if (i < 0 || i >= TOTAL) { foreign++; continue; }
-        if (seenCount[i]++ === 0) { seenAt[i] = t; seenUnique++; }
+        if (seenCount[i]++ === 0) seenAt[i] = t;
       }
       if (n < buf.length) break;
     }
@@ -190,7 +197,7 @@ async function main() {
   let maxBatch = 0;
   const t0 = now();
   let lastWrite = t0;
-  await new Promise((resolve) => {
+  await /** @type {Promise<void>} */ (new Promise((resolve) => {
     const tick = () => {
       const t = now();
       const due = Math.min(TOTAL, Math.floor(((t - t0) / 1000) * RATE) + (written === 0 ? 1 : 0));
@@ -209,7 +216,7 @@ async function main() {
       if (written >= TOTAL) resolve(); else setTimeout(tick, BATCH_MS);
     };
     tick();
-  });
+  }));
   fs.closeSync(wfd);
   const writeSecs = (lastWrite - t0) / 1000;
 
@@ -229,6 +236,7 @@ async function main() {
   let missing = 0;
   let doubled = 0;
   let lastSeen = 0;
+  /** @type {number[]} */
   const lags = [];
   for (let i = 0; i < TOTAL; i++) {
     if (seenCount[i] === 0) { missing++; continue; }
@@ -237,15 +245,15 @@ async function main() {
     if (seenAt[i] > lastSeen) lastSeen = seenAt[i];
   }
   lags.sort((a, b) => a - b);
-  const pct = (q) => (lags.length ? lags[Math.min(lags.length - 1, Math.ceil(q * lags.length) - 1)] : NaN);
+  const pct = (/** @type {number} */ q) => (lags.length ? lags[Math.min(lags.length - 1, Math.ceil(q * lags.length) - 1)] : NaN);
   const lag = { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: lags.at(-1) ?? NaN };
   const procSecs = (lastSeen - t0) / 1000;
   const rssMb = hwmKb / 1024;
   const noLoss = missing === 0 && doubled === 0 && foreign === 0 && failedLines === TOTAL;
   const pass = { loss: noLoss, lag: missing === 0 && lag.p99 <= TARGET.lagP99, rss: rssMb <= TARGET.rssMb };
-  const PF = (b) => (b ? 'PASS' : 'FAIL');
-  const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
-  const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+  const passFail = (/** @type {boolean} */ b) => (b ? 'PASS' : 'FAIL');
+  const f1 = (/** @type {number} */ x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+  const int = (/** @type {number} */ x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
   const md = [
     `# flood — \`sipwarden run\` following a live log`,
     '',
@@ -256,9 +264,9 @@ async function main() {
     '',
     '| measure | value | target | result |',
     '|---|---|---|---|',
-    `| lines lost / counted twice / unknown | ${int(missing)} / ${int(doubled)} / ${int(foreign)} (FAILED lines: ${int(failedLines)} of ${int(TOTAL)}) | 0 / 0 / 0 | ${PF(pass.loss)} |`,
-    `| lag write → failed-auth line p50 / p95 / p99 / max | ${f1(lag.p50)} / ${f1(lag.p95)} / ${f1(lag.p99)} / ${f1(lag.max)} ms${missing ? ` (of the ${int(lags.length)} lines seen only)` : ''} | p99 ≤ ${TARGET.lagP99} ms | ${PF(pass.lag)} |`,
-    `| daemon peak RSS (VmHWM) | ${f1(rssMb)} MB | ≤ ${TARGET.rssMb} MB | ${PF(pass.rss)} |`,
+    `| lines lost / counted twice / unknown | ${int(missing)} / ${int(doubled)} / ${int(foreign)} (FAILED lines: ${int(failedLines)} of ${int(TOTAL)}) | 0 / 0 / 0 | ${passFail(pass.loss)} |`,
+    `| lag write → failed-auth line p50 / p95 / p99 / max | ${f1(lag.p50)} / ${f1(lag.p95)} / ${f1(lag.p99)} / ${f1(lag.max)} ms${missing ? ` (of the ${int(lags.length)} lines seen only)` : ''} | p99 ≤ ${TARGET.lagP99} ms | ${passFail(pass.lag)} |`,
+    `| daemon peak RSS (VmHWM) | ${f1(rssMb)} MB | ≤ ${TARGET.rssMb} MB | ${passFail(pass.rss)} |`,
     `| written | ${int(written)} lines in ${writeSecs.toFixed(2)} s = ${int(written / writeSecs)} lines/s | ${int(RATE)} lines/s | — |`,
     `| processed | ${int(TOTAL - missing)} lines by ${procSecs.toFixed(2)} s after the first write = ${int((TOTAL - missing) / procSecs)} lines/s | — | — |`,
     `| daemon stdout lines | ${int(stdoutLines)} | — | — |`,
@@ -272,17 +280,20 @@ async function main() {
   return pass.loss && pass.lag && pass.rss ? 0 : 1;
 }
 
+/** @param {number} ms  @returns {Promise<void>} */
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
 async function stopDaemon() {
-  if (!daemon || daemon.exitCode !== null || daemon.signalCode !== null) return;
-  const gone = new Promise((r) => daemon.once('exit', r));
-  daemon.kill('SIGTERM');
-  const timer = setTimeout(() => { try { daemon.kill('SIGKILL'); } catch { /* gone */ } }, 5000);
+  const d = daemon;
+  if (!d || d.exitCode !== null || d.signalCode !== null) return;
+  const gone = new Promise((r) => d.once('exit', r));
+  d.kill('SIGTERM');
+  const timer = setTimeout(() => { try { d.kill('SIGKILL'); } catch { /* gone */ } }, 5000);
   await gone;
   clearTimeout(timer);
 }
 
+/** @param {string} msg  @returns {never} */
 function fail(msg) {
   process.stderr.write(`flood: ${msg}\n`);
   process.exit(2);

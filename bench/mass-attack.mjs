@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Mass attack: 100,000 distinct attacker addresses each failing twice within a
  * minute, appended to a live log that `sipwarden run` follows; how long after the
@@ -40,7 +41,7 @@ const N = Number(values.addresses);
 const SECONDS = Number(values.seconds);
 const BLOCK = 1000;
 const CHUNK_MS = 50;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 if (process.getuid?.() !== 0) {
   process.stderr.write('mass-attack: needs root (a network namespace and nftables)\n');
@@ -53,15 +54,16 @@ if (!(N > 0 && N <= 131_070)) {
 ensureBuilt();
 
 /** The i-th attacker address, 198.18.0.1 on (198.18.0.0/15, the benchmarking range). */
-const addressOf = (i) => { const n = 0xc6120000 + i + 1; return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`; };
+const addressOf = (/** @type {number} */ i) => { const n = 0xc6120000 + i + 1; return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`; };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** `[Nov 24 20:31:04]`: Asterisk's default date format (UTC; the daemon runs with TZ=UTC). */
-const stamp = (when) => `[${MONTHS[when.getUTCMonth()]} ${String(when.getUTCDate()).padStart(2, ' ')} ${when.toISOString().slice(11, 19)}]`;
+const stamp = (/** @type {Date} */ when) => `[${MONTHS[when.getUTCMonth()]} ${String(when.getUTCDate()).padStart(2, ' ')} ${when.toISOString().slice(11, 19)}]`;
 /** A chan_sip failure line for `ip`. */
-const failure = (ip, date) => `${date} NOTICE[16641] chan_sip.c: Registration from '"200" <sip:200@10.0.0.1>' failed for '${ip}:5094' - Wrong password\n`;
+const failure = (/** @type {string} */ ip, /** @type {string} */ date) => `${date} NOTICE[16641] chan_sip.c: Registration from '"200" <sip:200@10.0.0.1>' failed for '${ip}:5094' - Wrong password\n`;
 
 /** Line i of the attack (0 .. 2N-1): blocks of BLOCK addresses, first failures then second ones. */
+/** @param {number} i */
 function lineAddress(i) {
   const block = Math.floor(i / (2 * BLOCK));
   const inBlock = i % (2 * BLOCK);
@@ -74,6 +76,7 @@ const lab = createLab('mass');
 const result = await withLab(lab, 'mass', (dir) => measure(dir));
 process.exit(report(result));
 
+/** @param {string} dir */
 async function measure(dir) {
   const messages = path.join(dir, 'messages');
   fs.writeFileSync(messages, '');
@@ -105,14 +108,14 @@ async function measure(dir) {
 
   const last = lineAddress(total - 1);
   // Polled without blocking this process: it must keep draining the daemon's output meanwhile.
-  const inKernel = (ip) => new Promise((resolve) => execFile('ip', ['netns', 'exec', lab.pbx, 'nft', 'get', 'element', 'inet', 'sipwarden', 'ban4', '{', ip, '}'], (err) => resolve(!err)));
+  const inKernel = (/** @type {string} */ ip) => new Promise((resolve) => execFile('ip', ['netns', 'exec', lab.pbx, 'nft', 'get', 'element', 'inet', 'sipwarden', 'ban4', '{', ip, '}'], (err) => resolve(!err)));
   let tDone = null;
   while (Date.now() - tLast < 120_000) {
     if (await inKernel(last)) { tDone = Date.now(); break; }
     await sleep(10);
   }
   const listed = JSON.parse(spawnSync('ip', ['netns', 'exec', lab.pbx, 'nft', '-j', 'list', 'set', 'inet', 'sipwarden', 'ban4'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }).stdout);
-  const elements = listed.nftables.find((x) => x.set)?.set?.elem?.length ?? 0;
+  const elements = listed.nftables.find((/** @type {{ set?: { elem?: unknown[] } }} */ x) => x.set)?.set?.elem?.length ?? 0;
   await sleep(300); // the daemon's last log lines
   return {
     lines: total, seconds: (tLast - tFirst) / 1000, afterLastMs: tDone === null ? null : tDone - tLast,
@@ -121,9 +124,10 @@ async function measure(dir) {
   };
 }
 
+/** @param {Awaited<ReturnType<typeof measure>>} r */
 function report(r) {
   const pass = r.afterLastMs !== null && r.afterLastMs <= 2000 && r.elements === N && r.alive;
-  const fmt = (ms) => (ms === null ? 'never (gave up after 120 s)' : `${(ms / 1000).toFixed(2)} s`);
+  const fmt = (/** @type {number | null} */ ms) => (ms === null ? 'never (gave up after 120 s)' : `${(ms / 1000).toFixed(2)} s`);
   const md = [
     '# mass-attack', '',
     `Run ${new Date().toISOString()} on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), Linux ${os.release()}, Node ${process.version}.`,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Reconcile benchmark: 1,000,000 stored bans restored into nftables at start.
  * Target (issue 3): ≤ 10 s.
@@ -38,6 +39,7 @@ const N = Number(args.bans);
 const V6_SHARE = Number(args['v6-share']);
 const SEED = Number(args.seed);
 
+/** @param {string} message  @returns {never} */
 function fail(message) {
   console.error(`reconcile-nftables: ${message}`);
   process.exit(2);
@@ -49,18 +51,28 @@ if (args.build || !fs.existsSync(path.join(ROOT, 'dist/enforcers/nftables.js')))
   const b = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
   if (b.status !== 0) fail(`build failed (npx tsc -p tsconfig.build.json):\n${(b.stdout + b.stderr).trim()}`);
 }
+// The built code, typed by its sources: a change of the API this benchmark drives fails `npm run typecheck`.
+/** @type {typeof import('../src/enforcers/nftables.js')} */
 const { NftablesEnforcer } = await import(path.join(ROOT, 'dist/enforcers/nftables.js'));
+/** @type {typeof import('../src/engine/zones.js')} */
 const { compileZones } = await import(path.join(ROOT, 'dist/engine/zones.js'));
+/** @typedef {import('../src/enforcers/index.js').BanEntry} BanEntry */
 
-/** N distinct external addresses, deterministic for a seed; `variant` changes the second half. */
+/**
+ * N distinct external addresses, deterministic for a seed; `variant` changes the second half.
+ * @param {number} now
+ * @param {number} variant
+ * @returns {BanEntry[]} (the addresses are valid by construction; the enforcer checks them again)
+ */
 function makeBans(now, variant) {
   const rnd = mulberry32(streamSeed(SEED, `bans-${variant}`));
+  /** @type {Array<{ ip: string, until: number | null }>} */
   const bans = [];
   const n6 = Math.round(N * V6_SHARE);
   const keep = variant === 0 ? N : Math.floor(N / 2);
   for (let k = 0; bans.length < N - n6; k++) {
     const salt = bans.length < (keep * (N - n6)) / N ? 0 : variant;
-    const v = (Math.imul(k + salt * 0x10000000, 2654435761) >>> 0);
+    const v = Math.imul(k + salt * 0x10000000, 2654435761) >>> 0;
     const first = v >>> 24;
     if (first === 0 || first === 127 || first >= 224) continue;
     bans.push({ ip: `${first}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`, until: null });
@@ -72,9 +84,10 @@ function makeBans(now, variant) {
     bans.push({ ip: v6Text(g), until: null });
   }
   for (const b of bans) b.until = rnd() < 0.5 ? null : now + 3_600_000 + Math.floor(rnd() * 29 * 86_400_000); // none ends during the run
-  return bans;
+  return /** @type {BanEntry[]} */ (bans);
 }
 
+/** @param {string} cmd  @param {string[]} argv  @param {string} [input] */
 function sh(cmd, argv, input) {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', input, maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')}: ${(r.stderr || '').trim()}`);
@@ -96,22 +109,26 @@ const nftStats = path.join(tmp, 'nft-stats');
 fs.writeFileSync(nftWrapper, timeBin ? `#!/bin/sh\nexec ${timeBin} -a -o ${nftStats} -f '%e %M' nft "$@"\n` : '#!/bin/sh\nexec nft "$@"\n', { mode: 0o755 });
 const lastNftStats = () => {
   if (!timeBin || !fs.existsSync(nftStats)) return { s: NaN, mb: NaN };
-  const [s, kb] = fs.readFileSync(nftStats, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  const [s = NaN, kb = NaN] = (fs.readFileSync(nftStats, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   return { s, mb: kb / 1024 };
 };
 
+/** @type {Array<{ label: string, s: number, nftS: number, nftMb: number, nodeMb: number }>} */
 const rows = [];
+/** @type {Array<[what: string, want: number, got: number]>} */
 const checks = [];
-let applyLatencies = [];
+/** @type {number[]} */
+const applyLatencies = [];
 try {
   sh('ip', ['netns', 'add', ns]);
-  const quiet = { info: () => undefined, warn: (o, m) => console.error('warn', m, JSON.stringify(o)) };
+  const quiet = { info: () => undefined, warn: (/** @type {object} */ o, /** @type {string} */ m) => console.error('warn', m, JSON.stringify(o)) };
   const e = new NftablesEnforcer({ zoneOf: compileZones({ internal: [], trusted: [] }), log: quiet, netns: ns, nftPath: nftWrapper });
   await e.init();
   const now0 = Date.now();
-  const sets = [['into empty sets', makeBans(now0, 0)], ['same set again', null], ['half the addresses changed', makeBans(now0, 1)]];
-  sets[1][1] = sets[0][1];
-  let last = null;
+  const first = makeBans(now0, 0);
+  const last = makeBans(now0, 1);
+  /** @type {Array<[string, BanEntry[]]>} */
+  const sets = [['into empty sets', first], ['same set again', first], ['half the addresses changed', last]];
   for (const [label, bans] of sets) {
     global.gc?.();
     const t0 = process.hrtime.bigint();
@@ -120,15 +137,16 @@ try {
     const nft = lastNftStats();
     rows.push({ label, s, nftS: nft.s, nftMb: nft.mb, nodeMb: process.resourceUsage().maxRSS / 1024 });
     console.error(`${label}: ${s.toFixed(2)} s (nft ${nft.s} s, ${nft.mb.toFixed(0)} MB)`);
-    last = bans;
   }
   // What the kernel holds now must be exactly the last set.
-  const listed = (set) => JSON.parse(sh('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'set', 'inet', 'sipwarden', set])).nftables.find((x) => x.set).set.elem ?? [];
+  /** @typedef {string | { elem: { val: string, timeout?: number } }} Element an element of `nft -j list set` */
+  /** @returns {Element[]} */
+  const listed = (/** @type {string} */ set) => JSON.parse(sh('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'set', 'inet', 'sipwarden', set])).nftables.find((/** @type {{ set?: unknown }} */ x) => x.set).set.elem ?? [];
   const held4 = listed('ban4');
   const held6 = listed('ban6');
   const want4 = last.filter((b) => !b.ip.includes(':'));
   const want6 = last.filter((b) => b.ip.includes(':'));
-  const timed = (elems) => elems.filter((x) => typeof x !== 'string').length;
+  const timed = (/** @type {Element[]} */ elems) => elems.filter((x) => typeof x !== 'string').length;
   checks.push(['IPv4 elements', want4.length, held4.length]);
   checks.push(['IPv6 elements', want6.length, held6.length]);
   checks.push(['timed elements', last.filter((b) => b.until !== null).length, timed(held4) + timed(held6)]);
@@ -137,7 +155,7 @@ try {
   if (missing.length > 0) console.error('missing:', JSON.stringify(missing.slice(0, 10)));
   checks.push(['expected addresses missing', 0, missing.length]);
   const lastSet = new Set(last.map((b) => b.ip));
-  checks.push(['released addresses still held', 0, sets[0][1].filter((b) => !lastSet.has(b.ip) && heldSet.has(b.ip)).length]);
+  checks.push(['released addresses still held', 0, first.filter((b) => !lastSet.has(b.ip) && heldSet.has(b.ip)).length]);
   // Single bans of new addresses with the big set in place (what the daemon does during an attack).
   const direct = new NftablesEnforcer({ zoneOf: compileZones({ internal: [], trusted: [] }), log: quiet, netns: ns });
   const t0 = process.hrtime.bigint();
@@ -145,13 +163,13 @@ try {
   rows.push({ label: 'same again, nft called directly', s: Number(process.hrtime.bigint() - t0) / 1e9, nftS: NaN, nftMb: NaN, nodeMb: process.resourceUsage().maxRSS / 1024 });
   for (let i = 0; i < 50; i++) {
     const t1 = process.hrtime.bigint();
-    await direct.apply([{ op: 'ban', ip: `198.18.0.${i + 1}`, until: Date.now() + 3_600_000 }], Date.now());
+    await direct.apply([{ op: 'ban', ip: /** @type {BanEntry['ip']} */ (`198.18.0.${i + 1}`), until: Date.now() + 3_600_000 }], Date.now());
     applyLatencies.push(Number(process.hrtime.bigint() - t1) / 1e6);
   }
   applyLatencies.sort((a, b) => a - b);
 } catch (err) {
   cleanup();
-  fail(err.message);
+  fail(/** @type {Error} */ (err).message);
 }
 cleanup();
 
@@ -160,7 +178,7 @@ const fast = rows.every((r) => r.s <= TARGET_S);
 const cpu = os.cpus();
 const nftVersion = spawnSync('nft', ['--version'], { encoding: 'utf8' }).stdout.trim();
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const fmt = (/** @type {number | undefined} */ x, d = 2) => (x !== undefined && Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const report = [
   '# reconcile-nftables',
   '',

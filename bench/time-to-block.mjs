@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Time to block: how long after the failing attempt's log line is written the
  * attacker's address is in the kernel's ban set, and how many guesses got an answer.
@@ -40,7 +41,7 @@ const RUNS = Number(values.runs);
 const RATES = values.rates.split(',').map(Number);
 const WARMUP = Number(values.warmup);
 /** Guesses per attacker: enough to outlast a slow ban by far (400 ms at 100/s, 250 ms at 1,000/s). */
-const countFor = (rate) => (rate <= 100 ? 40 : Math.round(rate / 4));
+const countFor = (/** @type {number} */ rate) => (rate <= 100 ? 40 : Math.round(rate / 4));
 const GUESSER = path.join(ROOT, 'bench/lib/guesser.mjs');
 
 if (process.getuid?.() !== 0) {
@@ -54,6 +55,14 @@ const lab = createLab('ttb', { attackers: WARMUP + RUNS * RATES.length });
 const result = await withLab(lab, 'ttb', (dir) => measure(dir));
 process.exit(report(result));
 
+/**
+ * @typedef {{ ip: string, challenged: boolean, sent: number, answered: number, start: number }} Attacker one guesser.mjs result
+ * @typedef {{ name: string, rate: number, addresses: string[] }} Group
+ * @typedef {{ at: number, adds: number, permanent: boolean, last: boolean }} KernelSeen what `nft monitor` reported for an address
+ * @typedef {Map<string, { kernelPermanent: boolean | null, storePermanent: boolean }>} FinalState
+ */
+
+/** @param {string} dir */
 async function measure(dir) {
   const logs = { messages: path.join(dir, 'messages'), security: path.join(dir, 'security') };
   const ami = { port: 5038, username: 'sipwarden', secret: 'bench-ami' };
@@ -64,7 +73,8 @@ async function measure(dir) {
   // Subnet escalation off: the attackers come one after another from one range, which would
   // otherwise be blocked whole after the fifth (this measures single-address bans).
   const config = writeConfig(dir, { logs: [logs.messages, logs.security], ami, subnets: false });
-  const kernel = new Map(); // ip -> { at, adds, permanent }
+  /** @type {Map<string, KernelSeen>} ip -> what the monitor saw */
+  const kernel = new Map();
   lab.start(lab.pbx, 'nft', ['monitor', 'new', 'elements'], {
     onLine: (line, at) => {
       const m = /^add element inet sipwarden ban4 \{ ([\d.]+)( timeout)?/.exec(line);
@@ -73,8 +83,9 @@ async function measure(dir) {
       if (k) { k.adds++; k.permanent ||= !m[2]; k.last = !m[2]; } else kernel.set(m[1], { at, adds: 1, permanent: !m[2], last: !m[2] });
     },
   });
-  const decided = new Map(); // ip -> the daemon's own time of its first 'banned' log line
-  const onLine = (line) => {
+  /** @type {Map<string, number>} ip -> the daemon's own time of its first 'banned' log line */
+  const decided = new Map();
+  const onLine = (/** @type {string} */ line) => {
     if (!line.includes('"msg":"banned"')) return;
     const o = JSON.parse(line);
     if (!decided.has(o.ip)) decided.set(o.ip, o.time);
@@ -82,12 +93,15 @@ async function measure(dir) {
   const daemon = await startDaemon(lab, lab.pbx, config, { ami: true, onLine });
   await new Promise((r) => setTimeout(r, 300)); // nft monitor is listening by now
 
+  /** @type {Group[]} */
   const groups = [{ name: 'warm-up', rate: RATES[0], addresses: lab.attackers.slice(0, WARMUP) }];
-  RATES.forEach((rate, i) => groups.push({ name: `${rate}/s`, rate, addresses: lab.attackers.slice(WARMUP + i * RUNS, WARMUP + (i + 1) * RUNS) }));
+  for (const [i, rate] of RATES.entries()) groups.push({ name: `${rate}/s`, rate, addresses: lab.attackers.slice(WARMUP + i * RUNS, WARMUP + (i + 1) * RUNS) });
+  /** @type {Array<Group & { attackers: Attacker[] }>} */
   const out = [];
   for (const g of groups) {
     if (g.addresses.length === 0) continue;
     process.stderr.write(`time-to-block: ${g.addresses.length} attackers at ${g.rate} tries/s …\n`);
+    if (lab.attacker === null) throw new Error('the lab has no attacker namespace');
     const cfg = { to: lab.pbx4, port: 5060, rate: g.rate, count: countFor(g.rate), drainMs: 100, addresses: g.addresses, maxSeconds: 900 };
     const guesser = lab.start(lab.attacker, process.execPath, [GUESSER, JSON.stringify(cfg)], { maxMs: 900_000 });
     await guesser.waitLine((l) => l === '{"done":true}', 900_000);
@@ -104,10 +118,17 @@ async function measure(dir) {
   return { groups: out.map((g) => summarize(g, failures, kernel, decided, final)), errors };
 }
 
-/** ip -> { kernelPermanent, storePermanent } at the end of the run. */
+/**
+ * ip -> { kernelPermanent, storePermanent } at the end of the run.
+ * @param {import('./lib/netns.mjs').Lab} lab
+ * @param {string} config
+ * @returns {FinalState}
+ */
 function finalState(lab, config) {
   const listed = JSON.parse(run(lab.pbx, 'nft', ['-j', 'list', 'set', 'inet', 'sipwarden', 'ban4']));
-  const elems = listed.nftables.find((x) => x.set)?.set?.elem ?? [];
+  /** @type {Array<string | { elem: { val: string, timeout?: number } }>} */
+  const elems = listed.nftables.find((/** @type {{ set?: { elem?: unknown[] } }} */ x) => x.set)?.set?.elem ?? [];
+  /** @type {FinalState} */
   const out = new Map();
   for (const e of elems) {
     const [ip, timeout] = typeof e === 'string' ? [e, undefined] : [e.elem.val, e.elem.timeout];
@@ -121,9 +142,11 @@ function finalState(lab, config) {
   return out;
 }
 
-/** ip -> EventTV (ms) of its 2nd ChallengeResponseFailed. */
+/** ip -> EventTV (ms) of its 2nd ChallengeResponseFailed.  @param {string} security the security log's text */
 function secondFailureTimes(security) {
+  /** @type {Map<string, number>} */
   const seen = new Map();
+  /** @type {Map<string, number>} */
   const second = new Map();
   const re = /SecurityEvent="ChallengeResponseFailed",EventTV="([^"]+)".*RemoteAddress="IPV4\/UDP\/([\d.]+)\//;
   for (const line of security.split('\n')) {
@@ -136,8 +159,17 @@ function secondFailureTimes(security) {
   return second;
 }
 
+/**
+ * @param {Group & { attackers: Attacker[] }} g
+ * @param {Map<string, number>} failures
+ * @param {Map<string, KernelSeen>} kernel
+ * @param {Map<string, number>} decided
+ * @param {FinalState} final
+ */
 function summarize(g, failures, kernel, decided, final) {
+  /** @type {number[]} */
   const ttb = [];
+  /** @type {number[]} */
   const toDecision = [];
   let missing = 0;
   for (const a of g.attackers) {
@@ -145,7 +177,8 @@ function summarize(g, failures, kernel, decided, final) {
     const k = kernel.get(a.ip);
     if (t0 === undefined || k === undefined) missing++;
     else ttb.push(k.at - t0);
-    if (t0 !== undefined && decided.has(a.ip)) toDecision.push(decided.get(a.ip) - t0);
+    const at = decided.get(a.ip);
+    if (t0 !== undefined && at !== undefined) toDecision.push(at - t0);
     if (values.raw) fs.appendFileSync(values.raw, `${JSON.stringify({ group: g.name, ...a, secondFailure: t0, banned: decided.get(a.ip), kernel: k?.at, adds: k?.adds, permanent: final.get(a.ip)?.kernelPermanent, storePermanent: final.get(a.ip)?.storePermanent })}\n`);
   }
   const answered = g.attackers.map((a) => a.answered);
@@ -163,10 +196,11 @@ function summarize(g, failures, kernel, decided, final) {
   };
 }
 
+/** @param {Awaited<ReturnType<typeof measure>>} result */
 function report({ groups, errors }) {
   const measured = groups.filter((g) => g.name !== 'warm-up');
   const pass = measured.length > 0 && errors === 0 && measured.every((g) => g.p99 <= 20 && g.missing === 0 && (g.rate < 1000 || g.answeredMax <= 4));
-  const row = (g) => `| ${g.name} | ${g.attackers} | ${g.guessesEach} | ${g.decisionP50} / ${g.decisionP99} | ${g.p50} | ${g.p90} | ${g.p99} | ${g.max} | ${g.answeredTotal} | ${g.answeredP50} | ${g.answeredMax} | ${g.permanent} | ${g.missing} |`;
+  const row = (/** @type {ReturnType<typeof summarize>} */ g) => `| ${g.name} | ${g.attackers} | ${g.guessesEach} | ${g.decisionP50} / ${g.decisionP99} | ${g.p50} | ${g.p90} | ${g.p99} | ${g.max} | ${g.answeredTotal} | ${g.answeredP50} | ${g.answeredMax} | ${g.permanent} | ${g.missing} |`;
   const md = [
     '# time-to-block', '',
     `Run ${new Date().toISOString()} on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), Linux ${os.release()}, Node ${process.version}.`,

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * fail2ban as `bench/compare` runs it: Debian's stock `asterisk` filter, used verbatim
  * (copied from /etc/fail2ban/filter.d with the common.conf it includes), a private
@@ -28,7 +29,9 @@ export function fail2banInfo() {
 
 /**
  * Writes a complete fail2ban configuration directory for one `asterisk` jail.
- * @returns {{conf, socket, pidfile, logtarget}}
+ * @param {string} dir
+ * @param {{ logpath: string, backend: string, maxretry?: number, findtime?: number, bantime?: number }} jail
+ * @returns {{ conf: string, socket: string, pidfile: string, logtarget: string, db: string }}
  */
 export function writeFail2banConfig(dir, { logpath, backend, maxretry = 2, findtime = 3600, bantime = 3600 }) {
   const conf = path.join(dir, 'conf');
@@ -87,7 +90,7 @@ set = ban6
   return { conf, ...files };
 }
 
-/** `Lines: N lines, I ignored, M matched, X missed` and `[processed in S sec]` from fail2ban-regex's summary. */
+/** `Lines: N lines, I ignored, M matched, X missed` and `[processed in S sec]` from fail2ban-regex's summary.  @param {string} text */
 export function parseSummary(text) {
   const m = /Lines:\s+(\d+) lines, (\d+) ignored, (\d+) matched, (\d+) missed/.exec(text);
   const p = /processed in ([\d.]+) sec/.exec(text);
@@ -95,8 +98,11 @@ export function parseSummary(text) {
   return { lines: Number(m[1]), ignored: Number(m[2]), matched: Number(m[3]), missed: Number(m[4]), processedS: p ? Number(p[1]) : NaN };
 }
 
-/** `['1.2.3.4',\t1795413694.0,\t{...}],` lines of `fail2ban-regex -o row` → [{ip, t (s)}]. */
+/** @typedef {{ ip: string, t: number }} Row a matched line: its address and time (s) */
+
+/** `['1.2.3.4',\t1795413694.0,\t{...}],` lines of `fail2ban-regex -o row` → [{ip, t (s)}].  @param {string} text */
 export function parseRows(text) {
+  /** @type {Row[]} */
   const rows = [];
   const re = /^\['([^']+)',\s*([\d.]+),/;
   for (const line of text.split('\n')) {
@@ -113,11 +119,16 @@ export function parseRows(text) {
  * the ticket's span exceeds findtime (FailTicket.adjustTime) and incremented; the
  * address is banned when retry ≥ maxretry (the ticket is then dropped).
  * `ignored(ip)` models ignoreip/ignoreself.
+ * @param {readonly Row[]} rows
+ * @param {{ maxretry?: number, findtime?: number, ignored?: (ip: string) => boolean }} [jail]
+ * @returns {Map<string, number>} ip -> number of bans
  */
 export function simulateJail(rows, { maxretry = 2, findtime = 3600, ignored = () => false } = {}) {
   const sorted = [...rows].sort((a, b) => a.t - b.t);
+  /** @type {Map<string, { first: number, time: number, retry: number }>} */
   const tickets = new Map();
-  const banned = new Map(); // ip -> number of bans
+  /** @type {Map<string, number>} */
+  const banned = new Map();
   for (const { ip, t } of sorted) {
     if (ignored(ip)) continue;
     let k = tickets.get(ip);

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Part 2: time to block, live. Each tool in turn runs inside a network namespace made for
  * it, follows a live log file in a temp dir and bans into its own nftables table in that
@@ -21,12 +22,28 @@ import { CLI, log, makeNetns, nowMs, pct, removeNetns, run, sh, sleep, startProc
 const ENV = { ...process.env, TZ: 'UTC' };
 
 /**
+ * @typedef {import('../compare.mjs').Options} Options
+ * @typedef {object} Tool a tool under test, running
+ * @property {import('./util.mjs').Proc} child
+ * @property {string} table its nftables table (ban4/ban6 in it)
+ * @property {() => Map<string, number>} banTimes address → when the tool logged its ban decision (wall-clock ms)
+ * @property {() => string[]} messages warnings and errors it logged (at most 20)
+ * @property {string} describe how it was started, for the report
+ * @property {() => string} stderr
+ * @typedef {{ ip: string, ms: number | null, lines: number, t2: number, blocked?: number, decideMs?: number, enforceMs?: number }} AttackResult
+ *   `ms`: from the 2nd line to the block (null: not blocked); `lines` written by then; `t2`, `blocked`: wall-clock ms
+ */
+
+/**
  * The attackers of one phase (distinct across phases): every 5th one IPv6, each in a /64 of
  * its own in 2001:db8::/32 (sipwarden may count IPv6 failures per /64), the rest in 198.18.0.0/15.
+ * @param {number} phase 0-9
+ * @param {number} n
  */
 export function attackers(phase, n) {
   if (n > 12_000 || phase < 0 || phase > 9) throw new Error('attackers: at most 12,000 per phase, phases 0-9');
   const base = ((198 << 24) | (18 << 16)) >>> 0;
+  /** @type {string[]} */
   const out = [];
   for (let i = 0; i < n; i++) {
     if (i % 5 === 4) out.push(`2001:db8:${(phase + 1).toString(16)}:${(i + 1).toString(16)}::1`);
@@ -40,6 +57,7 @@ export function attackers(phase, n) {
 
 /** Appends Asterisk NOTICE lines to the live log, one write(2) per line, as Asterisk does. */
 export class LiveLog {
+  /** @param {string} file */
   constructor(file) {
     this.file = file;
     fs.writeFileSync(file, '');
@@ -48,10 +66,12 @@ export class LiveLog {
     this.n = 0;
   }
 
+  /** @param {string} ip  @param {number} port  @param {number} ext */
   line(ip, port, ext) {
     return `${this.stamper.dateOf(Date.now())} NOTICE[16641] chan_sip.c: Registration from '<sip:${ext}@192.0.2.2:5060>' failed for '${hostPort(ip, port)}' - Wrong password\n`;
   }
 
+  /** @param {string} ip */
   write(ip, port = 5060) {
     fs.writeSync(this.fd, this.line(ip, port, 100 + (this.n++ % 900)));
   }
@@ -61,14 +81,23 @@ export class LiveLog {
   }
 }
 
-/** `nft monitor new elements` in `ns`: the first time each address entered `table`'s ban sets. */
+/** @typedef {Awaited<ReturnType<typeof startMonitor>>} Monitor */
+
+/**
+ * `nft monitor new elements` in `ns`: the first time each address entered `table`'s ban sets.
+ * @param {string} ns
+ * @param {string} table
+ */
 async function startMonitor(ns, table) {
   const child = startProc('ip', ['netns', 'exec', ns, 'nft', 'monitor', 'new', 'elements'], { env: ENV });
-  const firstSeen = new Map(); // ip -> performance.now() when the monitor reported it
-  const firstWall = new Map(); // ip -> Date.now() at the same moment (to line up with the tools' logs)
+  /** @type {Map<string, number>} ip -> performance.now() when the monitor reported it */
+  const firstSeen = new Map();
+  /** @type {Map<string, number>} ip -> Date.now() at the same moment (to line up with the tools' logs) */
+  const firstWall = new Map();
+  /** @type {Map<string, (t: number) => void>} */
   const waiters = new Map();
   let probeSeen = false;
-  const rl = readline.createInterface({ input: child.stdout });
+  const rl = readline.createInterface({ input: stdoutOf(child) });
   rl.on('line', (line) => {
     const t = nowMs();
     const wall = Date.now();
@@ -97,25 +126,34 @@ async function startMonitor(ns, table) {
   return {
     firstSeen,
     firstWall,
-    /** Resolves with the time the address was seen (now or later); `cancel()` drops the waiter. */
+    /**
+     * Resolves with the time the address was seen (now or later); `cancel()` drops the waiter.
+     * @param {string} ip
+     * @returns {{ promise: Promise<number>, cancel: () => void }}
+     */
     when(ip) {
-      if (firstSeen.has(ip)) return { promise: Promise.resolve(firstSeen.get(ip)), cancel() {} };
-      let res;
-      const promise = new Promise((r) => { res = r; });
-      waiters.set(ip, res);
-      return { promise, cancel: () => waiters.delete(ip) };
+      const seen = firstSeen.get(ip);
+      if (seen !== undefined) return { promise: Promise.resolve(seen), cancel() {} };
+      /** @type {Promise<number>} */
+      const promise = new Promise((r) => { waiters.set(ip, r); });
+      return { promise, cancel: () => { waiters.delete(ip); } };
     },
     stop: () => child.stop(2_000),
   };
 }
 
-/** Elements in `table`'s ban sets according to `nft -j list set` (a cross-check of the monitor). */
+/**
+ * Elements in `table`'s ban sets according to `nft -j list set` (a cross-check of the monitor).
+ * @param {string} ns
+ * @param {string} table
+ */
 function listSet(ns, table) {
+  /** @type {Set<string>} */
   const ips = new Set();
   for (const set of ['ban4', 'ban6']) {
     const r = sh('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'set', 'inet', table, set], { allowFail: true });
     if (r.status !== 0) continue;
-    const s = JSON.parse(r.stdout).nftables.find((x) => x.set)?.set;
+    const s = JSON.parse(r.stdout).nftables.find((/** @type {{ set?: unknown }} */ x) => x.set)?.set;
     for (const e of s?.elem ?? []) ips.add(typeof e === 'string' ? e : e.elem?.val ?? e.val);
   }
   return ips;
@@ -124,6 +162,12 @@ function listSet(ns, table) {
 /**
  * One attacker at `rate` lines/s: writes until the address is in the set or capMs passed.
  * Returns {ms: time from the 2nd line to the block, lines: lines written before the block}.
+ * @param {LiveLog} live
+ * @param {Monitor} monitor
+ * @param {string} ip
+ * @param {number} rate lines/s
+ * @param {number} capMs
+ * @returns {Promise<AttackResult>}
  */
 function attack(live, monitor, ip, rate, capMs) {
   const interval = 1000 / rate;
@@ -134,9 +178,10 @@ function attack(live, monitor, ip, rate, capMs) {
     let t2 = NaN;
     let t2Wall = NaN;
     let done = false;
-    let timer = null;
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
     const w = monitor.when(ip);
-    const finish = (blockedAt) => {
+    const finish = (/** @type {number | null} */ blockedAt) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -166,14 +211,23 @@ function attack(live, monitor, ip, rate, capMs) {
   });
 }
 
-/** Many attackers × `per` failures, written as fast as possible; waits until all are in the set or waitMs passed. */
+/**
+ * Many attackers × `per` failures, written as fast as possible; waits until all are in the set or waitMs passed.
+ * @param {LiveLog} live
+ * @param {Monitor} monitor
+ * @param {string[]} ips
+ * @param {number} per
+ * @param {number} waitMs
+ */
 async function burst(live, monitor, ips, per, waitMs) {
   const waits = ips.map((ip) => monitor.when(ip));
   const t0 = nowMs();
   for (let k = 0; k < per; k++) for (const ip of ips) live.write(ip);
   const tWritten = nowMs();
   const t0Wall = Date.now() - (tWritten - t0);
+  /** @type {number[]} */
   const times = [];
+  /** @type {NodeJS.Timeout | undefined} */
   let timer;
   const all = Promise.all(waits.map((w) => w.promise.then((t) => times.push(t))));
   const timeout = new Promise((r) => { timer = setTimeout(r, waitMs); });
@@ -182,7 +236,7 @@ async function burst(live, monitor, ips, per, waitMs) {
   for (const w of waits) w.cancel();
   times.sort((a, b) => a - b);
   const n = ips.length;
-  const at = (frac) => (times.length >= Math.ceil(frac * n) ? times[Math.ceil(frac * n) - 1] - t0 : NaN);
+  const at = (/** @type {number} */ frac) => (times.length >= Math.ceil(frac * n) ? times[Math.ceil(frac * n) - 1] - t0 : NaN);
   return {
     attackers: n, perAttacker: per, lines: n * per, writeMs: tWritten - t0, t0Wall,
     blocked: times.length, allBlocked: times.length === n, waitS: waitMs / 1000,
@@ -191,7 +245,7 @@ async function burst(live, monitor, ips, per, waitMs) {
   };
 }
 
-/** A `Vm…:` figure of /proc/<pid>/status in KiB (VmHWM: peak RSS, VmRSS: RSS now). */
+/** A `Vm…:` figure of /proc/<pid>/status in KiB (VmHWM: peak RSS, VmRSS: RSS now).  @param {number | undefined} pid */
 export function procKb(pid, field = 'VmHWM') {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -201,7 +255,13 @@ export function procKb(pid, field = 'VmHWM') {
 
 // ------------------------------------------------------------------ the two tools
 
-/** `sipwarden run` inside `ns` (or, for the dry-run backend, where it is), following `logPath`. */
+/**
+ * `sipwarden run` inside `ns` (or, for the dry-run backend, where it is), following `logPath`.
+ * @param {string | null} ns
+ * @param {string} dir
+ * @param {string} logPath
+ * @returns {Promise<Tool & { cfg: string }>}
+ */
 export async function startSipwarden(ns, dir, logPath, backend = 'nftables') {
   const cfg = path.join(dir, 'sipwarden.yaml');
   fs.writeFileSync(cfg, `# bench/compare: written by the benchmark
@@ -229,10 +289,12 @@ policy:
 `);
   const argv = [process.execPath, CLI, 'run', '--config', cfg];
   const child = ns ? startProc('ip', ['netns', 'exec', ns, ...argv], { env: ENV }) : startProc(argv[0], argv.slice(1), { env: ENV });
+  /** @type {string[]} */
   const messages = [];
+  /** @type {Map<string, number>} */
   const banTimes = new Map();
   let ready = false;
-  const rl = readline.createInterface({ input: child.stdout });
+  const rl = readline.createInterface({ input: stdoutOf(child) });
   rl.on('line', (line) => {
     try {
       const j = JSON.parse(line);
@@ -242,21 +304,26 @@ policy:
     } catch { /* not JSON */ }
   });
   let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s) => { if (stderr.length < 20_000) stderr += s; });
+  stderrOf(child).on('data', (/** @type {string} */ s) => { if (stderr.length < 20_000) stderr += s; });
   for (let i = 0; i < 300 && !ready && !child.isDone(); i++) await sleep(100);
   if (!ready) throw new Error(`sipwarden run did not start within 30 s: ${stderr.slice(0, 2000)} ${messages.join('; ')}`);
-  return { child, cfg, table: 'sipwarden', messages, banTimes: () => banTimes, describe: `sipwarden run, firewall.backend ${backend}, require_seen false, start_at end`, stderr: () => stderr };
+  return { child, cfg, table: 'sipwarden', messages: () => messages, banTimes: () => banTimes, describe: `sipwarden run, firewall.backend ${backend}, require_seen false, start_at end`, stderr: () => stderr };
 }
 
-/** `fail2ban-server -f` inside `ns` with a private config dir: one asterisk jail on `logPath`. */
+/**
+ * `fail2ban-server -f` inside `ns` with a private config dir: one asterisk jail on `logPath`.
+ * @param {string} ns
+ * @param {string} dir
+ * @param {string} logPath
+ * @param {string} backend pyinotify or polling
+ * @returns {Promise<Tool & { socket: string, logtarget: string }>}
+ */
 export async function startFail2ban(ns, dir, logPath, backend) {
   const f = writeFail2banConfig(dir, { logpath: logPath, backend });
   const child = startProc('ip', ['netns', 'exec', ns, 'fail2ban-server', '-f', '-x', '-c', f.conf, '-s', f.socket, '-p', f.pidfile], { env: ENV });
   let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s) => { if (stderr.length < 20_000) stderr += s; });
-  child.stdout.resume();
+  stderrOf(child).on('data', (/** @type {string} */ s) => { if (stderr.length < 20_000) stderr += s; });
+  stdoutOf(child).resume();
   let ready = false;
   for (let i = 0; i < 150 && !ready && !child.isDone(); i++) {
     await sleep(200);
@@ -283,17 +350,58 @@ export async function startFail2ban(ns, dir, logPath, backend) {
     }
     return m;
   };
-  return { child, table: F2B_TABLE, messagesFn: messages, banTimes, describe: `fail2ban-server -f ${f.conf} (jail asterisk: maxretry 2, findtime 3600, bantime 3600, backend ${backend})`, stderr: () => stderr, socket: f.socket, logtarget: f.logtarget };
+  return { child, table: F2B_TABLE, messages, banTimes, describe: `fail2ban-server -f ${f.conf} (jail asterisk: maxretry 2, findtime 3600, bantime 3600, backend ${backend})`, stderr: () => stderr, socket: f.socket, logtarget: f.logtarget };
 }
 
-/** Runs every live phase against one tool. */
-async function measureTool(tool, o, f2bBackend) {
+/**
+ * @typedef {object} RateFigures one tool at one rate
+ * @property {number} attackers
+ * @property {number} blocked
+ * @property {number} notBlocked
+ * @property {number} p50
+ * @property {number} p95
+ * @property {number} p99
+ * @property {number} max
+ * @property {number} min
+ * @property {number} linesP50
+ * @property {number} linesP99
+ * @property {number} linesMax
+ * @property {number} decideP50
+ * @property {number} decideP99
+ * @property {number} enforceP50
+ * @property {number} enforceP99
+ * @property {number} capS
+ * @property {Array<Pick<AttackResult, 'ip' | 'ms' | 'lines' | 'decideMs' | 'enforceMs'>>} samples
+ * @typedef {Awaited<ReturnType<typeof burst>> & { banLogged?: number, msToFirstBanLogged?: number, msToLastBanLogged?: number }} BurstFigures
+ * @typedef {object} LiveSide one tool's live figures
+ * @property {Record<number, RateFigures>} rates
+ * @property {BurstFigures | null} burst
+ * @property {string} [setup]
+ * @property {number | null} [warmupMs]
+ * @property {number} [kernelHolds]
+ * @property {number} [monitorSaw]
+ * @property {number} [burstInSetNow]
+ * @property {number} [peakRssMb]
+ * @property {string[]} [messages]
+ * @property {number | string | null} [exit]
+ */
+
+/**
+ * Runs every live phase against one tool.
+ * @param {'sipwarden' | 'fail2ban'} tool
+ * @param {Options} o
+ * @param {string} [f2bBackend]
+ */
+async function measureTool(tool, o, f2bBackend = 'polling') {
   const ns = makeNetns(`swcmp-${tool === 'sipwarden' ? 'sw' : 'f2b'}-${process.pid}`);
   const dir = tmpDir(`swcmp-${tool}-`);
   const logPath = path.join(dir, 'asterisk.log');
   const live = new LiveLog(logPath);
+  /** @type {Tool | null} */
   let t = null;
+  /** @type {Monitor | null} */
   let monitor = null;
+  /** @type {LiveSide} */
   const out = { rates: {}, burst: null };
   try {
     t = tool === 'sipwarden' ? await startSipwarden(ns, dir, logPath) : await startFail2ban(ns, dir, logPath, f2bBackend);
@@ -309,6 +417,7 @@ async function measureTool(tool, o, f2bBackend) {
     for (const rate of o.rates) {
       phase++;
       const ips = attackers(phase, o.perRate);
+      /** @type {AttackResult[]} */
       const res = [];
       const began = nowMs();
       log(`live ${tool}: ${o.perRate} attackers at ${rate} tries/s ...`);
@@ -317,16 +426,18 @@ async function measureTool(tool, o, f2bBackend) {
         await sleep(20);
         if (nowMs() - began > o.phaseBudgetMs) break; // bounded: report how many ran
       }
-      const ms = res.filter((r) => r.ms !== null).map((r) => r.ms);
+      const ms = res.flatMap((r) => (r.ms === null ? [] : [r.ms]));
       const lines = res.filter((r) => r.ms !== null).map((r) => r.lines);
       // Where the time goes: 2nd line → the tool logs its ban decision (sipwarden's
       // "banned", fail2ban's "[asterisk] Ban"; wall-clock ms) → the element in the kernel.
       const logged = t.banTimes();
+      /** @type {number[]} */
       const decide = [];
+      /** @type {number[]} */
       const enforce = [];
       for (const r of res) {
         const b = logged.get(r.ip);
-        if (r.ms === null || b === undefined) continue;
+        if (r.ms === null || b === undefined || r.blocked === undefined) continue;
         r.decideMs = b - r.t2;
         r.enforceMs = r.blocked - b;
         decide.push(r.decideMs);
@@ -343,19 +454,22 @@ async function measureTool(tool, o, f2bBackend) {
     }
     log(`live ${tool}: burst of ${o.burst} attackers × 3 failures ...`);
     const ips = attackers(9, o.burst);
-    out.burst = await burst(live, monitor, ips, 3, tool === 'sipwarden' ? o.burstWaitMs : o.burstWaitMs);
+    const b = await burst(live, monitor, ips, 3, o.burstWaitMs);
     await sleep(200);
     const logged = t.banTimes();
-    const dec = ips.map((ip) => logged.get(ip)).filter((x) => x !== undefined).map((x) => x - out.burst.t0Wall).sort((a, b) => a - b);
-    out.burst.banLogged = dec.length;
-    out.burst.msToFirstBanLogged = dec.length ? dec[0] : NaN;
-    out.burst.msToLastBanLogged = dec.length ? dec[dec.length - 1] : NaN;
+    const dec = [];
+    for (const ip of ips) {
+      const at = logged.get(ip);
+      if (at !== undefined) dec.push(at - b.t0Wall);
+    }
+    dec.sort((x, y) => x - y);
+    out.burst = { ...b, banLogged: dec.length, msToFirstBanLogged: dec.length ? dec[0] : NaN, msToLastBanLogged: dec.length ? dec[dec.length - 1] : NaN };
     const held = listSet(ns, t.table);
     out.kernelHolds = held.size;
     out.monitorSaw = monitor.firstSeen.size;
     out.burstInSetNow = ips.filter((ip) => held.has(ip)).length;
     out.peakRssMb = procKb(t.child.pid) / 1024;
-    out.messages = t.messagesFn ? t.messagesFn() : t.messages;
+    out.messages = t.messages();
   } finally {
     live.close();
     if (monitor) await monitor.stop();
@@ -368,11 +482,24 @@ async function measureTool(tool, o, f2bBackend) {
   return out;
 }
 
+/** @param {Options} o */
 export async function runLive(o) {
   const info = fail2banInfo();
   const backend = info.pyinotify ? 'pyinotify' : 'polling';
-  const result = { fail2banBackend: backend, pyinotify: info.pyinotify, rates: o.rates, perRate: o.perRate, burstAttackers: o.burst, capS: o.capMs / 1000 };
-  result.sipwarden = await measureTool('sipwarden', o);
-  result.fail2ban = await measureTool('fail2ban', o, backend);
-  return result;
+  const sipwarden = await measureTool('sipwarden', o);
+  const fail2ban = await measureTool('fail2ban', o, backend);
+  return { fail2banBackend: backend, pyinotify: info.pyinotify, rates: o.rates, perRate: o.perRate, burstAttackers: o.burst, capS: o.capMs / 1000, sipwarden, fail2ban };
+}
+
+/** @param {import('node:child_process').ChildProcess} child started with stdout piped */
+function stdoutOf(child) {
+  if (!child.stdout) throw new Error('no stdout pipe');
+  return child.stdout;
+}
+
+/** @param {import('node:child_process').ChildProcess} child started with stderr piped; decoded as UTF-8 */
+function stderrOf(child) {
+  if (!child.stderr) throw new Error('no stderr pipe');
+  child.stderr.setEncoding('utf8');
+  return child.stderr;
 }

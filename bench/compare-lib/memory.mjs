@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Part 3: memory at scale. N distinct attacker addresses, each failing once (the addresses
  * scanners rotate through): one chan_sip "Wrong password" NOTICE line each, in Asterisk's
@@ -16,6 +17,7 @@ import { BENCH, CLI, log, makeNetns, nowMs, removeNetns, run, sleep, timed, tmpD
 const FORMAT_VERSION = 1; // bump when the lines written here change
 const START = Date.UTC(2026, 10, 24, 0, 0, 0);
 
+/** @param {number} v */
 function publicV4(v) {
   const a = v >>> 24;
   const b = (v >>> 16) & 255;
@@ -28,7 +30,12 @@ function publicV4(v) {
   return (v & 255) !== 0 && (v & 255) !== 255;
 }
 
-/** N distinct addresses (a bijection of the counter, so no two are equal); every 1/v6Share-th IPv6. */
+/**
+ * N distinct addresses (a bijection of the counter, so no two are equal); every 1/v6Share-th IPv6.
+ * @param {number} n
+ * @param {number} v6Share
+ * @returns {Generator<string>}
+ */
 export function* distinctAddresses(n, v6Share) {
   const v6Every = v6Share > 0 ? Math.round(1 / v6Share) : 0;
   let k = 0;
@@ -48,9 +55,11 @@ export function* distinctAddresses(n, v6Share) {
   }
 }
 
+/** @param {string} file  @param {number} n  @param {number} v6Share */
 function writeDistinct(file, n, v6Share) {
   const st = new Stamper('default');
   const fd = fs.openSync(`${file}.tmp`, 'w');
+  /** @type {string[]} */
   let buf = [];
   let i = 0;
   const step = 3_600_000 / Math.max(1, n);
@@ -65,6 +74,7 @@ function writeDistinct(file, n, v6Share) {
   fs.renameSync(`${file}.tmp`, file);
 }
 
+/** @param {number} n  @param {number} v6Share */
 export function ensureDistinctLog(n, v6Share) {
   const file = path.join(BENCH, 'data', `distinct-${n}-v6-${v6Share}-v${FORMAT_VERSION}.log`);
   if (!fs.existsSync(file)) {
@@ -75,6 +85,7 @@ export function ensureDistinctLog(n, v6Share) {
   return file;
 }
 
+/** @param {import('../compare.mjs').Options} o */
 export async function runMemory(o) {
   const n = o.memAddresses;
   const big = ensureDistinctLog(n, o.v6Share);
@@ -82,6 +93,12 @@ export async function runMemory(o) {
   const env = { ...process.env, TZ: 'UTC' };
   const timeoutMs = o.quick ? 120_000 : 300_000;
   const cfg = path.join(BENCH, 'config', 'owner-policy.yaml');
+  /**
+   * @param {string} label
+   * @param {string} cmd
+   * @param {(file: string) => string[]} argsFor
+   * @param {(r: Awaited<ReturnType<typeof timed>>, want: number) => void} check throws when the run is wrong
+   */
   const side = async (label, cmd, argsFor, check) => {
     log(`memory: ${label} over 10 lines ...`);
     const t = await timed(cmd, argsFor(tiny), { env, timeoutMs });
@@ -118,6 +135,23 @@ export async function runMemory(o) {
  * (sipwarden: `status --json` reports.attempts; fail2ban: `fail2ban-client status`
  * Total failed), bounded, then reads VmRSS/VmHWM from /proc.
  */
+/**
+ * @typedef {object} DaemonMemory one daemon's figures
+ * @property {string} setup
+ * @property {number} counted failures it logged (warm-up left out)
+ * @property {number} confirmed its own count, warm-up included
+ * @property {boolean} complete
+ * @property {number} writeMs
+ * @property {number} ingestMs
+ * @property {number} baseRssMb
+ * @property {number} rssMb
+ * @property {number} hwmMb
+ * @property {number} bytesPerAddressRss
+ * @property {number} bytesPerAddressHwm
+ * @property {number} linesPerS NaN when not complete
+ */
+
+/** @param {import('../compare.mjs').Options} o */
 export async function runDaemonMemory(o) {
   const n = o.daemonAddresses;
   const env = { ...process.env, TZ: 'UTC' };
@@ -125,6 +159,7 @@ export async function runDaemonMemory(o) {
   // Progress from each tool's own per-failure log line (cheap to follow; polling the
   // tools' status commands every second would compete for the 2 CPUs):
   // sipwarden's failed-auth log `… FAILED ip=…`, fail2ban's `[asterisk] Found <ip>`.
+  /** @param {string} file  @param {string} needle  @returns {() => number} */
   const counter = (file, needle) => {
     let offset = 0;
     let count = 0;
@@ -140,24 +175,25 @@ export async function runDaemonMemory(o) {
           offset += k;
           const text = rest + buf.toString('latin1', 0, k);
           const lines = text.split('\n');
-          rest = lines.pop();
+          rest = lines.pop() ?? '';
           for (const l of lines) if (l.includes(needle)) count++;
         }
       } finally { fs.closeSync(fd); }
       return count;
     };
   };
-  const confirm = {
-    sipwarden: async (t) => {
-      const r = await run(process.execPath, [CLI, 'status', '--json', '--config', t.cfg], { env, timeoutMs: 60_000 });
-      try { return Number(JSON.parse(r.stdout).reports.attempts); } catch { return NaN; }
-    },
-    fail2ban: async (t) => {
-      const r = await run('fail2ban-client', ['-s', t.socket, 'status', 'asterisk'], { env, timeoutMs: 30_000 });
-      const m = /Total failed:\s+(\d+)/.exec(r.stdout);
-      return m ? Number(m[1]) : NaN;
-    },
+  /** sipwarden's own count of failures (`status --json`), from its config file. */
+  const confirmSipwarden = async (/** @type {string} */ cfg) => {
+    const r = await run(process.execPath, [CLI, 'status', '--json', '--config', cfg], { env, timeoutMs: 60_000 });
+    try { return Number(JSON.parse(r.stdout).reports.attempts); } catch { return NaN; }
   };
+  /** fail2ban's own count (`fail2ban-client status asterisk`: Total failed), through its socket. */
+  const confirmFail2ban = async (/** @type {string} */ socket) => {
+    const r = await run('fail2ban-client', ['-s', socket, 'status', 'asterisk'], { env, timeoutMs: 30_000 });
+    const m = /Total failed:\s+(\d+)/.exec(r.stdout);
+    return m ? Number(m[1]) : NaN;
+  };
+  /** @param {() => number} count  @param {number} want  @param {number} maxMs */
   const waitFor = async (count, want, maxMs) => {
     const t0 = nowMs();
     let got = count();
@@ -167,23 +203,39 @@ export async function runDaemonMemory(o) {
     }
     return { got, ms: nowMs() - t0 };
   };
+  /** @type {{ addresses: number, v6Share: number, waitS: number, fail2banBackend: string, sipwarden?: DaemonMemory, fail2ban?: DaemonMemory }} */
   const out = { addresses: n, v6Share: o.v6Share, waitS: o.daemonWaitMs / 1000, fail2banBackend: backend };
-  for (const tool of ['sipwarden', 'fail2ban']) {
+  for (const tool of /** @type {const} */ (['sipwarden', 'fail2ban'])) {
     const dir = tmpDir(`swcmp-mem-${tool}-`);
     const logPath = path.join(dir, 'asterisk.log');
     const live = new LiveLog(logPath);
     const ns = tool === 'fail2ban' ? makeNetns(`swcmp-mem-${process.pid}`) : null;
+    /** @type {import('./live.mjs').Tool | null} */
     let t = null;
     try {
       log(`memory: ${tool} daemon, warm-up ...`);
-      t = tool === 'sipwarden' ? await startSipwarden(null, dir, logPath, 'dry-run') : await startFail2ban(ns, dir, logPath, backend);
-      const count = tool === 'sipwarden' ? counter(path.join(dir, 'failed-auth.log'), ' FAILED ') : counter(t.logtarget, '] Found ');
+      /** @type {() => number} */
+      let count;
+      /** @type {() => Promise<number>} */
+      let confirm;
+      if (tool === 'sipwarden' || ns === null) {
+        const s = await startSipwarden(null, dir, logPath, 'dry-run');
+        t = s;
+        count = counter(path.join(dir, 'failed-auth.log'), ' FAILED ');
+        confirm = () => confirmSipwarden(s.cfg);
+      } else {
+        const f = await startFail2ban(ns, dir, logPath, backend);
+        t = f;
+        count = counter(f.logtarget, '] Found ');
+        confirm = () => confirmFail2ban(f.socket);
+      }
       for (const ip of attackers(0, 10)) live.write(ip);
       const warm = await waitFor(count, 10, 30_000);
       await sleep(1_000);
       const base = { rss: procKb(t.child.pid, 'VmRSS'), hwm: procKb(t.child.pid, 'VmHWM') };
       log(`memory: ${tool} daemon, ${n.toLocaleString('en-US')} distinct attackers ...`);
       const st = live.stamper;
+      /** @type {string[]} */
       let chunk = [];
       let i = 0;
       const t0 = nowMs();
@@ -203,15 +255,15 @@ export async function runDaemonMemory(o) {
       await sleep(1_000);
       const end = { rss: procKb(t.child.pid, 'VmRSS'), hwm: procKb(t.child.pid, 'VmHWM') };
       const counted = done.got - warm.got;
-      const confirmed = await confirm[tool](t);
+      const confirmed = await confirm();
+      const complete = counted >= n;
       out[tool] = {
-        setup: t.describe, counted, confirmed, complete: counted >= n, writeMs, ingestMs,
+        setup: t.describe, counted, confirmed, complete, writeMs, ingestMs,
         baseRssMb: base.rss / 1024, rssMb: end.rss / 1024, hwmMb: end.hwm / 1024,
         bytesPerAddressRss: ((end.rss - base.rss) * 1024) / Math.max(1, counted),
         bytesPerAddressHwm: ((end.hwm - base.hwm) * 1024) / Math.max(1, counted),
-        linesPerS: counted / (ingestMs / 1000),
+        linesPerS: complete ? counted / (ingestMs / 1000) : NaN,
       };
-      if (!out[tool].complete) out[tool].linesPerS = NaN;
     } finally {
       live.close();
       if (t) await t.child.stop(10_000);

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The Markdown report of `bench/compare` and its targets. Every figure comes from the
  * results object (bench/results/compare.json); nothing here is typed in by hand except
@@ -7,12 +8,22 @@ import { fmt, fmtRatio, int, ratio } from './util.mjs';
 
 export const TARGETS = Object.freeze({ throughputRatio: 30, p99Ratio: 20, extraLinesAt1000: 2, bytesPerAddress: 200 });
 
-const pf = (ok) => (ok === null ? 'n/a' : ok ? 'PASS' : 'FAIL');
-const ms = (x) => (Number.isFinite(x) ? (x >= 100 ? int(x) : fmt(x, 1)) : 'n/a');
-const s = (x) => (Number.isFinite(x) ? fmt(x / 1000, 2) : 'n/a');
+/**
+ * @typedef {import('../compare.mjs').Results} Results
+ * @typedef {{ name: string, figure: string, target: string, ok: boolean }} Target
+ */
 
-/** [{name, figure, target, ok}] */
+const pf = (/** @type {boolean | null} */ ok) => (ok === null ? 'n/a' : ok ? 'PASS' : 'FAIL');
+const ms = (/** @type {number | null | undefined} */ x) => (typeof x === 'number' && Number.isFinite(x) ? (x >= 100 ? int(x) : fmt(x, 1)) : 'n/a');
+const s = (/** @type {number | undefined} */ x) => (typeof x === 'number' && Number.isFinite(x) ? fmt(x / 1000, 2) : 'n/a');
+
+/**
+ * [{name, figure, target, ok}]
+ * @param {Results} r
+ * @returns {Target[]}
+ */
 export function targets(r) {
+  /** @type {Target[]} */
   const out = [];
   const t = r.throughput;
   if (t) {
@@ -50,7 +61,9 @@ export function targets(r) {
   return out;
 }
 
+/** @param {Results} r */
 export function markdown(r) {
+  /** @type {string[]} */
   const o = [];
   const m = r.machine;
   o.push('# sipwarden vs fail2ban — `bench/compare`');
@@ -113,7 +126,7 @@ export function markdown(r) {
     o.push('| rate | tool | attackers (blocked) | p50 ms | p95 ms | p99 ms | max ms | failures written before the block: p50 / p99 / max |');
     o.push('|---:|---|---:|---:|---:|---:|---:|---:|');
     for (const rate of l.rates) {
-      for (const [name, side] of [['sipwarden', l.sipwarden], ['fail2ban', l.fail2ban]]) {
+      for (const [name, side] of /** @type {const} */ ([['sipwarden', l.sipwarden], ['fail2ban', l.fail2ban]])) {
         const x = side.rates[rate];
         if (!x) continue;
         o.push(`| ${rate}/s | ${name} | ${x.attackers} (${x.blocked}) | ${ms(x.p50)} | ${ms(x.p95)} | ${ms(x.p99)} | ${ms(x.max)} | ${int(x.linesP50)} / ${int(x.linesP99)} / ${int(x.linesMax)} |`);
@@ -153,7 +166,9 @@ export function markdown(r) {
       o.push(`| kernel set size at the end (\`nft -j list set\`) / elements the monitor reported | ${int(l.sipwarden.kernelHolds)} / ${int(l.sipwarden.monitorSaw)} | ${int(l.fail2ban.kernelHolds)} / ${int(l.fail2ban.monitorSaw)} | |`);
       o.push(`| the tool's peak RSS over the whole live run (MB, VmHWM) | ${fmt(l.sipwarden.peakRssMb, 1)} | ${fmt(l.fail2ban.peakRssMb, 1)} | |`);
     }
-    const msgs = [['sipwarden', l.sipwarden.messages], ['fail2ban', l.fail2ban.messages]].filter(([, x]) => x && x.length);
+    /** @type {Array<[string, string[]]>} */
+    const msgs = [];
+    for (const [name, x] of /** @type {const} */ ([['sipwarden', l.sipwarden.messages], ['fail2ban', l.fail2ban.messages]])) if (x?.length) msgs.push([name, x]);
     if (msgs.length) {
       o.push('');
       o.push('Warnings and errors the tools logged (sipwarden\'s "banned" lines left out):');
@@ -209,7 +224,7 @@ export function markdown(r) {
   o.push('');
   o.push('| target | figure | aim | |');
   o.push('|---|---:|---:|---|');
-  for (const x of r.targets) o.push(`| ${x.name} | ${x.figure} | ${x.target} | ${pf(x.ok)} |`);
+  for (const x of r.targets ?? []) o.push(`| ${x.name} | ${x.figure} | ${x.target} | ${pf(x.ok)} |`);
   o.push('');
   if (r.notes?.length) {
     o.push('## Fair and unfair');

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Part 1: throughput and correctness on the generated Asterisk log (bench/gen-asterisk-log.mjs,
  * cached in bench/data/ under the same name bench/check-throughput.mjs uses).
@@ -17,6 +18,28 @@ import { compareReport } from '../lib/compare.mjs';
 import { parseRows, parseSummary, simulateJail, STOCK_FILTER } from './fail2ban.mjs';
 import { BENCH, CLI, log, ROOT, timed, tmpDir } from './util.mjs';
 
+/**
+ * @typedef {import('../lib/compare.mjs').Truth & { variants: Record<string, unknown> }} Truth
+ * @typedef {object} Score a tool's failures and bans against the truth
+ * @property {number} reported failures it counted
+ * @property {number} missedIps addresses with failures missed
+ * @property {number} missedN failures missed
+ * @property {number} overIps addresses with failures too many
+ * @property {number} overN failures too many
+ * @property {number} falseIps addresses reported that never failed
+ * @property {number} falseN their failures
+ * @property {string[]} innocentsReported
+ * @property {string[]} innocentsBanned
+ * @property {number} bans
+ * @property {number} expectedBans
+ * @property {number} bansMissing
+ * @property {number} bansUnexpected
+ * @property {number} truthAttempts
+ * @property {number} truthAddresses
+ * @property {number} addresses
+ * @property {number} [internalBannedStockIgnoreip] (fail2ban) internal addresses banned with Debian's stock ignoreip
+ */
+
 /** The same hash as bench/check-throughput.mjs, so both share one cached log. */
 function generatorHash() {
   const h = crypto.createHash('sha1');
@@ -25,6 +48,7 @@ function generatorHash() {
   return h.digest('hex').slice(0, 8);
 }
 
+/** @param {{ lines: number, seed: number, regen: boolean }} o  @returns {{ log: string, truth: Truth }} */
 export function ensureLog({ lines, seed, regen }) {
   const prefix = path.join(BENCH, 'data', `asterisk-${lines}-s${seed}-default-0.05-${generatorHash()}`);
   if (regen || !fs.existsSync(`${prefix}.log`) || !fs.existsSync(`${prefix}.truth.json`)) {
@@ -37,10 +61,25 @@ export function ensureLog({ lines, seed, regen }) {
   return { log: `${prefix}.log`, truth: JSON.parse(fs.readFileSync(`${prefix}.truth.json`, 'utf8')) };
 }
 
-/** Failures per address (a Map of canonical address → count) against the truth. */
+/**
+ * Failures per address (a Map of canonical address → count) against the truth.
+ * @param {Map<string, number>} got
+ * @param {Truth} truth
+ * @param {Set<string>} bannedSet canonical addresses
+ * @returns {Score}
+ */
 export function scoreFailures(got, truth, bannedSet) {
   const want = new Map(Object.entries(truth.failuresByIp));
-  const s = { reported: 0, missedIps: 0, missedN: 0, overIps: 0, overN: 0, falseIps: 0, falseN: 0, innocentsReported: [], innocentsBanned: [] };
+  const wantBans = new Set(truth.expectedBans.map((b) => normalizeIp(b.ip)));
+  /** @type {Score} */
+  const s = {
+    reported: 0, missedIps: 0, missedN: 0, overIps: 0, overN: 0, falseIps: 0, falseN: 0, innocentsReported: [], innocentsBanned: [],
+    // Address-level bans (tiers aside: fail2ban's recidive counts bans, not failures).
+    bans: bannedSet.size, expectedBans: wantBans.size,
+    bansMissing: [...wantBans].filter((ip) => ip === null || !bannedSet.has(ip)).length,
+    bansUnexpected: [...bannedSet].filter((ip) => !wantBans.has(ip)).length,
+    truthAttempts: truth.attempts, truthAddresses: want.size, addresses: got.size,
+  };
   for (const n of got.values()) s.reported += n;
   for (const [ip, n] of want) {
     const g = got.get(ip) ?? 0;
@@ -56,18 +95,10 @@ export function scoreFailures(got, truth, bannedSet) {
   const innocents = new Set(truth.innocents.map(normalizeIp));
   for (const ip of got.keys()) if (innocents.has(ip)) s.innocentsReported.push(ip);
   for (const ip of bannedSet) if (innocents.has(ip)) s.innocentsBanned.push(ip);
-  // Address-level bans (tiers aside: fail2ban's recidive counts bans, not failures).
-  const wantBans = new Set(truth.expectedBans.map((b) => normalizeIp(b.ip)));
-  s.bans = bannedSet.size;
-  s.expectedBans = wantBans.size;
-  s.bansMissing = [...wantBans].filter((ip) => !bannedSet.has(ip)).length;
-  s.bansUnexpected = [...bannedSet].filter((ip) => !wantBans.has(ip)).length;
-  s.truthAttempts = truth.attempts;
-  s.truthAddresses = want.size;
-  s.addresses = got.size;
   return s;
 }
 
+/** @param {import('../compare.mjs').Options} o */
 export async function runThroughput(o) {
   const { log: logFile, truth } = ensureLog(o);
   const size = fs.statSync(logFile).size;
@@ -77,6 +108,7 @@ export async function runThroughput(o) {
   // sipwarden check takes seconds: run it 3 times and keep the run with the median wall
   // time (the machine is shared); fail2ban-regex takes most of a minute per run, so it
   // runs once in each of its two modes and the faster one is its baseline.
+  /** @type {Array<Awaited<ReturnType<typeof timed>>>} */
   const swRuns = [];
   for (let i = 0; i < 3; i++) {
     log(`throughput: sipwarden check (run ${i + 1} of 3) ...`);
@@ -86,16 +118,18 @@ export async function runThroughput(o) {
   }
   const sw = [...swRuns].sort((a, b) => a.wall - b.wall)[1];
   const swWalls = swRuns.map((x) => x.wall);
+  /** @type {import('../lib/compare.mjs').CheckReport} */
   const report = JSON.parse(sw.stdout);
   const cmp = compareReport(report, truth);
+  /** @type {Map<string, number>} */
   const swGot = new Map();
   for (const a of report.addresses ?? []) {
     const ip = normalizeIp(a.ip);
     if (ip) swGot.set(ip, (swGot.get(ip) ?? 0) + (Number(a.failures) || 0));
   }
-  const swBanned = new Set((report.bans ?? []).map((b) => normalizeIp(b.ip)).filter(Boolean));
+  const swBanned = new Set((report.bans ?? []).flatMap((b) => normalizeIp(b.ip) ?? []));
   const swScore = scoreFailures(swGot, truth, swBanned);
-  swScore.reported = report.attempts;
+  swScore.reported = report.attempts ?? NaN;
 
   log('throughput: fail2ban-regex (quiet summary mode) ...');
   const f2q = await timed('fail2ban-regex', ['-r', '--print-no-missed', logFile, STOCK_FILTER], { env, timeoutMs });
@@ -107,6 +141,7 @@ export async function runThroughput(o) {
   const f2r = await timed('fail2ban-regex', ['-r', '-o', 'row', logFile, STOCK_FILTER], { env, timeoutMs, stdoutFile: rowsFile });
   if (f2r.code !== 0) throw new Error(`fail2ban-regex -o row exited ${f2r.code}: ${f2r.stderr.slice(0, 2000)}`);
   const rows = parseRows(fs.readFileSync(rowsFile, 'utf8'));
+  /** @type {Map<string, number>} */
   const f2Got = new Map();
   for (const r of rows) {
     const ip = normalizeIp(r.ip);
@@ -114,24 +149,26 @@ export async function runThroughput(o) {
   }
   // The owner's jail: maxretry 2 / findtime 1 h, ignoreip = loopback + the internal networks
   // sipwarden leaves alone by default (an owner would add them); and with Debian's stock ignoreip.
-  const ownerIgnore = (ip) => isLoopback(ip) || isInternal(ip);
+  const ownerIgnore = (/** @type {string} */ ip) => isLoopback(ip) || isInternal(ip);
   const f2Banned = new Set(simulateJail(rows.map((r) => ({ ip: normalizeIp(r.ip) ?? r.ip, t: r.t })), { ignored: ownerIgnore }).keys());
   const f2BannedStock = simulateJail(rows.map((r) => ({ ip: normalizeIp(r.ip) ?? r.ip, t: r.t })), { ignored: isLoopback });
   const f2Score = scoreFailures(f2Got, truth, f2Banned);
   f2Score.internalBannedStockIgnoreip = [...f2BannedStock.keys()].filter((ip) => isInternal(ip)).length;
 
   const lines = truth.lines;
+  /**
+   * @template {object} X
+   * @param {Awaited<ReturnType<typeof timed>>} t
+   * @param {X} extra
+   */
   const sideOf = (t, extra) => ({
     wall: t.wall, cpu: t.cpu, user: t.user, sys: t.sys, rssMb: t.rssMb,
     linesPerS: lines / t.wall, linesPerCpuS: lines / t.cpu, ...extra,
   });
   const swSide = sideOf(sw, { runs: swWalls, score: swScore, checks: cmp.checks, info: cmp.info, details: cmp.details.slice(0, 20), events: report.events });
-  const f2Side = sideOf(f2q, {
-    score: f2Score, summary,
-    rowMode: { wall: f2r.wall, cpu: f2r.cpu, rssMb: f2r.rssMb, linesPerS: lines / f2r.wall, rows: rows.length },
-  });
+  const rowMode = { wall: f2r.wall, cpu: f2r.cpu, rssMb: f2r.rssMb, linesPerS: lines / f2r.wall, rows: rows.length };
   // fail2ban's best of its two modes is its throughput baseline.
-  f2Side.bestLinesPerS = Math.max(f2Side.linesPerS, f2Side.rowMode.linesPerS);
+  const f2Side = sideOf(f2q, { score: f2Score, summary, rowMode, bestLinesPerS: Math.max(lines / f2q.wall, rowMode.linesPerS) });
   return {
     log: path.relative(ROOT, logFile), logBytes: size, lines, truth: {
       attempts: truth.attempts, addresses: Object.keys(truth.failuresByIp).length, expectedBans: truth.expectedBans.length,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * The time-to-block benchmark's attacker, run inside the attacker namespace: for each
  * address in turn (one after another, never two at once) it asks the PBX for a digest
@@ -14,12 +15,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 
+/**
+ * @type {{ to: string, port: number, rate: number, count: number, drainMs: number, addresses: string[], maxSeconds?: number }}
+ */
 const cfg = JSON.parse(process.argv[2]);
-const md5 = (s) => createHash('md5').update(s).digest('hex');
+const md5 = (/** @type {string} */ s) => createHash('md5').update(s).digest('hex');
 const rand = () => randomBytes(6).toString('hex');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 setTimeout(() => process.exit(3), cfg.maxSeconds ? cfg.maxSeconds * 1000 : 900_000).unref();
 
+/** @param {string} ip  @param {number} lport  @param {string} callId  @param {number} cseq  @param {string} [auth] */
 function register(ip, lport, callId, cseq, auth) {
   return `REGISTER sip:${cfg.to} SIP/2.0\r\nVia: SIP/2.0/UDP ${ip}:${lport};branch=z9hG4bK-${rand()};rport\r\n`
     + `Max-Forwards: 70\r\nFrom: "100" <sip:100@${cfg.to}>;tag=${rand()}\r\nTo: "100" <sip:100@${cfg.to}>\r\n`
@@ -27,6 +32,9 @@ function register(ip, lport, callId, cseq, auth) {
     + `${auth ? `Authorization: ${auth}\r\n` : ''}Content-Length: 0\r\n\r\n`;
 }
 
+/** @typedef {{ nonce: string, opaque: string, realm: string }} Challenge */
+
+/** @param {Challenge} ch  @param {string} password */
 function digest(ch, password) {
   const uri = `sip:${cfg.to}`;
   const response = md5(`${md5(`100:${ch.realm}:${password}`)}:${ch.nonce}:00000001:0a1b2c3d:auth:${md5(`REGISTER:${uri}`)}`);
@@ -34,21 +42,23 @@ function digest(ch, password) {
     + `algorithm=MD5,cnonce="0a1b2c3d",qop=auth,nc=00000001,opaque="${ch.opaque}"`;
 }
 
+/** @param {string} ip */
 async function attack(ip) {
   const socket = dgram.createSocket('udp4');
-  await new Promise((resolve, reject) => { socket.once('error', reject); socket.bind(0, ip, resolve); });
+  await new Promise((resolve, reject) => { socket.once('error', reject); socket.bind(0, ip, () => resolve(undefined)); });
   const lport = socket.address().port;
   const callId = rand();
+  /** @type {Challenge | null} */
   let challenge = null;
   let answered = 0;
   socket.on('message', (m) => {
     const text = m.toString('latin1');
     const cseq = Number(/\r\nCSeq:\s*(\d+)/i.exec(text)?.[1] ?? 0);
-    const get = (k) => new RegExp(`${k}="([^"]*)"`).exec(text)?.[1] ?? '';
+    const get = (/** @type {string} */ k) => new RegExp(`${k}="([^"]*)"`).exec(text)?.[1] ?? '';
     if (cseq === 1) challenge ??= { nonce: get('nonce'), opaque: get('opaque'), realm: get('realm') || 'asterisk' };
     else if (cseq >= 2) answered++;
   });
-  const send = (text) => socket.send(Buffer.from(text, 'latin1'), cfg.port, cfg.to);
+  const send = (/** @type {string} */ text) => socket.send(Buffer.from(text, 'latin1'), cfg.port, cfg.to);
   for (let i = 0; i < 3 && !challenge; i++) {
     send(register(ip, lport, callId, 1));
     for (let w = 0; w < 30 && !challenge; w++) await sleep(10);

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The daemon and the PBX simulator as the firewall benchmarks run them: built from
  * dist/ (built first if missing), inside the benchmark's pbx namespace, every file in
@@ -20,7 +21,12 @@ export function ensureBuilt() {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli/main.js is missing after the build');
 }
 
-/** Writes a config keeping every file in `dir`; returns its path. */
+/**
+ * Writes a config keeping every file in `dir`; returns its path.
+ * @param {string} dir
+ * @param {{ logs: string[], ami?: { port: number, username: string, secret: string } | null, requireSeen?: boolean,
+ *   startAt?: 'end' | 'beginning', subnets?: boolean }} opts
+ */
 export function writeConfig(dir, { logs, ami = null, requireSeen = true, startAt = 'end', subnets = true }) {
   const lines = [
     'networks:', '  internal: []',
@@ -43,10 +49,15 @@ export function writeConfig(dir, { logs, ami = null, requireSeen = true, startAt
  * its AMI connection is up). `onLine(line, arrivalMs)` sees every raw log line: the
  * daemon's stdout is drained at once and parsed only where needed, since pino writes
  * synchronously and a slow reader would stall the daemon being measured.
+ * @param {import('./netns.mjs').Lab} lab
+ * @param {string} ns
+ * @param {string} config its path
+ * @param {{ ami?: boolean, onLine?: (line: string, arrivalMs: number) => void }} [opts]
  */
 export async function startDaemon(lab, ns, config, { ami = false, onLine } = {}) {
   let running = false;
   let amiUp = !ami;
+  /** @type {string[]} */
   const tail = [];
   const proc = lab.start(ns, process.execPath, [CLI, 'run', '--config', config], {
     onLine: (line, t) => {
@@ -65,7 +76,12 @@ export async function startDaemon(lab, ns, config, { ami = false, onLine } = {})
   return proc;
 }
 
-/** Starts the PBX simulator host in `ns`; resolves once it is listening. */
+/**
+ * Starts the PBX simulator host in `ns`; resolves once it is listening.
+ * @param {import('./netns.mjs').Lab} lab
+ * @param {string} ns
+ * @param {import('../../sim/index.js').PbxOptions & { maxSeconds?: number }} opts passed as JSON to sim-host
+ */
 export async function startSim(lab, ns, opts) {
   const proc = lab.start(ns, process.execPath, [SIM_HOST, JSON.stringify(opts)], { stdin: 'pipe' });
   if (!(await proc.waitLine((l) => l.startsWith('{"ready":true'), 10_000))) throw new Error(`simulator did not start: ${proc.stderr()}`);
