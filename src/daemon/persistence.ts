@@ -144,7 +144,7 @@ export async function openDaemonStore(config: Config, p: Persistence, o: { now: 
   });
   if (!opened?.setAside) return opened?.store ?? null;
   const reset = await rebuildStore({
-    store: opened.store, aside: opened.setAside, faillogPath: config.failedAuthLog.path, backend: config.firewall.backend,
+    store: opened.store, aside: opened.setAside, faillogPath: config.failedAuthLog.path, sources: config.asterisk.logs, backend: config.firewall.backend,
     now: o.now(), retentionMs: config.store.retention,
   });
   p.announceReset(reset);
