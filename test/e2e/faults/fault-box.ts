@@ -115,7 +115,7 @@ export function failureLines(n: number, opts: { first?: number; everyNth?: numbe
   const attackers: string[] = [];
   const when = opts.when ?? new Date();
   for (let i = opts.first ?? 0; out.length < n; i++) {
-    const ip = `198.${18 + ((i >> 16) & 1)}.${(i >> 8) & 255}.${i & 255}`;
+    const ip = `${11 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.9`; // distinct for every i below 2^24, none internal
     out.push(chansipFailure(ip, 5060, when));
     if (opts.everyNth && i % opts.everyNth === 0 && out.length < n) {
       out.push(chansipFailure(ip, 5061, when));
