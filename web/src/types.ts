@@ -64,6 +64,17 @@ export interface Health {
   sources: Array<{ path: string; exists: boolean; offset: number; lines: number; lagMs?: number | null; error?: string | null }>;
   ami: { host: string; port: number; connected: boolean; since?: number | null; lastError?: string | null } | null;
   firewall: { backend: string; lastError?: string | null; watch?: WatchHealth | null };
+  /** The store and the failed-auth log, live (null: not known). */
+  store?: StoreHealth | null;
+}
+
+/** What fails in the store or the failed-auth log, what waits in memory, and a damaged store kept aside at start. */
+export interface StoreHealth {
+  state: 'ok' | 'degraded';
+  faults: Array<{ part: string; kind: string; code: string; message: string; advice: string; since: number; failures: number; retryAt: number }>;
+  pending: { failures: number; bans: number; logLines: number };
+  dropped: { failures: number; bans: number; logLines: number };
+  reset: { at: number; aside: string; message: string } | null;
 }
 
 /** The ports the kernel watches for senders (an attacker of an unwatched port cannot be banned). */

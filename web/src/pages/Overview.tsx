@@ -2,6 +2,7 @@
 import { api } from '../api';
 import { BarChart } from '../components/BarChart';
 import { ProtectionSwitch } from '../components/ProtectionSwitch';
+import { StoreFault } from '../components/StoreFault';
 import { usePoll } from '../hooks';
 import type { Health, Stats, WatchHealth } from '../types';
 import { span, visible, when } from '../text';
@@ -19,6 +20,7 @@ export function Overview() {
   return (
     <div className="page">
       <ProtectionSwitch value={h?.protection ?? null} onChange={() => health.reload()} />
+      <StoreFault store={h?.store} />
       {(stats.error || health.error) && <div className="error">{stats.error ?? health.error}</div>}
 
       <div className="cards">
