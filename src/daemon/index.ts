@@ -137,7 +137,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     engine, store, enforcer, faillog, log, tiers: () => engine.policy.tiers(), now, cursors, notifier, seen, startedAt,
     onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults,
   });
-  persistence.watch(() => pipeline.backlog(), () => faillog.state());
+  persistence.watch(pipeline, faillog);
 
   /** Every event goes through here: the port watch looks at it first (a failure of an unwatched service widens the watch). */
   const handle = (ev: SecurityEvent) => {

@@ -8,12 +8,17 @@
  *
  * Invariant: a store episode ends only when the pipeline's commit succeeded (everything
  * that waited is written), never on a lucky small write such as the heartbeat.
+ *
+ * A store found damaged while running (a commit fails with SQLITE_CORRUPT) is kept aside
+ * at once and a fresh one filled as at start (store-reset.ts), from the failed-auth log
+ * as it is at that moment — which holds every failure handled so far, the waiting ones
+ * included, so those are dropped from the pipeline instead of being written twice.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { FAILLOG_POSITION_KEY, FailedAuthLog, sourceOfLine, trimUncommittedTail, type FailedAuthLogState } from '../faillog/index.js';
-import { FaultTracker, openStoreResilient, type FaultCause, type FaultEpisode, type Store } from '../store/index.js';
+import { fileStamp, FaultTracker, openStoreResilient, type FaultCause, type FaultEpisode, type Store } from '../store/index.js';
 import type { NotifyAlert } from './notify.js';
 import type { PipelineBacklog } from './pipeline.js';
 import { rebuildStore, type StoreReset } from './store-reset.js';
@@ -46,23 +51,30 @@ export interface PersistenceOptions {
 
 const NONE_WAITING: PipelineBacklog = { rows: 0, bans: 0, droppedRows: 0, droppedBans: 0 };
 
+/** What the pipeline and the failed-auth log writer give this object (they are made after it). */
+export interface Watched {
+  readonly pipeline: { backlog(): PipelineBacklog; discardWaiting(): void };
+  readonly faillog: { state(): FailedAuthLogState; flush(force?: boolean): boolean };
+}
+
 /** One per daemon: owns the two fault trackers and reports on them. */
 export class Persistence {
   readonly storeFaults: FaultTracker;
   readonly logFaults: FaultTracker;
   reset: StoreReset | null = null;
-  private backlog: () => PipelineBacklog = () => NONE_WAITING;
-  private logState: () => FailedAuthLogState = () => ({ pending: 0, dropped: 0 });
+  private watched: Watched | null = null;
+  /** The open store and the config, for a reset while running (set by openDaemonStore). */
+  private storeOf: { store: Store; config: Config; now: () => number } | null = null;
+  private resetting = false;
 
   constructor(private readonly o: PersistenceOptions) {
     this.storeFaults = this.tracker('store', o.storePath);
     this.logFaults = this.tracker('failed-auth log', o.logPath);
   }
 
-  /** Where the waiting counts come from (the pipeline and the log writer exist after this object). */
-  watch(backlog: () => PipelineBacklog, logState: () => FailedAuthLogState): void {
-    this.backlog = backlog;
-    this.logState = logState;
+  /** The pipeline and the log writer (they exist after this object): what waits, and what a reset while running needs. */
+  watch(pipeline: Watched['pipeline'], faillog: Watched['faillog']): void {
+    this.watched = { pipeline, faillog };
   }
 
   /**
@@ -81,6 +93,11 @@ export class Persistence {
     }
   }
 
+  /** The store to keep aside if it is found damaged while running. */
+  useStore(store: Store, config: Config, now: () => number): void {
+    this.storeOf = { store, config, now };
+  }
+
   /** Says, once, that a damaged store was kept aside and what the fresh one was filled from. */
   announceReset(r: StoreReset): void {
     this.reset = r;
@@ -88,10 +105,41 @@ export class Persistence {
     this.o.notify?.({ kind: 'store_fault', at: r.at, ip: '-', account: '', service: 'sipwarden', part: 'store', fault: 'corrupt', message: r.message }, r.at, `store_reset|${r.at}`);
   }
 
+  /**
+   * Keeps the damaged store aside and fills a fresh one (see the top). Needs the
+   * failed-auth log complete first; if it cannot be written either, says so and leaves
+   * the store as it is (a restart does the same reset).
+   */
+  private async resetWhileRunning(): Promise<void> {
+    const s = this.storeOf;
+    const w = this.watched;
+    if (this.resetting || !s || !w) return;
+    this.resetting = true;
+    try {
+      if (!w.faillog.flush(true)) {
+        this.o.log.error({}, 'the store is damaged, but the failed-auth log cannot be written either, so a fresh store cannot be filled from it now; restart sipwarden once the log can be written');
+        return;
+      }
+      const aside = s.store.setAside(fileStamp(s.now()));
+      w.pipeline.discardWaiting(); // all in the failed-auth log (and the bans in the kernel): read back from there
+      // Up to here: what is handled while the fresh store fills goes to it through the pipeline.
+      const logUpTo = fs.statSync(s.config.failedAuthLog.path).size;
+      const reset = await rebuildStore({
+        store: s.store, aside, faillogPath: s.config.failedAuthLog.path, sources: [], backend: s.config.firewall.backend,
+        now: s.now(), retentionMs: s.config.store.retention, logUpTo,
+      });
+      this.announceReset(reset);
+    } catch (e) {
+      this.o.log.error({ err: (e as Error).message }, 'cannot keep the damaged store aside and start a fresh one; restart sipwarden');
+    } finally {
+      this.resetting = false;
+    }
+  }
+
   /** The live state. */
   health(): PersistenceHealth {
-    const b = this.backlog();
-    const l = this.logState();
+    const b = this.watched?.pipeline.backlog() ?? NONE_WAITING;
+    const l = this.watched?.faillog.state() ?? { pending: 0, dropped: 0 };
     const faults = [this.storeFaults.current(), this.logFaults.current()].filter((f): f is FaultEpisode => f !== null);
     const dropped = { failures: b.droppedRows, bans: b.droppedBans, logLines: l.dropped };
     const degraded = faults.length > 0 || dropped.failures + dropped.bans + dropped.logLines > 0;
@@ -106,14 +154,18 @@ export class Persistence {
     return new FaultTracker({
       part, file, refine: onFullDisk(file),
       onStart: (e) => {
-        const b = this.backlog();
+        if (e.kind === 'corrupt' && part === 'store') setImmediate(() => void this.resetWhileRunning());
+        const b = this.watched?.pipeline.backlog() ?? NONE_WAITING;
         log.error({ part, kind: e.kind, code: e.code, err: e.message, fix: e.advice }, `${part} cannot be written (${e.kind}); protection goes on from memory: bans still reach the firewall, counting continues, and what waits is written when it works again`);
         this.o.notify?.({
           kind: 'store_fault', at: e.since, ip: '-', account: '', service: 'sipwarden', part, fault: e.kind, code: e.code,
           message: `sipwarden's ${part} cannot be written (${e.kind}, ${e.code}): ${e.advice}`, waiting: b.rows,
         }, e.since, `store_fault|${part}|${e.since}`);
       },
-      onChange: (e) => log.error({ part, kind: e.kind, code: e.code, err: e.message, fix: e.advice }, `${part} still cannot be written, now for another reason (${e.kind})`),
+      onChange: (e) => {
+        if (e.kind === 'corrupt' && part === 'store') setImmediate(() => void this.resetWhileRunning());
+        log.error({ part, kind: e.kind, code: e.code, err: e.message, fix: e.advice }, `${part} still cannot be written, now for another reason (${e.kind})`);
+      },
       onEnd: (e, now) => {
         const seconds = Math.round((now - e.since) / 1000);
         log.warn({ part, kind: e.kind, seconds, failures: e.failures }, `${part} works again after ${seconds} s; everything that waited is written`);
@@ -142,6 +194,7 @@ export async function openDaemonStore(config: Config, p: Persistence, o: { now: 
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     probe: (store) => store.probe(o.now() - longest),
   });
+  if (opened) p.useStore(opened.store, config, o.now);
   if (!opened?.setAside) return opened?.store ?? null;
   const reset = await rebuildStore({
     store: opened.store, aside: opened.setAside, faillogPath: config.failedAuthLog.path, sources: config.asterisk.logs, backend: config.firewall.backend,

@@ -116,6 +116,15 @@ export class Pipeline {
     this.faults = d.storeFaults ?? new FaultTracker({ part: 'store', file: d.store.path });
   }
 
+  /**
+   * Forgets the rows and bans waiting for the store (after a damaged store was replaced
+   * by one filled from the failed-auth log and the kernel, which hold them already).
+   */
+  discardWaiting(): void {
+    this.pending = [];
+    this.pendingBans = [];
+  }
+
   /** What waits for the store now, and what was dropped since start. */
   backlog(): PipelineBacklog {
     return { rows: this.pending.length, bans: this.pendingBans.length, droppedRows: this.droppedRows, droppedBans: this.droppedBans };

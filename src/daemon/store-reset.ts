@@ -49,6 +49,12 @@ export interface ResetInput {
   readonly now: number;
   /** Failures older than this are not brought back (the store's retention). */
   readonly retentionMs: number;
+  /**
+   * A reset while running: read the failed-auth log up to this size (bytes), not up to
+   * the damaged file's position — the log held every failure handled until then, and
+   * the pipeline dropped what was waiting; what comes after is the pipeline's to store.
+   */
+  readonly logUpTo?: number;
 }
 
 const REASONS = new Set<FailureReason>(['wrong_password', 'unknown_account', 'acl_denied', 'not_allowed', 'bad_request', 'no_extension', 'limit', 'other']);
@@ -58,7 +64,7 @@ const LOG_REASON = 'restored-from-log: the store was damaged and started afresh;
 /** Fills the fresh store (see the top of the file); returns what it did. */
 export async function rebuildStore(i: ResetInput): Promise<StoreReset> {
   const { store, now } = i;
-  const fromDamaged = salvageInto(store, i.aside, now, FAILLOG_POSITION_KEY);
+  const fromDamaged = salvageInto(store, i.aside, now, FAILLOG_POSITION_KEY, i.logUpTo === undefined);
   const kernel = i.backend === 'dry-run' || i.backend === 'ipset' ? null : await readKernelBans(now);
   let fromKernel: number | null = null;
   if (kernel?.read) {
@@ -66,7 +72,7 @@ export async function rebuildStore(i: ResetInput): Promise<StoreReset> {
     fromKernel = kernel.bans.length;
   }
   // Only what the store had taken: a tail after the salvaged position is read again from the sources.
-  const position = readPosition(store.getMeta(FAILLOG_POSITION_KEY));
+  const position = i.logUpTo === undefined ? readPosition(store.getMeta(FAILLOG_POSITION_KEY)) : logPositionAt(i.faillogPath, i.logUpTo);
   const fromLog = fromFailedAuthLog(store, i.faillogPath, position, now, i.retentionMs);
   const positions = { afterLastLogged: 0, atEnd: 0 };
   for (const source of i.sources) {
@@ -83,6 +89,14 @@ export async function rebuildStore(i: ResetInput): Promise<StoreReset> {
     positions.afterLastLogged || positions.atEnd ? `Asterisk logs read on from the last line the failed-auth log names (${positions.afterLastLogged}) or from their end (${positions.atEnd})` : null,
   ].filter((p): p is string => p !== null);
   return { at: now, aside: i.aside, fromDamaged, fromKernel, fromLog: { bans: fromLog.bans, failures: fromLog.failures }, positions, keepKernel, message: parts.join('; ') };
+}
+
+function logPositionAt(file: string, size: number): { ino: number; size: number } | null {
+  try {
+    return { ino: fs.statSync(file).ino, size };
+  } catch {
+    return null;
+  }
 }
 
 function readPosition(json: string | null): { ino: number; size: number } | null {

@@ -23,10 +23,11 @@ const RUN_KEYS = new Set(['heartbeat', 'pid', 'started_at', 'stats']);
 
 /**
  * Copies from the damaged file at `aside` into `store` what it can. `positionKey` (the
- * failed-auth log's position) is copied only together with every cursor: cutting the
- * log back without reading the sources again from the same point would lose lines.
+ * failed-auth log's position) is copied only together with every cursor (cutting the
+ * log back without reading the sources again from the same point would lose lines),
+ * and not at all without `keepPosition`.
  */
-export function salvageInto(store: Store, aside: string, now: number, positionKey: string): Salvaged {
+export function salvageInto(store: Store, aside: string, now: number, positionKey: string, keepPosition = true): Salvaged {
   const unreadable: string[] = [];
   let db: Database.Database;
   try {
@@ -60,7 +61,7 @@ export function salvageInto(store: Store, aside: string, now: number, positionKe
     }
     let meta = 0;
     for (const m of read<{ key: string; value: string }>('meta', 'SELECT key, value FROM meta') ?? []) {
-      if (RUN_KEYS.has(m.key) || (m.key === positionKey && unreadable.includes('cursors'))) continue;
+      if (RUN_KEYS.has(m.key) || (m.key === positionKey && (!keepPosition || unreadable.includes('cursors')))) continue;
       store.setMeta(m.key, m.value);
       meta++;
     }
