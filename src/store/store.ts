@@ -118,7 +118,7 @@ export class Store {
   probe(since: number): void {
     const reads: Array<[string, unknown[]]> = [
       ['SELECT * FROM bans WHERE released_at IS NULL', []],
-      ['SELECT ip, released_at, created_at, source FROM bans', []],
+      ['SELECT ip, released_at, source FROM bans WHERE created_at >= ?', [since]],
       ['SELECT ip, at, action FROM failures WHERE at >= ?', [since]],
       ['SELECT * FROM meta', []],
       ['SELECT * FROM cursors', []],
