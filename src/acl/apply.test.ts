@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConf, sectionsNamed, type ConfTree } from '../asterisk/index.js';
 import { applyPlan, planInit, readManifest } from '../setup/index.js';
-import { fakeProgram, fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits } from '../setup/testkit.js';
+import { fakeProgram, fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits } from '../../test/support/kits/setup.js';
 import { applyAclPlan } from './apply.js';
 import { planAcl, type AclPlanOptions } from './plan.js';
 import { blockAppends, valueOf } from './resolve.js';
 import { applyAclUninstall, planAclUninstall } from './uninstall.js';
-import { freepbxAclTree, planOpts } from './testkit.js';
+import { freepbxAclTree, planOpts } from '../../test/support/kits/acl.js';
 
 let root: string;
 let cleanup: () => void;

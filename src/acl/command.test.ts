@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SipwardenError } from '../domain/errors.js';
-import { plainAsteriskTree, snapshot, tempRoot, writeTree } from '../setup/testkit.js';
+import { plainAsteriskTree, snapshot, tempRoot, writeTree } from '../../test/support/kits/setup.js';
 import { runAsteriskAcl, type AclCliOptions, type AclDeps } from './command.js';
 
 let root: string;

@@ -6,9 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { plainAsteriskTree, tempRoot } from '../setup/testkit.js';
+import { plainAsteriskTree, tempRoot } from '../../test/support/kits/setup.js';
 import { planAcl } from './plan.js';
-import { freepbxAclTree, planOpts } from './testkit.js';
+import { freepbxAclTree, planOpts } from '../../test/support/kits/acl.js';
 
 let root: string;
 let cleanup: () => void;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleConf, type ConfSource } from '../asterisk/index.js';
-import { FIXTURE_CONF } from '../setup/testkit.js';
+import { FIXTURE_CONF } from '../../test/support/kits/setup.js';
 import { blockLines } from './marks.js';
 import { appendTarget, blockAppends, valueOf, type BlockAppend } from './resolve.js';
 

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SipwardenError } from '../domain/errors.js';
-import { fakeProgram, fakeRunner, freepbxTree, snapshot, tempRoot } from '../setup/testkit.js';
+import { fakeProgram, fakeRunner, freepbxTree, snapshot, tempRoot } from '../../test/support/kits/setup.js';
 import { runInit, type InitCliOptions, type InitDeps } from './init.js';
 
 const SECRET = 'CliCliCliCliCliCliCliCli';

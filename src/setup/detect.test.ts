@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeDetection, describeWatch } from './describe.js';
 import { detectAsterisk } from './detect.js';
-import { freepbxTree, plainAsteriskTree, tempRoot, withoutSipwardenBits, writeTree } from './testkit.js';
+import { freepbxTree, plainAsteriskTree, tempRoot, withoutSipwardenBits, writeTree } from '../../test/support/kits/setup.js';
 
 let root: string;
 let cleanup: () => void;

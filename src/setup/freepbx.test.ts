@@ -10,7 +10,7 @@ import { applyPlan } from './apply.js';
 import { detectAsterisk } from './detect.js';
 import { planInit, type PlanOptions } from './plan.js';
 import { applyUninstall, planUninstall } from './uninstall.js';
-import { fakeRunner, freepbxTree, snapshot, tempRoot } from './testkit.js';
+import { fakeRunner, freepbxTree, snapshot, tempRoot } from '../../test/support/kits/setup.js';
 
 const SECRET = 'Fr33pbxFr33pbxFr33pbx123';
 const NOW = new Date('2026-02-03T04:05:06Z');

@@ -10,7 +10,7 @@ import { applyPlan } from './apply.js';
 import { detectAsterisk } from './detect.js';
 import { readManifest } from './manifest.js';
 import { planInit, type PlanOptions } from './plan.js';
-import { fakeProgram, fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits, writeTree } from './testkit.js';
+import { fakeProgram, fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits, writeTree } from '../../test/support/kits/setup.js';
 
 const SECRET = 'S3cretS3cretS3cretS3cret';
 const NOW = new Date('2026-01-24T19:36:46.123Z');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectAsterisk } from './detect.js';
 import { planAsterisk } from './plan-asterisk.js';
-import { tempRoot, writeTree } from './testkit.js';
+import { tempRoot, writeTree } from '../../test/support/kits/setup.js';
 
 let root: string;
 let cleanup: () => void;

@@ -9,7 +9,7 @@ import { applyPlan } from './apply.js';
 import { removeBlocks } from './blocks.js';
 import { planInit, type PlanOptions } from './plan.js';
 import { applyUninstall, planUninstall } from './uninstall.js';
-import { fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits } from './testkit.js';
+import { fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits } from '../../test/support/kits/setup.js';
 
 let root: string;
 let cleanup: () => void;

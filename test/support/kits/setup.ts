@@ -1,16 +1,17 @@
 /**
  * Test support for the set-up module: temporary system trees (a plain Asterisk tree
  * copied from the captured Asterisk 20 config, a FreePBX 16/17 layout written here),
- * snapshots of a whole tree, and fakes for the commands. Tests only.
+ * snapshots of a whole tree, and fakes for the commands. Tests only: lives under
+ * test/ so that dist/ holds only the product.
  */
 import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CommandResult, RunCommand } from './system.js';
+import type { CommandResult, RunCommand } from '../../../src/setup/system.js';
 
 /** The captured Asterisk 20 config directory. */
-export const FIXTURE_CONF = fileURLToPath(new URL('../../test/fixtures/asterisk-20/conf/', import.meta.url));
+export const FIXTURE_CONF = fileURLToPath(new URL('../../fixtures/asterisk-20/conf/', import.meta.url));
 
 /** A fresh temporary directory to use as a root; `cleanup` removes it. */
 export function tempRoot(): { root: string; cleanup: () => void } {
