@@ -81,6 +81,21 @@ describe('FailedAuthLog on a full disk', () => {
   });
 });
 
+describe('FailedAuthLog.close', () => {
+  it('never opens the file again for a flush scheduled before it closed', async () => {
+    fsys = mountTmpfs('16k', 'faillog');
+    fsys.fill();
+    const file = fsys.file('sub/failed-auth.log');
+    fsys.readOnly(true);
+    const log = new FailedAuthLog(file, { now: () => 0 });
+    log.write(line(1)); // cannot be written; its flush is scheduled for the end of this turn
+    await log.close();
+    fsys.readOnly(false);
+    await new Promise((r) => setImmediate(r));
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
+
 describe('trimUncommittedTail', () => {
   it('cuts what came after the committed position, keeping the lines of sources that are not read again', async () => {
     fsys = mountTmpfs('1m', 'faillog');

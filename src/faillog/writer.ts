@@ -66,6 +66,7 @@ export class FailedAuthLog {
   private partialLines = 0;
   private dropped = 0;
   private scheduled = false;
+  private closed = false;
 
   constructor(private readonly file: string, private readonly opts: FailedAuthLogOptions = {}) {
     this.tryOpen();
@@ -91,6 +92,7 @@ export class FailedAuthLog {
    */
   flush(force = false): boolean {
     if (this.pendingLines() === 0) return true;
+    if (this.closed) return false; // a flush scheduled before close() must not open the file again
     const now = this.opts.now?.() ?? 0;
     if (!force && this.opts.faults && this.opts.now && !this.opts.faults.due(now)) return false;
     try {
@@ -148,6 +150,7 @@ export class FailedAuthLog {
   /** Writes what it can and closes; lines still queued are lost (the sources' lines are read again at the next start). */
   async close(): Promise<void> {
     this.flush(true);
+    this.closed = true;
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
   }
