@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setAdminPassword } from './password.js';
-import { login, startTestApi, TEST_PASSWORD, type TestApi } from './testkit.js';
+import { login, startTestApi, TEST_PASSWORD, type TestApi } from '../../test/support/kits/api.js';
 
 let t: TestApi;
 afterEach(async () => {

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCidr, parseIp, type Cidr, type IpAddress } from '../domain/index.js';
 import type { NewBan } from '../store/index.js';
-import { login, startTestApi, type Client, type TestApi } from './testkit.js';
+import { login, startTestApi, type Client, type TestApi } from '../../test/support/kits/api.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const ip = (s: string) => parseIp(s) as IpAddress;

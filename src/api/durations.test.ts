@@ -4,7 +4,7 @@
  * a ban by hand — and changes nothing then.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { login, startTestApi, type Client, type TestApi } from './testkit.js';
+import { login, startTestApi, type Client, type TestApi } from '../../test/support/kits/api.js';
 
 let t: TestApi;
 let c: Client;

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIp, type IpAddress } from '../domain/index.js';
 import type { FailureRow } from '../store/index.js';
-import { login, startTestApi, type Client, type TestApi } from './testkit.js';
+import { login, startTestApi, type Client, type TestApi } from '../../test/support/kits/api.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>\n\nevent: failure\ndata: {"ip":"6.6.6.6"}';
 

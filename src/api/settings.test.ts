@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsControls } from './controls.js';
-import { login, defaultSettings, startTestApi, type Client, type TestApi } from './testkit.js';
+import { login, defaultSettings, startTestApi, type Client, type TestApi } from '../../test/support/kits/api.js';
 
 let t: TestApi;
 let c: Client;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIp, type IpAddress } from '../domain/index.js';
 import type { FailureRow } from '../store/index.js';
 import { computeStats, DAY, HOUR, newStatsState, type Stats } from './stats.js';
-import { login, startTestApi, type Client, type TestApi } from './testkit.js';
+import { login, startTestApi, type Client, type TestApi } from '../../test/support/kits/api.js';
 
 let t: TestApi;
 let c: Client;

@@ -1,21 +1,22 @@
 /**
  * Test support (not used in production): an API server over a REAL store in a temp
  * directory, the real `SettingsControls`, `FailureBus` and stats reader, and helpers
- * to log in and send authenticated requests through `inject` (no socket).
+ * to log in and send authenticated requests through `inject` (no socket). Lives under
+ * test/ so that dist/ holds only the product.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { DEFAULT_TIERS } from '../config/defaults.js';
-import { parseCidr, type Cidr } from '../domain/index.js';
-import { Store } from '../store/index.js';
-import { SettingsControls, type LiveSettings } from './controls.js';
-import type { ApiDeps, Health } from './deps.js';
-import { FailureBus } from './failure-bus.js';
-import { setAdminPassword } from './password.js';
-import { createApiServer, type ApiOptions } from './server.js';
-import { openReadModel, type ReadModel } from './read-model.js';
+import { SettingsControls, type LiveSettings } from '../../../src/api/controls.js';
+import type { ApiDeps, Health } from '../../../src/api/deps.js';
+import { FailureBus } from '../../../src/api/failure-bus.js';
+import { setAdminPassword } from '../../../src/api/password.js';
+import { openReadModel, type ReadModel } from '../../../src/api/read-model.js';
+import { createApiServer, type ApiOptions } from '../../../src/api/server.js';
+import { DEFAULT_TIERS } from '../../../src/config/defaults.js';
+import { parseCidr, type Cidr } from '../../../src/domain/index.js';
+import { Store } from '../../../src/store/index.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
