@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAmiFrame } from '../../parsers/index.js';
 import { AmiClient } from './client.js';
 import type { AmiClientOptions, AmiState } from './options.js';
-import { fixtureEventFrames, freePort, MemoryLog, TestAmiServer, waitFor } from './testkit.js';
+import { fixtureEventFrames, freePort, MemoryLog, TestAmiServer, waitFor } from '../../../test/support/kits/ami.js';
 
 const USER = 'sipwarden';
 const SECRET = 'W4rdenAMI-secret';

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmiClient } from './client.js';
 import type { AmiClientOptions, AmiState } from './options.js';
-import { fixtureEventFrames, MemoryLog, TestAmiServer, waitFor } from './testkit.js';
+import { fixtureEventFrames, MemoryLog, TestAmiServer, waitFor } from '../../../test/support/kits/ami.js';
 
 const USER = 'sipwarden';
 const SECRET = 'W4rdenAMI-secret';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanFrame } from './frame.js';
 import { AmiReader } from './reader.js';
-import { FIXTURE, fixtureEventFrames } from './testkit.js';
+import { FIXTURE, fixtureEventFrames } from '../../../test/support/kits/ami.js';
 import { readFileSync } from 'node:fs';
 
 /** Runs a reader over chunks and collects what it reports. */

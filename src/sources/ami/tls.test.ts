@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AmiClient } from './client.js';
 import type { AmiClientOptions, AmiState } from './options.js';
-import { fixtureEventFrames, MemoryLog, TestAmiServer, waitFor } from './testkit.js';
+import { fixtureEventFrames, MemoryLog, TestAmiServer, waitFor } from '../../../test/support/kits/ami.js';
 
 const USER = 'sipwarden';
 const SECRET = 'W4rdenAMI-secret';

@@ -3,7 +3,8 @@
  * speaks enough of manager.c — banner, Challenge, Login (MD5 key checked against its
  * own md5, or plain Secret), Ping, Logoff — and then replays event frames captured
  * from a real Asterisk 20; plus the fixture's frames and small bounded waits.
- * Loopback only; every socket it accepted is destroyed by `close()`.
+ * Loopback only; every socket it accepted is destroyed by `close()`. Lives under test/
+ * so that dist/ holds only the product.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 
 /** Raw bytes a real Asterisk 20 manager sent (banner, login response, events; CRLF). */
-export const FIXTURE = new URL('../../../test/fixtures/asterisk-20/ami-events.txt', import.meta.url);
+export const FIXTURE = new URL('../../fixtures/asterisk-20/ami-events.txt', import.meta.url);
 
 /** The event frames of ami-events.txt (everything after the banner but the login response), CRLF-joined. */
 export function fixtureEventFrames(): string[] {
