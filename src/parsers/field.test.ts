@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthFailed, ParsedEvent, SecurityEvent } from '../domain/events.js';
 import { AttemptCounter } from '../engine/attempts.js';
-import { FIELD_SAMPLES, type FieldSample } from './field.samples.js';
+import { FIELD_SAMPLES, type FieldSample } from '../../test/samples/field.samples.js';
 import { REF_TIME } from './fixtures.expect.js';
 import { newDateCache, parseAmiFrame, parseLine } from './index.js';
 

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SecurityEvent, Signature } from '../domain/events.js';
 import { EXPECTED, FIXTURE_DIR, REF_TIME, type Expected, type FixtureFile } from './fixtures.expect.js';
-import { FIELD_SAMPLES } from './field.samples.js';
+import { FIELD_SAMPLES } from '../../test/samples/field.samples.js';
 import { newDateCache, parseAmiFrame, parseLine } from './index.js';
-import { SYNTHETIC_SAMPLES } from './synthetic.samples.js';
+import { SYNTHETIC_SAMPLES } from '../../test/samples/synthetic.samples.js';
 
 const LOG_FILES = [
   'messages.log', 'full.log', 'security.log',

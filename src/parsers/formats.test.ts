@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { SecurityEvent } from '../domain/events.js';
 import { EXPECTED, FIXTURE_DIR, REF_TIME, type FixtureFile } from './fixtures.expect.js';
 import { parseAmiFrame, parseLine } from './index.js';
-import { SYNTHETIC_SAMPLES } from './synthetic.samples.js';
+import { SYNTHETIC_SAMPLES } from '../../test/samples/synthetic.samples.js';
 
 const ctx = (refTime = REF_TIME) => ({ source: 'test', line: 1, refTime });
 

@@ -8,13 +8,13 @@
  * not copied; where a format's origin is known, `source` names the Asterisk file and
  * versions that write it.
  *
- * Every `auth_failed` here must be ONE attempt on its own (field.test.ts feeds each
+ * Every `auth_failed` here must be ONE attempt on its own (src/parsers/field.test.ts feeds each
  * through the attempt counter), and `ip` is the only address the line may yield.
  * Addresses are from the documentation ranges (192.0.2.0/24, 198.51.100.0/24,
  * 203.0.113.0/24, 2001:db8::/32); other address-shaped text in a line is the PBX's
  * own or the attacker's.
  */
-import type { FailureReason, Signature } from '../domain/events.js';
+import type { FailureReason, Signature } from '../../src/domain/events.js';
 
 export interface FieldSample {
   /** The fail2ban sample this stands for (its date and description), or `-` for one of ours. */
@@ -61,6 +61,7 @@ function pjsipNoMethod(reason: string, expected: FailureReason): FieldSample {
 function freepbx(f2b: string, addr: string, ip: string, port: number | null): FieldSample {
   return {
     f2b,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: FreePBX's dialplan quoted as written, `${CHANNEL(recvip)}` and all
     source: 'FreePBX extensions.conf [from-sip-external], exten s: Log(WARNING,"Rejecting unknown SIP connection from ${CHANNEL(recvip)}") (app_verbose.c writes file "Ext. s")',
     line: `[2026-11-11 14:33:38] WARNING[6756][C-0000001d] Ext. s: "Rejecting unknown SIP connection from ${addr}"`,
     expected: { kind: 'auth_failed', reason: 'unknown_account', signature: 'freepbx-unknown-sip', service: 'SIP', ip, port, account: '', at: '2026-11-11T14:33:38.000Z' },

@@ -1,13 +1,13 @@
 /**
  * SYNTHETIC samples: lines the captured Asterisk 20 run did not produce, written by
  * hand in the exact format of the Asterisk source line named in `follows`. They pin
- * the patterns and reasons that have no real sample in ../shared/fixtures/ (see
- * fixtures.test.ts: every signature needs a real sample or one of these).
+ * the patterns and reasons that have no real sample in the captures of test/fixtures/
+ * (see src/parsers/fixtures.test.ts: every signature needs a real sample or one of these).
  *
  * Addresses are from the documentation ranges (192.0.2.0/24, 198.51.100.0/24,
  * 203.0.113.0/24, 2001:db8::/32).
  */
-import type { FailureReason, Signature } from '../domain/events.js';
+import type { FailureReason, Signature } from '../../src/domain/events.js';
 
 export interface SyntheticSample {
   readonly synthetic: true;
