@@ -82,6 +82,8 @@ export interface Health {
   };
   /** The store's live health (null: not known, e.g. in tests without a daemon). */
   readonly store?: StoreHealth | null;
+  /** Log lines Asterisk's own logger reported as dropped since the start (null: not known). */
+  readonly asteriskLoss?: { readonly dropped: number; readonly episodes: number; readonly lastAt: number | null; readonly source: string | null } | null;
 }
 
 /**

@@ -60,6 +60,7 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
       reports: { events: stats.events ?? 0, attempts: stats.attempts ?? 0, duplicates: stats.duplicates ?? 0, injections: stats.injections ?? 0 },
       logs: config.asterisk.logs, store: config.store.path,
       watch: (stats.watch as WatchPlan | undefined) ?? null,
+      asteriskLoss: (stats.asteriskLoss as { dropped: number; episodes: number } | undefined) ?? null,
       storeHealth: live?.store ?? (running ? (stats.store as StoreHealth | undefined) ?? null : null),
     };
     if (opts.json) {
@@ -75,6 +76,7 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
       `AMI:              ${amiLine(config.asterisk.ami ? status.ami : undefined)}`,
       ...storeLines(status.storeHealth, config.store.path),
       ...watchLines(status.watch),
+      ...(status.asteriskLoss?.episodes ? [`Asterisk logger: DROPPED ${status.asteriskLoss.dropped || 'some'} log lines (${status.asteriskLoss.episodes} time${status.asteriskLoss.episodes === 1 ? '' : 's'}): failures in that gap were never written; keep the AMI source on`] : []),
     ].join('\n') + '\n');
   } finally {
     store.close();

@@ -18,7 +18,8 @@ import { discoverPorts } from '../asterisk/index.js';
 import { formatAlert } from '../faillog/index.js';
 import { planWatch, portSetOf, PortWatch, type WatchPlan } from './watch.js';
 import { newDateCache, parseAmiFrame, parseLine } from '../parsers/index.js';
-import type { SecurityEvent } from '../domain/events.js';
+import type { ParsedEvent } from '../domain/events.js';
+import { LogLoss } from './log-loss.js';
 import { AmiClient } from '../sources/ami/index.js';
 import { Follower } from '../sources/follow.js';
 import type { Cursor } from '../store/types.js';
@@ -107,8 +108,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const portWatch = new PortWatch(firstWatch.plan, firstWatch.discovery, {
     apply: (ports) => (watcher ? watcher.watch(ports).catch((e: Error) => log.error({ err: e.message }, 'cannot change the ports the firewall watches')) : Promise.resolve()),
     unwatched: (service, sentence) => {
+      const alert = { at: now(), kind: 'unwatched_port' as const, ip: '-', account: '', service, message: sentence };
       log.warn({ service }, sentence);
-      faillog.write(formatAlert({ at: now(), kind: 'unwatched_port', ip: '-', account: '', service, message: sentence }));
+      faillog.write(formatAlert(alert));
+      alerts.send(alert, now(), `unwatched_port|${service}`);
     },
   });
   const rewatch = () => {
@@ -128,7 +131,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     const c = f.cursor();
     return c ? [{ source: f.file, ...c, updatedAt: now() }] : [];
   });
-  const notifier = new Notifier({ command: config.alerts.command, webhook: config.alerts.webhook, log });
+  const notifier = alerts; // one notifier: its de-duplication must see every alert
   const startedAt = now();
   const seen = config.firewall.requireSeen && canTellSeen(enforcer) ? enforcer : null;
   if (config.firewall.requireSeen && !seen && enforcer.name !== 'dry-run') log.warn({ backend: enforcer.name }, 'firewall.require_seen is on but this backend cannot tell which addresses sent packets; bans are not checked against the kernel');
@@ -139,8 +142,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   });
   persistence.watch(pipeline, faillog);
 
+  // Asterisk's own reports that its logger dropped messages: one alert per episode.
+  const logLoss = new LogLoss((a) => {
+    const alert = { kind: 'asterisk_dropped_lines' as const, at: a.at, ip: '-', account: '', service: 'logger', message: a.message };
+    faillog.write(formatAlert(alert));
+    log.warn({ source: a.source, line: a.line }, a.message);
+    notifier.send(alert, now());
+  });
+
   /** Every event goes through here: the port watch looks at it first (a failure of an unwatched service widens the watch). */
-  const handle = (ev: SecurityEvent) => {
+  const handle = (ev: ParsedEvent) => {
+    if (ev.kind === 'log_dropped') return logLoss.report(ev);
     portWatch.observe(ev);
     pipeline.handle(ev);
   };
@@ -168,7 +180,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       startAt: config.asterisk.startAt,
       cursor: saved,
       onLine: (line, lineNo) => {
-        const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache, interest: config.policy.scan.enabled ? 'all' : 'auth' });
+        const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache, interest: config.policy.scan.enabled ? 'all' : 'auth', logLoss: true });
         if (ev) handle(ev);
       },
       onOversize: (long, lineNo) => oversize.handle(file, lineNo, long, (text) => parseLine(text, { source: file, line: lineNo, refTime: now(), cache, interest: config.policy.scan.enabled ? 'all' : 'auth' })),
@@ -212,7 +224,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   }, 250);
   const heartbeat = setInterval(() => persistence.guard(now(), () => {
     store.setMeta('heartbeat', String(now()));
-    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name, watch: portWatch.current(), store: persistence.health() }));
+    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: followers.map((f) => f.state()), ami: ami?.state() ?? null, backend: enforcer.name, watch: portWatch.current(), asteriskLoss: logLoss.health(), store: persistence.health() }));
   }), 1000);
   const minutely = setInterval(() => { rediscover(); rewatch(); }, 60_000); // the PBX's accounts and ports change when the admin edits them
   const dnsTimer = config.networks.trustedNames.length ? setInterval(() => void trustedNames.refresh(), 300_000) : null;
@@ -223,7 +235,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   persistence.guard(now(), () => store.setMeta('heartbeat', String(now())));
   for (const f of followers) f.start();
   ami?.start();
-  const web = await startWeb({ config, store, engine, enforcer, pipeline, handle, watch: () => portWatch.current(), persistence: () => persistence.health(), bus, followers, ami, host, dynamicTrusted: trustedNames, log, now }, settings)
+  const web = await startWeb({ config, store, engine, enforcer, pipeline, handle, watch: () => portWatch.current(), logLoss: () => logLoss.health(), persistence: () => persistence.health(), bus, followers, ami, host, dynamicTrusted: trustedNames, log, now }, settings)
     .catch((e: Error) => (log.error({ err: e.message }, 'cannot start the dashboard; protection goes on without it'), null));
   log.info({ backend: enforcer.name, protection: config.protection, bans: restored.bans }, 'sipwarden running');
 

@@ -10,10 +10,12 @@ import type { Alert } from '../engine/index.js';
 /**
  * What can be sent: the engine's alerts, and the daemon's own about itself
  * (`store_fault`, `store_recovered`: its store or failed-auth log stopped or resumed
- * taking writes; `ip` is `-` for those).
+ * taking writes; `asterisk_dropped_lines`: Asterisk's logger lost messages;
+ * `unwatched_port`: a failure came for a service none of whose ports the kernel
+ * watched; `ip` is `-` for those).
  */
 export type NotifyAlert = Alert | {
-  readonly kind: 'store_fault' | 'store_recovered';
+  readonly kind: 'store_fault' | 'store_recovered' | 'asterisk_dropped_lines' | 'unwatched_port';
   readonly at: number;
   readonly ip: string;
   readonly account: string;

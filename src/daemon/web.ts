@@ -21,6 +21,7 @@ import type { Store } from '../store/index.js';
 import { policyInput, zoneInput } from './inputs.js';
 import type { Pipeline } from './pipeline.js';
 import type { WatchPlan } from './watch.js';
+import type { LogLossHealth } from './log-loss.js';
 import type { SecurityEvent } from '../domain/events.js';
 import { recountSubnets } from './restore.js';
 
@@ -68,6 +69,8 @@ export interface WebDeps {
   readonly watch?: () => WatchPlan;
   /** The store's and the failed-auth log's live health (read here, not from the store, which may be what fails). */
   readonly persistence?: () => StoreHealth;
+  /** What Asterisk's logger reported as dropped (LogLoss), for the overview. */
+  readonly logLoss?: () => LogLossHealth;
   readonly bus: FailureBus;
   readonly followers: readonly Follower[];
   readonly ami: AmiClient | null;
@@ -123,6 +126,7 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
         ami: config.asterisk.ami ? amiHealth(config.asterisk.ami, d.ami) : null,
         firewall: { backend: enforcer.name, watch: d.watch?.() ?? null },
         store: d.persistence?.() ?? null,
+        asteriskLoss: d.logLoss?.() ?? null,
       }),
       metrics: () => ({
         events_parsed_total: d.pipeline.stats.events,

@@ -66,6 +66,8 @@ export interface Health {
   firewall: { backend: string; lastError?: string | null; watch?: WatchHealth | null };
   /** The store and the failed-auth log, live (null: not known). */
   store?: StoreHealth | null;
+  /** Log lines Asterisk's own logger reported as dropped since sipwarden started. */
+  asteriskLoss?: { dropped: number; episodes: number; lastAt: number | null; source: string | null } | null;
 }
 
 /** What fails in the store or the failed-auth log, what waits in memory, and a damaged store kept aside at start. */

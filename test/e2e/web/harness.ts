@@ -83,7 +83,7 @@ export async function startHarness(): Promise<Harness> {
   }, { port: 8472, proto: 'tcp', service: 'HTTP', from: 'web.listen (the dashboard)' });
   const app: FastifyInstance = await startApiServer({
     store, now, controls, zoneOf: controls.zoneOf,
-    health: () => ({ sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 4096, lines: 42, lagMs: 0 }], ami: null, firewall: { backend: enforcer.name, watch: WATCH } }),
+    health: () => ({ sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 4096, lines: 42, lagMs: 0 }], ami: null, firewall: { backend: enforcer.name, watch: WATCH }, asteriskLoss: { dropped: 4711, episodes: 1, lastAt: now(), source: '/var/log/asterisk/messages' } }),
     metrics: () => ({ events_parsed_total: pipeline.stats.events, attempts_total: pipeline.stats.attempts }),
     stats: (t) => read.stats(t),
     searchBans: read.searchBans,

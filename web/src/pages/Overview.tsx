@@ -91,6 +91,13 @@ export function Overview() {
           )}
           {h && <li className={h.firewall.lastError ? 'bad' : 'good'}>Firewall: {h.firewall.backend}{h.firewall.lastError ? ` — ${h.firewall.lastError}` : ''}</li>}
           {h?.firewall.watch && <WatchedPorts watch={h.firewall.watch} />}
+          {h?.asteriskLoss && h.asteriskLoss.episodes > 0 && (
+            <li className="bad" data-testid="asterisk-loss">
+              Asterisk dropped {h.asteriskLoss.dropped > 0 ? `${h.asteriskLoss.dropped} ` : ''}log lines
+              {h.asteriskLoss.lastAt !== null ? ` (last ${when(h.asteriskLoss.lastAt)})` : ''}: its logger queue overflowed, and failed
+              logins in that gap were never written. Keep the AMI source on, and raise logger_queue_limit in logger.conf.
+            </li>
+          )}
         </ul>
       </section>
     </div>
