@@ -1,13 +1,13 @@
 /**
- * The field formats (field.samples.ts): each line gives exactly its annotated event or
+ * The field formats (test/samples/field.samples.ts): each line gives exactly its annotated event or
  * null, and each failure is ONE attempt — alone, and together with the other reports
  * Asterisk writes for the same attempt. Then the logger's reports of lost messages.
  */
 import { describe, expect, it } from 'vitest';
+import { FIELD_SAMPLES, type FieldSample } from '../../test/samples/field.samples.js';
+import { REF_TIME } from '../../test/support/samples.js';
 import type { AuthFailed, ParsedEvent, SecurityEvent } from '../domain/events.js';
 import { AttemptCounter } from '../engine/attempts.js';
-import { FIELD_SAMPLES, type FieldSample } from '../../test/samples/field.samples.js';
-import { REF_TIME } from './fixtures.expect.js';
 import { newDateCache, parseAmiFrame, parseLine } from './index.js';
 
 const ctx = (source = 'field', line = 1) => ({ source, line, refTime: REF_TIME });

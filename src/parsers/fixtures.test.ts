@@ -1,16 +1,18 @@
 /**
  * Every line of the real Asterisk 20 captures parses to exactly the event annotated
- * in fixtures.expect.ts, and every other line to null. Plus: every signature the
- * parsers can produce has a real sample, or a synthetic one marked with the Asterisk
- * format it follows (synthetic.samples.ts), or a field sample (field.samples.ts).
+ * in its annotated copy (test/samples/asterisk-20/<capture>.samples, the fail2ban way:
+ * `# expect: {...}` before the line), and every other line to null. Plus: every
+ * signature the parsers can produce has a real sample, or a synthetic one marked with
+ * the Asterisk format it follows (test/samples/synthetic.samples.ts), or a field
+ * sample (test/samples/field.samples.ts).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { SecurityEvent, Signature } from '../domain/events.js';
-import { EXPECTED, FIXTURE_DIR, REF_TIME, type Expected, type FixtureFile } from './fixtures.expect.js';
 import { FIELD_SAMPLES } from '../../test/samples/field.samples.js';
-import { newDateCache, parseAmiFrame, parseLine } from './index.js';
 import { SYNTHETIC_SAMPLES } from '../../test/samples/synthetic.samples.js';
+import { FIXTURE_DIR, readAnnotated, REF_TIME, type Expected, type FixtureFile } from '../../test/support/samples.js';
+import type { SecurityEvent, Signature } from '../domain/events.js';
+import { newDateCache, parseAmiFrame, parseLine } from './index.js';
 
 const LOG_FILES = [
   'messages.log', 'full.log', 'security.log',
@@ -46,6 +48,11 @@ function shape(ev: SecurityEvent | null): Expected | { kind: string } | null {
   };
 }
 
+/** JSON with the keys sorted: an expectation matches whatever order its file writes the fields in. */
+function canonical(v: object | null): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+}
+
 /** Parses a whole fixture file as a reader would: one date cache per file. */
 function parseFile(file: FixtureFile): Array<SecurityEvent | null> {
   if (file === 'ami-events.txt') {
@@ -59,11 +66,16 @@ const realSignatures = new Set<Signature>();
 
 describe.each([...LOG_FILES, 'ami-events.txt'] as const)('fixture %s', (file) => {
   const events = parseFile(file);
-  const expected = EXPECTED[file];
+  const samples = readAnnotated(file);
+  const expected = samples.expected;
   const raw = file === 'ami-events.txt' ? readFrames() : readLines(file);
 
+  it('has an annotated copy that is the capture, with one expectation at most before each line', () => {
+    expect(samples.problems).toEqual([]);
+  });
+
   it('lists only line numbers that exist', () => {
-    for (const n of Object.keys(expected).map(Number)) {
+    for (const n of expected.keys()) {
       expect(n, `${file}:${n}`).toBeGreaterThanOrEqual(1);
       expect(n, `${file}:${n}`).toBeLessThanOrEqual(events.length);
     }
@@ -72,9 +84,9 @@ describe.each([...LOG_FILES, 'ami-events.txt'] as const)('fixture %s', (file) =>
   it('gives the annotated event for every annotated line and null for every other line', () => {
     const mismatches: string[] = [];
     events.forEach((ev, i) => {
-      const want = expected[i + 1] ?? null;
+      const want = expected.get(i + 1) ?? null;
       const got = shape(ev);
-      if (JSON.stringify(got) !== JSON.stringify(want)) {
+      if (canonical(got) !== canonical(want)) {
         mismatches.push(`${file}:${i + 1}\n  line: ${raw[i]!.slice(0, 200)}\n  want: ${JSON.stringify(want)}\n  got:  ${JSON.stringify(got)}`);
       }
       if (ev && ev.kind !== 'injection_suspected') realSignatures.add(ev.signature);
@@ -104,7 +116,7 @@ describe.each([...LOG_FILES, 'ami-events.txt'] as const)('fixture %s', (file) =>
 
 describe('expectations agree with step-breakdown.txt', () => {
   const count = (file: FixtureFile, pred: (e: Expected) => boolean): number =>
-    Object.values(EXPECTED[file]).filter(pred).length;
+    [...readAnnotated(file).expected.values()].filter(pred).length;
 
   it('messages.log: 77 NOTICE lines about authentication in the main run, 32 in the ISO run', () => {
     // step-breakdown.txt "messages.log NOTICE lines": S02 2, S03 39, S04 8, S06-S08 3, S09 3, S11 1,
@@ -116,7 +128,7 @@ describe('expectations agree with step-breakdown.txt', () => {
   it('security.log: one event per SecurityEvent line, by type', () => {
     const byKind = (file: FixtureFile): Record<string, number> => {
       const out: Record<string, number> = {};
-      for (const e of Object.values(EXPECTED[file])) {
+      for (const e of readAnnotated(file).expected.values()) {
         const k = e.kind === 'auth_failed' ? `${e.kind}/${e.reason}` : e.kind;
         out[k] = (out[k] ?? 0) + 1;
       }

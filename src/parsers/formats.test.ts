@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { SecurityEvent } from '../domain/events.js';
-import { EXPECTED, FIXTURE_DIR, REF_TIME, type FixtureFile } from './fixtures.expect.js';
-import { parseAmiFrame, parseLine } from './index.js';
 import { SYNTHETIC_SAMPLES } from '../../test/samples/synthetic.samples.js';
+import { FIXTURE_DIR, readAnnotated, REF_TIME, type FixtureFile } from '../../test/support/samples.js';
+import type { SecurityEvent } from '../domain/events.js';
+import { parseAmiFrame, parseLine } from './index.js';
 
 const ctx = (refTime = REF_TIME) => ({ source: 'test', line: 1, refTime });
 
@@ -25,11 +25,11 @@ function representativeLines(): string[] {
   const files: FixtureFile[] = ['messages.log', 'full.log', 'security.log', 'iso-dateformat/messages.log', 'iso-dateformat/security.log'];
   for (const file of files) {
     const lines = readLines(file);
-    for (const [n, e] of Object.entries(EXPECTED[file])) {
+    for (const [n, e] of readAnnotated(file).expected) {
       const key = `${file.startsWith('iso') ? 'iso' : 'bsd'}|${e.signature}|${e.kind}|${e.reason ?? ''}|${e.service}|${e.account.startsWith('sip:')}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(lines[Number(n) - 1]!);
+      out.push(lines[n - 1]!);
     }
   }
   return [...out, ...SYNTHETIC_SAMPLES.map((s) => s.line)];

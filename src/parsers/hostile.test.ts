@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_DIR, REF_TIME } from '../../test/support/samples.js';
 import type { SecurityEvent } from '../domain/events.js';
-import { FIXTURE_DIR, REF_TIME } from './fixtures.expect.js';
 import { parseAmiFrame, parseLine } from './index.js';
 
 const ctx = { source: 'hostile', line: 1, refTime: REF_TIME };

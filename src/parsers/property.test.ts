@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { REF_TIME } from '../../test/support/samples.js';
 import type { SecurityEvent } from '../domain/events.js';
 import { parseIp } from '../domain/ip.js';
-import { REF_TIME } from './fixtures.expect.js';
 import { parseAmiFrame, parseLine, stripAnsi } from './index.js';
 
 const ctx = { source: 'property', line: 1, refTime: REF_TIME };
