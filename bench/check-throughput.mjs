@@ -11,8 +11,9 @@
  * 2. Builds dist/ with `npx tsc -p tsconfig.build.json` if dist/cli/main.js is missing (or --build).
  * 3. Runs `node dist/cli/main.js check --json <log>` with TZ=UTC under /usr/bin/time:
  *    wall time, user+sys CPU seconds, peak RSS, lines/s.
- * 4. Compares the report with the truth: attempts, failures per address, innocents
- *    (must never appear), bans (ip and tier exactly, until to the second).
+ * 4. Compares the report with the truth: attempts and scans, each per address too,
+ *    innocents (never banned, never charged beyond their own traffic), bans (ip and
+ *    tier exactly, tier 0 for a scan ban; until to the second).
  * Prints a Markdown report and writes it to bench/results/check-throughput.md.
  * Exit 0 when every correctness check passes (with --strict: and the targets), 1 if
  * not, 2 when the benchmark could not run.
@@ -149,7 +150,7 @@ function report(o, log, truth, runs, cmp) {
   out.push('');
   out.push(`\`node dist/cli/main.js check --json ${path.relative(ROOT, log)}\` (TZ=UTC), ${new Date().toISOString()}, commit ${gitCommit()}`);
   out.push(`Host: ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`);
-  out.push(`Log: ${int(truth.lines)} lines, ${fmt(size / 2 ** 20, 1)} MiB, seed ${o.seed}, format ${o.format}, attack ratio ${o.ratio}; ${int(truth.attempts)} failed attempts from ${int(Object.keys(truth.failuresByIp).length)} addresses, ${truth.expectedBans.length} expected bans, ${truth.innocents.length} innocents`);
+  out.push(`Log: ${int(truth.lines)} lines, ${fmt(size / 2 ** 20, 1)} MiB, seed ${o.seed}, format ${o.format}, attack ratio ${o.ratio}; ${int(truth.attempts)} failed attempts from ${int(Object.keys(truth.failuresByIp).length)} addresses, ${int(truth.scans)} scans (challenges never answered) from ${int(Object.keys(truth.scansByIp).length)} addresses, ${truth.expectedBans.length} expected bans, ${truth.innocents.length} innocents`);
   out.push('');
   out.push('| figure | value | target | |');
   out.push('|---|---:|---:|---|');

@@ -10,7 +10,8 @@
  * variant seen in fixtures/asterisk-20, including log-injection attempts) and
  * <out>.truth.json:
  *
- *   { lines, attempts, failuresByIp: {ip: n}, innocents: [ip], expectedBans: [{ip, tier, until}], … }
+ *   { lines, attempts, failuresByIp: {ip: n}, scans, scansByIp: {ip: n}, innocents: [ip],
+ *     expectedBans: [{ip, tier, until}], … }
  *
  * Deterministic for a seed. Times are UTC in 2026; the log's mtime is set to its
  * last line so a reader inferring the year from the mtime gets 2026. Run readers
@@ -122,7 +123,7 @@ export function generate(o) {
   const innocents = buildInnocents(plan, pool, pop, Math.max(8, Math.min(60, Math.round(injections / 8))));
   const planner = new AttackPlanner(new Rng(o.seed, 'attacks'), pool, { t0: t0 + 60_000, t1: t1 - 60_000, budget: attackBudget, innocents });
   const planned = planner.plan(injections);
-  const { attempts, dropped } = dropBorderline(planned);
+  const { attempts, dropped, droppedScans } = dropBorderline(planned);
   const attackLines = attempts.reduce((n, a) => n + a.n, 0);
 
   // Ordinary traffic fills the rest exactly: two start-up blocks (boot, one restart) and groups.
@@ -190,33 +191,37 @@ export function generate(o) {
   }
   flushUntil(Infinity);
   w.close();
-  return finish(o, { w, logFile, attempts, attackLines, dropped, innocents, records, success, kinds, restartAt, lastMs, planner, t0 });
+  return finish(o, { w, logFile, attempts, attackLines, dropped, droppedScans, innocents, records, success, counted: ordinary.counted, kinds, restartAt, lastMs, planner, t0 });
 }
 
 /**
  * @param {Options} o
  * @param {{ w: Writer, logFile: string, attempts: import('./lib/attacks.mjs').Attempt[], attackLines: number, dropped: number,
- *   innocents: string[], records: Array<{ line: number, n: number, hash: number, ip: string }>, success: Map<string, number>,
- *   kinds: Uint8Array, restartAt: number, lastMs: number, planner: AttackPlanner, t0: number }} s
+ *   droppedScans: number, innocents: string[], records: Array<{ line: number, n: number, hash: number, ip: string }>,
+ *   success: Map<string, number>, counted: import('./lib/truth.mjs').OrdinaryTruth, kinds: Uint8Array, restartAt: number,
+ *   lastMs: number, planner: AttackPlanner, t0: number }} s
  */
 function finish(o, s) {
   if (s.w.count !== o.lines) throw new Error(`wrote ${s.w.count} lines, planned ${o.lines}`);
-  const truth = buildTruth(s.attempts, s.innocents);
+  const truth = buildTruth(s.attempts, s.innocents, s.counted);
   const lastSec = Math.floor(s.lastMs / 1000);
   fs.utimesSync(s.logFile, lastSec, lastSec);
   const out = {
     lines: s.w.count,
     attempts: truth.attempts,
     failuresByIp: truth.failuresByIp,
+    scans: truth.scans,
+    scansByIp: truth.scansByIp,
     innocents: truth.innocents,
     expectedBans: truth.expectedBans,
     generator: {
       seed: o.seed, format: o.format, attackRatio: o.ratio, hours: o.hours,
       start: new Date(s.t0).toISOString(), end: new Date(lastSec * 1000).toISOString(),
       refTime: new Date(lastSec * 1000).toISOString(), timezone: 'UTC',
-      attackLines: s.attackLines, borderlineDropped: s.dropped,
+      attackLines: s.attackLines, borderlineDropped: s.dropped, borderlineScansDropped: s.droppedScans,
     },
     variants: truth.variants,
+    ordinary: truth.ordinary,
     campaigns: s.planner.campaigns,
     successes: Object.fromEntries([...s.success.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
   };
@@ -232,12 +237,13 @@ function main() {
   const log = (/** @type {string} */ msg) => { if (!o.quiet) process.stdout.write(`${msg}\n`); };
   const bans = truth.expectedBans;
   log(`wrote ${o.out}.log: ${truth.lines} lines in ${secs.toFixed(1)} s; ${o.out}.truth.json`);
-  log(`attack lines ${truth.generator.attackLines} (${(100 * truth.generator.attackLines / truth.lines).toFixed(2)}%), failed attempts ${truth.attempts} from ${Object.keys(truth.failuresByIp).length} addresses, ${truth.innocents.length} innocents, borderline failures dropped ${truth.generator.borderlineDropped}`);
-  log(`expected bans: ${bans.length} (${bans.filter((b) => b.until === 'permanent').length} permanent, ${bans.filter((b) => b.until !== 'permanent').length} tier 1)`);
+  log(`attack lines ${truth.generator.attackLines} (${(100 * truth.generator.attackLines / truth.lines).toFixed(2)}%), failed attempts ${truth.attempts} from ${Object.keys(truth.failuresByIp).length} addresses, scans ${truth.scans} from ${Object.keys(truth.scansByIp).length} addresses, ${truth.innocents.length} innocents, borderline attempts dropped ${truth.generator.borderlineDropped} (${truth.generator.borderlineScansDropped} for scans)`);
+  log(`ordinary traffic: ${truth.ordinary.noExtensionCounted} calls to missing numbers counted, ${truth.ordinary.noExtensionOfTrunk} of the trunk not counted, ${truth.ordinary.unansweredChallenges} challenges never answered`);
+  log(`expected bans: ${bans.length} (${bans.filter((b) => b.until === 'permanent').length} permanent, ${bans.filter((b) => b.tier === 1).length} tier 1, ${bans.filter((b) => b.tier === 0).length} scan only)`);
   if (!o.quiet) {
-    log('variant                               attempts    lines  failure');
+    log('variant                               attempts    lines  failure  scans');
     for (const [k, v] of Object.entries(truth.variants).sort()) {
-      log(`${k.padEnd(36)} ${String(v.attempts).padStart(9)} ${String(v.lines).padStart(8)}  ${v.failures ? 'yes' : 'no'}`);
+      log(`${k.padEnd(36)} ${String(v.attempts).padStart(9)} ${String(v.lines).padStart(8)}  ${(v.failures ? 'yes' : 'no').padEnd(7)}  ${v.scans ?? 0}`);
     }
   }
   if (o.verify) {

@@ -11,8 +11,11 @@ import { generate } from '../gen-asterisk-log.mjs';
 import { parseRows, parseSummary, simulateJail } from '../compare-lib/fail2ban.mjs';
 import { normalizeIp } from './addresses.mjs';
 import { compareReport } from './compare.mjs';
-import { expectedBans, finalBan, HOUR } from './policy.mjs';
+import { expectedBans, finalBan, HOUR, mergeBans, SCAN } from './policy.mjs';
+import { TRUNK_ACCOUNT } from './population.mjs';
+import { dropBorderline, unanswered } from './truth.mjs';
 import { verifyLog } from './verify.mjs';
+import type { Attempt } from './attacks.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipwarden-bench-test-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -39,12 +42,57 @@ describe('gen-asterisk-log', () => {
     expect(fs.readFileSync(path.join(dir, 'b.truth.json'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'a.truth.json'), 'utf8'));
   });
 
-  it('counts attempts per address, never an innocent, and bans only what the policy bans', () => {
+  it('counts attempts and scans per address, never bans an innocent, and bans only what the policy bans', () => {
     const t = a.truth;
     expect(Object.values(t.failuresByIp).reduce((s, n) => s + n, 0)).toBe(t.attempts);
-    for (const ip of t.innocents) expect(t.failuresByIp[ip]).toBeUndefined();
+    expect(Object.values(t.scansByIp).reduce((s, n) => s + n, 0)).toBe(t.scans);
+    const banned = new Set(t.expectedBans.map((b) => b.ip));
+    for (const ip of t.innocents) expect(banned.has(ip)).toBe(false);
     expect(t.expectedBans.length).toBeGreaterThan(0);
-    for (const b of t.expectedBans) expect(t.failuresByIp[b.ip]).toBeGreaterThanOrEqual(2);
+    for (const b of t.expectedBans) {
+      if (b.tier > 0) expect(t.failuresByIp[b.ip]).toBeGreaterThanOrEqual(2);
+      else expect(t.scansByIp[b.ip]).toBeGreaterThanOrEqual(SCAN.count);
+    }
+  });
+
+  it('counts the phones\' calls to missing numbers and their unanswered challenges, never the trunk\'s', () => {
+    const o = a.truth.ordinary;
+    expect(o.noExtensionCounted).toBeGreaterThan(0);
+    expect(o.noExtensionOfTrunk).toBeGreaterThan(0);
+    expect(o.unansweredChallenges).toBeGreaterThan(0);
+    expect(a.truth.attempts).toBeGreaterThan(o.noExtensionCounted);
+  });
+
+  it('runs with the config that knows the generated trunk', () => {
+    const yaml = fs.readFileSync(path.join(import.meta.dirname, '..', 'config', 'owner-policy.yaml'), 'utf8');
+    expect(yaml).toMatch(new RegExp(`^accounts:\\n  trunks: \\[${TRUNK_ACCOUNT}\\]$`, 'm'));
+  });
+});
+
+describe('the truth of challenges', () => {
+  const T = Date.UTC(2026, 10, 24, 12);
+  const probe = (t: number, callid: string, ip = '203.0.113.9') =>
+    ({ t, ip, port: 5060, account: '100', kind: 'pjsip_probe', callid, fail: false, n: 1 }) as Attempt;
+  const guess = (t: number, callid: string, ip = '203.0.113.9') =>
+    ({ t, ip, port: 5060, account: '100', kind: 'pjsip_badauth', withChallenge: false, from: '', callid, nonce: '', fail: true, n: 2 }) as Attempt;
+
+  it('a challenge is answered by a failure of the same address and Call-ID within the grace, before or after', () => {
+    const list = [guess(T - 4000, 'a'), probe(T, 'a'), probe(T, 'b'), probe(T, 'c', '198.51.100.7'), guess(T + 3000, 'c')];
+    expect([...unanswered(list).scans]).toEqual([2, 3]);
+  });
+
+  it('an answer near the end of the grace is borderline and dropped', () => {
+    const list = [probe(T, 'a'), guess(T + 5000, 'a'), probe(T + 60_000, 'b'), guess(T + 70_000, 'b')];
+    expect([...unanswered(list, 2000).borderline]).toEqual([0]);
+    expect(dropBorderline(list).attempts).toEqual(list.slice(1));
+  });
+
+  it('20 scans spanning about a minute are borderline; 20 within seconds are not', () => {
+    const slow = Array.from({ length: 20 }, (_, i) => probe(T + i * 3158, `s${i}`));
+    const fast = Array.from({ length: 20 }, (_, i) => probe(T + i * 300, `f${i}`, '198.51.100.7'));
+    const { attempts, droppedScans } = dropBorderline([...slow, ...fast].sort((x, y) => x.t - y.t));
+    expect(droppedScans).toBeGreaterThan(0);
+    expect(attempts.filter((x) => x.ip === '198.51.100.7')).toHaveLength(20);
   });
 });
 
@@ -61,6 +109,21 @@ describe('the reference policy', () => {
     expect(finalBan(times)).toEqual({ tier: 2, until: null });
   });
 
+  it('20 scans within a minute ban for an hour (tier 0); 20 spanning a minute do not', () => {
+    const within = Array.from({ length: 20 }, (_, i) => T + i * 3000);
+    expect(finalBan(within, [SCAN])).toEqual({ tier: 0, until: T + 57_000 + HOUR });
+    expect(finalBan([...within.slice(0, 19), T + 60_000], [SCAN])).toBeNull();
+    expect(finalBan(within)).toEqual({ tier: 2, until: null }); // the same times as failures: the tiers
+  });
+
+  it('merges a tier ban and a scan ban as check does: the highest tier, the latest end', () => {
+    expect(mergeBans({ tier: 1, until: T }, { tier: 0, until: T + 1000 })).toEqual({ tier: 1, until: T + 1000 });
+    expect(mergeBans({ tier: 2, until: null }, { tier: 0, until: T })).toEqual({ tier: 2, until: null });
+    expect(mergeBans(null, { tier: 0, until: T })).toEqual({ tier: 0, until: T });
+    const bans = expectedBans(new Map([['203.0.113.9', [T]]]), new Map([['203.0.113.9', Array.from({ length: 20 }, (_, i) => T + i * 100)]]));
+    expect(bans).toEqual([{ ip: '203.0.113.9', tier: 0, until: new Date(T + 1900 + HOUR).toISOString() }]);
+  });
+
   it('never bans internal or loopback addresses', () => {
     const twice = [T, T + 1000];
     const bans = expectedBans(new Map([['10.1.2.3', twice], ['127.0.0.1', twice], ['fd00::5', twice], ['203.0.113.9', twice]]));
@@ -70,30 +133,48 @@ describe('the reference policy', () => {
 
 describe('compareReport', () => {
   const truth = {
-    lines: 100, attempts: 3, failuresByIp: { '203.0.113.9': 2, '2001:db8::5': 1 }, innocents: ['198.51.100.7'],
-    expectedBans: [{ ip: '203.0.113.9', tier: 1, until: '2026-11-24T13:00:00.000Z' }],
+    lines: 100, attempts: 4, failuresByIp: { '203.0.113.9': 2, '2001:db8::5': 1, '198.51.100.7': 1 }, innocents: ['198.51.100.7'],
+    scans: 21, scansByIp: { '192.0.2.50': 20, '198.51.100.7': 1 },
+    expectedBans: [{ ip: '192.0.2.50', tier: 0, until: '2026-11-24T13:00:00.000Z' }, { ip: '203.0.113.9', tier: 1, until: '2026-11-24T13:00:00.000Z' }],
   };
   const report = {
-    lines: 100, events: 5, attempts: 3,
-    addresses: [{ ip: '203.0.113.9', failures: 2, zone: 'external' }, { ip: '2001:DB8::5', failures: 1, zone: 'external' }],
-    bans: [{ ip: '203.0.113.9', tier: 1, until: '2026-11-24T13:00:00.400Z', failures: 2 }],
+    lines: 100, events: 5, attempts: 4, scans: 21,
+    addresses: [
+      { ip: '192.0.2.50', failures: 0, scans: 20, zone: 'external' }, { ip: '198.51.100.7', failures: 1, scans: 1, zone: 'external' },
+      { ip: '203.0.113.9', failures: 2, zone: 'external' }, { ip: '2001:DB8::5', failures: 1, zone: 'external' },
+    ],
+    bans: [
+      { ip: '192.0.2.50', tier: 0, until: '2026-11-24T13:00:00.900Z', failures: 0 },
+      { ip: '203.0.113.9', tier: 1, until: '2026-11-24T13:00:00.400Z', failures: 2 },
+    ],
   };
 
-  it('passes a right report (addresses in any spelling, an end within the same second)', () => {
+  it('passes a right report (addresses in any spelling, an end within the same second, an innocent\'s own misdial and scan)', () => {
     const c = compareReport(report, truth);
     expect(c.checks.filter((x) => !x.ok)).toEqual([]);
   });
 
-  it('fails an innocent, a missed failure and a ban a second off', () => {
+  it('fails an innocent charged with another\'s failure, a missed failure, a missed scan and a ban a second off', () => {
     const bad = {
       ...report,
-      addresses: [...report.addresses.slice(1), { ip: '198.51.100.7', failures: 1 }],
-      bans: [{ ip: '203.0.113.9', tier: 1, until: '2026-11-24T13:00:01.000Z' }],
+      scans: 20,
+      addresses: [
+        { ip: '192.0.2.50', failures: 0, scans: 19 }, { ip: '198.51.100.7', failures: 2, scans: 1 }, ...report.addresses.slice(3),
+      ],
+      bans: [report.bans[0], { ip: '203.0.113.9', tier: 1, until: '2026-11-24T13:00:01.000Z' }],
     };
     const failed = compareReport(bad, truth).checks.filter((x) => !x.ok).map((x) => x.name);
-    expect(failed).toEqual(expect.arrayContaining([
-      'addresses with failures missed (failures)', 'innocent addresses in addresses or bans', 'bans with wrong until (off by 1 s or more)',
-    ]));
+    expect(failed).toEqual([
+      'scans (challenges never answered)', 'addresses with failures missed (failures)',
+      'addresses with failures too many (failures)', 'addresses with scans missed (scans)',
+      'innocent addresses banned or charged beyond their own traffic', 'bans with wrong until (off by 1 s or more)',
+    ]);
+  });
+
+  it('fails an innocent banned, and a scan ban reported as a tier', () => {
+    const bad = { ...report, bans: [{ ...report.bans[0], tier: 1 }, report.bans[1], { ip: '198.51.100.7', tier: 1, until: 'permanent' }] };
+    const failed = compareReport(bad, truth).checks.filter((x) => !x.ok).map((x) => x.name);
+    expect(failed).toEqual(['innocent addresses banned or charged beyond their own traffic', 'bans not expected', 'bans with wrong tier']);
   });
 
   it('folds IPv4-mapped IPv6 and bracketed addresses', () => {

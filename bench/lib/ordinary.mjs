@@ -5,8 +5,19 @@
  * rejected by the dialplan, qualify state changes, AMI and console sessions. Every
  * line format is taken from fixtures/asterisk-20 and fixtures/asterisk-20-calls.
  *
- * None of these lines is a failed authentication. Some carry addresses in places a
- * naive parser might read (RTP learning, call-rejected NOTICEs, Registered SIP).
+ * None of these lines is a failed authentication, but sipwarden's policy counts two
+ * things in them, and so does the truth (`counted`):
+ * - a call the dial plan refuses because the number does not exist (reason
+ *   `no_extension`), like a failed login, except the trunk's (the benchmark's config
+ *   classes TRUNK_ACCOUNT as a trunk, as a real install learns it). A phone outside the
+ *   internal networks misdials at most once every MISDIAL_GAP, so it never reaches the
+ *   2-within-an-hour tier: under that policy a remote phone misdialing twice within an
+ *   hour WOULD be banned, and ordinary traffic is innocent;
+ * - a phone's challenge it never answers (a call given up before the digest; `scan`):
+ *   real, and rare enough (a few an hour per phone) never to reach 20 within a minute.
+ *   The truth checks both: it throws if ordinary traffic would be banned.
+ * Some lines carry addresses in places a naive parser might read (RTP learning,
+ * call-rejected NOTICEs, Registered SIP).
  *
  * Groups are planned first (kind per group, fixed line counts) so that the log has
  * exactly the requested number of lines; a group renders some lines now and some
@@ -14,6 +25,11 @@
  */
 import { PBX, localFor } from './asterisk.mjs';
 import { hostPort, secAddr } from './addresses.mjs';
+import { bannable, HOUR } from './policy.mjs';
+import { TRUNK_ACCOUNT } from './population.mjs';
+
+/** A phone or peer outside the internal networks misdials at most this often (see the top). */
+export const MISDIAL_GAP = 3 * HOUR;
 
 /** [name, lines now, lines deferred, weight]. */
 /** @type {ReadonlyArray<readonly [name: string, now: number, deferred: number, weight: number]>} */
@@ -83,6 +99,36 @@ export class OrdinaryRenderer {
     this.lwp = 17000;
     /** @type {Map<string, number>} successful authentications per address */
     this.successes = new Map();
+    /** @type {import('./truth.mjs').OrdinaryTruth} what the policy counts in ordinary traffic (ms times) */
+    this.counted = { failures: new Map(), scans: new Map(), trunkRejected: 0 };
+    /** @type {Map<string, number>} last misdial of an address outside the internal networks */
+    this.lastMisdial = new Map();
+    this.insidePhones = pop.phones.filter((p) => !bannable(p.ip));
+    this.insidePeers = pop.peers.filter((p) => !bannable(p.ip));
+  }
+
+  /** @param {Map<string, number[]>} m  @param {string} ip  @param {number} ms */
+  #count(m, ip, ms) {
+    const list = m.get(ip);
+    if (list) list.push(ms);
+    else m.set(ip, [ms]);
+  }
+
+  /**
+   * Who misdials at `ms`: anyone, but one outside the internal networks only MISDIAL_GAP after its last misdial.
+   * @template {{ ip: string }} P
+   * @param {P[]} all  @param {P[]} inside  @param {number} ms
+   * @returns {P}
+   */
+  #misdialer(all, inside, ms) {
+    let who = this.rng.pick(all);
+    if (bannable(who.ip)) {
+      const last = this.lastMisdial.get(who.ip);
+      if (last !== undefined && ms - last < MISDIAL_GAP) who = this.rng.pick(inside);
+      else this.lastMisdial.set(who.ip, ms);
+    }
+    this.#count(this.counted.failures, who.ip, ms);
+    return who;
   }
 
   /** @param {string} ip */
@@ -223,6 +269,7 @@ export class OrdinaryRenderer {
       case 'challenge_only': {
         const phone = r.pick(pop.phones);
         now = [this.#secPj(ms, ms, 'ChallengeSent', 'Informational', phone.ext, this.#inviteCallid(phone), phone.ip, phone.port, ',Challenge=""')];
+        this.#count(this.counted.scans, phone.ip, ms); // a fresh Call-ID: nothing answers it
         break;
       }
       case 'call_out':
@@ -331,16 +378,17 @@ export class OrdinaryRenderer {
         break;
       }
       case 'call_rej_pjsip': {
-        const phone = r.pick(pop.phones);
+        const phone = this.#misdialer(pop.phones, this.insidePhones, ms);
         now = this.#pjAuth(ms, phone, this.#inviteCallid(phone));
         now.push(L.line(ms, 'NOTICE', L.pbx.pjsip, '', 'res_pjsip_session.c', ` ${phone.ext}: Call (UDP:${hostPort(phone.ip, phone.port)}) to extension '${this.#number()}' rejected because extension not found in context 'from-internal'.`));
         break;
       }
       case 'call_rej_trunk':
-        now = [L.line(ms, 'NOTICE', L.pbx.pjsip, '', 'res_pjsip_session.c', ` itsp: Call (UDP:${pop.itsp}:5060) to extension '${r.digits(10)}' rejected because extension not found in context 'from-trunk'.`)];
+        this.counted.trunkRejected++;
+        now = [L.line(ms, 'NOTICE', L.pbx.pjsip, '', 'res_pjsip_session.c', ` ${TRUNK_ACCOUNT}: Call (UDP:${pop.itsp}:5060) to extension '${r.digits(10)}' rejected because extension not found in context 'from-trunk'.`)];
         break;
       case 'call_rej_sip': {
-        const peer = r.pick(pop.peers);
+        const peer = this.#misdialer(pop.peers, this.insidePeers, ms);
         const num = this.#number();
         const callid = `C-${this.#hex8(this.callSeq++)}`;
         const sid = `0x7f${r.hex(10)}`;

@@ -11,6 +11,8 @@ export const PJSIP_EXTS = Array.from({ length: 40 }, (_, i) => String(100 + i));
 export const SIP_PEERS = Array.from({ length: 10 }, (_, i) => String(200 + i));
 export const AMI_USERS = ['admin', 'sipwarden'];
 export const IAX_USER = 'iaxuser';
+/** The provider's PJSIP endpoint (matched by IP on a real PBX: a trunk; bench/config/owner-policy.yaml lists it). */
+export const TRUNK_ACCOUNT = 'itsp';
 
 /** @typedef {{ ext: string, ip: string, port: number, callid: string, remote: boolean }} Phone */
 /** @typedef {ReturnType<typeof buildPopulation>} Population */
