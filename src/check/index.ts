@@ -4,9 +4,9 @@
  * be banned — the fail2ban-regex of sipwarden. No store, no firewall, no clock.
  */
 import ipaddr from 'ipaddr.js';
-import type { AuthFailed, FailureReason, SecurityEvent, Service } from '../domain/events.js';
+import type { FailureReason, SecurityEvent, Service } from '../domain/events.js';
 import { ipv4ToInt, isNetwork, type BanTarget, type IpAddress } from '../domain/ip.js';
-import { Engine, type BanDecision, type PolicyInput, type RuleInput, type ScanOutcome, type Zone, type ZoneInput } from '../engine/index.js';
+import { Decider, Engine, type Effect, type PolicyInput, type RuleInput, type Zone, type ZoneInput } from '../engine/index.js';
 import { replayFiles, type FileStats } from '../sources/replay.js';
 
 export interface CheckedAttempt {
@@ -55,71 +55,63 @@ export function compareIp(a: string, b: string): number {
   return 0;
 }
 
-/** Replays `paths` and returns the report. Throws SipwardenError INPUT_UNREADABLE for unreadable files. */
+/**
+ * Replays `paths` and returns the report. The engine's decisions are the daemon's
+ * (engine/decide.ts); this runner only collects them, and every ban counts as enforced
+ * (no kernel here), so subnet escalation sees it. Throws SipwardenError
+ * INPUT_UNREADABLE for unreadable files.
+ */
 export function runCheck(paths: readonly string[], policy: PolicyInput, zones: ZoneInput, opts: { listAttempts?: boolean; rules?: RuleInput } = {}): CheckReport {
   const engine = new Engine(policy, zones, opts.rules);
+  const decider = new Decider(engine);
   const failures = new Map<IpAddress, number>();
-  const bans = new Map<BanTarget, { tier: number; until: number | null; failures?: number }>();
-  // A ban merges into the target's earlier one (longest end, highest tier); each address ban
-  // may complete its network's count (subnet escalation: no kernel here, so every ban counts).
-  const record = (d: BanDecision): void => {
-    const prev = bans.get(d.ip);
-    const until = d.until === null || prev?.until === null ? null : Math.max(d.until, prev?.until ?? 0);
-    bans.set(d.ip, { tier: Math.max(d.tier, prev?.tier ?? 0), until, failures: isNetwork(d.ip) ? d.failures : undefined });
-    if (!isNetwork(d.ip)) {
-      const net = engine.escalate(d.ip, d.at).decision;
-      if (net) record(net);
-    }
-  };
-  const attemptList: CheckedAttempt[] = [];
   const scanned = new Map<IpAddress, number>();
-  let events = 0;
+  const bans = new Map<BanTarget, { tier: number; until: number | null; failures: number }>();
+  const attemptList: CheckedAttempt[] = [];
   let attempts = 0;
   let scans = 0;
-  const list = (ev: AuthFailed): void => {
-    attemptList.push({ at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason, source: ev.evidence.source, line: ev.evidence.line });
-  };
-  // A challenge never answered: counted apart from failed logins, against policy.scan.
-  const scan = (s: ScanOutcome): void => {
-    scans++;
-    scanned.set(s.event.ip, (scanned.get(s.event.ip) ?? 0) + 1);
-    if (opts.listAttempts) list(s.event);
-    if (s.verdict.decision) record(s.verdict.decision);
-  };
-  let duplicates = 0;
-  let injections = 0;
-  const files = replayFiles(paths, (ev: SecurityEvent) => {
-    events++;
-    if (ev.kind === 'injection_suspected') {
-      injections++;
-      return;
+  const collect = (effects: readonly Effect[], at: number): void => {
+    for (const e of effects) {
+      if (e.kind === 'failure') {
+        // Attempts: the failures that count; scans (challenges never answered) apart.
+        if (e.scan) {
+          scans++;
+          scanned.set(e.row.ip, (scanned.get(e.row.ip) ?? 0) + 1);
+        } else if (e.counted) {
+          attempts++;
+          failures.set(e.row.ip, (failures.get(e.row.ip) ?? 0) + 1);
+        } else continue;
+        if (opts.listAttempts) {
+          const r = e.row;
+          attemptList.push({ at: r.at, ip: r.ip, port: r.port, service: r.service, account: r.account, reason: r.reason, source: r.source ?? '', line: r.line ?? 0 });
+        }
+      } else if (e.kind === 'ban') {
+        // The engine's ban in force for the target (longest end, highest tier); a later one supersedes.
+        const b = e.ban;
+        const prev = bans.get(b.ip);
+        const until = b.expiresAt === null || prev?.until === null ? null : Math.max(b.expiresAt, prev?.until ?? 0);
+        bans.set(b.ip, { tier: Math.max(b.tier, prev?.tier ?? 0), until, failures: b.failures });
+        collect(decider.enforced(e, at), at);
+      }
     }
-    const out = engine.handle(ev);
-    for (const s of out.scans) scan(s);
-    if (out.duplicate) duplicates++;
-    if (out.ruleBan) record(out.ruleBan);
-    const v = out.verdict;
-    if (!v || ev.kind !== 'auth_failed' || v.action === 'not_counted') return;
-    attempts++;
-    failures.set(ev.ip, (failures.get(ev.ip) ?? 0) + 1);
-    if (opts.listAttempts) list(ev);
-    if (v.decision) record(v.decision);
-  }, policy.scan ? 'all' : needsSuccesses(opts.rules) ? 'auth' : 'failures'); // challenges and successes, when nothing uses them, are skipped unparsed
+  };
+  const files = replayFiles(paths, (ev: SecurityEvent) => collect(decider.decide(ev, ev.at), ev.at),
+    policy.scan ? 'all' : needsSuccesses(opts.rules) ? 'auth' : 'failures'); // challenges and successes, when nothing uses them, are skipped unparsed
   // The end of the files: no answer will come to the challenges still waiting for one.
-  for (const s of engine.finish()) scan(s);
+  collect(decider.finish(Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
   const addresses = [...new Set([...failures.keys(), ...scanned.keys()])]
     .sort((a, b) => compareIp(a, b))
     .map((ip) => ({ ip, failures: failures.get(ip) ?? 0, scans: scanned.get(ip) ?? 0, zone: engine.zoneOf(ip) }));
   const banList = [...bans.entries()]
     .sort((a, b) => compareIp(a[0], b[0]))
-    .map(([ip, b]) => ({ ip, tier: b.tier, until: b.until, failures: b.failures ?? failures.get(ip as IpAddress) ?? 0 }));
+    .map(([ip, b]) => ({ ip, tier: b.tier, until: b.until, failures: isNetwork(ip) ? b.failures : (failures.get(ip as IpAddress) ?? 0) }));
   return {
     lines: files.reduce((n, f) => n + f.lines, 0),
-    events,
+    events: decider.stats.events,
     attempts,
     scans,
-    duplicates,
-    injections,
+    duplicates: decider.stats.duplicates,
+    injections: decider.stats.injections,
     oversized: files.reduce((n, f) => n + f.oversized, 0),
     files,
     addresses,

@@ -1,17 +1,24 @@
 /**
- * The live pipeline: one event at a time through the engine, then the side
- * effects in a fixed order — failed-auth log line, failure history (batched), ban
- * record, firewall; then, for an address ban, subnet escalation (which may ban the
- * address's whole network the same way). The firewall is called only after the ban is
- * stored (or the store refused it, see "Fail safe" below), so a crash between the two is repaired by the reconcile at the next start —
- * with one exception, for speed: a backend that can check "seen" and ban in one kernel
- * transaction (nftables) bans first and the store follows in the same turn of the event
- * loop. A crash exactly between the two leaves a kernel ban the store lacks; the next
- * start's reconcile removes it, and the attacker's stored (or re-read) failures ban it
- * again at its next attempt.
+ * The runner: it takes one event to the engine's decisions (engine/decide.ts: pure
+ * effects) and applies them, in this order, the one place where order matters:
+ *
+ * 1. failed-auth log lines and the daemon's own log lines, at once;
+ * 2. alerts, to the notifier;
+ * 3. failure rows, batched (a transaction per batch of lines, or per 1,000 rows);
+ * 4. bans: where the kernel can tell (require_seen), first "did this address send the
+ *    PBX packets?" — one check per address at a time, the newest decision replacing a
+ *    waiting one so they cannot land out of order; an address never seen goes back to
+ *    the engine (`notSeen`: the ban is taken back, said as suspected injection). A ban
+ *    that holds is stored with the batch and handed to the firewall after the store
+ *    transaction — with one exception, for speed: a backend that checks "seen" and bans
+ *    in one kernel transaction (nftables) bans first and the store follows in the same
+ *    turn of the event loop (a crash exactly between the two is repaired by the next
+ *    start's reconcile, and the attacker's failures ban it again at its next attempt);
+ * 5. then the engine hears that the ban holds (`enforced`: subnet escalation), and the
+ *    effects that returns are applied the same way.
  *
  * Fail safe: the store and the failed-auth log may break (disk full, a lock held by
- * another process, a read-only or damaged file); the pipeline never stops for that.
+ * another process, a read-only or damaged file); the runner never stops for that.
  * Counting goes on in the engine, bans go to the firewall whether or not the store took
  * them, and what the store has not taken waits in memory (bounded by `maxPending`; what
  * is dropped beyond it is counted and said) and is retried with backoff (`storeFaults`).
@@ -19,24 +26,15 @@
  * log's position goes into the same transaction, so after a crash the log holds every
  * failure the store holds, and none twice (the next start cuts what came after).
  */
-import { formatDuration, formatInstant } from '../domain/duration.js';
-import type { AuthFailed, Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
-import { isNetwork, type IpAddress } from '../domain/ip.js';
-import type { BanDecision, Engine, FailureVerdict, Tier } from '../engine/index.js';
+import { formatInstant } from '../domain/duration.js';
+import type { SecurityEvent } from '../domain/events.js';
+import type { IpAddress } from '../domain/ip.js';
+import { Decider, type BanEffect, type Effect, type Engine, type Tier } from '../engine/index.js';
 import type { Enforcer, EnforcerOp, SeenProbe } from '../enforcers/index.js';
-import { FAILLOG_POSITION_KEY, formatAlert, formatFailure, formatInjection, formatSubnet, type FailedAuthLog } from '../faillog/index.js';
+import { FAILLOG_POSITION_KEY, type FailedAuthLog } from '../faillog/index.js';
 import type { Notifier } from './notify.js';
 import { FaultTracker, type Store } from '../store/index.js';
 import type { Cursor, FailureRow, NewBan } from '../store/types.js';
-
-/** The latest reports of one address, kept to be stored with its ban. */
-interface Recent {
-  readonly evidence: Evidence[];
-  readonly accounts: string[];
-}
-
-/** Addresses per generation of the evidence kept for bans (see Pipeline.older). */
-const RECENT_GENERATION = 50_000;
 
 export interface PipelineLog {
   info(obj: object, msg: string): void;
@@ -89,24 +87,17 @@ export interface PipelineStats {
   enforcerLatencyMs: number;
 }
 
-/** Owns the batching of failure rows; `flush()` writes them in one transaction. */
+/** Applies the engine's effects; owns the batching of failure rows (`flush()` writes them in one transaction). */
 export class Pipeline {
-  readonly stats: PipelineStats = { events: 0, attempts: 0, scans: 0, duplicates: 0, injections: 0, bans: 0, notSeen: 0, enforcerErrors: 0, enforcerLatencyMs: 0 };
+  private readonly decider: Decider;
+  private readonly own = { bans: 0, enforcerErrors: 0, enforcerLatencyMs: 0 };
   private pending: FailureRow[] = [];
   private pendingBans: NewBan[] = [];
   /** Firewall changes of the pending bans, applied right after they are stored. */
   private pendingOps: EnforcerOp[] = [];
   private flushScheduled = false;
-  private readonly seenPending = new Map<string, { d: BanDecision; ev: LocatedEvent }>();
-  /** The latest failure reports of each address (bounded), stored with its ban: "the exact log lines that caused it". */
-  private recent = new Map<string, Recent>();
-  /**
-   * The generation before `recent`: when `recent` is full it becomes this one and the
-   * one before is dropped, so at most 2 × RECENT_GENERATION addresses are kept and no
-   * entry is ever deleted from the front of a big Map (V8 then walks every deleted slot
-   * before the first live one: it cost 40% of the daemon's time in a flood).
-   */
-  private older = new Map<string, Recent>();
+  /** Bans waiting for the kernel's answer to "seen?", one per address: the newest decision replaces the waiting one. */
+  private readonly seenPending = new Map<string, { effect: BanEffect }>();
 
   private droppedRows = 0;
   private droppedBans = 0;
@@ -114,6 +105,13 @@ export class Pipeline {
 
   constructor(private readonly d: PipelineDeps) {
     this.faults = d.storeFaults ?? new FaultTracker({ part: 'store', file: d.store.path });
+    this.decider = new Decider(d.engine, { startedAt: d.startedAt });
+  }
+
+  /** What the decisions saw and what the runner did. */
+  get stats(): PipelineStats {
+    const s = this.decider.stats;
+    return { events: s.events, attempts: s.attempts, scans: s.scans, duplicates: s.duplicates, injections: s.injections, notSeen: s.notSeen, ...this.own };
   }
 
   /**
@@ -132,127 +130,91 @@ export class Pipeline {
 
   /** Handles one event. Never throws for bad input; firewall errors are logged and counted. */
   handle(ev: SecurityEvent): void {
-    this.stats.events++;
-    if (ev.kind === 'injection_suspected') {
-      this.stats.injections++;
-      this.d.faillog.write(formatInjection({ at: ev.at, service: ev.service, candidates: ev.candidates, source: ev.evidence.source, line: ev.evidence.line }));
-      this.d.log.warn({ service: ev.service, candidates: ev.candidates, source: ev.evidence.source, line: ev.evidence.line }, 'log line with injected addresses: counted for nobody');
-      return;
-    }
-    const out = this.d.engine.handle(ev);
-    // Challenges this event's time shows were never answered: each a failure with reason `scan`.
-    for (const s of out.scans) {
-      this.stats.scans++;
-      this.failure(s.event, s.verdict);
-    }
-    if (out.duplicate) {
-      this.stats.duplicates++;
-      return;
-    }
-    for (const a of out.alerts) {
-      this.d.faillog.write(formatAlert(a));
-      this.d.log.warn({ alert: a.kind, ip: a.ip, account: a.account }, a.message);
-      this.d.notifier?.send(a, this.d.now());
-    }
-    if (out.ruleBan) this.ban(out.ruleBan, ev);
-    const v = out.verdict;
-    if (!v || ev.kind !== 'auth_failed') return;
-    this.stats.attempts++;
-    this.failure(ev, v);
+    this.apply(this.decider.decide(ev, this.d.now()));
   }
 
-  /** A counted failure (or scan): its failed-auth log line, its failure row, its ban. */
-  private failure(ev: AuthFailed, v: FailureVerdict): void {
-    this.remember(ev);
-    this.d.faillog.write(formatFailure({
-      at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason,
-      // A banned address's line names the ban in force (its tier, or the rule's name), not only the tier reached now.
-      zone: v.zone, counts: this.counts(v), action: v.action, tier: v.ban ? v.ban.tier : v.tier, ban: v.ban?.by ?? undefined,
-      until: v.ban ? v.ban.until : undefined, decoys: ev.decoys, source: ev.evidence.source, line: ev.evidence.line,
-    }));
-    this.pending.push({
-      at: ev.at, ip: ev.ip, port: ev.port, service: ev.service, account: ev.account, reason: ev.reason,
-      zone: v.zone, action: v.action, source: ev.evidence.source, line: ev.evidence.line, raw: ev.evidence.text,
-    });
-    if (this.pending.length >= 1000) this.flush();
-    if (this.pending.length > (this.d.maxPending ?? 100_000)) this.dropOldest('rows');
-    if (v.decision) this.ban(v.decision, ev);
+  /** Applies effects in their order (see the top of this file). */
+  private apply(effects: readonly Effect[]): void {
+    for (const e of effects) {
+      switch (e.kind) {
+        case 'log':
+          this.d.faillog.write(e.line);
+          break;
+        case 'say':
+          this.d.log[e.level](e.fields, e.msg);
+          break;
+        case 'alert':
+          this.d.notifier?.send(e.alert, this.d.now());
+          break;
+        case 'failure':
+          this.pending.push(e.row);
+          if (this.pending.length >= 1000) this.flush();
+          if (this.pending.length > (this.d.maxPending ?? 100_000)) this.dropOldest('rows');
+          break;
+        case 'ban':
+          this.ban(e);
+          break;
+      }
+    }
   }
 
-  /**
-   * Stores and enforces a ban. The ban is stored before the line's failure row and
-   * cursor: after a crash in between, the line is read again, counted once (its row
-   * was not stored), and the ban merges into the stored one.
-   */
-  private ban(d: BanDecision, ev: LocatedEvent): void {
+  /** A ban: asked of the kernel first where it can tell, then stored and enforced (commit). */
+  private ban(e: BanEffect): void {
     const seen = this.d.seen;
-    if (!seen || isNetwork(d.ip) || ev.at < (this.d.startedAt ?? 0) - 5000) {
-      this.commitBan(d, ev);
+    if (!seen || !e.ifSeen) {
+      this.commit(e);
       return;
     }
-    const ip = d.ip;
-    // Ban only what the kernel has seen: an address that never sent the PBX a packet can
-    // only have come from text in a log line (injection). One check per address at a time:
-    // decisions that arrive meanwhile only replace the one to apply, so they cannot land
-    // out of order (a 1-hour ban after a permanent one).
+    const ip = e.ban.ip as IpAddress;
+    // One check per address at a time: a decision that arrives meanwhile only replaces the
+    // one to apply, so they cannot land out of order (a 1-hour ban after a permanent one).
     const waiting = this.seenPending.get(ip);
     if (waiting) {
-      waiting.d = d;
-      waiting.ev = ev;
+      waiting.effect = e;
       return;
     }
-    const entry = { d, ev };
+    const entry = { effect: e };
     this.seenPending.set(ip, entry);
     // Where the backend can, the check and the ban are one kernel transaction (one tool run).
-    const until = this.d.engine.activeBan(ip, this.d.now())?.until ?? d.until;
+    const until = e.ban.expiresAt;
     const started = performance.now();
     const check: Promise<{ yes: boolean; inKernel?: { until: number | null } }> = seen.banIfSeen
       ? seen.banIfSeen(ip, until, this.d.now()).then((yes) => {
-        this.stats.enforcerLatencyMs = performance.now() - started;
+        this.own.enforcerLatencyMs = performance.now() - started;
         return { yes, inKernel: yes ? { until } : undefined };
       })
       : seen.seen(ip).then((yes) => ({ yes }));
     check.then(({ yes, inKernel }) => {
       this.seenPending.delete(ip);
-      if (yes) this.commitBan(entry.d, entry.ev, inKernel);
-      else this.notSeen(entry.d, entry.ev);
-    }, (e: Error) => {
+      if (yes) this.commit(entry.effect, inKernel);
+      else this.apply(this.decider.notSeen(entry.effect));
+    }, (err: Error) => {
       this.seenPending.delete(ip);
-      this.d.log.error({ ip, err: e.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
-      this.commitBan(entry.d, entry.ev);
+      this.d.log.error({ ip, err: err.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
+      this.commit(entry.effect);
     });
   }
 
-  private notSeen(d: BanDecision, ev: LocatedEvent): void {
-    this.stats.notSeen++;
-    this.d.engine.cancelBan(d.ip);
-    this.d.faillog.write(formatInjection({ at: ev.at, service: ev.service, candidates: [d.ip], source: ev.evidence.source, line: ev.evidence.line, action: 'not_banned_never_seen' }));
-    this.d.log.warn({ ip: d.ip, source: ev.evidence.source, line: ev.evidence.line }, 'not banned: this address never sent the PBX a packet (suspected log injection)');
-  }
-
-  /** Stores the ban and enforces it (unless `inKernel` says the kernel already holds exactly it). */
-  private commitBan(d: BanDecision, ev: LocatedEvent, inKernel?: { until: number | null }): void {
-    this.stats.bans++;
+  /**
+   * Stores the ban and enforces it (unless `inKernel` says the kernel already holds
+   * exactly it), then tells the engine it holds. Stored in ONE transaction with the
+   * pending failure rows and the cursors, made once the current batch of lines is handled
+   * (the next turn of the event loop), so a burst of bans costs one transaction and one
+   * nft run; a crash before it reads the lines again, counted once, and the ban merges.
+   */
+  private commit(e: BanEffect, inKernel?: { until: number | null }): void {
+    this.own.bans++;
     // Enforce the engine's ban as it stands now (the longest one decided), never an older decision.
-    const current = this.d.engine.activeBan(d.ip, this.d.now());
-    const until = current ? current.until : d.until;
-    const recent = isNetwork(d.ip) ? undefined : (this.recent.get(d.ip) ?? this.older.get(d.ip));
-    // Stored in ONE transaction with the pending failure rows and the cursors, and before
-    // the firewall is asked (except after banIfSeen, see the top): the kernel never holds a
-    // ban the store does not know, and after a crash the lines behind it are not counted
-    // twice. The transaction is made once the current batch of lines is handled (the next
-    // turn of the event loop), so a burst of bans costs one transaction and one nft run.
-    this.pendingBans.push({
-      ip: d.ip, reason: d.reason, tier: Math.max(d.tier, current?.tier ?? 0), source: 'policy', failures: d.failures,
-      evidence: recent?.evidence.length ? [...recent.evidence] : [ev.evidence],
-      accounts: recent?.accounts.length ? [...recent.accounts] : [ev.account],
-      createdAt: d.at, expiresAt: until,
-    });
+    const current = this.d.engine.activeBan(e.ban.ip, this.d.now());
+    const ban = current && (current.until !== e.ban.expiresAt || current.tier > e.ban.tier)
+      ? { ...e.ban, expiresAt: current.until, tier: Math.max(current.tier, e.ban.tier) }
+      : e.ban;
+    this.pendingBans.push(ban);
     if (this.pendingBans.length > (this.d.maxPending ?? 100_000)) this.dropOldest('bans');
-    if (!inKernel || inKernel.until !== until) this.pendingOps.push({ op: 'ban', ip: d.ip, until });
+    if (!inKernel || inKernel.until !== ban.expiresAt) this.pendingOps.push({ op: 'ban', ip: ban.ip, until: ban.expiresAt });
     this.flushSoon();
-    this.d.log.warn({ ip: d.ip, tier: d.tier, until: formatInstant(until), reason: d.reason }, 'banned');
-    if (!isNetwork(d.ip)) this.escalate(d.ip, d.at, ev);
+    this.d.log.warn({ ip: ban.ip, tier: e.ban.tier, until: formatInstant(ban.expiresAt), reason: ban.reason }, 'banned');
+    this.apply(this.decider.enforced(e, this.d.now()));
   }
 
   /** Flushes (store, then firewall) once the lines being handled now are done. */
@@ -261,43 +223,8 @@ export class Pipeline {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      try {
-        this.flush();
-      } catch (e) {
-        this.d.log.error({ err: (e as Error).message }, 'cannot write to the store; the bans and failures are kept and written at the next try');
-      }
+      this.flush();
     });
-  }
-
-  /** An enforced address ban may complete its network's count (subnet escalation). */
-  private escalate(ip: IpAddress, at: number, ev: LocatedEvent): void {
-    const { decision, spared } = this.d.engine.escalate(ip, at);
-    if (spared) {
-      this.d.faillog.write(formatSubnet({ at, net: spared.net, action: 'spared', trigger: ip, why: spared.why }));
-      this.d.log.warn({ net: spared.net, trigger: ip, why: spared.why }, 'network reached the subnet-escalation count but is not banned');
-    }
-    if (!decision) return;
-    this.d.faillog.write(formatSubnet({ at, net: decision.ip, action: 'banned', trigger: ip, addresses: decision.failures, until: decision.until }));
-    this.commitBan(decision, ev);
-  }
-
-  private remember(ev: LocatedEvent): void {
-    const r = this.recent.get(ev.ip);
-    if (r) {
-      r.evidence.push(ev.evidence);
-      if (r.evidence.length > 12) r.evidence.shift();
-      if (!r.accounts.includes(ev.account)) r.accounts.push(ev.account);
-      if (r.accounts.length > 20) r.accounts.shift();
-      return;
-    }
-    if (this.recent.size >= RECENT_GENERATION) {
-      this.older = this.recent;
-      this.recent = new Map();
-    }
-    const old = this.older.get(ev.ip);
-    // Arrays of exactly one when new: most addresses of a flood fail once (a push onto [] reserves 17).
-    this.recent.set(ev.ip, old ?? { evidence: [ev.evidence], accounts: [ev.account] });
-    if (old) this.remember(ev);
   }
 
   /**
@@ -353,15 +280,10 @@ export class Pipeline {
   enforce(ops: Parameters<Enforcer['apply']>[0]): void {
     const started = performance.now();
     this.d.enforcer.apply(ops, this.d.now()).then(() => {
-      this.stats.enforcerLatencyMs = performance.now() - started;
+      this.own.enforcerLatencyMs = performance.now() - started;
     }, (e: Error) => {
-      this.stats.enforcerErrors++;
+      this.own.enforcerErrors++;
       this.d.log.error({ err: e.message, backend: this.d.enforcer.name }, 'firewall change failed');
     });
-  }
-
-  private counts(v: FailureVerdict): Array<{ n: number; within: string }> {
-    const tiers = this.d.tiers();
-    return v.counts.map((n, i) => ({ n, within: formatDuration(v.windows[i] ?? tiers[i]?.within ?? 0) }));
   }
 }

@@ -14,6 +14,7 @@ import { SubnetEscalation, SUBNETS_OFF, type SubnetInput, type SubnetSpared } fr
 import { compileZones, followZones, type NetworkZoneOf, type Zone, type ZoneInput } from './zones.js';
 
 export { AttemptCounter, classify } from './attempts.js';
+export { Decider, type BanEffect, type DecisionStats, type DeciderOptions, type Effect } from './decide.js';
 export { ChallengeTracker } from './challenges.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 export { PolicyEngine, sortTiers, type Action, type BanDecision, type BanInForce, type FailureVerdict, type PolicyInput, type ScanPolicy, type ScanSettings, type Tier, scanInput } from './policy.js';
