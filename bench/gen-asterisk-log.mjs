@@ -150,7 +150,7 @@ export function generate(o) {
     if (lines.length !== a.n) throw new Error(`attempt ${a.kind} rendered ${lines.length} lines, planned ${a.n}`);
     records.push({ line: w.count + 1, n: a.n, hash: fnv(`${lines.join('\n')}\n`), ip: a.ip });
     for (const line of lines) w.push(line);
-    if (a.kind.endsWith('_cracked')) success.set(a.ip, (success.get(a.ip) ?? 0) + 1);
+    if (a.kind.endsWith('_cracked') || a.kind === 'pjsip_noext') success.set(a.ip, (success.get(a.ip) ?? 0) + 1);
     lastMs = a.t;
   };
   const flushUntil = (/** @type {number} */ t) => {

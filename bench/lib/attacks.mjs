@@ -19,6 +19,8 @@
  *   | { kind: 'pjsip_badauth', withChallenge: boolean, from: string, callid: string, nonce: string }
  *   | { kind: 'pjsip_unknown_digest', from: string, callid: string, nonce: string }
  *   | { kind: 'pjsip_probe' | 'pjsip_cracked', callid: string }
+ *   | { kind: 'pjsip_noext', callid: string, exten: string }
+ *   | { kind: 'chansip_noext', exten: string }
  *   | { kind: 'chansip_wrongpass', to: string }
  *   | { kind: 'chansip_probe' | 'chansip_cracked' | 'ami_wrongpass' | 'ami_nouser' | 'iax2_md5' | 'iax2_nopeer' }
  * )} AttemptPlan an attempt as a campaign plans it, with the fields its kind renders
@@ -52,6 +54,8 @@ export function linesOf(a) {
     case 'chansip_probe': return 1;
     case 'pjsip_cracked': return 1;
     case 'chansip_cracked': return 3;
+    case 'pjsip_noext': return 3;
+    case 'chansip_noext': return 4;
     default: throw new Error(`unknown attempt kind ${/** @type {{ kind: string }} */ (a).kind}`);
   }
 }
@@ -317,6 +321,29 @@ export class AttackPlanner {
     this.#count('invite_unknown');
   }
 
+  /**
+   * Toll fraud with a cracked secret: authenticated INVITEs to international numbers the
+   * dial plan lacks (the capture's S12 and S24), rejected with reason no_extension, each
+   * a failure. PJSIP (challenge, success, NOTICE) or chan_sip (its INVITE challenge, never
+   * judged; NOTICE + FailedACL no_extension_match).
+   */
+  tollFraud() {
+    const r = this.rng;
+    const sip = r.chance(0.3);
+    const ip = this.#attacker(!sip);
+    const n = r.tail(1, 40);
+    const account = sip ? r.pick(SIP_PEERS) : r.pick(PJSIP_EXTS);
+    const pid = r.int(1000, 99999);
+    const port = r.pick([5060, 5061, r.int(1024, 65535)]);
+    let t = this.#start(n * 15_000);
+    for (let i = 0; i < n; i++, t += r.range(2000, 15_000)) {
+      const exten = `${r.pick(['9011', '011', '900'])}${r.pick(['44', '49', '53', '882', '252', '370'])}${r.digits(r.int(7, 10))}`;
+      if (sip) this.#push({ t, ip, port, kind: 'chansip_noext', account, exten });
+      else this.#push({ t, ip, port, kind: 'pjsip_noext', account, exten, callid: `${i + 1}-${pid}@${ip}` });
+    }
+    this.#count('toll_fraud');
+  }
+
   /** svcrack on chan_sip: a fresh challenge (and SessionID pointer) per guess, ~150/s. */
   svcrackSip() {
     const r = this.rng;
@@ -465,7 +492,7 @@ export class AttackPlanner {
 
     const injectionLines = injections * 3;
     const campaignBudget = this.budget - injectionLines;
-    const weights = { scanSmall: 52, svwar: 5, svwarSip: 2, probeOnly: 5, svcrackPjsip: 3, sippPjsip: 5, unknownDigest: 3, inviteUnknown: 2, svcrackSip: 2, sippSip: 3, amiBrute: 3, iaxBrute: 3, returner: 4, slowReturner: 3 };
+    const weights = { scanSmall: 52, svwar: 5, svwarSip: 2, probeOnly: 5, svcrackPjsip: 3, sippPjsip: 5, unknownDigest: 3, inviteUnknown: 2, tollFraud: 2, svcrackSip: 2, sippSip: 3, amiBrute: 3, iaxBrute: 3, returner: 4, slowReturner: 3 };
     for (let guard = 0; this.used < campaignBudget && guard < 1_000_000; guard++) {
       let kind = r.weighted(weights);
       // Near the end of the budget only small campaigns fit.

@@ -81,6 +81,12 @@ describe('the truth of challenges', () => {
     expect([...unanswered(list).scans]).toEqual([2, 3]);
   });
 
+  it('toll fraud: a chan_sip INVITE\'s challenge is not judged; a PJSIP one is answered by its success', () => {
+    const sip = { t: T, ip: '203.0.113.9', port: 5060, account: '200', kind: 'chansip_noext', exten: '9011441234567', fail: true, n: 4 } as Attempt;
+    const pj = { t: T, ip: '203.0.113.9', port: 5060, account: '100', kind: 'pjsip_noext', exten: '011491234567', callid: '1-7@x', fail: true, n: 3 } as Attempt;
+    expect(unanswered([sip, pj]).scans.size).toBe(0);
+  });
+
   it('an answer near the end of the grace is borderline and dropped', () => {
     const list = [probe(T, 'a'), guess(T + 5000, 'a'), probe(T + 60_000, 'b'), guess(T + 70_000, 'b')];
     expect([...unanswered(list, 2000).borderline]).toEqual([0]);

@@ -14,6 +14,8 @@
  *  ami_nouser            NOTICE "nonexistent user" + NOTICE "failed to…" + InvalidAccountID(AMI) + VERBOSE
  *  iax2_md5              NOTICE "Host … failed MD5 authentication"
  *  iax2_nopeer           2x NOTICE "No registration for peer" (REGREQ and MD5 retry)
+ *  pjsip_noext           ChallengeSent + SuccessfulAuth + NOTICE "Call (…) to extension … rejected" (toll fraud)
+ *  chansip_noext         ChallengeSent(INVITE: From URI) + VERBOSE CoS + NOTICE "Call from … rejected" + FailedACL
  *  pjsip_probe / chansip_probe     ChallengeSent only (not a failure)
  *  pjsip_cracked / chansip_cracked SuccessfulAuth (+ "Registered SIP") (a success)
  *
@@ -104,6 +106,25 @@ export function renderAttempt(a, L, rng) {
       const msg = `No registration for peer '${a.account}' (from ${ip})`;
       out.push(L.line(ms, 'NOTICE', L.pbx.iaxBase + rng.int(0, 11), '', 'chan_iax2.c', msg));
       out.push(L.line(ms, 'NOTICE', L.pbx.iaxBase + rng.int(0, 11), '', 'chan_iax2.c', msg));
+      break;
+    }
+    case 'pjsip_noext': {
+      const lAddr = secAddr(local, 'UDP', PBX.pjsipPort);
+      const rAddr = secAddr(ip, 'UDP', port);
+      out.push(L.security(ms, nextTv(), 'ChallengeSent', 'Informational', 'PJSIP', '1', a.account, a.callid, lAddr, rAddr, ',Challenge=""'));
+      out.push(L.security(ms, nextTv(), 'SuccessfulAuth', 'Informational', 'PJSIP', '1', a.account, a.callid, lAddr, rAddr, ',UsingPassword="1"'));
+      out.push(L.line(ms, 'NOTICE', L.pbx.pjsip, '', 'res_pjsip_session.c', ` ${a.account}: Call (UDP:${hostPort(ip, port)}) to extension '${a.exten}' rejected because extension not found in context 'from-internal'.`));
+      break;
+    }
+    case 'chansip_noext': {
+      const lAddr = secAddr(local, 'UDP', PBX.sipPort);
+      const rAddr = secAddr(ip, 'UDP', port);
+      const sid = pointer(rng);
+      const callid = `C-${rng.hex(8)}`;
+      out.push(L.security(ms, nextTv(), 'ChallengeSent', 'Informational', 'SIP', '1', `sip:${a.account}@${local}:${PBX.sipPort}`, sid, lAddr, rAddr, `,Challenge="${rng.hex(8)}"`));
+      out.push(L.line(ms, 'VERBOSE', L.pbx.sip, callid, 'netsock2.c', 'Using SIP RTP CoS mark 5'));
+      out.push(L.line(ms, 'NOTICE', L.pbx.sip, callid, 'chan_sip.c', `Call from '${a.account}' (${hostPort(ip, port)}) to extension '${a.exten}' rejected because extension not found in context 'from-internal'.`));
+      out.push(L.security(ms, nextTv(), 'FailedACL', 'Error', 'SIP', '1', a.exten, sid, lAddr, rAddr, ',ACLName="no_extension_match"'));
       break;
     }
     case 'pjsip_probe':

@@ -7,8 +7,8 @@
  * A challenge is answered by a failure or success of the same address and session
  * (PJSIP: the Call-ID; chan_sip: the SessionID pointer, fresh for every attempt) within
  * GRACE before or after it; one nobody answers is a scan. chan_sip's challenges of an
- * INVITE name the whole From URI and are not judged (nothing here renders them for
- * attacks; ordinary traffic's are left out by ordinary.mjs).
+ * INVITE name the whole From URI and are not judged (chansip_noext; ordinary traffic's
+ * are left out by ordinary.mjs).
  */
 import { bannable, borderline, expectedBans, GRACE, SCAN } from './policy.mjs';
 
@@ -39,6 +39,8 @@ export function sessions(a, i) {
     case 'pjsip_badauth': return { challenge: a.withChallenge ? pj(a.callid) : null, answer: pj(a.callid) };
     case 'pjsip_probe': return { challenge: pj(a.callid), answer: null };
     case 'pjsip_cracked': return { challenge: null, answer: pj(a.callid) };
+    case 'pjsip_noext': return { challenge: pj(a.callid), answer: pj(a.callid) };
+    case 'chansip_noext': return { challenge: null, answer: own }; // an INVITE's challenge (From URI): not judged
     case 'chansip_wrongpass':
     case 'chansip_cracked': return { challenge: own, answer: own };
     case 'chansip_probe': return { challenge: own, answer: null };
