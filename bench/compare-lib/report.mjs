@@ -96,7 +96,7 @@ export function markdown(r) {
     o.push(`| addresses with failures missed (failures missed) | ${int(sa.missedIps)} (${int(sa.missedN)}) | ${int(sb.missedIps)} (${int(sb.missedN)}) | |`);
     o.push(`| addresses over-counted (failures too many) | ${int(sa.overIps)} (${int(sa.overN)}) | ${int(sb.overIps)} (${int(sb.overN)}) | |`);
     o.push(`| … of which addresses that never failed (their failures) | ${int(sa.falseIps)} (${int(sa.falseN)}) | ${int(sb.falseIps)} (${int(sb.falseN)}) | |`);
-    o.push(`| innocents reported with a failure | ${sa.innocentsReported.length} | ${sb.innocentsReported.length} | |`);
+    o.push(`| innocents reported with a failure beyond their own | ${sa.innocentsReported.length} | ${sb.innocentsReported.length} | |`);
     o.push(`| innocents that would be banned | ${sa.innocentsBanned.length} | ${sb.innocentsBanned.length} | |`);
     o.push(`| addresses banned (expected ${int(sa.expectedBans)}): missing / not expected | ${int(sa.bans)}: ${int(sa.bansMissing)} / ${int(sa.bansUnexpected)} | ${int(sb.bans)}: ${int(sb.bansMissing)} / ${int(sb.bansUnexpected)} | |`);
     o.push('');
