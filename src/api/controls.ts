@@ -1,14 +1,46 @@
 /**
- * A ready-made {@link Controls}: holds the live settings in memory and calls `apply`
- * with the whole new settings before adopting them (so a failing apply — e.g. the
- * config file cannot be written — leaves the old settings in force and the error
- * reaches the user). The daemon's `apply` reconfigures its engine and persists;
- * tests pass one that records. `zoneOf` follows the current networks.
+ * Ready-made parts of what the API needs from the daemon.
+ *
+ * {@link SettingsControls}: holds the live settings in memory and calls `apply` with
+ * the whole new settings before adopting them (so a failing apply — e.g. the config
+ * file cannot be written — leaves the old settings in force and the error reaches the
+ * user). The daemon's `apply` reconfigures its engine and persists; tests pass one that
+ * records. `zoneOf` follows the current networks.
+ *
+ * {@link storeBans}: manual bans and releases written to the store only (the CLI, and
+ * an API without a daemon in its process); {@link stillBlockedBy}, the one place that
+ * says whether a released address stays blocked by a banned network.
  */
 import { compileZones, followZones, type NetworkZoneOf } from '../engine/zones.js';
 import { sortTiers, type Tier } from '../engine/policy.js';
-import type { IpAddress } from '../domain/index.js';
-import type { Controls, NetworkSettings, SubnetSettings } from './deps.js';
+import { isNetwork, type BanTarget, type IpAddress } from '../domain/index.js';
+import type { BanRecord, ManualBan, ManualRelease, Store } from '../store/index.js';
+import type { BanActions, Controls, NetworkSettings, Released, SubnetSettings } from './deps.js';
+
+/**
+ * The network ban in force at `at` that still blocks `target` once its own ban is
+ * released; null for a network, or when no banned network holds the address.
+ */
+export function stillBlockedBy(store: Pick<Store, 'coveringNetworkBan'>, target: BanTarget, at: number): BanRecord | null {
+  return isNetwork(target) ? null : store.coveringNetworkBan(target, at);
+}
+
+/** {@link BanActions} that only write the store, synchronously. */
+export interface StoreBans extends BanActions {
+  ban(m: ManualBan): BanRecord;
+  release(m: ManualRelease): Released | null;
+}
+
+/** {@link BanActions} that only write the store (ban, audit entry and change row in one transaction). */
+export function storeBans(store: Store): StoreBans {
+  return {
+    ban: (m) => store.manualBan(m),
+    release: (m) => {
+      const ban = store.manualRelease(m);
+      return ban && { ban, stillBlockedBy: stillBlockedBy(store, m.ip, m.at) };
+    },
+  };
+}
 
 /** Every setting the dashboard can change. */
 export interface LiveSettings {

@@ -2,18 +2,19 @@
  * What the HTTP API needs from the daemon, as one interface. The daemon (composition
  * root) builds an `ApiDeps`; tests build one over a real store with a tiny in-memory
  * `controls`. The API never touches the firewall, the engine or the config file
- * itself: bans and releases go through the store's change queue (the daemon applies
- * them within 250 ms), settings through `controls` (the daemon applies and persists
- * them).
+ * itself: bans and releases go through `bans` (the daemon's puts them into force at
+ * once, in its own process), settings through `controls` (the daemon applies and
+ * persists them).
  *
- * Audit contract: the API writes the audit entry of every change it makes (manual
- * ban/release through the store's own transaction, settings after the control call
- * returns). Controls must not audit again; `actor` is given to them for their logs.
+ * Audit contract: the API writes the audit entry of every settings change, after the
+ * control call returns; controls must not audit again (`actor` is given to them for
+ * their logs). A manual ban or release is audited by `bans`, in the store's own
+ * transaction with the ban.
  */
 import type { Cidr, IpAddress } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
 import type { Zone, ZoneOf } from '../engine/zones.js';
-import type { FailureRow, Store } from '../store/index.js';
+import type { BanRecord, FailureRow, ManualBan, ManualRelease, Store } from '../store/index.js';
 import type { SearchBans } from './ban-search.js';
 import type { Stats } from './stats.js';
 
@@ -46,6 +47,25 @@ export interface Controls {
   subnets(): SubnetSettings;
   /** Receives settings already validated by the config schema (2..65536 addresses, /16../31, /32../127). */
   setSubnets(s: SubnetSettings, actor: string): void | Promise<void>;
+}
+
+/** A manual release as stored, and the network ban that still blocks the address (null: none, or a network was released). */
+export interface Released {
+  readonly ban: BanRecord;
+  readonly stillBlockedBy: BanRecord | null;
+}
+
+/**
+ * Manual bans and releases. Each writes the ban (or its end), its audit entry and a
+ * change row in one store transaction. The running daemon's implementation also puts it
+ * into force at once (engine, firewall) and never a second time from its change queue,
+ * which is for the CLI; `storeBans` (controls.ts) only writes, for a daemon in another
+ * process to apply. Callers check the address against the protected zones first.
+ */
+export interface BanActions {
+  ban(m: ManualBan): BanRecord | Promise<BanRecord>;
+  /** Null (nothing written) if `m.ip` has no active ban. */
+  release(m: ManualRelease): Released | null | Promise<Released | null>;
 }
 
 /** One followed log file. */
@@ -113,6 +133,8 @@ export interface ApiDeps {
   /** The clock (ms since the epoch); only the composition root reads real time. */
   now(): number;
   readonly controls: Controls;
+  /** Manual bans and releases (default: `storeBans(store)`, written for a daemon in another process to apply). */
+  readonly bans?: BanActions;
   /** Zone of an address (and, with `network`, of a network) under the current networks: a manual ban of `never`/`trusted` is refused. */
   readonly zoneOf: ZoneOf;
   health(): Health;

@@ -1,15 +1,17 @@
 /**
  * `/api/bans`: list and search (by address or account), manual ban, release. Bans and
- * releases are written with their audit and change rows in one store transaction; the
- * running daemon applies the change row to the firewall within 250 ms. Protected
- * addresses (loopback, the host's own, trusted) are refused before anything is written.
+ * releases go through `deps.bans`: written with their audit entry in one store
+ * transaction, and in the daemon put into force at once (engine and firewall, in its
+ * own process). Protected addresses (loopback, the host's own, trusted) are refused
+ * before anything is written.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { banLength } from '../config/values.js';
-import { isNetwork, parseBanTarget, SipwardenError, type BanTarget } from '../domain/index.js';
+import { parseBanTarget, SipwardenError, type BanTarget } from '../domain/index.js';
 import { manualBanRefusal, zoneOfTarget } from '../engine/zones.js';
 import type { BanQuery, BanRecord, BanState } from '../store/index.js';
 import { actorOf } from './auth.js';
+import { storeBans } from './controls.js';
 import type { ApiDeps } from './deps.js';
 import { invalid } from './errors.js';
 
@@ -78,6 +80,7 @@ const view = (b: BanRecord, now: number) => ({ ...b, state: stateOf(b, now) });
 
 /** Registers the ban routes on the `/api` context. */
 export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
+  const bans = deps.bans ?? storeBans(deps.store);
   api.get<{ Querystring: ListQuery }>('/bans', { schema: { querystring: LIST_QUERY } }, async (req) => {
     const { q, sort = 'newest', order, state = 'all', limit = 50, offset = 0 } = req.query;
     let { ip, account } = req.query;
@@ -104,17 +107,17 @@ export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
     if (refusal) throw new SipwardenError('NEVER_BAN', refusal);
     const at = deps.now();
     const reason = req.body.reason?.trim() || 'manual ban';
-    const ban = deps.store.manualBan({ ip, expiresAt: length.data === null ? null : at + length.data, reason, actor: actorOf(req), at });
+    const ban = await bans.ban({ ip, expiresAt: length.data === null ? null : at + length.data, reason, actor: actorOf(req), at });
     return reply.code(201).send(view(ban, at));
   });
 
   api.post<{ Body: { ip: string } }>('/bans/release', { schema: { body: RELEASE_BODY } }, async (req) => {
     const ip = addressOf(req.body.ip);
     const at = deps.now();
-    const ban = deps.store.manualRelease({ ip, actor: actorOf(req), at });
-    if (!ban) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
+    const released = await bans.release({ ip, actor: actorOf(req), at });
+    if (!released) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
     // Released, but still blocked if a banned network holds it: say so, with the network to release.
-    const net = isNetwork(ip) ? null : deps.store.coveringNetworkBan(ip, at);
-    return net ? { ...view(ban, at), stillBlockedBy: net.ip } : view(ban, at);
+    const net = released.stillBlockedBy;
+    return net ? { ...view(released.ban, at), stillBlockedBy: net.ip } : view(released.ban, at);
   });
 }

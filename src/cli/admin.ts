@@ -1,8 +1,9 @@
 /**
  * Admin commands that work on the store: status, bans, ban, release. A ban or
- * release is written to the store with a change record in one transaction; the
- * running daemon applies it to the firewall within a second. Without a running
- * daemon it is applied at the daemon's next start (reconcile).
+ * release is written to the store with its audit entry and a change record in one
+ * transaction (`storeBans`); the running daemon's control loop applies it to the
+ * firewall within 250 ms. Without a running daemon it is applied at the daemon's next
+ * start (reconcile).
  */
 import type { WatchPlan } from '../daemon/watch.js';
 import { loadConfig } from '../config/index.js';
@@ -14,6 +15,7 @@ import { compileZones, manualBanRefusal, zoneOfTarget } from '../engine/index.js
 import { hostAddresses, zoneInput } from '../daemon/inputs.js';
 import { Store } from '../store/index.js';
 import type { StoreHealth } from '../api/index.js';
+import { storeBans } from '../api/controls.js';
 import { liveOnly, readLive, storeLines } from './status-live.js';
 
 const iso = (t: number | null) => (t === null ? 'until released' : formatInstant(t));
@@ -149,7 +151,7 @@ export function banCommand(text: string, opts: { config?: string; for?: string; 
     const zone = zoneOfTarget(compileZones(zoneInput(config, hostAddresses())), ip);
     const refusal = manualBanRefusal(ip, zone);
     if (refusal) throw new SipwardenError('NEVER_BAN', refusal);
-    const ban = store.manualBan({ ip, expiresAt: length === null ? null : now + length, reason: opts.reason, actor: ACTOR, at: now });
+    const ban = storeBans(store).ban({ ip, expiresAt: length === null ? null : now + length, reason: opts.reason, actor: ACTOR, at: now });
     const alive = daemonAlive(store, now);
     const internal = zone === 'internal' ? ` (note: ${isNetwork(ip) ? 'it overlaps internal networks' : 'an internal address'})` : '';
     process.stdout.write(`banned ${ban.ip} ${iso(ban.expiresAt)}${internal}\n`);
@@ -164,10 +166,10 @@ export function releaseCommand(text: string, opts: { config?: string }): void {
   const { store } = openStore(opts.config);
   const now = Date.now();
   try {
-    const released = store.manualRelease({ ip, actor: ACTOR, at: now });
+    const released = storeBans(store).release({ ip, actor: ACTOR, at: now });
     if (!released) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
     process.stdout.write(`released ${ip}${daemonAlive(store, now) ? '' : ' (the daemon is not running; it will not be blocked at the next start)'}\n`);
-    const net = isNetwork(ip) ? null : store.coveringNetworkBan(ip, now);
+    const net = released.stillBlockedBy;
     if (net) process.stdout.write(`note: ${ip} is still blocked: its network ${net.ip} is banned (${terminalJson(net.reason)}); release that with: sipwarden release ${net.ip}\n`);
   } finally {
     store.close();

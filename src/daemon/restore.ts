@@ -1,10 +1,12 @@
 /**
- * Restart and CLI hand-over: rebuilding the engine from the store, and applying
- * bans/releases that the CLI wrote into the store while the daemon runs.
+ * Restart and hand-over: rebuilding the engine from the store, and applying the manual
+ * bans/releases written into the store's change queue (by the CLI while the daemon
+ * runs; the dashboard's through manual.ts, at once).
  */
 import type { Config } from '../config/index.js';
 import { formatInstant, MAX_DURATION_MS } from '../domain/duration.js';
 import { isNetwork } from '../domain/ip.js';
+import { stillBlockedBy } from '../api/controls.js';
 import { subnetInput, SUBNETS_OFF, type Engine, type SubnetSettings } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import type { Change } from '../store/types.js';
@@ -46,12 +48,12 @@ export function recountSubnets(store: Store, engine: Engine, settings: SubnetSet
 }
 
 /**
- * Applies changes made by other processes (CLI, dashboard) since `lastId`; returns the
- * new last id. A change that cannot be applied (a row no date can hold, an address the
- * engine refuses) is reported once and skipped: the ones after it still apply, and the
- * loop never stalls on it.
+ * Applies the change rows (manual bans and releases) written since `lastId`, at most one
+ * page; returns the new last id. A change that cannot be applied (a row no date can
+ * hold, an address the engine refuses) is reported once and skipped: the ones after it
+ * still apply, and the loop never stalls on it.
  */
-export function applyChanges(store: Store, engine: Engine, pipeline: Pipeline, lastId: number, now: number, log: PipelineLog): number {
+export function applyChanges(store: Store, engine: Engine, pipeline: Pick<Pipeline, 'enforce'>, lastId: number, now: number, log: PipelineLog): number {
   let last = lastId;
   for (const c of store.changesSince(lastId)) {
     last = c.id;
@@ -64,12 +66,12 @@ export function applyChanges(store: Store, engine: Engine, pipeline: Pipeline, l
   return last;
 }
 
-function applyChange(store: Store, engine: Engine, pipeline: Pipeline, c: Change, now: number, log: PipelineLog): void {
+function applyChange(store: Store, engine: Engine, pipeline: Pick<Pipeline, 'enforce'>, c: Change, now: number, log: PipelineLog): void {
   if (c.kind === 'release') {
     engine.release(c.ip, now);
     pipeline.enforce([{ op: 'unban', ip: c.ip }]);
-    const within = isNetwork(c.ip) ? null : engine.coveringBan(c.ip, now);
-    if (within) log.warn({ ip: c.ip, network: within }, 'released by a person, but still blocked: its whole network is banned (release the network too)');
+    const within = stillBlockedBy(store, c.ip, now);
+    if (within) log.warn({ ip: c.ip, network: within.ip }, 'released by a person, but still blocked: its whole network is banned (release the network too)');
     else log.info({ ip: c.ip }, 'released by a person');
     return;
   }
