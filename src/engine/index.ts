@@ -178,8 +178,7 @@ export class Engine {
     if (event.kind !== 'auth_failed') return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account: null, scans };
     const account = this.classifyAccount(event.account);
     if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account, scans };
-    // A provider's call for a number the dial plan lacks reads like a scanner's probe; only the account tells them apart.
-    let verdict = this.policy.failure(event.ip, event.at, event.reason, event.reason === 'no_extension' && account.cls === 'trunk');
+    let verdict = this.policy.failure(event.ip, event.at, event.reason, misdialled(event, account));
     const alerts: Alert[] = [];
     let ruleBan: BanDecision | null = null;
     if (this.violates(account, verdict.zone)) {
@@ -244,4 +243,18 @@ export class Engine {
 
 function alert(kind: Alert['kind'], e: LocatedEvent, message: string): Alert {
   return { kind, at: e.at, ip: e.ip, account: e.account, service: e.service, message };
+}
+
+/**
+ * A call refused because the number does not exist, from an account that may make
+ * calls: logged, never counted. A provider sending a number the dial plan lacks (a
+ * trunk) reads like a scanner's probe, and so does a phone misdialling from the road —
+ * but only chan_pjsip names the endpoint it identified (authenticated, or matched by
+ * address); chan_sip's account is the caller's own text, so there only trunks are
+ * exempt. An anonymous or unknown caller's probe always counts.
+ */
+function misdialled(event: AuthFailed, account: Classified): boolean {
+  if (event.reason !== 'no_extension') return false;
+  if (account.cls === 'trunk') return true;
+  return event.signature === 'pjsip-call-rejected' && (account.cls === 'extension' || account.cls === 'roaming');
 }

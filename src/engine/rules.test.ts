@@ -100,6 +100,15 @@ describe('who may register from where', () => {
     expect(e.handle(probe('203.0.113.30', 'anonymous', T0 + 1)).verdict).toMatchObject({ action: 'banned', tier: 1 });
   });
 
+  it("a roaming phone misdialling (PJSIP names the endpoint it identified) is not counted; chan_sip's caller text is, unless a trunk", () => {
+    const e = new Engine({ ...POLICY, countReasons: [...POLICY.countReasons, 'no_extension'] }, { internal: [], trusted: [] }, RULES);
+    const probe = (ip: string, account: string, at: number, signature: 'pjsip-call-rejected' | 'chansip-call-rejected'): AuthFailed =>
+      ({ ...fail(ip, account, at), signature, reason: 'no_extension', detail: 'extension not found' });
+    for (let i = 0; i < 5; i++) expect(e.handle(probe('198.51.100.20', '150', T0 + i, 'pjsip-call-rejected')).verdict?.action).toBe('not_counted');
+    expect(e.handle(probe('198.51.100.21', '150', T0, 'chansip-call-rejected')).verdict?.action).toBe('counted');
+    expect(e.handle(probe('198.51.100.22', 'itsp-b', T0, 'chansip-call-rejected')).verdict?.action).toBe('not_counted');
+  });
+
   it('treats a SUCCESSFUL extension login from outside as a compromised secret: banned until released, alarm', () => {
     const e = engine();
     const out = e.handle(ok('203.0.113.9', '101'));
