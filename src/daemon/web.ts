@@ -5,18 +5,18 @@
  * metrics from the running sources, failed dashboard logins fed to the engine as
  * `HTTP` security events.
  */
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import {
-  ensureAdminPassword, FailureBus, openReadModel, SettingsControls, startApiServer,
-  type ApplySettings, type LiveSettings, type ReadModel, type StoreHealth,
+  ensureAdminPassword, openReadModel, startApiServer,
+  type AmiHealth, type FailureBus, type ApplySettings, type Controls, type LiveSettings, type ReadModel, type SourceHealth, type StoreHealth,
 } from '../api/index.js';
+import type { BanActions } from '../api/deps.js';
 import { DEFAULT_WEB_ROOT } from '../api/server.js';
-import type { Config } from '../config/index.js';
+import type { Config, ListenAddress } from '../config/index.js';
 import { parseIp } from '../domain/ip.js';
 import type { Engine } from '../engine/index.js';
 import type { Enforcer } from '../enforcers/index.js';
-import type { AmiClient } from '../sources/ami/index.js';
-import type { Follower } from '../sources/follow.js';
 import type { Store } from '../store/index.js';
 import { policyInput, zoneInput } from './inputs.js';
 import type { Pipeline } from './pipeline.js';
@@ -63,25 +63,38 @@ export interface WebDeps {
   readonly engine: Engine;
   readonly enforcer: Enforcer;
   readonly pipeline: Pipeline;
-  /** Where a dashboard login failure goes (default: straight to the pipeline; the daemon passes it through its port watch). */
-  readonly handle?: (ev: SecurityEvent) => void;
-  /** The ports the kernel watches, for the overview (default: not known). */
-  readonly watch?: () => WatchPlan;
+  /** The live settings (made by the daemon with {@link settingsApplier}). */
+  readonly controls: Controls;
+  /** Manual bans and releases, put into force by the daemon at once. */
+  readonly bans: BanActions;
+  /** Where a dashboard login failure goes (the daemon passes it through its port watch). */
+  readonly handle: (ev: SecurityEvent) => void;
+  /** The Asterisk sources' health, for the overview. */
+  readonly sources: () => { sources: readonly SourceHealth[]; ami: AmiHealth | null };
+  /** The ports the kernel watches, for the overview. */
+  readonly watch: () => WatchPlan;
   /** The store's and the failed-auth log's live health (read here, not from the store, which may be what fails). */
-  readonly persistence?: () => StoreHealth;
+  readonly persistence: () => StoreHealth;
   /** What Asterisk's logger reported as dropped (LogLoss), for the overview. */
-  readonly logLoss?: () => LogLossHealth;
+  readonly logLoss: () => LogLossHealth;
   readonly bus: FailureBus;
-  readonly followers: readonly Follower[];
-  readonly ami: AmiClient | null;
-  readonly host: Parameters<typeof zoneInput>[1];
-  readonly dynamicTrusted: Parameters<typeof zoneInput>[2];
   readonly log: Logger;
   readonly now: () => number;
 }
 
-/** A running dashboard: close it on stop. */
+/** How the dashboard is served; every field has the daemon's default. */
+export interface WebOptions {
+  /** Where to listen (default `config.web.listen`; tests listen on port 0). */
+  readonly listen?: ListenAddress;
+  /** How long the overview's statistics are reused, ms (default 2000). */
+  readonly statsMemoMs?: number;
+  /** Failed dashboard logins are not fed to the engine (for tests whose counts must not include their own wrong passwords). */
+  readonly ignoreLoginFailures?: boolean;
+}
+
+/** A running dashboard: its address; close it on stop. */
 export interface RunningWeb {
+  readonly url: string;
   close(): Promise<void>;
 }
 
@@ -89,7 +102,11 @@ export interface RunningWeb {
  * The apply hook of the live settings: puts a change into force in the engine (and for
  * protection, the firewall) at once, then keeps the whole settings in the store.
  */
-export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' | 'enforcer' | 'host' | 'dynamicTrusted' | 'log' | 'now'>): ApplySettings {
+export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' | 'enforcer' | 'log' | 'now'> & {
+  /** The host's own addresses and the resolved trusted names, for the engine's zones when the networks change. */
+  readonly host: Parameters<typeof zoneInput>[1];
+  readonly dynamicTrusted: Parameters<typeof zoneInput>[2];
+}): ApplySettings {
   const { config, store, engine, enforcer, log, now } = d;
   return async (next, changed, actor) => {
     const cfg = withSettings(config, next);
@@ -106,11 +123,11 @@ export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' |
   };
 }
 
-/** Starts the API server; returns a handle to close it, or null if it could not listen. */
-export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<RunningWeb | null> {
+/** Starts the API server; returns a handle to close it, or null if it could not listen (protection goes on without it). */
+export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningWeb | null> {
   const { config, store, engine, enforcer, log, now } = d;
-  const controls = new SettingsControls(initial, settingsApplier(d));
-  const readModel = readModelOrStandIn(config.store.path, log);
+  const listen = o.listen ?? config.web.listen;
+  const readModel = readModelOrStandIn(config.store.path, o.statsMemoMs, log);
   const password = await ensureAdminPassword(store);
   if (password) {
     log.warn({ user: 'admin', password }, 'dashboard password generated (shown once; change it with: sipwarden passwd)');
@@ -119,14 +136,14 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
     const app = await startApiServer({
       store,
       now,
-      controls,
+      controls: d.controls,
+      bans: d.bans,
       zoneOf: engine.zoneOf,
       health: () => ({
-        sources: d.followers.map((f) => f.state()),
-        ami: config.asterisk.ami ? amiHealth(config.asterisk.ami, d.ami) : null,
-        firewall: { backend: enforcer.name, watch: d.watch?.() ?? null },
-        store: d.persistence?.() ?? null,
-        asteriskLoss: d.logLoss?.() ?? null,
+        ...d.sources(),
+        firewall: { backend: enforcer.name, watch: d.watch() },
+        store: d.persistence(),
+        asteriskLoss: d.logLoss(),
       }),
       metrics: () => ({
         events_parsed_total: d.pipeline.stats.events,
@@ -143,17 +160,20 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
       onFailure: d.bus.subscribe,
       onLoginFailure: (ipText, username, at) => {
         const ip = parseIp(ipText);
-        if (!ip) return;
-        (d.handle ?? ((ev) => d.pipeline.handle(ev)))({
+        if (!ip || o.ignoreLoginFailures) return;
+        d.handle({
           kind: 'auth_failed', at, service: 'HTTP', ip, port: null, account: username, session: null,
           signature: 'http-login-failed', decoys: [], reason: 'wrong_password', detail: 'dashboard login failed',
           evidence: { source: 'dashboard', line: 0, text: `failed dashboard login as ${JSON.stringify(username.slice(0, 64))}` },
         });
       },
-    }, { listen: config.web.listen, webRoot: DEFAULT_WEB_ROOT, ...(config.web.tls ? { tls: config.web.tls } : {}) });
+    }, { listen, webRoot: DEFAULT_WEB_ROOT, ...(config.web.tls ? { tls: config.web.tls } : {}) });
     readModel.warmUp(now).catch((e: Error) => log.error({ err: e.message }, 'cannot read the store for the dashboard\'s statistics'));
-    log.info({ url: `${config.web.tls ? 'https' : 'http'}://${config.web.listen.host.includes(':') ? `[${config.web.listen.host}]` : config.web.listen.host}:${config.web.listen.port}/` }, 'dashboard and API listening');
+    const port = (app.server.address() as AddressInfo | null)?.port ?? listen.port;
+    const url = `${config.web.tls ? 'https' : 'http'}://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}/`;
+    log.info({ url }, 'dashboard and API listening');
     return {
+      url,
       close: async () => {
         await app.close();
         readModel.close();
@@ -161,20 +181,9 @@ export async function startWeb(d: WebDeps, initial: LiveSettings): Promise<Runni
     };
   } catch (e) {
     readModel.close();
-    log.error({ err: (e as Error).message, listen: config.web.listen }, 'cannot start the dashboard (is the port in use? set web.listen); protection goes on without it');
+    log.error({ err: (e as Error).message, listen }, 'cannot start the dashboard (is the port in use? set web.listen); protection goes on without it');
     return null;
   }
-}
-
-function amiHealth(cfg: { host: string; port: number }, client: AmiClient | null) {
-  const st = client?.state();
-  return {
-    host: cfg.host,
-    port: cfg.port,
-    connected: st?.status === 'connected',
-    since: st?.since ?? null,
-    lastError: st?.reason ?? null,
-  };
 }
 
 /**
@@ -182,9 +191,9 @@ function amiHealth(cfg: { host: string; port: number }, client: AmiClient | null
  * disk cannot hold its -shm file), a stand-in whose statistics and search say why, so
  * the dashboard still starts and shows the daemon's health.
  */
-function readModelOrStandIn(path: string, log: Logger): ReadModel {
+function readModelOrStandIn(path: string, memoMs: number | undefined, log: Logger): ReadModel {
   try {
-    return openReadModel(path);
+    return openReadModel(path, memoMs === undefined ? {} : { memoMs });
   } catch (e) {
     log.error({ err: (e as Error).message }, 'cannot open the store for the dashboard\'s statistics; the dashboard starts without them');
     return {

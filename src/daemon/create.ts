@@ -1,0 +1,284 @@
+/**
+ * `createDaemon(deps)`: the composition root. Builds the daemon from its config and
+ * the parts it is given (each has the real one as default) and owns their lifecycle —
+ * the service orders start and stop, not the parts (the OpenTelemetry Collector's model).
+ *
+ * Start order; a step starts only once the one before it succeeded:
+ *   1. store      opened (waiting while locked, a damaged one kept aside), or the given one
+ *   2. engine     the config with the dashboard's stored settings; bans and failures restored
+ *   3. firewall   chosen, initialised, reconciled with the store's active bans
+ *   4. pipeline   failed-auth log, pipeline, port watch, manual changes; sources built (no I/O)
+ *   5. timers     one scheduler: control loop, heartbeat, PBX re-read, DNS, pruning
+ *   6. sources    log files and AMI followed — only now, so no event is judged before the
+ *                 store's bans are in force in the engine and the kernel
+ *   7. dashboard  the API server; failing to listen is said, and protection goes on
+ * `stop()` stops what started in reverse: dashboard closed, sources drained, timers
+ * cleared, the last rows stored with the final cursors, files closed, failed-auth log
+ * closed, firewall closed with its bans kept, heartbeat cleared, store closed. A step that
+ * throws stops the steps already started, then `start()` rejects with its error.
+ *
+ * The daemon owns what it is given: `stop()` closes an injected store and firewall too.
+ */
+import type { Logger } from 'pino';
+import { FailureBus, SettingsControls } from '../api/index.js';
+import type { Config } from '../config/index.js';
+import type { ParsedEvent } from '../domain/events.js';
+import type { IpAddress } from '../domain/ip.js';
+import { Engine } from '../engine/index.js';
+import { canTellSeen, selectEnforcer, type Enforcer, type PortSet } from '../enforcers/index.js';
+import type { ZoneOf } from '../engine/zones.js';
+import { formatAlert } from '../faillog/index.js';
+import type { Store } from '../store/index.js';
+import { hostAddresses, policyInput, ruleInput, zoneInput } from './inputs.js';
+import { StopStack } from './lifecycle.js';
+import { LogLoss } from './log-loss.js';
+import { ManualChanges } from './manual.js';
+import { Notifier } from './notify.js';
+import { pbxFromFiles, pbxSync, planFor, sayWatch, type PbxReader } from './pbx.js';
+import { openDaemonFailedAuthLog, openDaemonStore, Persistence } from './persistence.js';
+import { Pipeline } from './pipeline.js';
+import { restoreEngine } from './restore.js';
+import { Scheduler } from './scheduler.js';
+import { asteriskSources, type SourceDeps, type Sources } from './sources.js';
+import { TrustedNames } from './trusted-names.js';
+import { portSetOf } from './watch.js';
+import { liveSettings, settingsApplier, startWeb, withSettings, type WebOptions } from './web.js';
+
+/** Makes the firewall for the daemon (it then inits, reconciles and closes it). */
+export type EnforcerFactory = (o: { config: Config; zoneOf: ZoneOf; ports: PortSet; log: Logger }) => Enforcer | Promise<Enforcer>;
+
+export interface DaemonDeps {
+  /** The config file's settings; the dashboard's stored settings go over them at start. */
+  readonly config: Config;
+  readonly log: Logger;
+  /** The clock, ms since the epoch: the only one the daemon reads. */
+  readonly now: () => number;
+  /** Resolves when a start still waiting for a locked store should give up (default: never). */
+  readonly stopped?: Promise<unknown>;
+  /** An open store (default: `config.store.path`, opened with the daemon's resilience). */
+  readonly store?: Store;
+  /** The firewall (default: `config.firewall.backend`, chosen by `selectEnforcer`). */
+  readonly enforcer?: EnforcerFactory;
+  /** The PBX's configuration: accounts and listening ports (default: read from `accounts.asterisk_config`). */
+  readonly pbx?: PbxReader;
+  /** The event sources (default: the log followers and AMI client of `config.asterisk`). */
+  readonly sources?: (d: SourceDeps) => Sources;
+  /** The host's own addresses, never banned (default: the network interfaces'). */
+  readonly hostAddresses?: readonly IpAddress[];
+  /** The dashboard: false for none (default: on `config.web.listen`). */
+  readonly web?: WebOptions | false;
+}
+
+/** A daemon; see the module comment for its lifecycle. */
+export interface Daemon {
+  /** Starts every part in order; resolves once running (or, told to stop while waiting for its store, without starting). Once only. */
+  start(): Promise<void>;
+  /** Stops what started, in reverse order; bans stay in the kernel. Idempotent; waits for a start in progress first. */
+  stop(): Promise<void>;
+  /** Whether start() completed and stop() has not begun. */
+  readonly running: boolean;
+  /** SIGHUP: reopens the failed-auth log and re-reads the PBX's accounts and ports. */
+  reopen(): void;
+  /** Takes one event as the sources give it (port watch, Asterisk's log loss, pipeline). */
+  handle(ev: ParsedEvent): void;
+  // The parts, once start() resolved (they throw before): for tests and the browser harness.
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly enforcer: Enforcer;
+  readonly pipeline: Pipeline;
+  readonly controls: SettingsControls;
+  /** Manual bans and releases, put into force at once (what the dashboard calls). */
+  readonly bans: ManualChanges;
+  /** Where the dashboard listens (null: none). */
+  readonly url: string | null;
+}
+
+type Parts = Pick<Daemon, 'store' | 'engine' | 'enforcer' | 'pipeline' | 'controls' | 'bans' | 'url' | 'reopen' | 'handle'>;
+
+const NEVER = new Promise<never>(() => undefined);
+
+const selectFirewall: EnforcerFactory = ({ config, zoneOf, ports, log }) =>
+  // Senders to every port the PBX listens on are remembered in the kernel ("seen"); under scope sip, only those ports are dropped.
+  selectEnforcer(config.firewall.backend, { zoneOf, scope: config.firewall.scope, ports, seenPorts: ports }, log);
+
+/** Builds a daemon from `deps`; nothing is opened before `start()`. */
+export function createDaemon(deps: DaemonDeps): Daemon {
+  const stops = new StopStack(deps.log);
+  let parts: Parts | null = null;
+  let starting: Promise<void> | null = null;
+  let stopping: Promise<void> | null = null;
+  const part = <K extends keyof Parts>(k: K): Parts[K] => {
+    if (!parts) throw new Error(`the daemon's ${k} exists once start() resolved`);
+    return parts[k];
+  };
+  return {
+    start() {
+      if (starting) return Promise.reject(new Error('a daemon starts once'));
+      starting = startParts(deps, stops).then((p) => {
+        parts = p;
+      }, async (e: unknown) => {
+        await stops.unwind();
+        throw e;
+      });
+      return starting;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await starting?.catch(() => undefined);
+        const wasRunning = parts !== null && stops.names().length > 0;
+        if (wasRunning) deps.log.info({}, 'sipwarden stopping');
+        await stops.unwind();
+        if (wasRunning) deps.log.info({}, 'sipwarden stopped; bans stay in force');
+      })();
+      return stopping;
+    },
+    get running() {
+      return parts !== null && stopping === null;
+    },
+    reopen: () => part('reopen')(),
+    handle: (ev) => part('handle')(ev),
+    get store() { return part('store'); },
+    get engine() { return part('engine'); },
+    get enforcer() { return part('enforcer'); },
+    get pipeline() { return part('pipeline'); },
+    get controls() { return part('controls'); },
+    get bans() { return part('bans'); },
+    get url() { return part('url'); },
+  };
+}
+
+/** Steps 1–7 of the module comment; null if told to stop while waiting for the store. */
+async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | null> {
+  const { config: fileConfig, log, now } = deps;
+  // 1. The store. A broken one never stops the daemon (persistence.ts): it waits for a locked or full one, keeps a damaged one aside.
+  const alerts = new Notifier({ command: fileConfig.alerts.command, webhook: fileConfig.alerts.webhook, log }); // one notifier: its de-duplication sees every alert
+  const persistence = new Persistence({ storePath: fileConfig.store.path, logPath: fileConfig.failedAuthLog.path, log, notify: (a, t, key) => alerts.send(a, t, key) });
+  const store = deps.store ?? await openDaemonStore(fileConfig, persistence, { now, log, stopped: deps.stopped ?? NEVER });
+  if (!store) return null;
+  if (deps.store) persistence.useStore(store, fileConfig, now);
+  stops.push('store', () => {
+    persistence.guard(now(), () => store.setMeta('heartbeat', '0'));
+    store.close();
+  });
+
+  // 2. The engine, with the settings changed in the dashboard (kept in the store, over the file's values).
+  const settings = liveSettings(fileConfig, store);
+  const config = withSettings(fileConfig, settings);
+  const reader = deps.pbx ?? pbxFromFiles(config);
+  const discovered = reader.accounts();
+  const trustedNames = new TrustedNames(config.networks.trustedNames, { graceMs: 86_400_000, now, log });
+  if (config.networks.trustedNames.length) {
+    await trustedNames.refresh();
+    log.info({ names: trustedNames.snapshot() }, 'trusted host names resolved');
+  }
+  const host = deps.hostAddresses ?? hostAddresses();
+  const engine = new Engine(policyInput(config), zoneInput(config, host, trustedNames), ruleInput(config, discovered));
+  if (discovered) {
+    const n = [...discovered.values()];
+    log.info({ extensions: n.filter((c) => c.cls === 'extension').length, trunks: n.filter((c) => c.cls === 'trunk').length, dir: config.accounts.asteriskConfigDir }, 'accounts read from the PBX configuration');
+  }
+  const restored = restoreEngine(store, engine, config, now());
+  log.info(restored, 'restored bans and counters from the store');
+
+  // 3. The firewall, reconciled with the store before anything is followed.
+  const discovery = reader.ports();
+  const firstPlan = planFor(config, discovery);
+  sayWatch(firstPlan, log);
+  const enforcer = await (deps.enforcer ?? selectFirewall)({ config, zoneOf: engine.zoneOf, ports: portSetOf(firstPlan), log });
+  await enforcer.init();
+  stops.push('firewall', () => enforcer.close({ keepBans: true }));
+  const inForce = config.protection === 'on' ? store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })) : [];
+  // After a damaged store was reset without reading the kernel's sets back: add to them, never wipe them.
+  if (persistence.reset?.keepKernel) await enforcer.apply(inForce.map((b) => ({ op: 'ban' as const, ...b })), now());
+  else await enforcer.reconcile(inForce, now());
+  if (config.protection === 'off') log.warn({}, 'protection is OFF: attacks are detected and logged, nothing is blocked');
+
+  // 4. The pipeline and what feeds it.
+  const faillog = openDaemonFailedAuthLog(config, store, persistence, { now, log });
+  stops.push('failed-auth log', () => faillog.close());
+  const pbx = pbxSync({
+    fileConfig, config, store, engine, enforcer, reader, first: { plan: firstPlan, discovery }, log,
+    unwatched: (service, sentence) => {
+      const alert = { at: now(), kind: 'unwatched_port' as const, ip: '-', account: '', service, message: sentence };
+      log.warn({ service }, sentence);
+      faillog.write(formatAlert(alert));
+      alerts.send(alert, now(), `unwatched_port|${service}`);
+    },
+  });
+  const seen = config.firewall.requireSeen && canTellSeen(enforcer) ? enforcer : null;
+  if (config.firewall.requireSeen && !seen && enforcer.name !== 'dry-run') log.warn({ backend: enforcer.name }, 'firewall.require_seen is on but this backend cannot tell which addresses sent packets; bans are not checked against the kernel');
+  const bus = new FailureBus();
+  let sources: Sources | null = null;
+  const pipeline = new Pipeline({
+    engine, store, enforcer, faillog, log, tiers: () => engine.policy.tiers(), now, cursors: () => sources?.cursors() ?? [], notifier: alerts, seen,
+    startedAt: now(), onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults,
+  });
+  persistence.watch(pipeline, faillog);
+  // Asterisk's own reports that its logger dropped messages: one alert per episode.
+  const logLoss = new LogLoss((a) => {
+    const alert = { kind: 'asterisk_dropped_lines' as const, at: a.at, ip: '-', account: '', service: 'logger', message: a.message };
+    faillog.write(formatAlert(alert));
+    log.warn({ source: a.source, line: a.line }, a.message);
+    alerts.send(alert, now());
+  });
+  /** Every event goes through here: the port watch looks at it first (a failure of an unwatched service widens the watch). */
+  const handle = (ev: ParsedEvent) => {
+    if (ev.kind === 'log_dropped') return logLoss.report(ev);
+    pbx.portWatch.observe(ev);
+    pipeline.handle(ev);
+  };
+  const manual = new ManualChanges({ store, engine, pipeline, log, now });
+  const src = (deps.sources ?? asteriskSources)({ config, store, faillog, log, now, handle });
+  sources = src;
+  stops.push('log files', () => src.close());
+  stops.push('pipeline', () => {
+    pipeline.flush(true); // stores the last rows with the final cursors
+    const left = pipeline.backlog();
+    if (left.rows || left.bans) log.error({ failures: left.rows, bans: left.bans }, 'stopping with failures and bans the store did not take; the firewall keeps the bans, and the Asterisk logs are read again from the last stored position at the next start');
+  });
+
+  // 5. The timers: one scheduler, cleared at stop.
+  persistence.guard(now(), () => {
+    store.setMeta('pid', String(process.pid));
+    store.setMeta('started_at', String(now()));
+  });
+  const timers = new Scheduler(log);
+  stops.push('timers', () => timers.stop());
+  timers.every(250, 'control loop', () => { // CLI bans and releases within 250 ms; batched rows written
+    persistence.guard(now(), () => manual.poll());
+    pipeline.flush();
+  });
+  timers.every(1000, 'heartbeat', () => void persistence.guard(now(), () => {
+    store.setMeta('heartbeat', String(now()));
+    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: src.followers(), ami: src.ami(), backend: enforcer.name, watch: pbx.portWatch.current(), asteriskLoss: logLoss.health(), store: persistence.health() }));
+  }));
+  timers.every(60_000, 'PBX configuration re-read', () => pbx.reread()); // its accounts and ports change when the admin edits them
+  if (config.networks.trustedNames.length) timers.every(300_000, 'trusted names', () => trustedNames.refresh());
+  timers.every(3_600_000, 'pruning', () => {
+    engine.prune(now());
+    persistence.guard(now(), () => store.pruneFailures(now() - config.store.retention));
+  });
+  persistence.guard(now(), () => store.setMeta('heartbeat', String(now())));
+
+  // 6. The sources.
+  src.start();
+  stops.push('sources', () => src.drain());
+
+  // 7. The dashboard.
+  const controls = new SettingsControls(settings, settingsApplier({ config, store, engine, enforcer, host, dynamicTrusted: trustedNames, log, now }));
+  const web = deps.web === false ? null : await startWeb({
+    config, store, engine, enforcer, pipeline, controls, bans: manual, handle, bus, log, now, sources: () => src.health(),
+    watch: () => pbx.portWatch.current(), logLoss: () => logLoss.health(), persistence: () => persistence.health(),
+  }, deps.web).catch((e: Error) => {
+    log.error({ err: e.message }, 'cannot start the dashboard; protection goes on without it');
+    return null;
+  });
+  if (web) stops.push('dashboard', () => web.close());
+  log.info({ backend: enforcer.name, protection: config.protection, bans: restored.bans }, 'sipwarden running');
+
+  const reopen = () => {
+    faillog.reopen();
+    pbx.reread();
+  };
+  return { store, engine, enforcer, pipeline, controls, bans: manual, url: web?.url ?? null, reopen, handle };
+}

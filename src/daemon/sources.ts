@@ -1,0 +1,137 @@
+/**
+ * The daemon's Asterisk sources: one follower per log file (resuming at its stored
+ * cursor) and the AMI client, each line or frame parsed and handed to `handle`.
+ *
+ * Lifecycle (the daemon calls these in this order): built without I/O; `start()` opens
+ * the files and connects; `drain()` stops the AMI and reads what the files hold now —
+ * their cursors stay readable for the last store commit; `close()` closes the files.
+ * Sources never supervise themselves: the follower re-opens a rotated or missing file
+ * on its poll, the AMI client reconnects with backoff; nothing here restarts them.
+ */
+import fs from 'node:fs';
+import type { AmiHealth, SourceHealth } from '../api/index.js';
+import type { Config } from '../config/index.js';
+import type { ParsedEvent } from '../domain/events.js';
+import type { FailedAuthLog } from '../faillog/index.js';
+import { newDateCache, parseAmiFrame, parseLine } from '../parsers/index.js';
+import { describeWatch, detectAsterisk, formatFinding } from '../setup/index.js';
+import { AmiClient, type AmiState } from '../sources/ami/index.js';
+import { Follower, type FollowerState } from '../sources/follow.js';
+import type { Cursor, Store } from '../store/index.js';
+import { OversizeLines } from './oversize.js';
+import type { PipelineLog } from './pipeline.js';
+
+/** What the daemon needs from its sources. */
+export interface Sources {
+  start(): void;
+  /** Stops the AMI and reads the files up to their end now; cursors stay readable. */
+  drain(): Promise<void>;
+  /** Closes the files. */
+  close(): void;
+  /** Where each followed file stands now (stored with the failure rows). */
+  cursors(): Cursor[];
+  /** The followed files, for the heartbeat and `sipwarden status`. */
+  followers(): FollowerState[];
+  /** The AMI connection's state (null: not configured). */
+  ami(): AmiState | null;
+  /** The same, as the dashboard's overview shows them. */
+  health(): { sources: SourceHealth[]; ami: AmiHealth | null };
+}
+
+export interface SourceDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly faillog: FailedAuthLog;
+  readonly log: PipelineLog;
+  readonly now: () => number;
+  readonly handle: (ev: ParsedEvent) => void;
+}
+
+/** The log followers and the AMI client of `config.asterisk`; says what is watched and what is missing. */
+export function asteriskSources(d: SourceDeps): Sources {
+  const { config, log, now, handle } = d;
+  sayWhatIsWatched(config, log);
+  const interest = config.policy.scan.enabled ? 'all' as const : 'auth' as const; // challenges: for scans
+  // Lines over the reader's limit: logged as OVERSIZE, and read from their start and end when that is safe.
+  const oversize = new OversizeLines({ faillog: d.faillog, log, now, handle });
+  const followers = config.asterisk.logs.map((file) => {
+    const cache = newDateCache();
+    const saved = d.store.getCursor(file);
+    log.info({ file, exists: fs.existsSync(file), resumeAt: saved ? saved.offset : config.asterisk.startAt }, 'watching log file');
+    return new Follower(file, {
+      startAt: config.asterisk.startAt,
+      cursor: saved,
+      onLine: (line, lineNo) => {
+        const ev = parseLine(line, { source: file, line: lineNo, refTime: now(), cache, interest, logLoss: true });
+        if (ev) handle(ev);
+      },
+      onOversize: (long, lineNo) => oversize.handle(file, lineNo, long, (text) => parseLine(text, { source: file, line: lineNo, refTime: now(), cache, interest })),
+      onNotice: (msg) => log.warn({ file }, msg),
+      onError: (e) => log.error({ file, err: e.message }, 'error while following a log file'),
+      now,
+    });
+  });
+  const ami = amiClient(d, interest);
+  return {
+    start() {
+      for (const f of followers) f.start();
+      ami?.start();
+    },
+    async drain() {
+      await ami?.stop();
+      for (const f of followers) f.poll();
+    },
+    close() {
+      for (const f of followers) f.stop();
+    },
+    cursors: () => followers.flatMap((f) => {
+      const c = f.cursor();
+      return c ? [{ source: f.file, ...c, updatedAt: now() }] : [];
+    }),
+    followers: () => followers.map((f) => f.state()),
+    ami: () => ami?.state() ?? null,
+    health: () => ({
+      sources: followers.map((f) => f.state()),
+      ami: config.asterisk.ami ? amiHealth(config.asterisk.ami, ami?.state()) : null,
+    }),
+  };
+}
+
+function amiClient(d: SourceDeps, interest: 'all' | 'auth'): AmiClient | null {
+  const a = d.config.asterisk.ami;
+  if (!a) {
+    d.log.info({}, 'AMI is off (asterisk.ami); reading log files only');
+    return null;
+  }
+  const source = `ami:${a.host}:${a.port}`;
+  d.log.info({ source, user: a.username }, 'reading security events from the Asterisk Manager Interface');
+  return new AmiClient({
+    host: a.host, port: a.port, username: a.username, secret: a.secret, tls: a.tls, caFile: a.ca, log: d.log,
+    onFrame: (frame, n) => {
+      const ev = parseAmiFrame(frame, { source, line: n, refTime: d.now(), interest });
+      if (ev) d.handle(ev);
+    },
+    onState: (st) => d.log.info({ source, status: st.status, reason: st.reason }, 'AMI connection'),
+  });
+}
+
+/** Says exactly what is watched and what is missing, with the fix. */
+function sayWhatIsWatched(config: Config, log: PipelineLog): void {
+  try {
+    const setup = detectAsterisk({});
+    for (const f of describeWatch({ logs: config.asterisk.logs, ami: config.asterisk.ami }, setup)) {
+      const line = formatFinding(f);
+      if (f.level === 'ok') log.info({ finding: f.level }, line);
+      else log.warn({ finding: f.level, fix: f.fix }, line);
+    }
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'could not read the Asterisk configuration to check what is watched');
+  }
+  if (config.asterisk.logs.length === 0) {
+    log.warn({}, 'no Asterisk log file found (looked for /var/log/asterisk/messages, full, security); set asterisk.logs in the config, or enable a security log channel in /etc/asterisk/logger.conf');
+  }
+}
+
+function amiHealth(cfg: { host: string; port: number }, st: AmiState | undefined): AmiHealth {
+  return { host: cfg.host, port: cfg.port, connected: st?.status === 'connected', since: st?.since ?? null, lastError: st?.reason ?? null };
+}
