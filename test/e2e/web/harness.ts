@@ -1,34 +1,28 @@
 /**
- * A small but real sipwarden for the browser tests: a real store in a temp dir, the
- * real engine (subnet escalation on, as by default), pipeline and dry-run firewall, the daemon's 250 ms change loop
- * (`applyChanges`: what turns a release in the store into a firewall call), and the
- * real API server with the built dashboard, listening on 127.0.0.1 only.
+ * A small but real sipwarden for the browser tests: the daemon's own wiring
+ * (`createDaemon`: engine with subnet escalation on, as by default, pipeline, manual
+ * bans and releases, live settings, the one scheduler with its 250 ms control loop, and
+ * the API server with the built dashboard on 127.0.0.1 only) over injected parts: a
+ * store in a temp dir, a dry-run firewall, a stand-in for the PBX's security log that
+ * `replay` feeds (no file, no AMI), and the PBX of a FreePBX 17 for the ports the
+ * kernel watches.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import {
-  DEFAULT_WEB_ROOT, FailureBus, openReadModel, SettingsControls, setAdminPassword, startApiServer, type ReadModel,
-} from '../../../src/api/index.js';
 import { pino } from 'pino';
-import { defaultConfig } from '../../../src/config/index.js';
-import { policyInput, ruleInput, zoneInput } from '../../../src/daemon/inputs.js';
-import { liveSettings, settingsApplier, withSettings } from '../../../src/daemon/web.js';
-import { applyChanges } from '../../../src/daemon/restore.js';
-import { planWatch } from '../../../src/daemon/watch.js';
-import { Pipeline } from '../../../src/daemon/pipeline.js';
-import { Engine } from '../../../src/engine/index.js';
+import { DEFAULT_WEB_ROOT, setAdminPassword, type SettingsControls } from '../../../src/api/index.js';
+import type { PortDiscovery } from '../../../src/asterisk/index.js';
+import type { ParsedEvent } from '../../../src/domain/events.js';
+import { defaultConfig, type Config } from '../../../src/config/index.js';
+import { createDaemon } from '../../../src/daemon/index.js';
+import type { Engine } from '../../../src/engine/index.js';
 import { DryRunEnforcer } from '../../../src/enforcers/index.js';
-import { FailedAuthLog } from '../../../src/faillog/index.js';
 import { newDateCache, parseLine } from '../../../src/parsers/index.js';
 import { Store } from '../../../src/store/index.js';
 
 export const PASSWORD = 'dashboard test password';
-
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export interface Harness {
   readonly url: string;
@@ -36,7 +30,7 @@ export interface Harness {
   readonly enforcer: DryRunEnforcer;
   readonly controls: SettingsControls;
   readonly engine: Engine;
-  /** Feeds Asterisk log lines through parser → engine → store → firewall, as the daemon does. */
+  /** Feeds Asterisk log lines through parser → engine → store → firewall, as the daemon's sources do. */
   replay(lines: readonly string[], source: string): void;
   close(): Promise<void>;
 }
@@ -47,67 +41,69 @@ export function ensureDashboardBuilt(): void {
   execFileSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit', timeout: 120_000 });
 }
 
+const SECURITY_LOG = '/var/log/asterisk/security';
+
+/** The ports a FreePBX 17 listens on (what discoverPorts learns from its configuration). */
+const FREEPBX_PORTS: PortDiscovery = {
+  ok: true, notes: [],
+  ports: [
+    { port: 5060, proto: 'udp', service: 'PJSIP', from: '/etc/asterisk/pjsip.transports.conf:4 bind = 0.0.0.0:5060' },
+    { port: 5160, proto: 'udp', service: 'SIP', from: '/etc/asterisk/sip_general_additional.conf:2 bindport = 5160' },
+  ],
+};
+
 /** Starts the harness. */
 export async function startHarness(): Promise<Harness> {
   ensureDashboardBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'sipwarden-web-'));
-  const dbPath = join(dir, 'sipwarden.db');
-  const store = Store.open(dbPath);
+  const store = Store.open(join(dir, 'sipwarden.db'));
   await setAdminPassword(store, PASSWORD);
-  const now = () => Date.now();
-  // The daemon's own wiring: built-in defaults, the live settings over them, and its apply hook.
-  const config = defaultConfig({ fileExists: () => false });
-  const settings = liveSettings(config, store);
-  const cfg = withSettings(config, settings);
-  const engine = new Engine(policyInput(cfg), zoneInput(cfg), ruleInput(cfg));
-  const enforcer = new DryRunEnforcer(engine.zoneOf, quiet);
-  await enforcer.init();
-  const faillog = new FailedAuthLog(join(dir, 'failed-auth.log'));
-  const bus = new FailureBus();
-  // As in the daemon: each committed batch goes to the live log.
-  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, tiers: () => controls.policy(), now, cursors: () => [], onStored: (rows) => bus.publish(rows) });
-  const controls = new SettingsControls(settings, settingsApplier({ config, store, engine, enforcer, host: [], dynamicTrusted: undefined, log: pino({ level: 'silent' }), now }));
-  let lastChange = store.latestChangeId();
-  const tick = setInterval(() => {
-    lastChange = applyChanges(store, engine, pipeline, lastChange, now(), quiet);
-    pipeline.flush();
-  }, 250);
-  const read: ReadModel = openReadModel(dbPath, { memoMs: 0 });
-  // The ports a FreePBX 17 would give (what discoverPorts learns from its configuration), and the dashboard's.
-  const WATCH = planWatch('auto', {
-    ok: true, notes: [],
-    ports: [
-      { port: 5060, proto: 'udp', service: 'PJSIP', from: '/etc/asterisk/pjsip.transports.conf:4 bind = 0.0.0.0:5060' },
-      { port: 5160, proto: 'udp', service: 'SIP', from: '/etc/asterisk/sip_general_additional.conf:2 bindport = 5160' },
-    ],
-  }, { port: 8472, proto: 'tcp', service: 'HTTP', from: 'web.listen (the dashboard)' });
-  const app: FastifyInstance = await startApiServer({
-    store, now, controls, zoneOf: controls.zoneOf,
-    health: () => ({ sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 4096, lines: 42, lagMs: 0 }], ami: null, firewall: { backend: enforcer.name, watch: WATCH }, asteriskLoss: { dropped: 4711, episodes: 1, lastAt: now(), source: '/var/log/asterisk/messages' } }),
-    metrics: () => ({ events_parsed_total: pipeline.stats.events, attempts_total: pipeline.stats.attempts }),
-    stats: (t) => read.stats(t),
-    searchBans: read.searchBans,
-    onFailure: bus.subscribe,
-    onLoginFailure: () => undefined,
-  }, { listen: { host: '127.0.0.1', port: 0 }, webRoot: DEFAULT_WEB_ROOT });
-  const { port } = app.server.address() as AddressInfo;
+  // Built-in defaults (web.listen 127.0.0.1:8472: the dashboard's port in the watch), with the files in the temp dir.
+  const defaults = defaultConfig({ fileExists: () => false });
+  const config: Config = {
+    ...defaults,
+    store: { ...defaults.store, path: join(dir, 'sipwarden.db') },
+    failedAuthLog: { ...defaults.failedAuthLog, path: join(dir, 'failed-auth.log') },
+    asterisk: { ...defaults.asterisk, logs: [], ami: null },
+  };
+  const made: { enforcer?: DryRunEnforcer; handle?: (ev: ParsedEvent) => void } = {};
+  const log = { path: SECURITY_LOG, exists: true, offset: 0, lines: 0, lagMs: 0 };
+  const daemon = createDaemon({
+    config, store, log: pino({ level: 'silent' }), now: () => Date.now(), hostAddresses: [],
+    enforcer: ({ zoneOf, log }) => (made.enforcer = new DryRunEnforcer(zoneOf, log)),
+    pbx: { accounts: () => undefined, ports: () => FREEPBX_PORTS },
+    // The security log as the overview shows it; its lines come from replay(), through the daemon's own handle.
+    sources: ({ handle }) => {
+      made.handle = handle;
+      return {
+        start() {}, async drain() {}, close() {}, cursors: () => [], followers: () => [], ami: () => null,
+        health: () => ({ sources: [{ ...log }], ami: null }),
+      };
+    },
+    // Any free port; the tests' own wrong-password login must not count among the attack's failures.
+    web: { listen: { host: '127.0.0.1', port: 0 }, statsMemoMs: 0, ignoreLoginFailures: true },
+  });
+  await daemon.start();
+  const { enforcer, handle } = made;
+  if (!enforcer || !handle || !daemon.url) throw new Error('the harness daemon started without its firewall, sources or dashboard');
+  // Asterisk's logger reported a queue overflow: the overview says so.
+  const dropped = parseLine(`${stampOf(Date.now())} WARNING[16583] logger: Logging resumed.  4711 messages discarded.`, { source: '/var/log/asterisk/messages', line: 1, refTime: Date.now(), logLoss: true });
+  if (dropped) handle(dropped);
   return {
-    url: `http://127.0.0.1:${port}`,
-    store, enforcer, controls, engine,
+    url: daemon.url.replace(/\/$/, ''),
+    store, enforcer, controls: daemon.controls, engine: daemon.engine,
     replay(lines, source) {
       const cache = newDateCache();
       lines.forEach((line, i) => {
-        const ev = parseLine(line, { source, line: i + 1, refTime: now(), cache, interest: 'auth' });
-        if (ev) pipeline.handle(ev);
+        const ev = parseLine(line, { source, line: i + 1, refTime: Date.now(), cache, interest: 'auth' });
+        if (ev) handle(ev);
+        log.lines++;
+        log.offset += Buffer.byteLength(line) + 1;
       });
-      pipeline.flush();
+      daemon.pipeline.flush();
     },
     async close() {
-      clearInterval(tick);
-      await app.close();
-      read.close();
-      await faillog.close();
-      store.close();
+      await daemon.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -122,8 +118,13 @@ const p2 = (n: number) => String(n).padStart(2, '0');
  */
 export function securityLine(at: number, ip: string, account: string, event: 'InvalidPassword' | 'InvalidAccountID', session: number): string {
   const d = new Date(at);
-  const stamp = `${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
   const tv = `${d.toISOString().slice(0, 23)}+0000`;
   const extra = event === 'InvalidPassword' ? ',Challenge="5e6f7a8b",ReceivedChallenge="5e6f7a8b",ReceivedHash="0123456789abcdef0123456789abcdef"' : '';
-  return `[${stamp}] SECURITY[16648] res_security_log.c: SecurityEvent="${event}",EventTV="${tv}",Severity="Error",Service="PJSIP",EventVersion="${event === 'InvalidPassword' ? 2 : 1}",AccountID="${account}",SessionID="${session}",LocalAddress="IPV4/UDP/10.0.0.2/5060",RemoteAddress="IPV4/UDP/${ip}/5060"${extra}`;
+  return `${stampOf(at)} SECURITY[16648] res_security_log.c: SecurityEvent="${event}",EventTV="${tv}",Severity="Error",Service="PJSIP",EventVersion="${event === 'InvalidPassword' ? 2 : 1}",AccountID="${account}",SessionID="${session}",LocalAddress="IPV4/UDP/10.0.0.2/5060",RemoteAddress="IPV4/UDP/${ip}/5060"${extra}`;
+}
+
+/** An Asterisk log line's time stamp (`[Nov 24 18:30:02]`); local time is UTC in the tests. */
+function stampOf(at: number): string {
+  const d = new Date(at);
+  return `[${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}]`;
 }
