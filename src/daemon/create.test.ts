@@ -192,6 +192,19 @@ describe('createDaemon: manual bans and releases', () => {
     await d.stop();
   });
 
+  it('a CLI ban written while the daemon starts, after its engine was restored, still reaches the engine', async () => {
+    const d = daemon({}, {
+      enforcer: () => {
+        storeBans(store).ban({ ip, expiresAt: null, reason: 'cli', actor: 'cli:root', at: at() });
+        return firewall();
+      },
+    });
+    await d.start();
+    expect(calls).toContain(`firewall reconcile ${ip}`);
+    await vi.waitFor(() => expect(d.engine.activeBan(ip, at())).toMatchObject({ until: null }), { timeout: 1000, interval: 20 });
+    await d.stop();
+  });
+
   it('a release inside a banned network says which network still blocks it', async () => {
     const d = daemon();
     await d.start();

@@ -177,6 +177,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     const n = [...discovered.values()];
     log.info({ extensions: n.filter((c) => c.cls === 'extension').length, trunks: n.filter((c) => c.cls === 'trunk').length, dir: config.accounts.asteriskConfigDir }, 'accounts read from the PBX configuration');
   }
+  const changesFrom = store.latestChangeId(); // a CLI change written from here on is applied by the control loop
   const restored = restoreEngine(store, engine, config, now());
   log.info(restored, 'restored bans and counters from the store');
 
@@ -227,7 +228,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     pbx.portWatch.observe(ev);
     pipeline.handle(ev);
   };
-  const manual = new ManualChanges({ store, engine, pipeline, log, now });
+  const manual = new ManualChanges({ store, engine, pipeline, log, now }, changesFrom);
   const src = (deps.sources ?? asteriskSources)({ config, store, faillog, log, now, handle });
   sources = src;
   stops.push('log files', () => src.close());

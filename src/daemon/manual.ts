@@ -32,9 +32,13 @@ export class ManualChanges implements BanActions {
   #last: number;
   readonly #written: StoreBans;
 
-  /** Starts after the newest change row: older ones were put into force by the start's reconcile. */
-  constructor(private readonly d: ManualDeps) {
-    this.#last = d.store.latestChangeId();
+  /**
+   * Applies the change rows after `lastId` (default: the newest now). The daemon reads
+   * it before it restores its bans from the store: what was written earlier is in force
+   * through the reconcile, what came after is applied by the first poll.
+   */
+  constructor(private readonly d: ManualDeps, lastId: number = d.store.latestChangeId()) {
+    this.#last = lastId;
     this.#written = storeBans(d.store);
   }
 
