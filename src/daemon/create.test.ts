@@ -136,6 +136,16 @@ describe('createDaemon: start and stop', () => {
     expect(calls).toEqual(['firewall init', 'store close']);
   });
 
+  it('a part that cannot stop cleanly does not keep the others from stopping', async () => {
+    const d = daemon({}, {
+      enforcer: () => ({ ...firewall(), close: async () => { throw new Error('nft: table busy'); } }),
+    });
+    await d.start();
+    calls = [];
+    await d.stop();
+    expect(calls).toEqual(['sources drain', 'sources close', 'store close']);
+  });
+
   it('stop during start waits for it, then stops everything', async () => {
     const d = daemon();
     const started = d.start();
