@@ -138,6 +138,17 @@ export function sortTiers(tiers: readonly Tier[]): Tier[] {
 const EMPTY: number[] = Object.freeze([]) as unknown as number[];
 
 /** Sliding-window policy engine. State is in memory; the store persists what must survive. */
+/**
+ * How far after a failure's own time the window judging it still reaches. Asterisk's
+ * log lines carry whole seconds (`[Dec  7 10:00:01]`) while its security events and
+ * AMI carry milliseconds, so two reports of one second — one attempt's NOTICE at
+ * .000, the previous attempt's security event at .345 — must count together, or the
+ * second failure of a fast guesser would not see the first (a ban several guesses
+ * late). A report read late (catching up) still never counts failures more than a
+ * second after it.
+ */
+const SAME_SECOND = 1000;
+
 export class PolicyEngine {
   private readonly state = new Map<string, AddressState>();
   /** Failure windows shared by the IPv6 addresses of one prefix. */
@@ -298,7 +309,7 @@ export class PolicyEngine {
     for (let i = w.length - 1; i >= 0; i--) {
       const t = w[i] as number;
       if (t < at - within) break;
-      if (t <= at) n++; // a report read late counts in the window ending at it, not with later ones
+      if (t < at + SAME_SECOND) n++; // a report read late counts in the window ending at it, not with later ones
     }
     return n;
   }
@@ -476,7 +487,7 @@ export class PolicyEngine {
       for (let i = s.times.length - 1; i >= 0; i--) {
         const t = s.times[i] as number;
         if (t < from) break;
-        if (t <= at) n++; // a failure read late (catching up) counts in the window ending at it, not with later ones
+        if (t < at + SAME_SECOND) n++; // a failure read late (catching up) counts in the window ending at it, not with later ones
       }
       return n;
     });
