@@ -276,14 +276,16 @@ export class Pipeline {
       `the store has not taken anything for too long: dropped the ${n} oldest waiting ${what === 'rows' ? 'failure rows' : 'bans'} (the firewall and the failed-auth log still have them)`);
   }
 
-  /** Applies firewall ops; failures are logged, counted, and repaired by the next reconcile. */
-  enforce(ops: Parameters<Enforcer['apply']>[0]): void {
+  /** Applies firewall ops; failures are logged, counted, and repaired by the next reconcile. Resolves whether they held (never rejects). */
+  enforce(ops: Parameters<Enforcer['apply']>[0]): Promise<boolean> {
     const started = performance.now();
-    this.d.enforcer.apply(ops, this.d.now()).then(() => {
+    return this.d.enforcer.apply(ops, this.d.now()).then(() => {
       this.own.enforcerLatencyMs = performance.now() - started;
+      return true;
     }, (e: Error) => {
       this.own.enforcerErrors++;
       this.d.log.error({ err: e.message, backend: this.d.enforcer.name }, 'firewall change failed');
+      return false;
     });
   }
 }
