@@ -157,3 +157,121 @@ export type ParsedEvent = SecurityEvent | LogDropped;
 export type EventKind = ParsedEvent['kind'];
 /** An event that carries a trusted source address. */
 export type LocatedEvent = Exclude<SecurityEvent, InjectionSuspected>;
+
+/**
+ * What the AMI reports about calls (the `call` and `cdr` event classes), in the few
+ * fields the toll-fraud guard (src/fraud/) needs. `parseCallFrame` (parsers/calls.ts)
+ * produces them from `Newchannel`, `DialBegin`, `DialEnd`, `BridgeEnter`, `Hangup` and
+ * `Cdr` frames, and `parseCdrLine` (parsers/cdr.ts) produces `cdr` from a row of
+ * cdr_csv's Master.csv. They are not {@link ParsedEvent}s: they never reach the
+ * failure engine.
+ *
+ * Invariants: `account` is taken from the channel's name (`PJSIP/100-0000000e` → `100`,
+ * `SIP/200-00000000` → `200`), which chan_pjsip and chan_sip build from the endpoint or
+ * peer that matched the call — never from caller-ID text; it is null for channels that
+ * are not an account's (`Local/…`, `DAHDI/…`, an Originate without a caller). `exten`,
+ * `dialString`, `lastData` and `destination` are what the caller dialled: attacker-chosen
+ * text, escaped wherever it is written. `at` is the frame's `Timestamp:` header (manager.conf
+ * `timestampevents = yes`) when it has one, else the reader's time for it.
+ */
+interface CallBase {
+  /** Event time, ms since the epoch. */
+  readonly at: number;
+  readonly evidence: Evidence;
+}
+
+/** `Newchannel`: a channel exists (for a caller, before its dial plan runs). */
+export interface ChannelCreated extends CallBase {
+  readonly kind: 'channel_created';
+  readonly channel: string;
+  readonly uniqueid: string;
+  readonly linkedid: string;
+  readonly account: string | null;
+  readonly context: string;
+  /** The dialled extension as the caller sent it. Attacker-controlled. */
+  readonly exten: string;
+}
+
+/** `DialBegin`: the caller channel's `Dial()` starts calling a destination channel. */
+export interface DialBegin extends CallBase {
+  readonly kind: 'dial_begin';
+  /** The caller channel ('' for an Originate, which has none). */
+  readonly channel: string;
+  readonly uniqueid: string;
+  readonly linkedid: string;
+  readonly account: string | null;
+  /** The dial plan context `Dial()` ran in. */
+  readonly context: string;
+  /** The caller channel's extension: the number dialled. Attacker-controlled. */
+  readonly exten: string;
+  readonly destChannel: string;
+  readonly destUniqueid: string;
+  /** The endpoint the destination channel belongs to (`itsp` for `PJSIP/itsp-0000000f`). */
+  readonly destAccount: string | null;
+  /** The destination channel's context: the endpoint's `context=` (`from-trunk` for a FreePBX trunk). */
+  readonly destContext: string;
+  /** What `Dial()` was given after the technology (`0118823456789@itsp`). Attacker-controlled. */
+  readonly dialString: string;
+}
+
+/** `DialEnd`: the dial to one destination ended (`ANSWER`, `BUSY`, `NOANSWER`, `CANCEL`, …). */
+export interface DialEnd extends CallBase {
+  readonly kind: 'dial_end';
+  readonly channel: string;
+  readonly uniqueid: string;
+  readonly destChannel: string;
+  readonly destUniqueid: string;
+  readonly status: string;
+}
+
+/** `BridgeEnter`: a channel joined a bridge (both legs of an answered call do). */
+export interface BridgeEnter extends CallBase {
+  readonly kind: 'bridge_enter';
+  readonly channel: string;
+  readonly uniqueid: string;
+  readonly linkedid: string;
+  readonly bridge: string;
+}
+
+/** `Hangup`: a channel is gone. */
+export interface ChannelHangup extends CallBase {
+  readonly kind: 'hangup';
+  readonly channel: string;
+  readonly uniqueid: string;
+  readonly linkedid: string;
+  /** Q.850 cause (16 normal clearing, 17 busy, …); null when absent or not a number. */
+  readonly cause: number | null;
+  readonly causeText: string;
+}
+
+/** `Cdr` (cdr_manager) or one row of Master.csv (cdr_csv): one finished call, as billed. */
+export interface CdrRecord extends CallBase {
+  readonly kind: 'cdr';
+  readonly channel: string;
+  readonly account: string | null;
+  readonly destChannel: string;
+  readonly destAccount: string | null;
+  /** The number dialled (`dst`). Attacker-controlled. */
+  readonly destination: string;
+  /** `dcontext`: the context the call ended in. */
+  readonly context: string;
+  readonly lastApp: string;
+  /** The last application's argument (`PJSIP/0118823456789@itsp,30`). Attacker-controlled. */
+  readonly lastData: string;
+  /** Local time as written (cdr.conf `usegmtime` decides the zone), ms; NaN if unreadable. */
+  readonly start: number;
+  /** Null when the call was never answered. */
+  readonly answer: number | null;
+  readonly end: number;
+  /** Seconds from start to end, and from answer to end (what is billed). */
+  readonly duration: number;
+  readonly billsec: number;
+  /** `ANSWERED`, `NO ANSWER`, `BUSY`, `FAILED`, `CONGESTION`. */
+  readonly disposition: string;
+  /** The caller channel's Uniqueid; null when the CSV does not log it (cdr.conf `loguniqueid`). */
+  readonly uniqueid: string | null;
+}
+
+/** What the AMI and the CDRs say about calls: the toll-fraud guard's input. */
+export type CallEvent = ChannelCreated | DialBegin | DialEnd | BridgeEnter | ChannelHangup | CdrRecord;
+export type CallEventKind = CallEvent['kind'];
