@@ -211,7 +211,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const bus = new FailureBus();
   let sources: Sources | null = null;
   const pipeline = new Pipeline({
-    engine, store, enforcer, faillog, log, tiers: () => engine.policy.tiers(), now, cursors: () => sources?.cursors() ?? [], notifier: alerts, seen,
+    engine, store, enforcer, faillog, log, now, cursors: () => sources?.cursors() ?? [], notifier: alerts, seen,
     startedAt: now(), onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults,
   });
   persistence.watch(pipeline, faillog);

@@ -43,7 +43,7 @@ describe('Pipeline with a locked store', () => {
     const episodes: string[] = [];
     const storeFaults = new FaultTracker({ part: 'store', file: store.path, onStart: (e) => episodes.push(`start ${e.kind}`), onEnd: () => episodes.push('end') });
     const pipeline = new Pipeline({
-      engine, store, enforcer, faillog, log: { info() {}, warn() {}, error: (_o, m) => void errors.push(m) }, tiers: () => engine.policy.tiers(),
+      engine, store, enforcer, faillog, log: { info() {}, warn() {}, error: (_o, m) => void errors.push(m) },
       now: () => clock, cursors: () => [], storeFaults, maxPending: 50,
     });
 

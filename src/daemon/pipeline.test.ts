@@ -68,7 +68,7 @@ function rig(o: { seen?: 'yes' | 'no' | 'none'; storeFails?: () => boolean } = {
   const who = (l: string) => / ip=(\S+)/.exec(l)?.[1] ?? / net=(\S+)/.exec(l)?.[1] ?? / candidates="([^"]*)"/.exec(l)?.[1] ?? '';
   const faillog = { write: (l: string) => void journal.push(`log:${l.split(' ')[1]} ${who(l)} ${/action=(\S+)/.exec(l)?.[1] ?? ''}`), flush: () => true, position: () => null } as unknown as FailedAuthLog;
   const quiet = { info() {}, warn() {}, error() {} };
-  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, tiers: () => POLICY.tiers, now: () => now.t, cursors: () => [], seen, startedAt: T0 - H });
+  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, now: () => now.t, cursors: () => [], seen, startedAt: T0 - H });
   const settle = () => new Promise((r) => setImmediate(r)).then(() => new Promise((r) => setImmediate(r)));
   return { pipeline, engine, journal, stored, settle };
 }

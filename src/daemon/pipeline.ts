@@ -29,7 +29,7 @@
 import { formatInstant } from '../domain/duration.js';
 import type { SecurityEvent } from '../domain/events.js';
 import type { IpAddress } from '../domain/ip.js';
-import { Decider, type BanEffect, type Effect, type Engine, type Tier } from '../engine/index.js';
+import { Decider, type BanEffect, type Effect, type Engine } from '../engine/index.js';
 import type { Enforcer, EnforcerOp, SeenProbe } from '../enforcers/index.js';
 import { FAILLOG_POSITION_KEY, type FailedAuthLog } from '../faillog/index.js';
 import type { Notifier } from './notify.js';
@@ -48,7 +48,6 @@ export interface PipelineDeps {
   readonly enforcer: Enforcer;
   readonly faillog: FailedAuthLog;
   readonly log: PipelineLog;
-  readonly tiers: () => readonly Tier[];
   readonly now: () => number;
   /** Where each source stands now; stored with the failure rows in one transaction. */
   readonly cursors: () => Cursor[];

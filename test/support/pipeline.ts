@@ -28,6 +28,6 @@ export function collectingPipeline(config: Config, now: () => number): Collectin
   const store = { path: ':memory:', commitProgress() {} } as unknown as Store;
   const enforcer = { name: 'collect', apply: async (o: readonly EnforcerOp[]) => void ops.push(...o) } as unknown as Enforcer;
   const faillog = { write: (l: string) => void lines.push(l), flush: () => true, position: () => null } as unknown as FailedAuthLog;
-  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, tiers: () => engine.policy.tiers(), now, cursors: () => [] });
+  const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, now, cursors: () => [] });
   return { pipeline, engine, lines, ops };
 }
