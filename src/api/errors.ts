@@ -1,7 +1,7 @@
 /**
  * The ONE place where errors become HTTP responses. Every error body is
- * `{ code, message, problems? }`: `code` from the domain catalogue (ERROR_CODES, with
- * its `httpStatus`) or from {@link API_ERRORS} below, `message` one line in plain
+ * `{ code, message, problems? }`: `code` from the one catalogue (ERROR_CODES in
+ * domain/errors.ts, with its `httpStatus`), `message` one line in plain
  * words, `problems` (validation only) one entry per bad field. Unexpected errors are
  * logged and answered 500 without details.
  */
@@ -9,21 +9,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, SipwardenError } from '../domain/index.js';
 import { formatValidation } from './validation.js';
 
-/** Error codes of the HTTP layer itself (the domain catalogue has the others). Never reused. */
-export const API_ERRORS = {
-  INVALID_REQUEST: { httpStatus: 400, summary: 'a parameter or field is not valid' },
-  AUTH_REQUIRED: { httpStatus: 401, summary: 'log in first' },
-  LOGIN_FAILED: { httpStatus: 401, summary: 'wrong user name or password' },
-  CSRF_REJECTED: { httpStatus: 403, summary: 'the request lacks this session\'s CSRF token' },
-  NOT_FOUND: { httpStatus: 404, summary: 'no such resource' },
-  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, summary: 'send JSON (Content-Type: application/json)' },
-  PAYLOAD_TOO_LARGE: { httpStatus: 413, summary: 'the request body is too large' },
-  RATE_LIMITED: { httpStatus: 429, summary: 'too many attempts; wait a minute' },
-  BUSY: { httpStatus: 503, summary: 'too many live streams open' },
-  INTERNAL: { httpStatus: 500, summary: 'internal error' },
-} as const;
-
-export type ApiErrorCode = keyof typeof API_ERRORS;
+/** The codes the HTTP layer raises itself; they live in the one catalogue (domain/errors.ts) with the others. */
+export type ApiErrorCode = 'INVALID_REQUEST' | 'AUTH_REQUIRED' | 'LOGIN_FAILED' | 'CSRF_REJECTED' | 'NOT_FOUND'
+  | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'RATE_LIMITED' | 'BUSY' | 'INTERNAL';
 
 /** One bad field: where (`tiers[0].within`, `limit`) and what is wrong. */
 export interface Problem {
@@ -31,10 +19,10 @@ export interface Problem {
   readonly message: string;
 }
 
-/** An expected API failure with a code from {@link API_ERRORS}. */
-export class ApiError extends Error {
-  constructor(readonly code: ApiErrorCode, message?: string, readonly problems?: readonly Problem[]) {
-    super(message ?? API_ERRORS[code].summary);
+/** An expected API failure: a SipwardenError of an HTTP-layer code, with the bad fields of a request. */
+export class ApiError extends SipwardenError {
+  constructor(code: ApiErrorCode, message?: string, readonly problems?: readonly Problem[]) {
+    super(code, message ?? ERROR_CODES[code].summary);
     this.name = 'ApiError';
   }
 }
@@ -51,7 +39,7 @@ export function invalid(problems: readonly Problem[]): ApiError {
 export function toResponse(err: unknown): { status: number; body: { code: string; message: string; problems?: readonly Problem[] } } {
   if (err instanceof ApiError) {
     const body = err.problems ? { code: err.code, message: err.message, problems: err.problems } : { code: err.code, message: err.message };
-    return { status: API_ERRORS[err.code].httpStatus, body };
+    return { status: ERROR_CODES[err.code].httpStatus, body };
   }
   if (err instanceof SipwardenError) return { status: ERROR_CODES[err.code].httpStatus, body: { code: err.code, message: err.message } };
   const fe = err as Partial<FastifyError>;

@@ -7,5 +7,5 @@ export { ensureAdminPassword, setAdminPassword, hashPassword, verifyPassword, AD
 export { computeStats, type Stats } from './stats.js';
 export { openReadModel, type ReadModel } from './read-model.js';
 export { createBanSearch, type BanPage, type SearchBans } from './ban-search.js';
-export { API_ERRORS, ApiError } from './errors.js';
+export { ApiError } from './errors.js';
 export type { LoginLimit } from './auth.js';
