@@ -7,11 +7,9 @@
  * promise; nothing can be pushed once unwinding began (a start step that finishes late
  * is refused, so it cannot outlive the stop).
  */
+import type { Log } from '../domain/log.js';
 
-export interface LifecycleLog {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type LifecycleLog = Pick<Log, 'info' | 'error'>;
 
 export class StopStack {
   readonly #stops: Array<{ readonly name: string; readonly stop: () => void | Promise<void> }> = [];

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Alert } from '../engine/index.js';
+import type { Log } from '../domain/log.js';
 
 /**
  * What can be sent: the engine's alerts, and the daemon's own about itself
@@ -28,7 +29,7 @@ export interface NotifierOptions {
   readonly command: string | null;
   readonly webhook: string | null;
   readonly quietMs?: number;
-  readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  readonly log: Pick<Log, 'warn' | 'error'>;
 }
 
 export class Notifier {

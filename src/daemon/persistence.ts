@@ -22,6 +22,7 @@ import { fileStamp, FaultTracker, openStoreResilient, type FaultCause, type Faul
 import type { NotifyAlert } from './notify.js';
 import type { PipelineBacklog } from './pipeline.js';
 import { rebuildStore, type StoreReset } from './store-reset.js';
+import type { Log } from '../domain/log.js';
 
 /** What the overview, `/api/health` and `sipwarden status` show about the store and the failed-auth log. */
 export interface PersistenceHealth {
@@ -36,11 +37,7 @@ export interface PersistenceHealth {
   readonly reset: StoreReset | null;
 }
 
-export interface PersistenceLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type PersistenceLog = Pick<Log, 'info' | 'warn' | 'error'>;
 
 export interface PersistenceOptions {
   readonly storePath: string;

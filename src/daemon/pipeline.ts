@@ -35,12 +35,9 @@ import { FAILLOG_POSITION_KEY, type FailedAuthLog } from '../faillog/index.js';
 import type { Notifier } from './notify.js';
 import { FaultTracker, type Store } from '../store/index.js';
 import type { Cursor, FailureRow, NewBan } from '../store/types.js';
+import type { Log } from '../domain/log.js';
 
-export interface PipelineLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type PipelineLog = Pick<Log, 'info' | 'warn' | 'error'>;
 
 export interface PipelineDeps {
   readonly engine: Engine;

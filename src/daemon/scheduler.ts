@@ -7,11 +7,10 @@
  * that comes while its previous run is still awaiting is skipped. After `stop()` no job
  * runs again and `every` adds none. No module-level state: each daemon has its own.
  */
+import type { Log } from '../domain/log.js';
 
 /** Where the scheduler says that a job failed. */
-export interface SchedulerLog {
-  error(obj: object, msg: string): void;
-}
+export type SchedulerLog = Pick<Log, 'error'>;
 
 /** One repeating job, as `jobs()` lists it. */
 export interface Job {

@@ -6,6 +6,7 @@
  */
 import dns from 'node:dns';
 import { parseIp, type IpAddress } from '../domain/ip.js';
+import type { Log } from '../domain/log.js';
 
 export type Resolve = (name: string) => Promise<string[]>;
 
@@ -23,7 +24,7 @@ export class TrustedNames {
 
   constructor(
     private readonly names: readonly string[],
-    private readonly opts: { graceMs: number; now: () => number; log: { warn(o: object, m: string): void; info(o: object, m: string): void }; resolve?: Resolve },
+    private readonly opts: { graceMs: number; now: () => number; log: Pick<Log, 'warn' | 'info'>; resolve?: Resolve },
   ) {}
 
   /** Whether `ip` belongs to a trusted name right now. */

@@ -7,11 +7,9 @@ import type { BanTarget } from '../domain/ip.js';
 import type { ZoneOf } from '../engine/zones.js';
 import { guardBans, guardOps } from './guard.js';
 import type { BanEntry, Enforcer, EnforcerOp } from './types.js';
+import type { Log } from '../domain/log.js';
 
-export interface EnforcerLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+export type EnforcerLog = Pick<Log, 'info' | 'warn'>;
 
 export class DryRunEnforcer implements Enforcer {
   readonly name = 'dry-run';

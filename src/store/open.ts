@@ -8,11 +8,9 @@
 import { statSync } from 'node:fs';
 import { classifyFault, FaultTracker, isCorruption, type FaultCause, type FaultEpisode } from './fault.js';
 import { setAsideFiles, Store, type StoreOptions } from './store.js';
+import type { Log } from '../domain/log.js';
 
-export interface ResilientOpenLog {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type ResilientOpenLog = Pick<Log, 'info' | 'error'>;
 
 export interface ResilientOpenOptions extends StoreOptions {
   readonly now: () => number;

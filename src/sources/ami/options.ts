@@ -7,6 +7,7 @@
 import type tls from 'node:tls';
 import { checkBackoff, DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { isSafeValue } from './frame.js';
+import type { Log } from '../../domain/log.js';
 
 /** Where the client is in its life cycle (shown by `sipwarden status`). */
 export type AmiStatus = 'connecting' | 'authenticating' | 'connected' | 'backing_off' | 'stopped';
@@ -35,12 +36,7 @@ export interface AmiState {
 }
 
 /** A pino-compatible logger; `debug` is optional. */
-export interface AmiLog {
-  debug?(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type AmiLog = Log;
 
 /** Timer functions, injectable so tests control time. */
 export interface AmiTimers {
