@@ -101,6 +101,33 @@ export const DEFAULTS = deepFreeze({
     command: null as string | null,
     webhook: null as string | null,
   },
+  fraud: {
+    enabled: true,
+    home_country: null as string | null,
+    international_prefixes: ['00', '011'],
+    trunk_contexts: ['from-trunk', 'from-pstn'],
+    outbound_contexts: [] as string[],
+    never_stop: ['112', '911', '999', '000', '110', '119', '933'],
+    high_risk: ['default'],
+    not_high_risk: [] as string[],
+    ban: 'permanent',
+    time_zone: null as string | null,
+    /**
+     * Stops the burst of test/fixtures/asterisk-20-calls at its first call (+882) and
+     * leaves an office's day alone: national calls, a few international ones, busy and
+     * unanswered calls (the engine tests replay both).
+     */
+    rules: [
+      { rule: 'high_risk', action: ['hangup', 'suspend', 'ban', 'alert'] },
+      { rule: 'calls', max: 8, within: '1m', action: ['hangup', 'suspend', 'ban', 'alert'] },
+      { rule: 'calls', max: 60, within: '1h', action: ['alert'] },
+      { rule: 'concurrent', max: 4, action: ['hangup', 'alert'] },
+      { rule: 'international', max: 5, within: '1h', action: ['hangup', 'suspend', 'ban', 'alert'] },
+      { rule: 'international', max: 20, within: '24h', action: ['hangup', 'suspend', 'alert'] },
+      { rule: 'country', action: ['hangup', 'alert'] },
+      { rule: 'new_country', learn: '14d', action: ['alert'] },
+    ] as Array<Record<string, unknown> & { rule: string; action: string[] }>,
+  },
 });
 
 type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;

@@ -156,5 +156,52 @@ export function renderDefaultConfig(): string {
     '  # POSTed the alert as JSON; null: none.',
     `  webhook: ${scalar(D.alerts.webhook)}`,
     '',
+    ...renderFraud(),
   ].join('\n');
+}
+
+/** One rule in flow style: `{ rule: calls, max: 8, within: 1m, action: [hangup, alert] }`. */
+function flowRule(r: Readonly<Record<string, unknown>>): string {
+  const value = (v: unknown) => (Array.isArray(v) ? flow(v as string[]) : scalar(v as string | number));
+  return `{ ${Object.entries(r).map(([k, v]) => `${k}: ${value(v)}`).join(', ')} }`;
+}
+
+/** The `fraud:` section (README "Toll fraud"). */
+function renderFraud(): string[] {
+  const F = DEFAULTS.fraud;
+  return [
+    '# Toll fraud: calls that leave through a trunk, judged per account (the caller\'s endpoint), before the trunk answers',
+    '# where a rule can tell. Actions: hangup (the call, and with suspend the account\'s other trunk calls), suspend (no',
+    '# trunk calls until a person allows it; Asterisk enforces it), ban (the address the account last logged in from),',
+    '# unregister (its registrations), alert. README "Toll fraud" explains each rule.',
+    'fraud:',
+    '  # false: calls are not judged.',
+    `  enabled: ${scalar(F.enabled)}`,
+    '  # Your country (US, DE, GB...): national numbers are read with it; null: only numbers dialled with an international prefix are international.',
+    `  home_country: ${scalar(F.home_country)}`,
+    '  # What your users dial before an international number, in quotes.',
+    `  international_prefixes: ${flow(F.international_prefixes)}`,
+    '  # A call to an endpoint whose context is one of these leaves through a trunk (FreePBX trunks: from-pstn, from-trunk).',
+    `  trunk_contexts: ${flow(F.trunk_contexts)}`,
+    '  # A call dialled from one of these dial plan contexts leaves through a trunk (your outbound route contexts).',
+    `  outbound_contexts: ${flow(F.outbound_contexts)}`,
+    '  # Numbers never judged, counted or hung up, whatever the account did: emergency services.',
+    `  never_stop: ${flow(F.never_stop)}`,
+    '  # High-risk destination prefixes: default is the shipped list (satellite, international networks, IRSF ranges), or "+371"...',
+    `  high_risk: ${flow(F.high_risk)}`,
+    '  # Prefixes that are never high-risk, e.g. "+1268" if you call Antigua.',
+    `  not_high_risk: ${flow(F.not_high_risk)}`,
+    '  # Countries each account class may call besides your own (rule country), e.g. { extension: [US, CA, GB] }; a class not listed: any.',
+    '  allowed_countries: {}',
+    '  # How long the ban action bans the address (or permanent).',
+    `  ban: ${scalar(F.ban)}`,
+    '  # Time zone of hours rules, e.g. Europe/Berlin; null: the system\'s.',
+    `  time_zone: ${scalar(F.time_zone)}`,
+    '  # The rules; a call that breaks several gets all their actions. Also available:',
+    '  #   { rule: hours, from: "08:00", to: "18:00", days: [mon, tue, wed, thu, fri], action: [alert] }',
+    '  #   { rule: minutes, max: 600, within: 24h, action: [hangup, alert] }',
+    '  rules:',
+    ...F.rules.map((r) => `    - ${flowRule(r)}`),
+    '',
+  ];
 }

@@ -10,8 +10,10 @@ import type { Cidr, FailureReason } from '../domain/index.js';
 import type { ScanSettings, Tier } from '../engine/policy.js';
 import type { SubnetSettings } from '../engine/subnets.js';
 import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
+import { fraudSection, type FraudConfig } from './fraud.js';
+import { distinct, list, mapping, section } from './shapes.js';
 import {
-  banLength, bool, closest, describe, duration, listenAddress, network, oneOf, onOff, port,
+  banLength, bool, duration, listenAddress, network, oneOf, onOff, port,
   text, trustedEntry, wholeNumber, type ListenAddress,
 } from './values.js';
 
@@ -120,43 +122,9 @@ export interface Config {
     /** A URL the alert is POSTed to as JSON; null: none. */
     readonly webhook: string | null;
   };
+  /** The toll-fraud guard's rules (src/fraud/): exactly what the guard consumes. */
+  readonly fraud: FraudConfig;
 }
-
-/** A mapping with exactly these keys; unknown keys are reported with the closest known key. */
-function mapping<S extends z.ZodRawShape>(what: string, shape: S) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (iss) => {
-      if (iss.code === 'invalid_type') return `expected ${what}, got ${describe(iss.input)}`;
-      if (iss.code !== 'unrecognized_keys') return undefined;
-      return iss.keys.map((k) => {
-        const near = closest(k, known);
-        return `unknown key ${quoteKey(k)}${near ? ` (did you mean '${near}'?)` : ''}`;
-      }).join('; ');
-    },
-  });
-}
-
-/** A section of the file: like `mapping`, and an empty or absent section means all defaults. */
-function section<S extends z.ZodRawShape>(name: string, shape: S) {
-  return z.preprocess((v) => v ?? {}, mapping(`the ${name} settings (key: value pairs)`, shape));
-}
-
-function quoteKey(k: string): string {
-  return /^[\w.-]{1,60}$/.test(k) ? `'${k}'` : JSON.stringify(k.length > 60 ? `${k.slice(0, 57)}...` : k);
-}
-
-/** A list of items; `null` is refused with a hint, since an empty key is easy to leave by accident. */
-function list<T extends z.ZodType>(what: string, item: T) {
-  return z.array(item, {
-    error: (iss) => (iss.code === 'invalid_type'
-      ? `expected a list of ${what}, got ${describe(iss.input)}${iss.input === null ? ' (write [] for none)' : ''}`
-      : undefined),
-  });
-}
-
-/** Drops repeated values, keeping the first of each. */
-const distinct = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
 const tier = mapping('a tier like { failures: 2, within: 1h, ban: 1h }', {
   // Bounded: the engine keeps this many timestamps per address.
@@ -296,6 +264,7 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
     webhook: text('an http:// or https:// URL').nullable().prefault(D.alerts.webhook).refine(
       (u) => u === null || /^https?:\/\/\S+$/.test(u), { message: 'expected an http:// or https:// URL' }),
   }),
+  fraud: fraudSection,
 }).transform(({ failed_auth_log, ...rest }) => ({ ...rest, failedAuthLog: failed_auth_log }));
 
 
