@@ -19,6 +19,7 @@ import { formatDuration } from '../domain/duration.js';
 import type { AuthFailed, Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { isNetwork, type IpAddress } from '../domain/ip.js';
 import { formatAlert, formatFailure, formatInjection, formatSubnet } from '../faillog/format.js';
+import type { CallRef, FraudFinding } from '../fraud/types.js';
 import type { FailureRow, NewBan } from '../store/types.js';
 import type { Alert, Engine } from './index.js';
 import type { BanDecision, FailureVerdict } from './policy.js';
@@ -32,6 +33,66 @@ export interface BanEffect {
   readonly cause: LocatedEvent;
 }
 
+/**
+ * Toll fraud (src/fraud/): hang up these caller channels now — AMI `Hangup` with
+ * `Channel: <channel>` and `Cause: 21` (call rejected), one action per call, the first
+ * the call that broke the rule. Hanging up the caller channel ends its trunk leg too
+ * (before the trunk answered, when the guard decided at `DialBegin`). Needs AMI write
+ * class `call`. A channel already gone answers "No such channel": nothing to do.
+ */
+export interface HangupEffect {
+  readonly kind: 'hangup';
+  readonly account: string;
+  readonly calls: readonly CallRef[];
+  /** The rule that asked for it (`high_risk`, `calls/1m`, `suspended`…). */
+  readonly rule: string;
+  /** Q.850 cause to give Asterisk: 21, call rejected. */
+  readonly cause: number;
+}
+
+/**
+ * Toll fraud: `account` may not call out through a trunk until a person allows it.
+ * Asterisk enforces it: AMI `DBPut` Family `sipwarden/suspended`, Key `<account>`,
+ * Val `<rule> <ISO time>` (write class `system`), read by the dial plan check `init`
+ * installs, so it holds while sipwarden is down. The runner also stores it, so the guard
+ * knows it again after a restart (`FraudGuard.suspend`).
+ */
+export interface SuspendEffect {
+  readonly kind: 'suspend';
+  readonly account: string;
+  readonly at: number;
+  readonly rule: string;
+}
+
+/** Toll fraud: a person allowed `account` to call out again — AMI `DBDel` Family `sipwarden/suspended` Key `<account>`. */
+export interface ResumeEffect {
+  readonly kind: 'resume';
+  readonly account: string;
+  readonly at: number;
+  readonly by: string;
+}
+
+/**
+ * Toll fraud: remove `account`'s registrations (contacts) so calls to it stop reaching
+ * the attacker — those from `ip`, or every contact of the account when `ip` is null (no
+ * successful authentication was seen). PJSIP: list them with `PJSIPShowContacts` /
+ * `PJSIPShowAor`, remove each with `DBDel` of its `registrar/contact` key; chan_sip:
+ * `Command: sip unregister <account>`. Needs AMI write `system` (and `command` for chan_sip).
+ */
+export interface UnregisterEffect {
+  readonly kind: 'unregister';
+  readonly account: string;
+  readonly ip: IpAddress | null;
+  /** The technology of the account's channel (`PJSIP`, `SIP`, `IAX2`). */
+  readonly tech: string;
+}
+
+/** Toll fraud: what the guard found, for the store's audit, the dashboard and `check`. Its FRAUD line is a `log` effect. */
+export interface FraudEffect {
+  readonly kind: 'fraud';
+  readonly finding: FraudFinding;
+}
+
 /** One thing to do. */
 export type Effect =
   /** A line of the failed-auth log (already formatted and escaped). */
@@ -42,7 +103,8 @@ export type Effect =
   | { readonly kind: 'alert'; readonly alert: Alert }
   /** A failure row for the store; `counted`: it counted towards a ban; `scan`: a challenge never answered. */
   | { readonly kind: 'failure'; readonly row: FailureRow; readonly counted: boolean; readonly scan: boolean }
-  | BanEffect;
+  | BanEffect
+  | HangupEffect | SuspendEffect | ResumeEffect | UnregisterEffect | FraudEffect;
 
 /** Counters of what the decisions saw. */
 export interface DecisionStats {

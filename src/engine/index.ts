@@ -14,7 +14,10 @@ import { SubnetEscalation, SUBNETS_OFF, type SubnetInput, type SubnetSpared } fr
 import { compileZones, followZones, type NetworkZoneOf, type Zone, type ZoneInput } from './zones.js';
 
 export { AttemptCounter, classify } from './attempts.js';
-export { Decider, type BanEffect, type DecisionStats, type DeciderOptions, type Effect } from './decide.js';
+export {
+  Decider, type BanEffect, type DecisionStats, type DeciderOptions, type Effect,
+  type FraudEffect, type HangupEffect, type ResumeEffect, type SuspendEffect, type UnregisterEffect,
+} from './decide.js';
 export { ChallengeTracker } from './challenges.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 export { PolicyEngine, sortTiers, type Action, type BanDecision, type BanInForce, type FailureVerdict, type PolicyInput, type ScanPolicy, type ScanSettings, type Tier, scanInput } from './policy.js';
@@ -37,7 +40,7 @@ export interface RuleInput {
 
 /** Something a person must hear about, beyond the failed-auth log. */
 export interface Alert {
-  readonly kind: 'extension_compromised' | 'extension_from_external' | 'internal_failures' | 'known_address_failures';
+  readonly kind: 'extension_compromised' | 'extension_from_external' | 'internal_failures' | 'known_address_failures' | 'toll_fraud';
   readonly at: number;
   readonly ip: string;
   readonly account: string;
