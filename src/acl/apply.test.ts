@@ -12,7 +12,7 @@ import { applyPlan, planInit, readManifest } from '../setup/index.js';
 import { fakeProgram, fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits } from '../../test/support/kits/setup.js';
 import { applyAclPlan } from './apply.js';
 import { planAcl, type AclPlanOptions } from './plan.js';
-import { blockAppends, valueOf } from './resolve.js';
+import { blockAppends, entryValue } from './resolve.js';
 import { applyAclUninstall, planAclUninstall } from './uninstall.js';
 import { freepbxAclTree, planOpts } from '../../test/support/kits/acl.js';
 
@@ -30,7 +30,7 @@ const text = (logical: string) => readFileSync(join(root, logical), 'utf8');
 
 /** The lines of the PJSIP section `name` of type `type` as Asterisk ends up with them (the reader applies (+) as Asterisk does). */
 function asAsteriskSees(tree: ConfTree, name: string, type: string): string[] {
-  return sectionsNamed(tree, name).find((s) => valueOf(s, 'type') === type)!.entries.map((e) => `${e.key}=${e.value}`);
+  return sectionsNamed(tree, name).find((s) => entryValue(s, 'type') === type)!.entries.map((e) => `${e.key}=${e.value}`);
 }
 
 describe('sipwarden asterisk-acl apply: the captured rig', () => {
@@ -43,7 +43,7 @@ describe('sipwarden asterisk-acl apply: the captured rig', () => {
       for (const other of ['aor', 'auth']) expect(asAsteriskSees(pjsip, n, other).some((l) => l.includes('acl'))).toBe(false);
     }
     expect(blockAppends(pjsip, '/etc/asterisk/pjsip.conf', text('/etc/asterisk/pjsip.conf')).map((a) => [a.name, a.target?.line])).toEqual([['100', 34], ['101', 42], ['102', 50]]);
-    const trunk = sectionsNamed(pjsip, 'trunk-itsp').find((s) => valueOf(s, 'type') === 'endpoint')!;
+    const trunk = sectionsNamed(pjsip, 'trunk-itsp').find((s) => entryValue(s, 'type') === 'endpoint')!;
     expect(trunk.entries.some((e) => e.key.includes('acl'))).toBe(false);
     const sip = loadConf('sip.conf', { root });
     expect(sectionsNamed(sip, '200')[0]!.entries.filter((e) => e.key.includes('acl')).map((e) => `${e.key}=${e.value}`)).toEqual(['acl=sipwarden-internal', 'contactacl=sipwarden-internal']);

@@ -39,7 +39,7 @@ export function formatAclPlan(plan: AclPlan): string[] {
   if (plan.edits.length === 0) out.push('', 'Nothing to do: Asterisk already has everything sipwarden asterisk-acl sets up.');
   else {
     out.push('', 'sipwarden asterisk-acl will:');
-    plan.edits.forEach((e, i) => out.push(...editLines(e, i + 1)));
+    for (const [i, e] of plan.edits.entries()) out.push(...editLines(e, i + 1));
     out.push(`  then run: ${reloads(plan).join('; ')} (when Asterisk is installed here)`);
     out.push(`Every file it changes is backed up first (<file>.sipwarden-backup-<time>) and listed in ${PATHS.manifest};`,
       '"sipwarden asterisk-acl --uninstall" undoes it.');

@@ -5,7 +5,7 @@
  */
 import { compileNetworks, parseCidr, parseIp, type Cidr } from '../domain/ip.js';
 import type { ConfTree } from '../asterisk/index.js';
-import { valueOf } from './resolve.js';
+import { entryValue } from './resolve.js';
 
 /** `127.0.0.1:5060`, `[::1]:5060`, `127.0.0.1` → the address part. */
 function hostOf(bind: string): string {
@@ -18,12 +18,12 @@ function hostOf(bind: string): string {
 export function loopbackListens(pjsip: ConfTree, sip: ConfTree): { address: string; where: string }[] {
   const out: { address: string; where: string }[] = [];
   for (const s of pjsip.sections) {
-    const bind = !s.template && valueOf(s, 'type')?.toLowerCase() === 'transport' ? valueOf(s, 'bind') : undefined;
+    const bind = !s.template && entryValue(s, 'type')?.toLowerCase() === 'transport' ? entryValue(s, 'bind') : undefined;
     if (bind) out.push({ address: hostOf(bind.trim()), where: `pjsip transport [${s.name}] at ${s.file}:${s.line}` });
   }
   for (const s of sip.sections.filter((x) => x.name.toLowerCase() === 'general')) {
     for (const k of ['bindaddr', 'udpbindaddr']) {
-      const v = valueOf(s, k);
+      const v = entryValue(s, k);
       if (v) out.push({ address: hostOf(v.trim()), where: `chan_sip ${k} at ${s.file}:${s.line}` });
     }
   }

@@ -10,13 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { assembleConf, type ConfSource } from '../asterisk/index.js';
 import { FIXTURE_CONF } from '../../test/support/kits/setup.js';
 import { blockLines } from './marks.js';
-import { appendTarget, blockAppends, valueOf, type BlockAppend } from './resolve.js';
+import { appendTarget, blockAppends, entryValue, type BlockAppend } from './resolve.js';
 
 const PJSIP = '/etc/asterisk/pjsip.conf';
 const source = (files: Record<string, string>): ConfSource => ({ read: (p) => files[p] ?? null });
 const tree = (text: string) => assembleConf(PJSIP, source({ [PJSIP]: text }), '/etc/asterisk');
 const block = (...lines: string[]) => blockLines({ purpose: 'pjsip-endpoints', lines }).join('\n');
-const where = (a: BlockAppend) => (a.target ? `${valueOf(a.target, 'type')}@${a.target.line}` : null);
+const where = (a: BlockAppend) => (a.target ? `${entryValue(a.target, 'type')}@${a.target.line}` : null);
 
 describe('blockAppends', () => {
   const aorFirst = ['[101]', 'type=aor', 'max_contacts=1', '[101]', 'type=endpoint', 'aors=101', ''];
@@ -41,7 +41,7 @@ describe('blockAppends', () => {
     const rig = readFileSync(join(FIXTURE_CONF, 'pjsip.conf'), 'utf8');
     const text = `${rig}\n${block('[100](+type=endpoint)', 'acl = sipwarden-internal', 'contact_acl = sipwarden-internal', '[101](+)', 'acl = sipwarden-internal')}\n`;
     const appends = blockAppends(tree(text), PJSIP, text);
-    expect(appends.map((a) => [a.name, a.target && valueOf(a.target, 'type'), a.target?.line, a.entries.map((e) => e.key)])).toEqual([
+    expect(appends.map((a) => [a.name, a.target && entryValue(a.target, 'type'), a.target?.line, a.entries.map((e) => e.key)])).toEqual([
       ['100', 'endpoint', 34, ['acl', 'contact_acl']],
       // The rig writes each endpoint before its auth and aor, so even a bare (+) reaches it.
       ['101', 'endpoint', 42, ['acl']],

@@ -49,7 +49,7 @@ export function blockAppends(tree: ConfTree, file: string, text: string): BlockA
 }
 
 /** The value of the last entry `key` (case-insensitive) of a section, as res_pjsip and chan_sip read it. */
-export function valueOf(s: ConfSection, key: string): string | undefined {
+export function entryValue(s: ConfSection, key: string): string | undefined {
   const k = key.toLowerCase();
   for (let i = s.entries.length - 1; i >= 0; i--) {
     const e = s.entries[i];

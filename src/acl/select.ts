@@ -8,7 +8,7 @@
 import { peerAccounts, pjsipAccounts } from '../asterisk/index.js';
 import { compileAccounts, type AccountClass, type Classified } from '../engine/index.js';
 import { sectionsNamed, type ConfSection, type ConfTree } from '../asterisk/index.js';
-import { valueOf } from './resolve.js';
+import { entryValue } from './resolve.js';
 
 /** The channel driver an account belongs to (IAX2 accounts are only listed, never changed). */
 export type Driver = 'pjsip' | 'sip' | 'iax2';
@@ -41,12 +41,12 @@ const byName = (a: Account, b: Account) => a.name.localeCompare(b.name, 'en', { 
 
 /** The PJSIP endpoint sections (not templates), in file order. */
 export function endpointSections(tree: ConfTree): ConfSection[] {
-  return tree.sections.filter((s) => !s.template && valueOf(s, 'type')?.toLowerCase() === 'endpoint');
+  return tree.sections.filter((s) => !s.template && entryValue(s, 'type')?.toLowerCase() === 'endpoint');
 }
 
 /** The chan_sip sections discovery counts as peers (a host= line, not [general]). */
 export function peerSections(tree: ConfTree): ConfSection[] {
-  return tree.sections.filter((s) => !s.template && valueOf(s, 'host') !== undefined && !['general', 'authentication'].includes(s.name.toLowerCase()));
+  return tree.sections.filter((s) => !s.template && entryValue(s, 'host') !== undefined && !['general', 'authentication'].includes(s.name.toLowerCase()));
 }
 
 /** Whether a section already names the ACL in `key` (e.g. an admin wrote it by hand). */
@@ -60,10 +60,10 @@ function classifier(p: Patterns, discovered: ReadonlyMap<string, Classified>): (
 
 /** The auth user name of a PJSIP endpoint, when it differs from the endpoint's name. */
 function authUser(tree: ConfTree, ep: ConfSection): string | undefined {
-  const auth = valueOf(ep, 'auth')?.split(',')[0]?.trim();
+  const auth = entryValue(ep, 'auth')?.split(',')[0]?.trim();
   if (!auth) return undefined;
-  const sec = sectionsNamed(tree, auth).find((s) => valueOf(s, 'type')?.toLowerCase() === 'auth');
-  const user = sec && valueOf(sec, 'username');
+  const sec = sectionsNamed(tree, auth).find((s) => entryValue(s, 'type')?.toLowerCase() === 'auth');
+  const user = sec && entryValue(sec, 'username');
   return user && user !== ep.name ? user : undefined;
 }
 

@@ -11,9 +11,9 @@
  * their logs). A manual ban or release is audited by `bans`, in the store's own
  * transaction with the ban.
  */
-import type { Cidr, IpAddress } from '../domain/index.js';
+import type { Cidr, } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
-import type { Zone, ZoneOf } from '../engine/zones.js';
+import type { ZoneOf } from '../engine/zones.js';
 import type { BanRecord, FailureRow, ManualBan, ManualRelease, Store } from '../store/index.js';
 import type { SearchBans } from './ban-search.js';
 import type { Stats } from './stats.js';

@@ -57,7 +57,10 @@ describe('loadConfig without a file', () => {
 
   it.skipIf(existsSync(DEFAULT_CONFIG_PATH))('reads the default path when it exists', () => {
     const seen: string[] = [];
-    const fileExists = (p: string) => (seen.push(p), p === DEFAULT_CONFIG_PATH);
+    const fileExists = (p: string) => {
+      seen.push(p);
+      return p === DEFAULT_CONFIG_PATH;
+    };
     expect(() => loadConfig(undefined, { fileExists })).toThrow(`cannot read config file ${DEFAULT_CONFIG_PATH}`);
     expect(seen).toContain(DEFAULT_CONFIG_PATH);
   });
@@ -119,7 +122,10 @@ describe('loadConfig defaults', () => {
 
   it('defaults the Asterisk logs to those that exist, asking opts.fileExists', () => {
     const asked: string[] = [];
-    const fileExists = (p: string) => (asked.push(p), p !== '/var/log/asterisk/messages');
+    const fileExists = (p: string) => {
+      asked.push(p);
+      return p !== '/var/log/asterisk/messages';
+    };
     expect(loadConfig(file('protection: on\n'), { fileExists }).config.asterisk.logs)
       .toEqual(['/var/log/asterisk/full', '/var/log/asterisk/security']);
     expect(asked).toEqual([...DEFAULT_ASTERISK_LOGS]);

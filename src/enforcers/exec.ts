@@ -151,7 +151,7 @@ function firstLine(text: string): string {
 }
 
 function findInPath(name: string): string | null {
-  const dirs = [...(process.env['PATH'] ?? '').split(delimiter).filter((d) => d.length > 0), ...SBIN];
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter((d) => d.length > 0), ...SBIN];
   for (const dir of dirs) {
     const candidate = join(dir, name);
     if (isExecutable(candidate)) return candidate;

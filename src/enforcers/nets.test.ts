@@ -50,7 +50,10 @@ describe('network bans as disjoint pieces (for interval sets)', () => {
 
   it('random nests: pieces are disjoint and block each address exactly until its latest ban ends', () => {
     let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    const rnd = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
     for (let round = 0; round < 40; round++) {
       const bans: NetBan[] = [];
       for (let i = 0, n = 1 + rnd(8); i < n; i++) {

@@ -277,7 +277,7 @@ export class AttemptCounter {
       if (w.primary) primary += n;
       else if (n > companion) companion = n;
     }
-    return primary > companion ? primary : companion;
+    return Math.max(primary , companion);
   }
 }
 

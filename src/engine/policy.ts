@@ -179,7 +179,7 @@ export class PolicyEngine {
   setPolicy(policy: PolicyInput): void {
     if (policy.tiers.length === 0) throw new Error('policy needs at least one tier');
     this.tierList = sortTiers(policy.tiers);
-    this.knownTiers = sortTiers(policy.knownTiers && policy.knownTiers.length ? policy.knownTiers : policy.tiers);
+    this.knownTiers = sortTiers(policy.knownTiers?.length ? policy.knownTiers : policy.tiers);
     const all = [...this.tierList, ...this.knownTiers];
     this.maxCount = Math.max(...all.map((t) => t.failures));
     this.maxWithin = Math.max(...all.map((t) => t.within));

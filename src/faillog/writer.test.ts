@@ -13,7 +13,10 @@ import { FailedAuthLog, readLogLine, sourceOfLine, trimUncommittedTail } from '.
 
 let fsys: Tmpfs | null = null;
 const logs: FailedAuthLog[] = [];
-const track = (l: FailedAuthLog) => (logs.push(l), l);
+const track = (l: FailedAuthLog) => {
+  logs.push(l);
+  return l;
+};
 afterEach(async () => {
   for (const l of logs.splice(0)) await l.close();
   fsys?.close();

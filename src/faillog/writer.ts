@@ -162,7 +162,10 @@ export class FailedAuthLog {
   private takeChunk(): void {
     let end = this.head;
     let bytes = 0;
-    while (end < this.queue.length && (bytes < CHUNK || end === this.head)) bytes += (this.queue[end] as string).length, end++;
+    while (end < this.queue.length && (bytes < CHUNK || end === this.head)) {
+      bytes += (this.queue[end] as string).length;
+      end++;
+    }
     this.partial = Buffer.from(this.queue.slice(this.head, end).join(''), 'utf8');
     this.partialLines = end - this.head;
     this.head = end;

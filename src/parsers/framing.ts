@@ -131,7 +131,7 @@ export function parseEventTv(text: string): number {
     if (sign !== 0 && !Number.isNaN(t) && !Number.isNaN(off) && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) return t - sign * off;
   }
   const m = DATE_ISO.exec(text);
-  if (!m || !m[8]) return NaN;
+  if (!m?.[8]) return NaN;
   return parseLogDate(text, 0);
 }
 

@@ -5,7 +5,7 @@
 import { renderBlock } from './blocks.js';
 import { describeDetection } from './describe.js';
 import { PATHS } from './paths.js';
-import type { Action, Plan } from './plan.js';
+import { START_PACKAGED_SERVICE, type Action, type Plan } from './plan.js';
 
 /** The block's lines with the secret masked, indented for the plan. */
 function blockLines(a: Extract<Action, { kind: 'edit' }>): string[] {
@@ -25,6 +25,7 @@ function followUps(plan: Plan): string[] {
   const out: string[] = [];
   if (reloads.length > 0) out.push(`${reloads.map((r) => `asterisk -rx "${r} reload"`).join(' and ')} (when Asterisk is installed here)`);
   if (plan.actions.some((a) => a.kind === 'write' && a.role === 'unit')) out.push('systemctl daemon-reload');
+  if (plan.packaged) out.push(...START_PACKAGED_SERVICE.map((c) => c.join(' ')));
   return out;
 }
 
@@ -35,7 +36,7 @@ export function formatPlan(plan: Plan): string[] {
   if (plan.actions.length === 0) out.push('', 'Nothing to do: everything sipwarden init sets up is in place.');
   else {
     out.push('', 'sipwarden init will:');
-    plan.actions.forEach((a, i) => out.push(...actionLines(a, i + 1)));
+    for (const [i, a] of plan.actions.entries()) out.push(...actionLines(a, i + 1));
     const then = followUps(plan);
     if (then.length > 0) out.push(`  then run: ${then.join('; ')}`);
     out.push(`Every file it changes is backed up first (<file>.sipwarden-backup-<time>) and listed in ${PATHS.manifest};`,

@@ -35,7 +35,10 @@ const row = (i: number): FailureRow => ({
 const logLines: string[] = [];
 const log = { info: (_o: object, m: string) => logLines.push(m), error: (_o: object, m: string) => logLines.push(m) };
 const opts = (now = T0) => ({ now: () => now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))), log, maxDelayMs: 200 });
-const keep = (s: Store) => (stores.push(s), s);
+const keep = (s: Store) => {
+  stores.push(s);
+  return s;
+};
 
 /** A store with 2 bans in force, one cursor, settings, and `n` failures; closed. */
 function filled(file: string, n: number): void {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chansipFailure, FIXTURES, sandbox, sipwarden, startDaemon, waitFor } from '../support/cli.js';
 
-const cleanups: Array<() => void | Promise<unknown>> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });

@@ -6,7 +6,6 @@
  * Network namespaces, real nftables (root only). About 15 s.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { must } from '../../support/netns.js';
 import { Lab, LAB_PJSIP_CONF } from '../../support/pbx-lab.js';
