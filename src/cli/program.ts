@@ -1,0 +1,129 @@
+/**
+ * The command tree of `sipwarden`: every command, option and example, in one place.
+ * `--help`, the sipwarden(8) man page and the bash completion are all generated from
+ * it (manpage.ts, completion.ts), so they cannot drift apart. Building it has no side
+ * effects; main.ts parses the real command line with it.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { banCommand, bansCommand, releaseCommand, statusCommand } from './admin.js';
+import { accountsCommand } from './accounts.js';
+import { asteriskAclCommand } from './asterisk-acl.js';
+import { checkCommand } from './check.js';
+import { initCommand } from './init.js';
+import { passwdCommand } from './passwd.js';
+import { runCommand } from './run.js';
+
+/** The product's version: package.json's, next to dist/ (the Debian package writes its own version there). */
+export function productVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+/** One example: the command line and what it does. */
+export interface Example {
+  readonly line: string;
+  readonly says: string;
+}
+
+/** Examples per command ('' is the program itself), shown by `--help` and in sipwarden(8). */
+export const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
+  '': [
+    { line: 'sipwarden init', says: 'set up Asterisk/FreePBX, the config and the service (shows the plan, asks y/N)' },
+    { line: 'sipwarden status', says: 'is the daemon running, what it watches, how many bans' },
+    { line: 'sipwarden bans --account 104', says: 'which address of extension 104 is banned' },
+    { line: 'sipwarden release 203.0.113.7', says: 'lift a ban' },
+  ],
+  run: [{ line: 'sipwarden run --config /etc/sipwarden/sipwarden.yaml', says: 'the daemon in the foreground (systemd runs it for you)' }],
+  check: [
+    { line: 'sipwarden check /var/log/asterisk/full /var/log/asterisk/security', says: 'what these logs would have banned' },
+    { line: 'sipwarden check --json /var/log/asterisk/security', says: 'the same as one JSON object' },
+  ],
+  status: [{ line: 'sipwarden status --json', says: 'the same as JSON, for monitoring' }],
+  bans: [
+    { line: 'sipwarden bans', says: 'the active bans' },
+    { line: 'sipwarden bans --account 104 --all', says: 'every ban ever involving extension 104' },
+  ],
+  ban: [
+    { line: 'sipwarden ban 203.0.113.7 --for 1h --reason "svwar from here"', says: 'ban an address for an hour' },
+    { line: 'sipwarden ban 203.0.113.0/24', says: 'ban a whole network until released' },
+  ],
+  release: [{ line: 'sipwarden release 203.0.113.7', says: 'unblock it (the daemon applies it within a second)' }],
+  init: [
+    { line: 'sipwarden init --dry-run', says: 'show what it would change, change nothing' },
+    { line: 'sipwarden init --yes', says: 'set up without asking (scripts)' },
+    { line: 'sipwarden init --uninstall --purge', says: 'undo it all, also the config and the database' },
+  ],
+  passwd: [{ line: 'printf %s "$PW" | sipwarden passwd --password-stdin', says: "set the dashboard's admin password from a script" }],
+  'asterisk-acl': [{ line: 'sipwarden asterisk-acl --dry-run', says: 'show the ACL blocks it would add to Asterisk' }],
+  accounts: [{ line: 'sipwarden accounts', says: 'extensions, trunks and roaming accounts, and why each is one' }],
+};
+
+function withExamples(cmd: Command, name: string): Command {
+  const ex = EXAMPLES[name] ?? [];
+  if (ex.length === 0) return cmd;
+  const width = Math.max(...ex.map((e) => e.line.length));
+  return cmd.addHelpText('after', `\nExamples:\n${ex.map((e) => `  ${e.line.padEnd(width)}  # ${e.says}`).join('\n')}\n`);
+}
+
+/** The whole command tree (actions wired, nothing parsed). */
+export function buildProgram(): Command {
+  const program = new Command('sipwarden')
+    .description('Stops SIP password guessing and extension scanning on Asterisk and FreePBX.')
+    .version(productVersion(), '-V, --version', 'print the version')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const config = () => new Option('-c, --config <file>', 'configuration file (default /etc/sipwarden/sipwarden.yaml if it exists)');
+  const add = (name: string) => {
+    const cmd = program.command(name);
+    withExamples(cmd, name);
+    return cmd;
+  };
+
+  add('run').description('run the daemon: follow Asterisk, ban attackers, keep the firewall in step')
+    .addOption(config()).action(runCommand);
+  add('check').description('replay log files offline and report what would be banned')
+    .addOption(config())
+    .option('--json', 'print one JSON object')
+    .option('--attempts', 'list every counted attempt')
+    .argument('<file...>', 'Asterisk log files (messages, full, security) or raw AMI captures')
+    .action(checkCommand);
+  add('status').description('is the daemon running, what does it watch, how many bans')
+    .addOption(config()).option('--json', 'print JSON').action(statusCommand);
+  add('bans').description('list active bans (with --all: also expired and released)')
+    .addOption(config()).option('--all', 'include expired and released bans').option('--json', 'print JSON')
+    .option('--account <name>', 'only bans that involved this account (e.g. an extension)')
+    .action(bansCommand);
+  add('ban').description('ban an address now (until released unless --for is given)')
+    .addOption(config()).argument('<address>')
+    .option('--for <duration>', 'ban length like 30m, 1h, 7d')
+    .option('--permanent', 'until released (the default)')
+    .option('--reason <text>', 'why, for the audit trail', 'manual ban')
+    .action(banCommand);
+  add('init').description('set up Asterisk/FreePBX logging and AMI, the config, a systemd unit and logrotate')
+    .option('-y, --yes', 'go ahead without asking')
+    .option('--dry-run', 'print the plan, change nothing')
+    .option('--force', 'replace an existing config, unit or logrotate entry (backed up first)')
+    .option('--uninstall', 'undo what sipwarden init did and restore the Asterisk files')
+    .option('--purge', 'with --uninstall: also remove /etc/sipwarden and /var/lib/sipwarden')
+    .option('--root <dir>', 'work on the system tree under DIR (prefixes /etc and /var)')
+    .option('--asterisk-dir <dir>', 'Asterisk config directory (default /etc/asterisk)')
+    .action(initCommand);
+  add('passwd').description("set the dashboard's admin password (read from stdin, never from the command line)")
+    .addOption(config()).option('--password-stdin', 'read the whole of stdin as the password, without a prompt')
+    .action(passwdCommand);
+  add('asterisk-acl').description('make Asterisk itself refuse extensions from outside the internal networks (named ACL + acl/contact_acl on each extension)')
+    .addOption(config())
+    .option('-y, --yes', 'go ahead without asking')
+    .option('--dry-run', 'print the files and blocks it would write, change nothing')
+    .option('--force', 'go ahead even when networks.internal is empty (every extension is then refused)')
+    .option('--uninstall', 'take out what sipwarden asterisk-acl added, restoring the files from their backups')
+    .option('--root <dir>', 'work on the system tree under DIR (prefixes /etc and /var)')
+    .action(asteriskAclCommand);
+  add('accounts').description('list extensions, trunks and roaming accounts, and why each is one')
+    .addOption(config()).option('--json', 'print JSON').action(accountsCommand);
+  add('release').description('lift the ban on an address (the running daemon unblocks it within a second)')
+    .addOption(config()).argument('<address>').action(releaseCommand);
+  withExamples(program, '');
+  return program;
+}
