@@ -37,9 +37,9 @@ export class ManualChanges implements BanActions {
    * it before it restores its bans from the store: what was written earlier is in force
    * through the reconcile, what came after is applied by the first poll.
    */
-  constructor(private readonly d: ManualDeps, lastId: number = d.store.latestChangeId()) {
+  constructor(private readonly deps: ManualDeps, lastId: number = deps.store.latestChangeId()) {
     this.#last = lastId;
-    this.#written = storeBans(d.store);
+    this.#written = storeBans(deps.store);
   }
 
   /** The id of the last change row applied. */
@@ -51,7 +51,7 @@ export class ManualChanges implements BanActions {
   poll(): void {
     for (let before = -1; before !== this.#last;) {
       before = this.#last;
-      this.#last = applyChanges(this.d.store, this.d.engine, this.d.pipeline, this.#last, this.d.now(), this.d.log);
+      this.#last = applyChanges(this.deps.store, this.deps.engine, this.deps.pipeline, this.#last, this.deps.now(), this.deps.log);
     }
   }
 
@@ -74,7 +74,7 @@ export class ManualChanges implements BanActions {
     try {
       this.poll();
     } catch (e) {
-      this.d.log.error({ err: (e as Error).message }, 'stored a ban or release from the dashboard but cannot read the change queue; the control loop applies it at its next turn');
+      this.deps.log.error({ err: (e as Error).message }, 'stored a ban or release from the dashboard but cannot read the change queue; the control loop applies it at its next turn');
     }
   }
 }

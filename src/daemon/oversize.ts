@@ -52,7 +52,7 @@ function sessionUncut(ev: SecurityEvent): SecurityEvent {
 export class OversizeLines {
   private readonly windows = new Map<string, { start: number; written: number; unlogged: number }>();
 
-  constructor(private readonly d: OversizeDeps) {}
+  constructor(private readonly deps: OversizeDeps) {}
 
   /** Handles line `lineNo` of `source`; `parse` reads one line of that source. */
   handle(source: string, lineNo: number, line: LongLine, parse: (text: string) => SecurityEvent | null): OversizeAction {
@@ -61,19 +61,19 @@ export class OversizeLines {
     const ip = ev && 'ip' in ev ? ev.ip : undefined;
     const unlogged = this.admit(source);
     if (unlogged !== null) {
-      this.d.faillog.write(formatOversize({ at: this.d.now(), source, line: lineNo, bytes: line.bytes, action, ip, unlogged }));
+      this.deps.faillog.write(formatOversize({ at: this.deps.now(), source, line: lineNo, bytes: line.bytes, action, ip, unlogged }));
       const what = action === 'not_counted'
         ? 'over-long log line with address text where it would be cut: counted for nobody'
         : 'over-long log line read from its start and end';
-      this.d.log.warn({ source, line: lineNo, bytes: line.bytes, action, ip, unlogged }, what);
+      this.deps.log.warn({ source, line: lineNo, bytes: line.bytes, action, ip, unlogged }, what);
     }
-    if (ev) this.d.handle(sessionUncut(ev));
+    if (ev) this.deps.handle(sessionUncut(ev));
     return action;
   }
 
   /** Whether a line of `source` may be written now: null if not, else how many were not since the last. */
   private admit(source: string): number | null {
-    const now = this.d.now();
+    const now = this.deps.now();
     let w = this.windows.get(source);
     if (!w || now - w.start >= 60_000) {
       w = { start: now, written: 0, unlogged: w?.unlogged ?? 0 };

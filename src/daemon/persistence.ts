@@ -64,9 +64,9 @@ export class Persistence {
   private storeOf: { store: Store; config: Config; now: () => number } | null = null;
   private resetting = false;
 
-  constructor(private readonly o: PersistenceOptions) {
-    this.storeFaults = this.tracker('store', o.storePath);
-    this.logFaults = this.tracker('failed-auth log', o.logPath);
+  constructor(private readonly opts: PersistenceOptions) {
+    this.storeFaults = this.tracker('store', opts.storePath);
+    this.logFaults = this.tracker('failed-auth log', opts.logPath);
   }
 
   /** The pipeline and the log writer (they exist after this object): what waits, and what a reset while running needs. */
@@ -98,8 +98,8 @@ export class Persistence {
   /** Says, once, that a damaged store was kept aside and what the fresh one was filled from. */
   announceReset(r: StoreReset): void {
     this.reset = r;
-    this.o.log.error({ aside: r.aside, fromKernel: r.fromKernel, fromLog: r.fromLog, fromDamaged: r.fromDamaged, keepKernel: r.keepKernel }, r.message);
-    this.o.notify?.({ kind: 'store_fault', at: r.at, ip: '-', account: '', service: 'sipwarden', part: 'store', fault: 'corrupt', message: r.message }, r.at, `store_reset|${r.at}`);
+    this.opts.log.error({ aside: r.aside, fromKernel: r.fromKernel, fromLog: r.fromLog, fromDamaged: r.fromDamaged, keepKernel: r.keepKernel }, r.message);
+    this.opts.notify?.({ kind: 'store_fault', at: r.at, ip: '-', account: '', service: 'sipwarden', part: 'store', fault: 'corrupt', message: r.message }, r.at, `store_reset|${r.at}`);
   }
 
   /**
@@ -114,7 +114,7 @@ export class Persistence {
     this.resetting = true;
     try {
       if (!w.faillog.flush(true)) {
-        this.o.log.error({}, 'the store is damaged, but the failed-auth log cannot be written either, so a fresh store cannot be filled from it now; restart sipwarden once the log can be written');
+        this.opts.log.error({}, 'the store is damaged, but the failed-auth log cannot be written either, so a fresh store cannot be filled from it now; restart sipwarden once the log can be written');
         return;
       }
       const aside = s.store.setAside(fileStamp(s.now()));
@@ -127,7 +127,7 @@ export class Persistence {
       });
       this.announceReset(reset);
     } catch (e) {
-      this.o.log.error({ err: (e as Error).message }, 'cannot keep the damaged store aside and start a fresh one; restart sipwarden');
+      this.opts.log.error({ err: (e as Error).message }, 'cannot keep the damaged store aside and start a fresh one; restart sipwarden');
     } finally {
       this.resetting = false;
     }
@@ -147,14 +147,14 @@ export class Persistence {
   }
 
   private tracker(part: string, file: string): FaultTracker {
-    const { log } = this.o;
+    const { log } = this.opts;
     return new FaultTracker({
       part, file, refine: onFullDisk(file),
       onStart: (e) => {
         if (e.kind === 'corrupt' && part === 'store') setImmediate(() => void this.resetWhileRunning());
         const b = this.watched?.pipeline.backlog() ?? NONE_WAITING;
         log.error({ part, kind: e.kind, code: e.code, err: e.message, fix: e.advice }, `${part} cannot be written (${e.kind}); protection goes on from memory: bans still reach the firewall, counting continues, and what waits is written when it works again`);
-        this.o.notify?.({
+        this.opts.notify?.({
           kind: 'store_fault', at: e.since, ip: '-', account: '', service: 'sipwarden', part, fault: e.kind, code: e.code,
           message: `sipwarden's ${part} cannot be written (${e.kind}, ${e.code}): ${e.advice}`, waiting: b.rows,
         }, e.since, `store_fault|${part}|${e.since}`);
@@ -166,7 +166,7 @@ export class Persistence {
       onEnd: (e, now) => {
         const seconds = Math.round((now - e.since) / 1000);
         log.warn({ part, kind: e.kind, seconds, failures: e.failures }, `${part} works again after ${seconds} s; everything that waited is written`);
-        this.o.notify?.({
+        this.opts.notify?.({
           kind: 'store_recovered', at: now, ip: '-', account: '', service: 'sipwarden', part, fault: e.kind,
           message: `sipwarden's ${part} works again after ${seconds} s (${e.kind}); everything that waited is written`,
         }, now, `store_recovered|${part}|${e.since}`);

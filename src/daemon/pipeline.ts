@@ -99,9 +99,9 @@ export class Pipeline {
   private droppedBans = 0;
   private readonly faults: FaultTracker;
 
-  constructor(private readonly d: PipelineDeps) {
-    this.faults = d.storeFaults ?? new FaultTracker({ part: 'store', file: d.store.path });
-    this.decider = new Decider(d.engine, { startedAt: d.startedAt });
+  constructor(private readonly deps: PipelineDeps) {
+    this.faults = deps.storeFaults ?? new FaultTracker({ part: 'store', file: deps.store.path });
+    this.decider = new Decider(deps.engine, { startedAt: deps.startedAt });
   }
 
   /** What the decisions saw and what the runner did. */
@@ -126,7 +126,7 @@ export class Pipeline {
 
   /** Handles one event. Never throws for bad input; firewall errors are logged and counted. */
   handle(ev: SecurityEvent): void {
-    this.apply(this.decider.decide(ev, this.d.now()));
+    this.apply(this.decider.decide(ev, this.deps.now()));
   }
 
   /** Applies effects in their order (see the top of this file). */
@@ -134,18 +134,18 @@ export class Pipeline {
     for (const e of effects) {
       switch (e.kind) {
         case 'log':
-          this.d.faillog.write(e.line);
+          this.deps.faillog.write(e.line);
           break;
         case 'say':
-          this.d.log[e.level](e.fields, e.msg);
+          this.deps.log[e.level](e.fields, e.msg);
           break;
         case 'alert':
-          this.d.notifier?.send(e.alert, this.d.now());
+          this.deps.notifier?.send(e.alert, this.deps.now());
           break;
         case 'failure':
           this.pending.push(e.row);
           if (this.pending.length >= 1000) this.flush();
-          if (this.pending.length > (this.d.maxPending ?? 100_000)) this.dropOldest('rows');
+          if (this.pending.length > (this.deps.maxPending ?? 100_000)) this.dropOldest('rows');
           break;
         case 'ban':
           this.ban(e);
@@ -156,7 +156,7 @@ export class Pipeline {
 
   /** A ban: asked of the kernel first where it can tell, then stored and enforced (commit). */
   private ban(e: BanEffect): void {
-    const seen = this.d.seen;
+    const seen = this.deps.seen;
     if (!seen || !e.ifSeen) {
       this.commit(e);
       return;
@@ -175,7 +175,7 @@ export class Pipeline {
     const until = e.ban.expiresAt;
     const started = performance.now();
     const check: Promise<{ yes: boolean; inKernel?: { until: number | null } }> = seen.banIfSeen
-      ? seen.banIfSeen(ip, until, this.d.now()).then((yes) => {
+      ? seen.banIfSeen(ip, until, this.deps.now()).then((yes) => {
         this.own.enforcerLatencyMs = performance.now() - started;
         return { yes, inKernel: yes ? { until } : undefined };
       })
@@ -186,7 +186,7 @@ export class Pipeline {
       else this.apply(this.decider.notSeen(entry.effect));
     }, (err: Error) => {
       this.seenPending.delete(ip);
-      this.d.log.error({ ip, err: err.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
+      this.deps.log.error({ ip, err: err.message }, 'cannot ask the firewall whether the address sent packets; banning anyway');
       this.commit(entry.effect);
     });
   }
@@ -201,16 +201,16 @@ export class Pipeline {
   private commit(e: BanEffect, inKernel?: { until: number | null }): void {
     this.own.bans++;
     // Enforce the engine's ban as it stands now (the longest one decided), never an older decision.
-    const current = this.d.engine.activeBan(e.ban.ip, this.d.now());
+    const current = this.deps.engine.activeBan(e.ban.ip, this.deps.now());
     const ban = current && (current.until !== e.ban.expiresAt || current.tier > e.ban.tier)
       ? { ...e.ban, expiresAt: current.until, tier: Math.max(current.tier, e.ban.tier) }
       : e.ban;
     this.pendingBans.push(ban);
-    if (this.pendingBans.length > (this.d.maxPending ?? 100_000)) this.dropOldest('bans');
+    if (this.pendingBans.length > (this.deps.maxPending ?? 100_000)) this.dropOldest('bans');
     if (!inKernel || inKernel.until !== ban.expiresAt) this.pendingOps.push({ op: 'ban', ip: ban.ip, until: ban.expiresAt });
     this.flushSoon();
-    this.d.log.warn({ ip: ban.ip, tier: e.ban.tier, until: formatInstant(ban.expiresAt), reason: ban.reason }, 'banned');
-    this.apply(this.decider.enforced(e, this.d.now()));
+    this.deps.log.warn({ ip: ban.ip, tier: e.ban.tier, until: formatInstant(ban.expiresAt), reason: ban.reason }, 'banned');
+    this.apply(this.decider.enforced(e, this.deps.now()));
   }
 
   /** Flushes (store, then firewall) once the lines being handled now are done. */
@@ -238,18 +238,18 @@ export class Pipeline {
   }
 
   private persist(force: boolean): void {
-    const now = this.d.now();
+    const now = this.deps.now();
     if (!force && !this.faults.due(now)) return;
     // The store waits for the log: a failure it holds must be in the log, even after a crash.
-    if (!this.d.faillog.flush(force)) return;
+    if (!this.deps.faillog.flush(force)) return;
     const rows = this.pending;
     const bans = this.pendingBans;
-    const position = this.d.faillog.position();
+    const position = this.deps.faillog.position();
     const ep = this.faults.current();
     try {
       // A read-only connection (or a copy in memory, after a start on a full disk) stays so until reopened.
-      if (ep && (this.d.store.isSnapshot || ep.kind === 'read_only')) this.d.store.reopen();
-      this.d.store.commitProgress(rows, this.d.cursors(), bans, position ? [[FAILLOG_POSITION_KEY, position]] : []);
+      if (ep && (this.deps.store.isSnapshot || ep.kind === 'read_only')) this.deps.store.reopen();
+      this.deps.store.commitProgress(rows, this.deps.cursors(), bans, position ? [[FAILLOG_POSITION_KEY, position]] : []);
     } catch (e) {
       this.faults.fail(e, now);
       return;
@@ -257,7 +257,7 @@ export class Pipeline {
     this.pending = [];
     this.pendingBans = [];
     this.faults.ok(now);
-    if (rows.length) this.d.onStored?.(rows);
+    if (rows.length) this.deps.onStored?.(rows);
   }
 
   /** Drops the oldest tenth of what waits for the store (it has waited too long), counts it and says so loudly. */
@@ -268,19 +268,19 @@ export class Pipeline {
     if (what === 'rows') this.droppedRows += n;
     else this.droppedBans += n;
     const ep = this.faults.current();
-    this.d.log.error({ dropped: n, what, droppedRows: this.droppedRows, droppedBans: this.droppedBans, fault: ep?.kind ?? null, fix: ep?.advice ?? null },
+    this.deps.log.error({ dropped: n, what, droppedRows: this.droppedRows, droppedBans: this.droppedBans, fault: ep?.kind ?? null, fix: ep?.advice ?? null },
       `the store has not taken anything for too long: dropped the ${n} oldest waiting ${what === 'rows' ? 'failure rows' : 'bans'} (the firewall and the failed-auth log still have them)`);
   }
 
   /** Applies firewall ops; failures are logged, counted, and repaired by the next reconcile. Resolves whether they held (never rejects). */
   enforce(ops: Parameters<Enforcer['apply']>[0]): Promise<boolean> {
     const started = performance.now();
-    return this.d.enforcer.apply(ops, this.d.now()).then(() => {
+    return this.deps.enforcer.apply(ops, this.deps.now()).then(() => {
       this.own.enforcerLatencyMs = performance.now() - started;
       return true;
     }, (e: Error) => {
       this.own.enforcerErrors++;
-      this.d.log.error({ err: e.message, backend: this.d.enforcer.name }, 'firewall change failed');
+      this.deps.log.error({ err: e.message, backend: this.deps.enforcer.name }, 'firewall change failed');
       return false;
     });
   }

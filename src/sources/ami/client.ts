@@ -35,7 +35,7 @@ const STOP_GRACE_MS = 1000;
 
 /** The AMI client. Construct, `start()`, and `stop()` once done. */
 export class AmiClient {
-  private readonly o: ResolvedOptions;
+  private readonly opts: ResolvedOptions;
   private readonly reader: AmiReader;
   private readonly notices: Notices;
   private status: AmiStatus = 'stopped';
@@ -60,13 +60,13 @@ export class AmiClient {
 
   /** Checks the options (throws on bad ones, without echoing the secret); does not connect. */
   constructor(options: AmiClientOptions) {
-    this.o = resolveOptions(options);
-    this.since = this.o.now();
-    this.notices = new Notices(this.o.log, { ami: `${this.o.host}:${this.o.port}`, user: this.o.username });
-    this.reader = new AmiReader(this.o.maxFrameBytes, {
+    this.opts = resolveOptions(options);
+    this.since = this.opts.now();
+    this.notices = new Notices(this.opts.log, { ami: `${this.opts.host}:${this.opts.port}`, user: this.opts.username });
+    this.reader = new AmiReader(this.opts.maxFrameBytes, {
       banner: (line) => this.onBanner(line),
       frame: (raw) => this.onRawFrame(raw),
-      oversized: () => this.dropFrame(`larger than ${this.o.maxFrameBytes} bytes`),
+      oversized: () => this.dropFrame(`larger than ${this.opts.maxFrameBytes} bytes`),
     });
   }
 
@@ -108,8 +108,8 @@ export class AmiClient {
         sock.destroy();
         return;
       }
-      const grace = this.o.timers.setTimeout(() => sock.destroy(), STOP_GRACE_MS);
-      sock.once('close', () => this.o.timers.clearTimeout(grace));
+      const grace = this.opts.timers.setTimeout(() => sock.destroy(), STOP_GRACE_MS);
+      sock.once('close', () => this.opts.timers.clearTimeout(grace));
       sock.end(renderAction('Logoff', [['ActionID', this.nextId()]]), () => sock.destroy());
     });
   }
@@ -120,7 +120,7 @@ export class AmiClient {
     this.reader.reset();
     this.challengeId = this.loginId = this.pingId = '';
     this.setStatus('connecting', undefined, undefined);
-    const { host, port, caFile } = this.o;
+    const { host, port, caFile } = this.opts;
     let ca: { ca: string } | undefined;
     if (caFile !== undefined) {
       const read = readCaFile(caFile);
@@ -133,8 +133,8 @@ export class AmiClient {
     let sock: net.Socket;
     try {
       // Verification stays on: the chain must end at `ca` (or a system CA) and name `host`.
-      sock = this.o.tls
-        ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...this.o.tlsOptions, ...ca })
+      sock = this.opts.tls
+        ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...this.opts.tlsOptions, ...ca })
         : net.connect({ host, port });
     } catch (e) {
       this.fail(gen, 'network', describeError(e));
@@ -146,15 +146,15 @@ export class AmiClient {
       if (gen === this.gen) this.reader.push(chunk);
     }));
     sock.on('error', (e) => this.guard(gen, () => {
-      const tlsReason = this.o.tls ? describeTlsError(e, { host, port, caFile }) : undefined;
+      const tlsReason = this.opts.tls ? describeTlsError(e, { host, port, caFile }) : undefined;
       if (tlsReason !== undefined) this.fail(gen, 'tls', tlsReason);
       else this.fail(gen, 'network', describeError(e));
     }));
     sock.on('close', () => this.guard(gen, () => this.fail(gen, 'network', 'connection closed by the server')));
-    this.connectTimer = this.o.timers.setTimeout(() => this.guard(gen, () => {
+    this.connectTimer = this.opts.timers.setTimeout(() => this.guard(gen, () => {
       this.connectTimer = null;
-      this.fail(gen, 'network', `not logged in within ${this.o.connectTimeoutMs} ms`);
-    }), this.o.connectTimeoutMs);
+      this.fail(gen, 'network', `not logged in within ${this.opts.connectTimeoutMs} ms`);
+    }), this.opts.connectTimeoutMs);
   }
 
   private onBanner(line: string): void {
@@ -178,7 +178,7 @@ export class AmiClient {
     if (f.kind === 'Event') {
       const n = ++this.framesReceived;
       try {
-        this.o.onFrame(f.text, n);
+        this.opts.onFrame(f.text, n);
       } catch (e) {
         this.notices.oncePerClient('onFrame', 'error', { frame: n, err: describeError(e) }, 'AMI frame handler threw');
       }
@@ -205,10 +205,10 @@ export class AmiClient {
       this.challengeId = '';
       const challenge = header(text, 'Challenge');
       if (ok && challenge !== '') {
-        this.login([['AuthType', 'MD5'], ['Key', md5Key(challenge, this.o.secret)]]);
+        this.login([['AuthType', 'MD5'], ['Key', md5Key(challenge, this.opts.secret)]]);
       } else {
         this.notices.info({ message: printable(header(text, 'Message')) }, 'AMI server refused the MD5 challenge; logging in with the plain secret');
-        this.login([['Secret', this.o.secret]]);
+        this.login([['Secret', this.opts.secret]]);
       }
     } else if (id === this.loginId && this.status === 'authenticating') {
       this.loginId = '';
@@ -220,12 +220,12 @@ export class AmiClient {
   private login(credentials: ReadonlyArray<readonly [string, string]>): void {
     this.loginId = this.nextId();
     this.send(renderAction('Login', [
-      ['ActionID', this.loginId], ['Username', this.o.username], ...credentials, ['Events', this.o.events],
+      ['ActionID', this.loginId], ['Username', this.opts.username], ...credentials, ['Events', this.opts.events],
     ]));
   }
 
   private loggedIn(gen: number): void {
-    this.o.timers.clearTimeout(this.connectTimer);
+    this.opts.timers.clearTimeout(this.connectTimer);
     this.connectTimer = null;
     this.failures = 0;
     this.notices.connected(this.banner ?? '');
@@ -234,20 +234,20 @@ export class AmiClient {
   }
 
   private schedulePing(gen: number): void {
-    this.pingTimer = this.o.timers.setTimeout(() => this.guard(gen, () => {
+    this.pingTimer = this.opts.timers.setTimeout(() => this.guard(gen, () => {
       this.pingTimer = null;
       if (gen !== this.gen || this.socket === null) return;
       if (this.pingId !== '') {
         // Judge only after the I/O already waiting has been read: a stalled event loop
         // must not pass for a dead manager.
         setImmediate(() => this.guard(gen, () => {
-          if (this.pingId !== '') this.fail(gen, 'network', `no answer to Ping within ${this.o.pingMs} ms`);
+          if (this.pingId !== '') this.fail(gen, 'network', `no answer to Ping within ${this.opts.pingMs} ms`);
           else if (gen === this.gen && this.socket !== null) this.sendPing(gen);
         }));
         return;
       }
       this.sendPing(gen);
-    }), this.o.pingMs);
+    }), this.opts.pingMs);
   }
 
   private sendPing(gen: number): void {
@@ -264,10 +264,10 @@ export class AmiClient {
     this.clearTimers();
     sock?.destroy();
     this.failures++;
-    const delay = backoffDelay(this.o.backoff, this.failures, this.o.random);
+    const delay = backoffDelay(this.opts.backoff, this.failures, this.opts.random);
     this.notices.failure(kind, reason, delay);
-    this.setStatus('backing_off', kind === 'auth' ? `login refused: ${reason}` : reason, this.o.now() + delay);
-    this.retryTimer = this.o.timers.setTimeout(() => this.guard(gen, () => {
+    this.setStatus('backing_off', kind === 'auth' ? `login refused: ${reason}` : reason, this.opts.now() + delay);
+    this.retryTimer = this.opts.timers.setTimeout(() => this.guard(gen, () => {
       this.retryTimer = null;
       if (gen === this.gen && this.status === 'backing_off') this.connect();
     }), delay);
@@ -283,17 +283,17 @@ export class AmiClient {
   }
 
   private clearTimers(): void {
-    for (const t of [this.retryTimer, this.connectTimer, this.pingTimer]) if (t !== null) this.o.timers.clearTimeout(t);
+    for (const t of [this.retryTimer, this.connectTimer, this.pingTimer]) if (t !== null) this.opts.timers.clearTimeout(t);
     this.retryTimer = this.connectTimer = this.pingTimer = null;
   }
 
   private setStatus(status: AmiStatus, reason: string | undefined, nextAttemptAt: number | undefined): void {
     this.status = status;
-    this.since = this.o.now();
+    this.since = this.opts.now();
     this.reason = reason;
     this.nextAttemptAt = nextAttemptAt;
     try {
-      this.o.onState(this.state());
+      this.opts.onState(this.state());
     } catch (e) {
       this.notices.oncePerClient('onState', 'error', { err: describeError(e) }, 'AMI state handler threw');
     }
