@@ -101,6 +101,13 @@ export const DEFAULTS = deepFreeze({
     command: null as string | null,
     webhook: null as string | null,
   },
+  limits: {
+    widest_ipv4_ban: 16,
+    widest_ipv6_ban: 32,
+  },
+  log: {
+    format: 'auto' as 'auto' | 'json' | 'text',
+  },
   fraud: {
     enabled: true,
     home_country: null as string | null,

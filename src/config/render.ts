@@ -156,6 +156,18 @@ export function renderDefaultConfig(): string {
     '  # POSTed the alert as JSON; null: none.',
     `  webhook: ${scalar(D.alerts.webhook)}`,
     '',
+    '# What a person may do only when they confirm it.',
+    'limits:',
+    '  # The widest networks `sipwarden ban` (and the dashboard) bans without --force: /16 for IPv4, /32 for IPv6.',
+    `  widest_ipv4_ban: ${D.limits.widest_ipv4_ban}`,
+    `  widest_ipv6_ban: ${D.limits.widest_ipv6_ban}`,
+    '',
+    '# The daemon\'s own log (stdout).',
+    'log:',
+    '  # auto: plain lines with syslog priorities under systemd (journalctl -p warning works), text on a terminal,',
+    '  # JSON otherwise; json or text to choose.',
+    `  format: ${scalar(D.log.format)}`,
+    '',
     ...renderFraud(),
   ].join('\n');
 }

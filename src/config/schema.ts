@@ -9,6 +9,7 @@ import * as z from 'zod';
 import type { Cidr, FailureReason } from '../domain/index.js';
 import type { ScanSettings, Tier } from '../engine/policy.js';
 import type { SubnetSettings } from '../engine/subnets.js';
+import { everyAddressCovered } from '../engine/zones.js';
 import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
 import { fraudSection, type FraudConfig } from './fraud.js';
 import { distinct, list, mapping, section } from './shapes.js';
@@ -24,6 +25,9 @@ export const FAILURE_REASONS = [
 // `scan` is the engine's own finding (challenges never answered), counted against policy.scan, never a tier.
 const allReasonsListed: [Exclude<FailureReason, (typeof FAILURE_REASONS)[number] | 'scan'>] extends [never] ? true : false = true;
 void allReasonsListed;
+
+/** How the daemon writes its log: `auto` is journal lines under systemd, text on a terminal, JSON otherwise. */
+export const LOG_FORMATS = ['auto', 'json', 'text'] as const;
 
 /** Firewall backends; `auto` picks nftables when available, else ipset. */
 export const FIREWALL_BACKENDS = ['auto', 'nftables', 'ipset', 'dry-run'] as const;
@@ -124,6 +128,15 @@ export interface Config {
   };
   /** The toll-fraud guard's rules (src/fraud/): exactly what the guard consumes. */
   readonly fraud: FraudConfig;
+  /** What a person may do without confirming it. */
+  readonly limits: {
+    /** The widest IPv4 and IPv6 networks a person may ban without `--force` (prefix lengths). */
+    readonly widestIpv4Ban: number;
+    readonly widestIpv6Ban: number;
+  };
+  readonly log: {
+    readonly format: (typeof LOG_FORMATS)[number];
+  };
 }
 
 const tier = mapping('a tier like { failures: 2, within: 1h, ban: 1h }', {
@@ -194,12 +207,16 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
     internal: list('addresses or networks', network).prefault(() => [...D.networks.internal]),
     trusted: list('addresses, networks or host names', trustedEntry).prefault(() => [...D.networks.trusted]),
     ban_internal: bool.prefault(D.networks.ban_internal),
-  }).transform((n) => ({
-    internal: distinct(n.internal),
-    trusted: distinct(n.trusted.flatMap((e) => (e.kind === 'network' ? [e.value] : []))),
-    trustedNames: distinct(n.trusted.flatMap((e) => (e.kind === 'name' ? [e.value] : []))),
-    banInternal: n.ban_internal,
-  })),
+  }).transform((n, ctx) => {
+    const out = {
+      internal: distinct(n.internal),
+      trusted: distinct(n.trusted.flatMap((e) => (e.kind === 'network' ? [e.value] : []))),
+      trustedNames: distinct(n.trusted.flatMap((e) => (e.kind === 'name' ? [e.value] : []))),
+      banInternal: n.ban_internal,
+    };
+    for (const issue of coverAllIssues(out.internal, out.trusted)) ctx.issues.push({ code: 'custom', input: n, ...issue });
+    return out;
+  }),
   policy: section('policy', {
     tiers: tiers.prefault(() => D.policy.tiers.map((t) => ({ ...t }))),
     count_reasons: list('failure reasons', oneOf(FAILURE_REASONS)).prefault(() => [...D.policy.count_reasons]),
@@ -265,8 +282,41 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
       (u) => u === null || /^https?:\/\/\S+$/.test(u), { message: 'expected an http:// or https:// URL' }),
   }),
   fraud: fraudSection,
+  limits: section('limits', {
+    widest_ipv4_ban: wholeNumber('an IPv4 prefix length (16: at most a.b.0.0/16)', 1, 32).prefault(D.limits.widest_ipv4_ban),
+    widest_ipv6_ban: wholeNumber('an IPv6 prefix length (32: at most one provider\'s /32)', 1, 128).prefault(D.limits.widest_ipv6_ban),
+  }).transform((l) => ({ widestIpv4Ban: l.widest_ipv4_ban, widestIpv6Ban: l.widest_ipv6_ban })),
+  log: section('log', {
+    format: oneOf(LOG_FORMATS).prefault(D.log.format),
+  }),
 }).transform(({ failed_auth_log, ...rest }) => ({ ...rest, failedAuthLog: failed_auth_log }));
 
+
+/**
+ * Internal and trusted lists that together hold every address of a family: nobody would
+ * ever be banned. A single `/0` in `internal` is named at its entry (the trusted list
+ * refuses one on its own, values.ts); halves and other pieces at the list.
+ */
+function coverAllIssues(internal: readonly Cidr[], trusted: readonly Cidr[]): Array<{ path: PropertyKey[]; message: string }> {
+  const whole = internal.findIndex((c) => c.endsWith('/0'));
+  if (whole >= 0) {
+    return [{ path: ['internal', whole], message: `${internal[whole]} would make every address internal, so nobody would ever be banned; list your office and VPN networks instead` }];
+  }
+  const family = everyAddressCovered([...internal, ...trusted]);
+  if (!family) return [];
+  const ofFamily = (l: readonly Cidr[]) => l.filter((c) => (c.includes(':') ? 'IPv6' : 'IPv4') === family);
+  const names = (l: readonly Cidr[]) => (l.length > 4 ? `${l.slice(0, 4).join(', ')} and ${l.length - 4} more` : `${l.slice(0, -1).join(', ')}${l.length > 1 ? ' and ' : ''}${l.at(-1) ?? ''}`);
+  if (everyAddressCovered(internal) === family) {
+    return [{ path: ['internal'], message: `${names(ofFamily(internal))} together make every ${family} address internal, so nobody would ever be banned; list your office and VPN networks instead` }];
+  }
+  if (everyAddressCovered(trusted) === family) {
+    return [{ path: ['trusted'], message: `${names(ofFamily(trusted))} together trust every ${family} address, so nobody would ever be banned; list only the addresses or networks you trust` }];
+  }
+  return [{
+    path: [],
+    message: `internal (${names(ofFamily(internal))}) and trusted (${names(ofFamily(trusted))}) together cover every ${family} address, so nobody would ever be banned; list only your own networks and the addresses you trust`,
+  }];
+}
 
 /** What `configSchema` produces: a `Config` whose `asterisk.logs` may still be null (meaning "the defaults"). */
 export type ParsedConfig = z.output<typeof configSchema>;
