@@ -15,7 +15,7 @@ import { appendBlocks, findBlocks } from './blocks.js';
 import { readIfFile } from '../asterisk/index.js';
 import { emptyManifest, readManifest, recordDir, recordFile, sha256, writeManifest, type FileRole, type Manifest } from './manifest.js';
 import { onHost } from './paths.js';
-import type { Action, Plan, Reload } from './plan.js';
+import { START_PACKAGED_SERVICE, type Action, type Plan, type Reload } from './plan.js';
 import { backupFile, commandExistsUnder, metaOf, spawnCommand, writeAtomic, type CommandExists, type CommandResult, type FileMeta, type RunCommand } from './system.js';
 
 /** The side effects apply and uninstall may be given (tests give fakes). */
@@ -134,6 +134,6 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions = {}): Promise<Ap
     if (needs) reloads.add(needs);
   }
   if (r.changed.length > 0) writeManifest(r.root, r.manifest);
-  const { commands, skipped } = await runReloads(reloads, plan.root, opts);
+  const { commands, skipped } = await runReloads(reloads, plan.root, opts, plan.packaged ? START_PACKAGED_SERVICE : []);
   return { changed: r.changed, backups: r.backups, commands, skipped };
 }

@@ -16,7 +16,7 @@ import { readIfFile } from '../asterisk/index.js';
 import { fileRecord, readManifest, sha256, type FileRole, type Manifest } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { planAsterisk, type AsteriskEdit } from './plan-asterisk.js';
-import { renderConfig, renderLogrotate, renderUnit } from './templates.js';
+import { PACKAGED, renderConfig, renderLogrotate, renderUnit } from './templates.js';
 
 export type { AsteriskEdit, Reload } from './plan-asterisk.js';
 
@@ -49,7 +49,16 @@ export interface Plan {
   /** What is already in place. */
   readonly done: readonly string[];
   readonly warnings: readonly string[];
+  /**
+   * The Debian package's unit is installed: init writes no unit or logrotate entry of its
+   * own, and enables and (re)starts sipwarden.service after its changes, so the service
+   * runs with the config just written.
+   */
+  readonly packaged: boolean;
 }
+
+/** The commands that put the packaged service to work (after the Asterisk reloads). */
+export const START_PACKAGED_SERVICE: readonly (readonly string[])[] = [['systemctl', 'enable', 'sipwarden.service'], ['systemctl', 'restart', 'sipwarden.service']];
 
 /** What planning may be told; everything has a default for the real system. */
 export interface PlanOptions {
@@ -142,6 +151,10 @@ export function planInit(opts: PlanOptions = {}): Plan {
     }
   }
 
+  if (existsSync(onHost(root, PACKAGED.unit))) {
+    out.done.push(`the systemd unit ${PACKAGED.unit} and the logrotate entry ${PATHS.logrotate} come with the Debian package`);
+    return { root, setup, ...out, packaged: true };
+  }
   const repoDir = opts.repoDir ?? defaultRepoDir();
   const nodePath = opts.nodePath ?? process.execPath;
   const mainJs = join(repoDir, 'dist/cli/main.js');
@@ -155,5 +168,5 @@ export function planInit(opts: PlanOptions = {}): Plan {
   planWrite({ path: PATHS.unit, role: 'unit', content: unit, mode: 0o644 }, 'the systemd unit', root, manifest, force, out);
   const logrotate = renderLogrotate(cfg?.failedAuthLog.path ?? join(PATHS.logDir, 'failed-auth.log'));
   planWrite({ path: PATHS.logrotate, role: 'logrotate', content: logrotate, mode: 0o644 }, 'the logrotate entry', root, manifest, force, out);
-  return { root, setup, ...out };
+  return { root, setup, ...out, packaged: false };
 }

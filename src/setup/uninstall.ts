@@ -17,7 +17,7 @@ import { readManifest, sha256, type FileRecord, type Manifest } from './manifest
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { metaOf, writeAtomic } from './system.js';
 import { runReloads, type ApplyOptions, type ApplyResult } from './apply.js';
-import { WRITTEN_BY } from './templates.js';
+import { PACKAGED, WRITTEN_BY } from './templates.js';
 import type { Reload } from './plan.js';
 
 /** One thing uninstall does. `content` null: delete the file. */
@@ -29,7 +29,7 @@ export interface UninstallPlan {
   readonly root: string;
   readonly manifest: Manifest | null;
   readonly steps: readonly UninstallStep[];
-  /** Whether the unit file is there (the service is stopped and disabled first). */
+  /** Whether the unit file is there (the service is stopped and disabled first): init's, or the Debian package's. */
   readonly stopService: boolean;
   readonly notes: readonly string[];
 }
@@ -120,7 +120,9 @@ export function planUninstall(opts: UninstallOptions = {}): UninstallPlan {
     for (const d of [PATHS.etcDir, PATHS.libDir]) if (existsSync(onHost(root, d))) steps.push({ kind: 'purge', path: d, say: `remove ${d} and everything in it` });
     if (existsSync(onHost(root, PATHS.logDir))) notes.push(`${PATHS.logDir} is kept: it holds the failed-auth log`);
   }
-  return { root, manifest, steps, stopService: existsSync(onHost(root, PATHS.unit)) && steps.some((s) => s.path === PATHS.unit), notes };
+  const ownUnit = existsSync(onHost(root, PATHS.unit)) && steps.some((s) => s.path === PATHS.unit);
+  const packagedUnit = existsSync(onHost(root, PACKAGED.unit)) && steps.length > 0;
+  return { root, manifest, steps, stopService: ownUnit || packagedUnit, notes };
 }
 
 /** Carries out the uninstall plan, then reloads Asterisk and systemd as needed. */
