@@ -108,6 +108,22 @@ export const DEFAULTS = deepFreeze({
   log: {
     format: 'auto' as 'auto' | 'json' | 'text',
   },
+  cluster: {
+    enabled: false,
+    redis: null as string | null,
+    host: '127.0.0.1',
+    port: 6379,
+    db: 0,
+    user: null as string | null,
+    password: null as string | null,
+    tls: false,
+    ca: null as string | null,
+    name: null as string | null,
+    group: 'sipwarden',
+    count: 'shared' as 'shared' | 'local',
+    keep_failures: 200_000,
+    keep_bans: 100_000,
+  },
   fraud: {
     enabled: true,
     home_country: null as string | null,

@@ -168,6 +168,7 @@ export function renderDefaultConfig(): string {
     '  # JSON otherwise; json or text to choose.',
     `  format: ${scalar(D.log.format)}`,
     '',
+    ...renderCluster(),
     ...renderFraud(),
   ].join('\n');
 }
@@ -176,6 +177,41 @@ export function renderDefaultConfig(): string {
 function flowRule(r: Readonly<Record<string, unknown>>): string {
   const value = (v: unknown) => (Array.isArray(v) ? flow(v as string[]) : scalar(v as string | number));
   return `{ ${Object.entries(r).map(([k, v]) => `${k}: ${value(v)}`).join(', ')} }`;
+}
+
+/** The `cluster:` section (README "Many PBXs"). */
+function renderCluster(): string[] {
+  const C = DEFAULTS.cluster;
+  return [
+    '# Many PBXs, one defence: failures and bans shared through one Redis (README "Many PBXs"). A single PBX needs nothing here.',
+    'cluster:',
+    '  # true: publish this PBX\'s failures and bans and take the other PBXs\'; your networks (internal, trusted) still win here.',
+    `  enabled: ${scalar(C.enabled)}`,
+    '  # redis://10.0.0.5:6379/0, rediss://redis.example.net:6380 (TLS), unix:///run/redis/redis.sock; null: host, port, db and tls.',
+    `  redis: ${scalar(C.redis)}`,
+    `  # host: ${scalar(C.host)}`,
+    `  # port: ${C.port}`,
+    `  # db: ${C.db}`,
+    `  # tls: ${scalar(C.tls)}`,
+    '  # The Redis ACL user (null: the default user).',
+    `  user: ${scalar(C.user)}`,
+    '  # Its password (null: none). Keep this file readable by root only.',
+    `  password: ${scalar(C.password)}`,
+    '  # With TLS: a PEM file of the CA Redis\'s certificate chains to; null: the system\'s CAs.',
+    `  ca: ${scalar(C.ca)}`,
+    '  # This PBX\'s name in the cluster (letters, digits, _ . -); null: the host name.',
+    `  name: ${scalar(C.name)}`,
+    '  # The prefix of the Redis keys: PBXs of one group share with each other only.',
+    `  group: ${scalar(C.group)}`,
+    '  # shared: the tiers count the failures of every PBX of the group; local: only this PBX\'s (bans are shared either way).',
+    '  # Give every PBX of a group the same.',
+    `  count: ${scalar(C.count)}`,
+    '  # Failures kept in their stream (trimmed with MAXLEN ~): how far back shared counts reach after a restart.',
+    `  keep_failures: ${C.keep_failures}`,
+    '  # Bans and releases kept in theirs: what a PBX cut off from Redis can still catch up on.',
+    `  keep_bans: ${C.keep_bans}`,
+    '',
+  ];
 }
 
 /** The `fraud:` section (README "Toll fraud"). */

@@ -11,6 +11,7 @@ import type { ScanSettings, Tier } from '../engine/policy.js';
 import type { SubnetSettings } from '../engine/subnets.js';
 import { everyAddressCovered } from '../engine/zones.js';
 import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
+import { clusterSection, type ClusterConfig } from './cluster.js';
 import { fraudSection, type FraudConfig } from './fraud.js';
 import { distinct, list, mapping, section } from './shapes.js';
 import {
@@ -137,6 +138,8 @@ export interface Config {
   readonly log: {
     readonly format: (typeof LOG_FORMATS)[number];
   };
+  /** Many PBXs sharing counting and bans through Redis (src/cluster/); off by default. */
+  readonly cluster: ClusterConfig;
 }
 
 const tier = mapping('a tier like { failures: 2, within: 1h, ban: 1h }', {
@@ -289,6 +292,7 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
   log: section('log', {
     format: oneOf(LOG_FORMATS).prefault(D.log.format),
   }),
+  cluster: clusterSection,
 }).transform(({ failed_auth_log, ...rest }) => ({ ...rest, failedAuthLog: failed_auth_log }));
 
 
