@@ -49,6 +49,24 @@ describe('normalising dialled numbers', () => {
   });
 });
 
+describe('what libphonenumber taught about leading digits', () => {
+  it('gives the same answer as a fresh parse, for numbers sharing leading digits with ones seen before', () => {
+    const numbers = [
+      '2125551234', '2125559876', '12125551234', '12125550000', '8762345678', '8762349999', '2684601234', '2684609999', '4165550123', '4165550199',
+      '011442079460123', '011442079469999', '0114930901820', '0114930901899', '011447911123456', '011447911123499', '0118823456789', '0118823456000',
+    ];
+    const shared = compileDestinations({ homeCountry: 'US', internationalPrefixes: ['011'] }, risk);
+    for (const n of numbers) {
+      const fresh = compileDestinations({ homeCountry: 'US', internationalPrefixes: ['011'] }, risk);
+      expect(shared(n), n).toEqual(fresh(n));
+    }
+    const sharedDe = compileDestinations({ homeCountry: 'DE', internationalPrefixes: ['00'] }, risk);
+    for (const n of ['030901820', '030901899', '015112345678', '015112345699', '0044207946012', '0044207946099']) {
+      expect(sharedDe(n), n).toEqual(compileDestinations({ homeCountry: 'DE', internationalPrefixes: ['00'] }, risk)(n));
+    }
+  });
+});
+
 describe('the high-risk list', () => {
   it('holds only well-formed, distinct prefixes', () => {
     expect(DEFAULT_HIGH_RISK.every((p) => PREFIX.test(p.prefix) && p.what.length > 0)).toBe(true);

@@ -192,7 +192,24 @@ function cdrFrame(h: Headers, at: number, evidence: Evidence): CallEvent | null 
 
 const CDR_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 
+/**
+ * The start of each recent hour (`2026-11-24 18`) in local time: a month of CDRs has
+ * a few hundred distinct hours, and local time moves by whole hours only (DST), so a
+ * time is its hour's start plus its minutes and seconds. Bounded.
+ */
+const HOURS = new Map<string, number>();
+
 /** A CDR time (`2026-11-24 18:58:03`, local time unless cdr.conf says usegmtime) in ms; NaN if malformed. */
 export function cdrTime(text: string, refTime: number): number {
-  return CDR_TIME.test(text) ? parseLogDate(text, refTime) : Number.NaN;
+  if (!CDR_TIME.test(text)) return Number.NaN;
+  const hour = text.slice(0, 13);
+  let base = HOURS.get(hour);
+  if (base === undefined) {
+    base = parseLogDate(`${hour}:00:00`, refTime);
+    if (HOURS.size >= 10_000) HOURS.clear();
+    HOURS.set(hour, base);
+  }
+  const mm = (text.charCodeAt(14) - 48) * 10 + text.charCodeAt(15) - 48;
+  const ss = (text.charCodeAt(17) - 48) * 10 + text.charCodeAt(18) - 48;
+  return mm > 59 || ss > 60 ? Number.NaN : base + (mm * 60 + ss) * 1000;
 }
