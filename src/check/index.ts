@@ -1,13 +1,17 @@
 /**
  * `sipwarden check`: replay log files offline through the parsers, the attempt
  * counter and the policy engine, with the events' own times, and report what would
- * be banned — the fail2ban-regex of sipwarden. No store, no firewall, no clock.
+ * be banned — the fail2ban-regex of sipwarden. AMI captures' call events and CDR files
+ * (Master.csv) go through the toll-fraud guard as well, and the report says what it
+ * would have done. No store, no firewall, no clock.
  */
 import ipaddr from 'ipaddr.js';
 import type { FailureReason, SecurityEvent, Service } from '../domain/events.js';
 import { ipv4ToInt, isNetwork, type BanTarget, type IpAddress } from '../domain/ip.js';
 import { Decider, Engine, type Effect, type PolicyInput, type RuleInput, type Zone, type ZoneInput } from '../engine/index.js';
+import { FraudDecider, type FraudAction, type FraudInput } from '../fraud/index.js';
 import { replayFiles, type FileStats } from '../sources/replay.js';
+import { readCallInputs, type CallFileStats } from './calls.js';
 
 export interface CheckedAttempt {
   readonly at: number;
@@ -36,6 +40,32 @@ export interface CheckReport {
   readonly bans: ReadonlyArray<{ ip: BanTarget; tier: number; until: number | null; failures: number }>;
   /** Every counted attempt and scan, in order; only collected when asked for. */
   readonly attemptList: readonly CheckedAttempt[];
+  /** What the toll-fraud guard would have done; null when no input held calls (or the guard is off). */
+  readonly calls: CheckedCalls | null;
+}
+
+/** One decision of the toll-fraud guard, as `check --json` reports it. */
+export interface FraudEntry {
+  readonly account: string;
+  /** `high_risk`, `calls/1m`, `suspended` (a call of an account already suspended)… */
+  readonly rule: string;
+  readonly at: number;
+  /** E.164, or the number as dialled when it cannot be normalised. */
+  readonly destination: string;
+  /** ISO 3166-1 alpha-2, `001` for non-geographic numbers, null when unknown. */
+  readonly country: string | null;
+  readonly action: readonly FraudAction[];
+  /** The count the rule reached: calls within its window, calls at once, minutes; 1 for a destination rule. */
+  readonly calls: number;
+}
+
+/** The guard's part of the report. */
+export interface CheckedCalls {
+  readonly files: readonly CallFileStats[];
+  /** Calls that left through a trunk (each judged once). */
+  readonly trunkCalls: number;
+  /** In time order. */
+  readonly fraud: readonly FraudEntry[];
 }
 
 /** Numeric address order: IPv4 before IPv6, each by value; a network right after its base address. */
@@ -61,13 +91,17 @@ export function compareIp(a: string, b: string): number {
  * (no kernel here), so subnet escalation sees it. Throws SipwardenError
  * INPUT_UNREADABLE for unreadable files.
  */
-export function runCheck(paths: readonly string[], policy: PolicyInput, zones: ZoneInput, opts: { listAttempts?: boolean; rules?: RuleInput } = {}): CheckReport {
+export function runCheck(
+  paths: readonly string[], policy: PolicyInput, zones: ZoneInput,
+  opts: { listAttempts?: boolean; rules?: RuleInput; fraud?: FraudInput } = {},
+): CheckReport {
   const engine = new Engine(policy, zones, opts.rules);
   const decider = new Decider(engine);
   const failures = new Map<IpAddress, number>();
   const scanned = new Map<IpAddress, number>();
   const bans = new Map<BanTarget, { tier: number; until: number | null; failures: number }>();
   const attemptList: CheckedAttempt[] = [];
+  const fraud: FraudEntry[] = [];
   let attempts = 0;
   let scans = 0;
   const collect = (effects: readonly Effect[], at: number): void => {
@@ -92,6 +126,10 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
         const until = b.expiresAt === null || prev?.until === null ? null : Math.max(b.expiresAt, prev?.until ?? 0);
         bans.set(b.ip, { tier: Math.max(b.tier, prev?.tier ?? 0), until, failures: b.failures });
         collect(decider.enforced(e, at), at);
+      } else if (e.kind === 'fraud') {
+        const f = e.finding;
+        const d = f.call?.destination;
+        fraud.push({ account: f.account, rule: f.rule, at: f.at, destination: d?.e164 ?? d?.dialled ?? '', country: d?.country ?? null, action: f.actions, calls: f.count });
       }
     }
   };
@@ -99,6 +137,7 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
     policy.scan ? 'all' : needsSuccesses(opts.rules) ? 'auth' : 'failures'); // challenges and successes, when nothing uses them, are skipped unparsed
   // The end of the files: no answer will come to the challenges still waiting for one.
   collect(decider.finish(Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  const calls = opts.fraud?.enabled ? checkCalls(paths, engine, opts.fraud, collect, fraud) : null;
   const addresses = [...new Set([...failures.keys(), ...scanned.keys()])]
     .sort((a, b) => compareIp(a, b))
     .map((ip) => ({ ip, failures: failures.get(ip) ?? 0, scans: scanned.get(ip) ?? 0, zone: engine.zoneOf(ip) }));
@@ -117,7 +156,27 @@ export function runCheck(paths: readonly string[], policy: PolicyInput, zones: Z
     addresses,
     bans: banList,
     attemptList,
+    calls,
   };
+}
+
+/**
+ * The guard over the call inputs among `paths` (after the failures: its bans go through
+ * the same engine and collector). Null when no file held calls.
+ */
+function checkCalls(
+  paths: readonly string[], engine: Engine, input: FraudInput,
+  collect: (effects: readonly Effect[], at: number) => void, fraud: FraudEntry[],
+): CheckedCalls | null {
+  const { items, files } = readCallInputs(paths);
+  if (files.length === 0) return null;
+  const decider = new FraudDecider(engine, input);
+  const ticking = input.rules.some((r) => r.rule === 'minutes');
+  for (const item of items) {
+    collect(decider.decide(item, item.at), item.at);
+    if (ticking) collect(decider.tick(item.at), item.at);
+  }
+  return { files, trunkCalls: decider.guard.stats.calls, fraud: fraud.sort((a, b) => a.at - b.at) };
 }
 
 /** Successful logins change the outcome only through learned trust or extensions_internal_only. */
@@ -135,5 +194,7 @@ export function reportJson(r: CheckReport): object {
     // An address's `scans` only where it scanned: the shape of the others stays {ip, failures, zone}.
     addresses: r.addresses.map(({ scans, ...a }) => (scans ? { ...a, scans } : a)),
     bans: r.bans.map((b) => ({ ip: b.ip, tier: b.tier, until: b.until === null ? 'permanent' : new Date(b.until).toISOString(), failures: b.failures })),
+    // Only when an input held calls: the shape of a check of log files stays as it was.
+    ...(r.calls ? { fraud: r.calls.fraud.map((f) => ({ ...f, at: new Date(f.at).toISOString() })) } : {}),
   };
 }

@@ -14,7 +14,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 export function checkCommand(files: string[], opts: CheckOptions): void {
   const { config } = loadConfig(opts.config);
-  const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts), rules: ruleInput(config) });
+  const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts), rules: ruleInput(config), fraud: config.fraud });
   if (opts.json) {
     process.stdout.write(`${terminalJson(reportJson(report))}\n`);
     return;
@@ -41,5 +41,15 @@ export function checkCommand(files: string[], opts: CheckOptions): void {
   out.push('', `Would ban (${report.bans.length}):`);
   for (const b of report.bans) out.push(`  ${b.ip.padEnd(39)} tier ${b.tier}  until ${b.until === null ? 'released' : iso(b.until)}`);
   if (report.bans.length === 0) out.push('  nobody');
+  if (report.calls) {
+    const c = report.calls;
+    const accounts = new Set(c.fraud.map((f) => f.account));
+    out.push('', `Toll fraud: ${c.trunkCalls} trunk call${c.trunkCalls === 1 ? '' : 's'} judged (${c.files.map((f) => `${f.path}: ${f.calls} ${f.format === 'cdr' ? 'CDR rows' : 'call events'}${f.duplicates ? `, ${f.duplicates} already in a capture` : ''}`).join('; ')})`);
+    out.push(`Would stop (${c.fraud.length} decision${c.fraud.length === 1 ? '' : 's'}, ${accounts.size} account${accounts.size === 1 ? '' : 's'}):`);
+    for (const f of c.fraud) {
+      out.push(`  ${iso(f.at)}  ${terminalJson(f.account).padEnd(8)} ${f.rule.padEnd(18)} ${(/^\+\d{1,20}$/.test(f.destination) ? f.destination : terminalJson(f.destination)).padEnd(18)} ${(f.country ?? '-').padEnd(4)} ${f.action.join(',')}`);
+    }
+    if (c.fraud.length === 0) out.push('  nothing');
+  }
   process.stdout.write(`${out.join('\n')}\n`);
 }
