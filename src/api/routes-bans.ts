@@ -5,62 +5,19 @@
  * own process). Protected addresses (loopback, the host's own, trusted) are refused
  * before anything is written.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { banLength } from '../config/values.js';
 import { parseBanTarget, SipwardenError, type BanTarget } from '../domain/index.js';
 import { manualBanRefusal, zoneOfTarget } from '../engine/zones.js';
-import type { BanQuery, BanRecord, BanState } from '../store/index.js';
+import type { BanRecord, BanState } from '../store/index.js';
 import { actorOf } from './auth.js';
 import { storeBans } from './controls.js';
 import type { ApiDeps } from './deps.js';
 import { invalid } from './errors.js';
+import { ROUTES, type Ban } from './schemas/index.js';
 
-/** Deepest page offset the list accepts (deep OFFSETs cost a scan). */
-export const MAX_OFFSET = 100_000;
-
-const LIST_QUERY = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    q: { type: 'string', maxLength: 200 },
-    ip: { type: 'string', maxLength: 100 },
-    account: { type: 'string', maxLength: 200 },
-    state: { type: 'string', enum: ['active', 'expired', 'released', 'all'] },
-    limit: { type: 'integer', minimum: 1, maximum: 1000 },
-    offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET },
-    sort: { type: 'string', enum: ['newest', 'created_at', 'expires_at', 'ip'] },
-    order: { type: 'string', enum: ['asc', 'desc'] },
-  },
-} as const;
-
-interface ListQuery {
-  q?: string;
-  ip?: string;
-  account?: string;
-  state?: BanState | 'all';
-  limit?: number;
-  offset?: number;
-  sort?: BanQuery['sort'] | 'newest';
-  order?: BanQuery['order'];
-}
-
-const BAN_BODY = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['ip', 'duration'],
-  properties: {
-    ip: { type: 'string', minLength: 1, maxLength: 100 },
-    duration: { type: ['string', 'number'], maxLength: 40 },
-    reason: { type: 'string', maxLength: 500 },
-  },
-} as const;
-
-const RELEASE_BODY = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['ip'],
-  properties: { ip: { type: 'string', minLength: 1, maxLength: 100 } },
-} as const;
+export { MAX_OFFSET } from './schemas/index.js';
 
 /** An address or network as a person types it (`[2001:db8::1]`, `203.0.113.0/24` too), or BAD_ADDRESS. */
 export function addressOf(text: string): BanTarget {
@@ -76,12 +33,13 @@ export function stateOf(b: BanRecord, now: number): BanState {
 }
 
 /** A ban as the API returns it: the record plus its state now. */
-const view = (b: BanRecord, now: number) => ({ ...b, state: stateOf(b, now) });
+const view = (b: BanRecord, now: number): Ban => ({ ...b, state: stateOf(b, now) });
 
 /** Registers the ban routes on the `/api` context. */
-export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
+export function registerBanRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const bans = deps.bans ?? storeBans(deps.store);
-  api.get<{ Querystring: ListQuery }>('/bans', { schema: { querystring: LIST_QUERY } }, async (req) => {
+  api.get('/bans', { schema: ROUTES['GET /api/bans'] }, async (req) => {
     const { q, sort = 'newest', order, state = 'all', limit = 50, offset = 0 } = req.query;
     let { ip, account } = req.query;
     const search = q?.trim();
@@ -99,7 +57,7 @@ export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
     return { total: page.total, exact: page.exact, rows: page.rows.map((b) => view(b, now)) };
   });
 
-  api.post<{ Body: { ip: string; duration: string | number; reason?: string } }>('/bans', { schema: { body: BAN_BODY } }, async (req, reply: FastifyReply) => {
+  api.post('/bans', { schema: ROUTES['POST /api/bans'] }, async (req, reply) => {
     const ip = addressOf(req.body.ip);
     const length = banLength.safeParse(req.body.duration);
     if (!length.success) throw invalid([{ path: 'duration', message: length.error.issues[0]?.message ?? 'expected a duration or permanent' }]);
@@ -111,7 +69,7 @@ export function registerBanRoutes(api: FastifyInstance, deps: ApiDeps): void {
     return reply.code(201).send(view(ban, at));
   });
 
-  api.post<{ Body: { ip: string } }>('/bans/release', { schema: { body: RELEASE_BODY } }, async (req) => {
+  api.post('/bans/release', { schema: ROUTES['POST /api/bans/release'] }, async (req) => {
     const ip = addressOf(req.body.ip);
     const at = deps.now();
     const released = await bans.release({ ip, actor: actorOf(req), at });

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ListenAddress } from '../config/index.js';
 import { registerAuth, type LoginLimit } from './auth.js';
@@ -25,6 +26,7 @@ import { registerBanRoutes } from './routes-bans.js';
 import { registerFailureRoutes } from './routes-failures.js';
 import { registerSettingsRoutes } from './routes-settings.js';
 import { registerStatusRoutes } from './routes-status.js';
+import { ROUTES } from './schemas/index.js';
 import { Sessions, type SessionOptions } from './sessions.js';
 
 /** Where `scripts/setup` builds the dashboard, relative to this file in src/api or dist/api. */
@@ -58,6 +60,10 @@ export function createApiServer(deps: ApiDeps, opts: ApiOptions): FastifyInstanc
   });
   // JSON only: no text/plain (a cross-site "simple" request) reaches a handler.
   app.removeContentTypeParser('text/plain');
+  // Replies are JSON.stringify'd as they always were: a route's response schema types its
+  // handler at compile time (and schemas.test.ts checks real replies against it), but is
+  // not compiled into a serializer that would drop, coerce or round what it does not expect.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(errorHandler);
   app.addHook('onSend', async (_req, reply: FastifyReply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -69,8 +75,9 @@ export function createApiServer(deps: ApiDeps, opts: ApiOptions): FastifyInstanc
   void app.register(cookie);
   void app.register(rateLimit, { global: false });
 
-  app.get('/healthz', { schema: { querystring: { type: 'object', additionalProperties: false } } }, async () => ({ ok: true }));
-  app.get('/metrics', { schema: { querystring: { type: 'object', additionalProperties: false } } }, async (_req, reply) => {
+  const root = app.withTypeProvider<TypeBoxTypeProvider>();
+  root.get('/healthz', { schema: ROUTES['GET /healthz'] }, async () => ({ ok: true as const }));
+  root.get('/metrics', { schema: ROUTES['GET /metrics'] }, async (_req, reply) => {
     reply.type('text/plain; version=0.0.4; charset=utf-8');
     return renderMetrics(deps, deps.now());
   });
