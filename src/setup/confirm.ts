@@ -3,7 +3,7 @@
  * plan: who may run it, the yes/no before anything changes, and the report after.
  */
 import { SipwardenError } from '../domain/errors.js';
-import type { ApplyResult } from './apply.js';
+import type { ApplyResult } from './flow.js';
 
 /** Refuses to change the live system (not --dry-run, not another --root tree) unless root; `what` says what it changes. */
 export function requireRoot(o: { live: boolean; dryRun?: boolean; uid: number; command: string; what: string }): void {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../config/index.js';
-import { applyPlan } from './apply.js';
+import { applyPlan } from './plan.js';
 import { detectAsterisk } from './detect.js';
 import { planInit, type PlanOptions } from './plan.js';
 import { applyUninstall, planUninstall } from './uninstall.js';

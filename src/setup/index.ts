@@ -7,10 +7,10 @@ export { parseConfText, assembleConf, sectionsNamed, lastValue, type ConfTree, t
 export { loadConf, type LoadConfOptions } from '../asterisk/index.js';
 export { detectAsterisk, type AsteriskSetup, type Finding, type DetectOptions, type LoggerFacts, type LogChannel, type AmiFacts, type AmiUser } from './detect.js';
 export { describeDetection, describeWatch, formatFinding, type Watched } from './describe.js';
-export { planInit, randomSecret, type Plan, type PlanOptions, type Action } from './plan.js';
+export { applyPlan, planInit, randomSecret, type Plan, type PlanOptions, type Action } from './plan.js';
 export { formatPlan } from './plan-format.js';
 export { confirm, formatApplied, requireRoot } from './confirm.js';
-export { applyPlan, type ApplyOptions, type ApplyResult, type CommandRun } from './apply.js';
+export { applyChanges, asteriskReloads, followUp, runFollowUps, type ApplyOptions, type ApplyResult, type Change, type CommandRun, type FollowUp, type Planned } from './flow.js';
 export { planUninstall, applyUninstall, type UninstallPlan, type UninstallOptions, type UninstallStep } from './uninstall.js';
 export { readManifest, type Manifest } from './manifest.js';
 export { PATHS, onHost } from './paths.js';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan } from './apply.js';
+import { applyPlan } from './plan.js';
 import { formatPlan } from './plan-format.js';
 import { planInit } from './plan.js';
 import { PACKAGED, PACKAGED_BY, renderPackagedUnit } from './templates.js';

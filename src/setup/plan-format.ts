@@ -5,7 +5,7 @@
 import { renderBlock } from './blocks.js';
 import { describeDetection } from './describe.js';
 import { PATHS } from './paths.js';
-import { START_PACKAGED_SERVICE, type Action, type Plan } from './plan.js';
+import type { Action, Plan } from './plan.js';
 
 /** The block's lines with the secret masked, indented for the plan. */
 function blockLines(a: Extract<Action, { kind: 'edit' }>): string[] {
@@ -19,16 +19,6 @@ function actionLines(a: Action, n: number): string[] {
   return a.kind === 'edit' ? [`${head}:`, ...blockLines(a)] : [head];
 }
 
-/** The commands init runs after its changes, in words. */
-function followUps(plan: Plan): string[] {
-  const reloads = [...new Set(plan.actions.flatMap((a) => (a.kind === 'edit' ? [a.reload] : [])))];
-  const out: string[] = [];
-  if (reloads.length > 0) out.push(`${reloads.map((r) => `asterisk -rx "${r} reload"`).join(' and ')} (when Asterisk is installed here)`);
-  if (plan.actions.some((a) => a.kind === 'write' && a.role === 'unit')) out.push('systemctl daemon-reload');
-  if (plan.packaged) out.push(...START_PACKAGED_SERVICE.map((c) => c.join(' ')));
-  return out;
-}
-
 /** The plan as lines: what was found, what init will do, what is in place, warnings. */
 export function formatPlan(plan: Plan): string[] {
   const out = [...describeDetection(plan.setup).map((l, i) => (i === 0 ? `Found: ${l}` : `  ${l}`))];
@@ -37,7 +27,7 @@ export function formatPlan(plan: Plan): string[] {
   else {
     out.push('', 'sipwarden init will:');
     for (const [i, a] of plan.actions.entries()) out.push(...actionLines(a, i + 1));
-    const then = followUps(plan);
+    const then = plan.followUps.map((f) => f.say);
     if (then.length > 0) out.push(`  then run: ${then.join('; ')}`);
     out.push(`Every file it changes is backed up first (<file>.sipwarden-backup-<time>) and listed in ${PATHS.manifest};`,
       '"sipwarden init --uninstall" undoes it all.');

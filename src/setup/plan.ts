@@ -1,54 +1,43 @@
 /**
  * `sipwarden init`'s plan: what it would create or change, worked out from detection,
  * the files already there and the install manifest. Reads files (under the root
- * prefix), writes nothing; `applyPlan` (apply.ts) carries it out and `formatPlan`
- * (plan-format.ts) says it in words. Planning twice on an unchanged system gives the
- * same plan, and planning after applying gives one with no actions (idempotence).
+ * prefix), writes nothing; `applyPlan` carries it out through the shared flow (flow.ts)
+ * and `formatPlan` (plan-format.ts) says it in words. Planning twice on an unchanged
+ * system gives the same plan, and planning after applying gives one with no actions
+ * (idempotence).
  */
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfigText, type Config } from '../config/index.js';
-import { findBlocks, type BlockPurpose } from './blocks.js';
+import { appendBlocks, findBlocks, type BlockPurpose } from './blocks.js';
 import { detectAsterisk, type AsteriskSetup } from './detect.js';
 import { readIfFile } from '../asterisk/index.js';
-import { fileRecord, readManifest, sha256, type FileRole, type Manifest } from './manifest.js';
+import { applyChanges, asteriskReloads, followUp, type ApplyOptions, type ApplyResult, type DirChange, type FileWrite, type FollowUp, type Planned } from './flow.js';
+import { fileRecord, readManifest, sha256, type Manifest } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
-import { planAsterisk, type AsteriskEdit } from './plan-asterisk.js';
+import { planAsterisk, type AsteriskEdit, type Reload } from './plan-asterisk.js';
 import { PACKAGED, renderConfig, renderLogrotate, renderUnit } from './templates.js';
 
 export type { AsteriskEdit, Reload } from './plan-asterisk.js';
 
 /** A directory to create. */
-export interface MkdirAction {
-  readonly kind: 'mkdir';
-  readonly path: string;
-  readonly mode: number;
-  readonly say: string;
-}
+export type MkdirAction = DirChange;
 
-/** A file to write whole (config, unit, logrotate entry). `replaces`: it exists and is backed up first. */
-export interface WriteAction {
-  readonly kind: 'write';
-  readonly path: string;
-  readonly role: Exclude<FileRole, 'asterisk'>;
-  readonly content: string;
-  readonly mode: number;
-  readonly replaces: boolean;
-  readonly say: string;
-}
+/** Blocks to append to an Asterisk file, with the file's content now and after. */
+export type EditAction = AsteriskEdit & { readonly before: string | null; readonly after: string };
 
-export type Action = MkdirAction | AsteriskEdit | WriteAction;
+/** A file to write whole (config, unit, logrotate entry); `before` not null: it exists and is backed up first. */
+export type WriteAction = FileWrite;
+
+export type Action = MkdirAction | EditAction | WriteAction;
 
 /** The whole plan. Actions are in the order they are applied. */
-export interface Plan {
-  readonly root: string;
+export interface Plan extends Planned {
+  readonly command: 'init';
   readonly setup: AsteriskSetup;
   readonly actions: readonly Action[];
-  /** What is already in place. */
-  readonly done: readonly string[];
-  readonly warnings: readonly string[];
   /**
    * The Debian package's unit is installed: init writes no unit or logrotate entry of its
    * own, and enables and (re)starts sipwarden.service after its changes, so the service
@@ -101,13 +90,13 @@ function existingConfig(root: string, warnings: string[]): { text: string; confi
   }
 }
 
-/** Plans writing `content` to `path`: nothing if it is there already; replacing only what init wrote, or with --force. */
-function planWrite(a: Omit<WriteAction, 'kind' | 'replaces' | 'say'>, what: string, root: string, m: Manifest | null, force: boolean, out: { actions: Action[]; done: string[]; warnings: string[] }): void {
+/** Plans writing `after` to `path`: nothing if it is there already; replacing only what init wrote, or with --force. */
+function planWrite(a: Omit<WriteAction, 'kind' | 'before' | 'say'>, what: string, root: string, m: Manifest | null, force: boolean, out: { actions: Action[]; done: string[]; warnings: string[] }): void {
   const current = readIfFile(onHost(root, a.path));
-  if (current === a.content) { out.done.push(`${what} ${a.path} is up to date`); return; }
-  if (current === null) { out.actions.push({ kind: 'write', ...a, replaces: false, say: `write ${what} ${a.path}` }); return; }
+  if (current === a.after) { out.done.push(`${what} ${a.path} is up to date`); return; }
+  if (current === null) { out.actions.push({ kind: 'write', ...a, before: null, say: `write ${what} ${a.path}` }); return; }
   const ours = fileRecord(m, a.path)?.changes.at(-1)?.after === sha256(current);
-  if (ours || force) { out.actions.push({ kind: 'write', ...a, replaces: true, say: `replace ${what} ${a.path} (the old one is kept as a backup)` }); return; }
+  if (ours || force) { out.actions.push({ kind: 'write', ...a, before: current, say: `replace ${what} ${a.path} (the old one is kept as a backup)` }); return; }
   out.warnings.push(`${a.path} exists and was not written by sipwarden init: left as it is (--force replaces it, keeping a backup)`);
 }
 
@@ -136,14 +125,17 @@ export function planInit(opts: PlanOptions = {}): Plan {
   for (const [dir, mode] of [[PATHS.etcDir, 0o750], ...rw.map((d) => [d, 0o750] as const)] as const) {
     if (!existsSync(onHost(root, dir))) out.actions.push({ kind: 'mkdir', path: dir, mode, say: `create the directory ${dir} (mode ${mode.toString(8)})` });
   }
-  out.actions.push(...ast.edits);
+  for (const e of ast.edits) {
+    const before = readIfFile(onHost(root, e.path));
+    out.actions.push({ ...e, before, after: appendBlocks(before ?? '', e.blocks) });
+  }
 
   // Security log first, as detection lists it, so a later run computes the same list.
   const logs = [...new Set([...(ast.addedSecurityLog ? [ast.addedSecurityLog] : []), ...setup.logs])];
   const config = renderConfig({ logs: logs.length > 0 ? logs : null, ami: ast.ami });
   parseConfigText(config, PATHS.configFile, { fileExists: () => true }); // a bug if it throws
-  if (existing === null) out.actions.push({ kind: 'write', path: PATHS.configFile, role: 'config', content: config, mode: 0o600, replaces: false, say: `write sipwarden's config ${PATHS.configFile} (mode 600: it holds the AMI secret)` });
-  else if (force && existing.text !== config) out.actions.push({ kind: 'write', path: PATHS.configFile, role: 'config', content: config, mode: 0o600, replaces: true, say: `replace sipwarden's config ${PATHS.configFile} (--force; the old one is kept as a backup)` });
+  if (existing === null) out.actions.push({ kind: 'write', path: PATHS.configFile, role: 'config', before: null, after: config, mode: 0o600, say: `write sipwarden's config ${PATHS.configFile} (mode 600: it holds the AMI secret)` });
+  else if (force && existing.text !== config) out.actions.push({ kind: 'write', path: PATHS.configFile, role: 'config', before: existing.text, after: config, mode: 0o600, say: `replace sipwarden's config ${PATHS.configFile} (--force; the old one is kept as a backup)` });
   else {
     out.done.push(`sipwarden's config ${PATHS.configFile} exists: left as it is (--force replaces it, keeping a backup)`);
     if (ast.ami && existing.config && existing.config.asterisk.ami?.secret !== ast.ami.secret) {
@@ -153,7 +145,7 @@ export function planInit(opts: PlanOptions = {}): Plan {
 
   if (existsSync(onHost(root, PACKAGED.unit))) {
     out.done.push(`the systemd unit ${PACKAGED.unit} and the logrotate entry ${PATHS.logrotate} come with the Debian package`);
-    return { root, setup, ...out, packaged: true };
+    return finish(root, setup, out, true);
   }
   const repoDir = opts.repoDir ?? defaultRepoDir();
   const nodePath = opts.nodePath ?? process.execPath;
@@ -165,8 +157,29 @@ export function planInit(opts: PlanOptions = {}): Plan {
   if (protectHome !== 'yes') out.warnings.push(`sipwarden or node is under a home directory: the unit uses ProtectHome=read-only (install it under /opt for ProtectHome=yes)`);
   if (!privateTmp) out.warnings.push('sipwarden or node is under /tmp: the unit cannot use PrivateTmp=yes (install it under /opt)');
   const unit = renderUnit({ nodePath, mainJs, readWritePaths: rw, readOnlyPaths: [setup.logger.logDir], protectHome, privateTmp });
-  planWrite({ path: PATHS.unit, role: 'unit', content: unit, mode: 0o644 }, 'the systemd unit', root, manifest, force, out);
+  planWrite({ path: PATHS.unit, role: 'unit', after: unit, mode: 0o644 }, 'the systemd unit', root, manifest, force, out);
   const logrotate = renderLogrotate(cfg?.failedAuthLog.path ?? join(PATHS.logDir, 'failed-auth.log'));
-  planWrite({ path: PATHS.logrotate, role: 'logrotate', content: logrotate, mode: 0o644 }, 'the logrotate entry', root, manifest, force, out);
-  return { root, setup, ...out, packaged: false };
+  planWrite({ path: PATHS.logrotate, role: 'logrotate', after: logrotate, mode: 0o644 }, 'the logrotate entry', root, manifest, force, out);
+  return finish(root, setup, out, false);
+}
+
+/** The plan with what runs after its actions. */
+function finish(root: string, setup: AsteriskSetup, out: { actions: Action[]; done: string[]; warnings: string[] }, packaged: boolean): Plan {
+  const reloads = new Set(out.actions.flatMap((a) => (a.kind === 'edit' ? [a.reload] : a.kind === 'write' && a.role === 'unit' ? ['unit' as const] : [])));
+  return { command: 'init', root, setup, ...out, followUps: initFollowUps(reloads, packaged && out.actions.length > 0), packaged };
+}
+
+/**
+ * What runs after init's changes (or its uninstall's): Asterisk's reloads, then
+ * systemctl daemon-reload when the unit changed, then (`start`) the packaged service.
+ */
+export function initFollowUps(reloads: ReadonlySet<Reload | 'unit'>, start = false): FollowUp[] {
+  const asterisk = (['logger', 'manager'] as const).filter((k) => reloads.has(k)).map((k) => `${k} reload`);
+  const systemd = [...(reloads.has('unit') ? [['systemctl', 'daemon-reload']] : []), ...(start ? START_PACKAGED_SERVICE : [])];
+  return [...asteriskReloads(asterisk, false), ...followUp('systemctl', systemd)];
+}
+
+/** Carries out init's plan (see flow.ts). Throws on I/O errors (what was done so far is in the manifest). */
+export function applyPlan(plan: Plan, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyChanges(plan, plan.actions, opts);
 }

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan } from './apply.js';
+import { applyPlan } from './plan.js';
 import { removeBlocks } from './blocks.js';
 import { planInit, type PlanOptions } from './plan.js';
 import { applyUninstall, planUninstall } from './uninstall.js';

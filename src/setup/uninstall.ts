@@ -16,9 +16,9 @@ import { readIfFile } from '../asterisk/index.js';
 import { readManifest, sha256, type FileRecord, type Manifest } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { metaOf, writeAtomic } from './system.js';
-import { runReloads, type ApplyOptions, type ApplyResult } from './apply.js';
+import { followUp, runFollowUps, type ApplyOptions, type ApplyResult } from './flow.js';
 import { PACKAGED, WRITTEN_BY } from './templates.js';
-import type { Reload } from './plan.js';
+import { initFollowUps, type Reload } from './plan.js';
 
 /** One thing uninstall does. `content` null: delete the file. */
 export type UninstallStep =
@@ -129,7 +129,7 @@ export function planUninstall(opts: UninstallOptions = {}): UninstallPlan {
 export async function applyUninstall(plan: UninstallPlan, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const changed: string[] = [];
   const reloads = new Set<Reload | 'unit'>();
-  const pre = plan.stopService ? await runReloads(new Set(), plan.root, opts, [['systemctl', 'disable', '--now', 'sipwarden.service']]) : { commands: [], skipped: [] };
+  const pre = await runFollowUps(plan.stopService ? followUp('systemctl', [['systemctl', 'disable', '--now', 'sipwarden.service']]) : [], plan.root, opts);
   for (const s of plan.steps) {
     const host = onHost(plan.root, s.path);
     if (s.kind === 'purge') rmSync(host, { recursive: true, force: true });
@@ -143,6 +143,6 @@ export async function applyUninstall(plan: UninstallPlan, opts: ApplyOptions = {
   }
   const manifest = onHost(plan.root, PATHS.manifest);
   if (plan.manifest !== null && existsSync(manifest)) unlinkSync(manifest);
-  const post = await runReloads(reloads, plan.root, opts);
+  const post = await runFollowUps(initFollowUps(reloads), plan.root, opts);
   return { changed, backups: [], commands: [...pre.commands, ...post.commands], skipped: [...pre.skipped, ...post.skipped] };
 }
