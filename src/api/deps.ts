@@ -13,7 +13,7 @@
  */
 import type { Cidr, } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
-import type { ZoneOf } from '../engine/zones.js';
+import type { ManualBanRules, ZoneOf } from '../engine/zones.js';
 import type { BanRecord, FailureRow, ManualBan, ManualRelease, Store } from '../store/index.js';
 import type { SearchBans } from './ban-search.js';
 import type { Stats } from './stats.js';
@@ -137,6 +137,8 @@ export interface ApiDeps {
   readonly bans?: BanActions;
   /** Zone of an address (and, with `network`, of a network) under the current networks: a manual ban of `never`/`trusted` is refused. */
   readonly zoneOf: ZoneOf;
+  /** What else a manual ban is checked against: the widest network without `force`, this host's SSH clients (default: nothing). */
+  readonly manualBans?: ManualBanRules;
   health(): Health;
   /**
    * Counters and gauges for `/metrics`, by name without the `sipwarden_` prefix:

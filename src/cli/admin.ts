@@ -4,6 +4,11 @@
  * transaction (`storeBans`); the running daemon's control loop applies it to the
  * firewall within 250 ms. Without a running daemon it is applied at the daemon's next
  * start (reconcile).
+ *
+ * `ban` refuses, before anything is written: protected zones; the client of the SSH
+ * session it runs in and any address with an established connection to this host's SSH
+ * port (daemon/ssh.ts), whatever the options; a network wider than `limits` without
+ * `--force`. `status` exits 3 when the daemon is not running (LSB).
  */
 import type { WatchPlan } from '../daemon/watch.js';
 import { loadConfig } from '../config/index.js';
@@ -12,7 +17,10 @@ import { terminalJson, terminalText } from '../domain/strings.js';
 import { SipwardenError } from '../domain/errors.js';
 import { isNetwork, parseBanTarget, type BanTarget } from '../domain/ip.js';
 import { compileZones, manualBanRefusal, zoneOfTarget } from '../engine/index.js';
+import type { ManualBanRules } from '../engine/zones.js';
 import { hostAddresses, zoneInput } from '../daemon/inputs.js';
+import { connectedInside, establishedSsh, readSshdConfig, sshSessionClient } from '../daemon/ssh.js';
+import { liveSettings } from '../daemon/web.js';
 import { Store } from '../store/index.js';
 import type { StoreHealth } from '../api/index.js';
 import { storeBans } from '../api/controls.js';
@@ -65,6 +73,8 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
       asteriskLoss: (stats.asteriskLoss as { dropped: number; episodes: number } | undefined) ?? null,
       storeHealth: live?.store ?? (running ? (stats.store as StoreHealth | undefined) ?? null : null),
     };
+    // LSB: `status` exits 3 when the program is not running (scripts and monitoring read it).
+    if (!running) process.exitCode = 3;
     if (opts.json) {
       process.stdout.write(`${terminalJson(status)}\n`);
       return;
@@ -133,7 +143,21 @@ function kindOf(b: { source: string; tier: number; reason: string }): string {
   return /^[a-z-]{1,40}/.exec(b.reason)?.[0] ?? 'rule';
 }
 
-export function banCommand(text: string, opts: { config?: string; for?: string; permanent?: boolean; reason: string }): void {
+/** What a person's ban from this command is checked against: `limits`, this SSH session's client, this host's SSH connections. */
+export function cliBanRules(config: ReturnType<typeof loadConfig>['config'], env: NodeJS.ProcessEnv = process.env): ManualBanRules {
+  return {
+    widest: { ipv4: config.limits.widestIpv4Ban, ipv6: config.limits.widestIpv6Ban },
+    sshPeer: (target) => {
+      const session = sshSessionClient(env);
+      if (session && connectedInside(target, [session])) return { ip: session, how: 'is the client of the SSH session this command runs in' };
+      const sshd = readSshdConfig();
+      const ip = connectedInside(target, establishedSsh(sshd.ports).map((c) => c.ip));
+      return ip ? { ip, how: `has an established connection to this host's SSH port (${sshd.ports.join(', ')})` } : null;
+    },
+  };
+}
+
+export function banCommand(text: string, opts: { config?: string; for?: string; permanent?: boolean; reason: string; force?: boolean; json?: boolean }): void {
   const ip = address(text);
   if (opts.for && opts.permanent) throw new SipwardenError('USAGE', 'give either --for or --permanent, not both');
   let length: number | null = null;
@@ -149,27 +173,42 @@ export function banCommand(text: string, opts: { config?: string; for?: string; 
   const now = Date.now();
   try {
     const zone = zoneOfTarget(compileZones(zoneInput(config, hostAddresses())), ip);
-    const refusal = manualBanRefusal(ip, zone);
+    const refusal = manualBanRefusal(ip, zone, cliBanRules(config), { force: opts.force === true, how: 'add --force' });
     if (refusal) throw new SipwardenError('NEVER_BAN', refusal);
     const ban = storeBans(store).ban({ ip, expiresAt: length === null ? null : now + length, reason: opts.reason, actor: ACTOR, at: now });
     const alive = daemonAlive(store, now);
-    const internal = zone === 'internal' ? ` (note: ${isNetwork(ip) ? 'it overlaps internal networks' : 'an internal address'})` : '';
+    const protection = liveSettings(config, store).protection;
+    const notes = [
+      ...(zone === 'internal' ? [isNetwork(ip) ? 'it overlaps internal networks' : 'an internal address'] : []),
+      ...(protection === 'off' ? ['protection is off: the ban is stored and reaches the firewall when protection is switched on'] : []),
+      ...(alive ? [] : ['the daemon is not running; the ban is stored and enforced when sipwarden starts']),
+    ];
+    if (opts.json) {
+      process.stdout.write(`${terminalJson({ ...ban, state: 'active', zone, protection, daemonRunning: alive, notes })}\n`);
+      return;
+    }
+    const internal = zone === 'internal' ? ` (note: ${notes[0]})` : '';
     process.stdout.write(`banned ${ban.ip} ${iso(ban.expiresAt)}${internal}\n`);
-    if (!alive) process.stdout.write('note: the daemon is not running; the ban is stored and enforced when sipwarden starts\n');
+    for (const n of notes.slice(zone === 'internal' ? 1 : 0)) process.stdout.write(`note: ${n}\n`);
   } finally {
     store.close();
   }
 }
 
-export function releaseCommand(text: string, opts: { config?: string }): void {
+export function releaseCommand(text: string, opts: { config?: string; json?: boolean }): void {
   const ip = address(text);
   const { store } = openStore(opts.config);
   const now = Date.now();
   try {
     const released = storeBans(store).release({ ip, actor: ACTOR, at: now });
     if (!released) throw new SipwardenError('NOT_BANNED', `${ip} is not banned`);
-    process.stdout.write(`released ${ip}${daemonAlive(store, now) ? '' : ' (the daemon is not running; it will not be blocked at the next start)'}\n`);
+    const alive = daemonAlive(store, now);
     const net = released.stillBlockedBy;
+    if (opts.json) {
+      process.stdout.write(`${terminalJson({ ...released.ban, state: 'released', stillBlockedBy: net?.ip ?? null, daemonRunning: alive })}\n`);
+      return;
+    }
+    process.stdout.write(`released ${ip}${alive ? '' : ' (the daemon is not running; it will not be blocked at the next start)'}\n`);
     if (net) process.stdout.write(`note: ${ip} is still blocked: its network ${net.ip} is banned (${terminalJson(net.reason)}); release that with: sipwarden release ${net.ip}\n`);
   } finally {
     store.close();

@@ -99,6 +99,8 @@ export function buildProgram(): Command {
     .option('--for <duration>', 'ban length like 30m, 1h, 7d')
     .option('--permanent', 'until released (the default)')
     .option('--reason <text>', 'why, for the audit trail', 'manual ban')
+    .option('--force', 'ban a network wider than limits.widest_ipv4_ban / widest_ipv6_ban (default /16, /32)')
+    .option('--json', 'print the ban as JSON')
     .action(banCommand);
   add('init').description('set up Asterisk/FreePBX logging and AMI, the config, a systemd unit and logrotate')
     .option('-y, --yes', 'go ahead without asking')
@@ -123,7 +125,7 @@ export function buildProgram(): Command {
   add('accounts').description('list extensions, trunks and roaming accounts, and why each is one')
     .addOption(config()).option('--json', 'print JSON').action(accountsCommand);
   add('release').description('lift the ban on an address (the running daemon unblocks it within a second)')
-    .addOption(config()).argument('<address>').action(releaseCommand);
+    .addOption(config()).argument('<address>').option('--json', 'print the released ban as JSON').action(releaseCommand);
   withExamples(program, '');
   return program;
 }

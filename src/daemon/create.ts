@@ -8,7 +8,7 @@
  *   2. engine     the config with the dashboard's stored settings; bans and failures restored
  *   3. firewall   chosen, initialised, reconciled with the store's active bans
  *   4. pipeline   failed-auth log, pipeline, port watch, manual changes; sources built (no I/O)
- *   5. timers     one scheduler: control loop, heartbeat, PBX re-read, DNS, pruning
+ *   5. timers     one scheduler: control loop, heartbeat, PBX re-read, DNS, SSH clients, pruning
  *   6. sources    log files and AMI followed — only now, so no event is judged before the
  *                 store's bans are in force in the engine and the kernel
  *   7. dashboard  the API server; failing to listen is said, and protection goes on
@@ -42,6 +42,7 @@ import { Scheduler } from './scheduler.js';
 import { asteriskSources, type SourceDeps, type Sources } from './sources.js';
 import { TrustedNames } from './trusted-names.js';
 import { portSetOf } from './watch.js';
+import { readSshdConfig, SshClients } from './ssh.js';
 import { liveSettings, settingsApplier, startWeb, withSettings, type WebOptions } from './web.js';
 
 /** Makes the firewall for the daemon (it then inits, reconciles and closes it). */
@@ -67,6 +68,8 @@ export interface DaemonDeps {
   readonly hostAddresses?: readonly IpAddress[];
   /** The dashboard: false for none (default: on `config.web.listen`). */
   readonly web?: WebOptions | false;
+  /** The clients of this host's SSH, never banned (default: sshd's ports from its config, connections from /proc/net/tcp). */
+  readonly ssh?: SshClients;
 }
 
 /** A daemon; see the module comment for its lifecycle. */
@@ -172,7 +175,10 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     log.info({ names: trustedNames.snapshot() }, 'trusted host names resolved');
   }
   const host = deps.hostAddresses ?? hostAddresses();
-  const engine = new Engine(policyInput(config), zoneInput(config, host, trustedNames), ruleInput(config, discovered));
+  // Whoever is logged in over SSH is never banned: a ban would cut the session the owner works from.
+  const ssh = deps.ssh ?? new SshClients({ sshd: readSshdConfig() });
+  ssh.refresh(now());
+  const engine = new Engine(policyInput(config), zoneInput(config, host, trustedNames, ssh), ruleInput(config, discovered));
   if (discovered) {
     const n = [...discovered.values()];
     log.info({ extensions: n.filter((c) => c.cls === 'extension').length, trunks: n.filter((c) => c.cls === 'trunk').length, dir: config.accounts.asteriskConfigDir }, 'accounts read from the PBX configuration');
@@ -255,6 +261,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   }));
   timers.every(60_000, 'PBX configuration re-read', () => pbx.reread()); // its accounts and ports change when the admin edits them
   if (config.networks.trustedNames.length) timers.every(300_000, 'trusted names', () => trustedNames.refresh());
+  timers.every(5000, 'SSH clients', () => ssh.refresh(now()));
   timers.every(3_600_000, 'pruning', () => {
     engine.prune(now());
     persistence.guard(now(), () => store.pruneFailures(now() - config.store.retention));
@@ -266,9 +273,9 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   stops.push('sources', () => src.drain());
 
   // 7. The dashboard.
-  const controls = new SettingsControls(settings, settingsApplier({ config, store, engine, enforcer, host, dynamicTrusted: trustedNames, log, now }));
+  const controls = new SettingsControls(settings, settingsApplier({ config, store, engine, enforcer, host, dynamicTrusted: trustedNames, ssh, log, now }));
   const web = deps.web === false ? null : await startWeb({
-    config, store, engine, enforcer, pipeline, controls, bans: manual, handle, bus, log, now, sources: () => src.health(),
+    config, store, engine, enforcer, pipeline, controls, bans: manual, handle, bus, log, now, ssh, sources: () => src.health(),
     watch: () => pbx.portWatch.current(), logLoss: () => logLoss.health(), persistence: () => persistence.health(),
   }, deps.web).catch((e: Error) => {
     log.error({ err: e.message }, 'cannot start the dashboard; protection goes on without it');

@@ -40,6 +40,7 @@ export function hostAddresses(): IpAddress[] {
   return out;
 }
 
-export function zoneInput(c: Config, host: readonly IpAddress[] = [], dynamicTrusted?: ZoneInput['dynamicTrusted']): ZoneInput {
-  return { internal: c.networks.internal, trusted: c.networks.trusted, hostAddresses: host, dynamicTrusted };
+/** The engine's zones: the config's networks, the host's addresses, resolved trusted names and the clients of this host's SSH. */
+export function zoneInput(c: Config, host: readonly IpAddress[] = [], dynamicTrusted?: ZoneInput['dynamicTrusted'], dynamicNever?: ZoneInput['dynamicNever']): ZoneInput {
+  return { internal: c.networks.internal, trusted: c.networks.trusted, hostAddresses: host, dynamicTrusted, dynamicNever };
 }

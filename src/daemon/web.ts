@@ -24,6 +24,7 @@ import type { WatchPlan } from './watch.js';
 import type { LogLossHealth } from './log-loss.js';
 import type { SecurityEvent } from '../domain/events.js';
 import { recountSubnets } from './restore.js';
+import type { SshClients } from './ssh.js';
 
 export const SETTINGS_META_KEY = 'settings';
 
@@ -80,6 +81,8 @@ export interface WebDeps {
   readonly bus: FailureBus;
   readonly log: Logger;
   readonly now: () => number;
+  /** The clients of this host's SSH: the dashboard may not ban them. */
+  readonly ssh?: SshClients;
 }
 
 /** How the dashboard is served; every field has the daemon's default. */
@@ -103,15 +106,16 @@ export interface RunningWeb {
  * protection, the firewall) at once, then keeps the whole settings in the store.
  */
 export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' | 'enforcer' | 'log' | 'now'> & {
-  /** The host's own addresses and the resolved trusted names, for the engine's zones when the networks change. */
+  /** The host's own addresses, the resolved trusted names and the SSH clients, for the engine's zones when the networks change. */
   readonly host: Parameters<typeof zoneInput>[1];
   readonly dynamicTrusted: Parameters<typeof zoneInput>[2];
+  readonly ssh?: Parameters<typeof zoneInput>[3];
 }): ApplySettings {
   const { config, store, engine, enforcer, log, now } = d;
   return async (next, changed, actor) => {
     const cfg = withSettings(config, next);
     engine.policy.setPolicy(policyInput(cfg));
-    if (changed === 'networks') engine.setZones(zoneInput(cfg, d.host, d.dynamicTrusted));
+    if (changed === 'networks') engine.setZones(zoneInput(cfg, d.host, d.dynamicTrusted, d.ssh));
     if (changed === 'subnets') recountSubnets(store, engine, cfg.policy.subnets, now());
     if (changed === 'protection') {
       // The big switch: off lifts every ban from the firewall (they stay in the store), on restores them.
@@ -139,6 +143,13 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
       controls: d.controls,
       bans: d.bans,
       zoneOf: engine.zoneOf,
+      manualBans: {
+        widest: { ipv4: config.limits.widestIpv4Ban, ipv6: config.limits.widestIpv6Ban },
+        sshPeer: (target) => {
+          const ip = d.ssh?.connectedTo(target) ?? null;
+          return ip ? { ip, how: `has an established connection to this host's SSH port (${d.ssh?.ports.join(', ')})` } : null;
+        },
+      },
       health: () => ({
         ...d.sources(),
         firewall: { backend: enforcer.name, watch: d.watch() },
