@@ -88,14 +88,14 @@ export class AmiSession {
     if (!this.closed && !this.socket.destroyed) this.socket.write(Buffer.from(text, 'latin1'));
   }
 
-  /** Ends the session and logs its end as manager.c does. Idempotent. */
-  close(): void {
+  /** Ends the session and logs its end as manager.c does (`at`: the simulated time of the end, default the clock). Idempotent. */
+  close(at?: number): void {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     const ip = this.remote.ip;
-    if (this.authenticated) this.env.logs.verbose(this.lwp, 'manager.c', `Manager '${this.username}' logged off from ${ip}`);
-    else this.env.logs.verbose(this.lwp, 'manager.c', `Connect attempt from '${ip}' unable to authenticate`);
+    if (this.authenticated) this.env.logs.verbose(this.lwp, 'manager.c', `Manager '${this.username}' logged off from ${ip}`, at);
+    else this.env.logs.verbose(this.lwp, 'manager.c', `Connect attempt from '${ip}' unable to authenticate`, at);
     this.socket.end();
   }
 
@@ -155,13 +155,15 @@ export class AmiSession {
       this.env.report(amiLoginEvent('SuccessfulAuth', this.eventBase()));
       return;
     }
-    // manager.c action_login(): sleep(1), then the error, then the session ends.
+    // manager.c action_login(): sleep(1), then the error, then the session ends — one
+    // second after the login on Asterisk's clock, however long the real wait (failedLoginDelayMs) took.
     this.env.onLogin(false);
     this.busy = true;
+    const endsAt = this.env.now() + 1000;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.send(amiResponse('Error', id, [['Message', 'Authentication failed']]));
-      this.close();
+      this.close(endsAt);
     }, this.env.failedLoginDelayMs);
   }
 

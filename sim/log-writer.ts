@@ -58,9 +58,9 @@ export class AsteriskLogs {
     this.write('full', line);
   }
 
-  /** `[date] VERBOSE[lwp] source: text` into full only (messages takes notice and up). */
-  verbose(lwp: number, source: string, text: string): void {
-    this.write('full', `[${logDate(this.now(), this.format)}] VERBOSE[${lwp}] ${source}: ${text}\n`);
+  /** `[date] VERBOSE[lwp] source: text` into full only (messages takes notice and up); `at` (ms) instead of the clock when given. */
+  verbose(lwp: number, source: string, text: string, at?: number): void {
+    this.write('full', `[${logDate(at ?? this.now(), this.format)}] VERBOSE[${lwp}] ${source}: ${text}\n`);
   }
 
   /** `[date] SECURITY[lwp] res_security_log.c: SecurityEvent="…",…` into security. */
