@@ -7,33 +7,13 @@
  * comment every 15 s to keep proxies from timing out, at most `maxStreams` open at
  * once, and a client that stops reading (over 1 MiB buffered) is disconnected.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { FailureQuery, FailureRow } from '../store/index.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, invalid, type Problem } from './errors.js';
 import { SECURITY_HEADERS } from './headers.js';
-
-const TEXT = { type: 'string', maxLength: 200 } as const;
-const TIME = { type: 'string', maxLength: 40 } as const;
-
-const FILTERS = { ip: TEXT, account: TEXT, service: { type: 'string', maxLength: 20 }, reason: { type: 'string', maxLength: 40 } } as const;
-
-const LIST_QUERY = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...FILTERS,
-    from: TIME,
-    to: TIME,
-    limit: { type: 'integer', minimum: 1, maximum: 1000 },
-    offset: { type: 'integer', minimum: 0, maximum: 100_000 },
-  },
-} as const;
-
-const STREAM_QUERY = { type: 'object', additionalProperties: false, properties: FILTERS } as const;
-
-type Filters = { ip?: string; account?: string; service?: string; reason?: string };
-type ListQuery = Filters & { from?: string; to?: string; limit?: number; offset?: number };
+import { ROUTES } from './schemas/index.js';
 
 const TIME_HINT = 'expected a time like 2026-11-24T19:00:00Z or milliseconds since 1970';
 
@@ -47,8 +27,9 @@ export function parseTime(text: string, path: string): number | Problem {
 const BACKLOG_LIMIT = 1024 * 1024;
 
 /** Registers the failure routes on the `/api` context. */
-export function registerFailureRoutes(api: FastifyInstance, deps: ApiDeps, opts: { maxStreams: number }): void {
-  api.get<{ Querystring: ListQuery }>('/failures', { schema: { querystring: LIST_QUERY } }, async (req) => {
+export function registerFailureRoutes(app: FastifyInstance, deps: ApiDeps, opts: { maxStreams: number }): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get('/failures', { schema: ROUTES['GET /api/failures'] }, async (req) => {
     const { from, to, limit, ...rest } = req.query;
     const q: { -readonly [K in keyof FailureQuery]: FailureQuery[K] } = { ...rest, limit: limit ?? 100 };
     const problems: Problem[] = [];
@@ -67,7 +48,7 @@ export function registerFailureRoutes(api: FastifyInstance, deps: ApiDeps, opts:
     for (const end of [...open]) end();
   });
 
-  api.get<{ Querystring: Filters }>('/failures/stream', { schema: { querystring: STREAM_QUERY } }, async (req, reply) => {
+  api.get('/failures/stream', { schema: ROUTES['GET /api/failures/stream'] }, async (req, reply) => {
     if (open.size >= opts.maxStreams) throw new ApiError('BUSY');
     const f = req.query;
     const wanted = (r: FailureRow) => (f.ip === undefined || r.ip === f.ip) && (f.account === undefined || r.account === f.account)

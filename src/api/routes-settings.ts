@@ -4,6 +4,7 @@
  * words as a bad config file), handed to the daemon through `controls` (which applies
  * and persists them), then written to the audit trail with who and when.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { configSchema } from '../config/schema.js';
 import { formatDuration, parseCidr } from '../domain/index.js';
@@ -11,71 +12,26 @@ import type { Tier } from '../engine/policy.js';
 import { actorOf } from './auth.js';
 import type { ApiDeps, NetworkSettings, SubnetSettings } from './deps.js';
 import { invalid, type Problem } from './errors.js';
+import { ROUTES, type Networks, type NetworksBody, type PolicyBody, type Subnets, type SubnetsBody, type Tier as TierView } from './schemas/index.js';
 import { schemaProblems } from './validation.js';
 
-const ENTRY = { type: 'string', maxLength: 300 } as const;
-const LEAF = { type: ['string', 'number', 'boolean', 'null'], maxLength: 100 } as const;
-
-const PROTECTION_BODY = {
-  type: 'object', additionalProperties: false, required: ['protection'],
-  properties: { protection: { type: 'string', enum: ['on', 'off'] } },
-} as const;
-
-const NETWORKS_BODY = {
-  type: 'object', additionalProperties: false, required: ['internal', 'trusted'],
-  properties: {
-    internal: { type: 'array', maxItems: 1000, items: ENTRY },
-    trusted: { type: 'array', maxItems: 1000, items: ENTRY },
-  },
-} as const;
-
-// Leaf values are checked by the config schema, which has the better words ("a number needs a unit, e.g. 5s").
-const POLICY_BODY = {
-  type: 'object', additionalProperties: false, required: ['tiers'],
-  properties: {
-    tiers: {
-      type: 'array', minItems: 1, maxItems: 20,
-      items: {
-        type: 'object', additionalProperties: false, required: ['failures', 'within', 'ban'],
-        properties: { failures: LEAF, within: LEAF, ban: LEAF },
-      },
-    },
-  },
-} as const;
-
-// Keys as in the config file's policy.subnets; values checked by the config schema, as for tiers.
-const SUBNETS_BODY = {
-  type: 'object', additionalProperties: false, required: ['enabled', 'addresses', 'within', 'ban', 'ipv4_prefix', 'ipv6_prefix'],
-  properties: { enabled: { type: 'boolean' }, addresses: LEAF, within: LEAF, ban: LEAF, ipv4_prefix: LEAF, ipv6_prefix: LEAF },
-} as const;
-
-/** Subnet escalation as the config file writes it. */
-export interface SubnetsView {
-  enabled: boolean;
-  addresses: number;
-  within: string;
-  ban: string;
-  ipv4_prefix: number;
-  ipv6_prefix: number;
-}
-
 /** Tiers as a person writes them: `{ failures: 2, within: '1h', ban: '1h' | 'permanent' }`. */
-export function tiersView(tiers: readonly Tier[]): Array<{ failures: number; within: string; ban: string }> {
+export function tiersView(tiers: readonly Tier[]): TierView[] {
   return tiers.map((t) => ({ failures: t.failures, within: formatDuration(t.within), ban: formatDuration(t.ban) }));
 }
 
 /** Subnet escalation as a person writes it: `{ enabled: true, addresses: 5, within: '1d', ban: '1d', ipv4_prefix: 24, … }`. */
-export function subnetsView(s: SubnetSettings): SubnetsView {
+export function subnetsView(s: SubnetSettings): Subnets {
   return { enabled: s.enabled, addresses: s.addresses, within: formatDuration(s.within), ban: formatDuration(s.ban), ipv4_prefix: s.ipv4Prefix, ipv6_prefix: s.ipv6Prefix };
 }
 
 /** Networks as the settings page shows them: trusted names listed with trusted networks. */
-function networksView(n: NetworkSettings): { internal: string[]; trusted: string[] } {
+function networksView(n: NetworkSettings): Networks {
   return { internal: [...n.internal], trusted: [...n.trusted, ...n.trustedNames] };
 }
 
 /** Validates networks with the config schema; refuses an internal range covering every address. */
-export function checkNetworks(body: { internal: string[]; trusted: string[] }): NetworkSettings {
+export function checkNetworks(body: NetworksBody): NetworkSettings {
   const parsed = configSchema.safeParse({ networks: body }, { reportInput: true });
   if (!parsed.success) throw invalid(schemaProblems(parsed.error.issues, 'networks'));
   const n = parsed.data.networks;
@@ -91,7 +47,7 @@ export function checkNetworks(body: { internal: string[]; trusted: string[] }): 
 }
 
 /** Validates tiers with the config schema (durations, `permanent`, 1..1000 failures, distinct counts). */
-export function checkTiers(body: { tiers: unknown[] }): Tier[] {
+export function checkTiers(body: PolicyBody): Tier[] {
   const parsed = configSchema.safeParse({ policy: { tiers: body.tiers } }, { reportInput: true });
   if (!parsed.success) throw invalid(schemaProblems(parsed.error.issues, 'policy'));
   return [...parsed.data.policy.tiers];
@@ -101,35 +57,36 @@ export function checkTiers(body: { tiers: unknown[] }): Tier[] {
  * Validates subnet escalation with the config schema (2..65536 addresses, durations,
  * `permanent`, /16../31 and /32../127); the numbers are checked and kept when it is off.
  */
-export function checkSubnets(body: { enabled: boolean } & Record<string, unknown>): SubnetSettings {
+export function checkSubnets(body: SubnetsBody): SubnetSettings {
   const parsed = configSchema.safeParse({ policy: { subnets: body } }, { reportInput: true });
   if (!parsed.success) throw invalid(schemaProblems(parsed.error.issues, 'policy').map((p) => ({ ...p, path: p.path.replace(/^subnets\.?/, '') })));
   return parsed.data.policy.subnets;
 }
 
 /** Registers the settings routes on the `/api` context. */
-export function registerSettingsRoutes(api: FastifyInstance, deps: ApiDeps): void {
+export function registerSettingsRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const c = deps.controls;
   const audit = (req: FastifyRequest, action: string, detail: object) => {
     deps.store.addAudit({ at: deps.now(), actor: actorOf(req), action, detail: JSON.stringify(detail) });
   };
 
-  api.get('/settings', async () => ({
+  api.get('/settings', { schema: ROUTES['GET /api/settings'] }, async () => ({
     protection: c.protection(), networks: networksView(c.networks()), policy: { tiers: tiersView(c.policy()) }, subnets: subnetsView(c.subnets()),
   }));
-  api.get('/settings/protection', async () => ({ protection: c.protection() }));
-  api.get('/settings/networks', async () => networksView(c.networks()));
-  api.get('/settings/policy', async () => ({ tiers: tiersView(c.policy()) }));
-  api.get('/settings/subnets', async () => subnetsView(c.subnets()));
+  api.get('/settings/protection', { schema: ROUTES['GET /api/settings/protection'] }, async () => ({ protection: c.protection() }));
+  api.get('/settings/networks', { schema: ROUTES['GET /api/settings/networks'] }, async () => networksView(c.networks()));
+  api.get('/settings/policy', { schema: ROUTES['GET /api/settings/policy'] }, async () => ({ tiers: tiersView(c.policy()) }));
+  api.get('/settings/subnets', { schema: ROUTES['GET /api/settings/subnets'] }, async () => subnetsView(c.subnets()));
 
-  api.put<{ Body: { protection: 'on' | 'off' } }>('/settings/protection', { schema: { body: PROTECTION_BODY } }, async (req) => {
+  api.put('/settings/protection', { schema: ROUTES['PUT /api/settings/protection'] }, async (req) => {
     const before = c.protection();
     await c.setProtection(req.body.protection, actorOf(req));
     audit(req, 'protection', { from: before, to: req.body.protection });
     return { protection: c.protection() };
   });
 
-  api.put<{ Body: { internal: string[]; trusted: string[] } }>('/settings/networks', { schema: { body: NETWORKS_BODY } }, async (req) => {
+  api.put('/settings/networks', { schema: ROUTES['PUT /api/settings/networks'] }, async (req) => {
     const n = checkNetworks(req.body);
     const before = networksView(c.networks());
     await c.setNetworks(n, actorOf(req));
@@ -138,7 +95,7 @@ export function registerSettingsRoutes(api: FastifyInstance, deps: ApiDeps): voi
     return after;
   });
 
-  api.put<{ Body: { tiers: unknown[] } }>('/settings/policy', { schema: { body: POLICY_BODY } }, async (req) => {
+  api.put('/settings/policy', { schema: ROUTES['PUT /api/settings/policy'] }, async (req) => {
     const tiers = checkTiers(req.body);
     const before = tiersView(c.policy());
     await c.setPolicy(tiers, actorOf(req));
@@ -147,7 +104,7 @@ export function registerSettingsRoutes(api: FastifyInstance, deps: ApiDeps): voi
     return { tiers: after };
   });
 
-  api.put<{ Body: { enabled: boolean } & Record<string, unknown> }>('/settings/subnets', { schema: { body: SUBNETS_BODY } }, async (req) => {
+  api.put('/settings/subnets', { schema: ROUTES['PUT /api/settings/subnets'] }, async (req) => {
     const next = checkSubnets(req.body);
     const before = subnetsView(c.subnets());
     await c.setSubnets(next, actorOf(req));

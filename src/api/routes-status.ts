@@ -3,31 +3,27 @@
  * audit trail; `/api/live`: the daemon's own word on its store for `sipwarden status`
  * on the same host (no session: the store that holds sessions may be what fails).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
-
-const NO_QUERY = { type: 'object', additionalProperties: false } as const;
-
-const AUDIT_QUERY = {
-  type: 'object', additionalProperties: false,
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } },
-} as const;
+import { ROUTES } from './schemas/index.js';
 
 /** Registers the status routes on the `/api` context. */
-export function registerStatusRoutes(api: FastifyInstance, deps: ApiDeps): void {
-  api.get('/stats', { schema: { querystring: NO_QUERY } }, async () => deps.stats(deps.now()));
-  api.get('/health', { schema: { querystring: NO_QUERY } }, async () => ({
+export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get('/stats', { schema: ROUTES['GET /api/stats'] }, async () => deps.stats(deps.now()));
+  api.get('/health', { schema: ROUTES['GET /api/health'] }, async () => ({
     ...deps.health(),
     protection: deps.controls.protection(),
     now: deps.now(),
   }));
   // Loopback callers only, and only what `status` prints: the pid, the attempts counted since start, the store's health.
-  api.get('/live', { schema: { querystring: NO_QUERY }, config: { public: true } }, async (req) => {
+  api.get('/live', { schema: ROUTES['GET /api/live'], config: { public: true } }, async (req) => {
     if (!isLoopback(req.socket.remoteAddress)) throw new ApiError('AUTH_REQUIRED');
     return { pid: process.pid, now: deps.now(), attempts: deps.metrics().attempts_total ?? null, store: deps.health().store ?? null };
   });
-  api.get<{ Querystring: { limit?: number } }>('/audit', { schema: { querystring: AUDIT_QUERY } }, async (req) => ({
+  api.get('/audit', { schema: ROUTES['GET /api/audit'] }, async (req) => ({
     rows: deps.store.listAudit(req.query.limit ?? 100),
   }));
 }
