@@ -16,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
 import { ADMIN_USER, PASSWORD_META_KEY, verifyPassword } from './password.js';
+import { ROUTES, type LoginBody, type Session as SessionBody } from './schemas/index.js';
 import { csrfMatches, type Session, type Sessions } from './sessions.js';
 
 /** Login attempts allowed per client address per window. */
@@ -44,16 +45,6 @@ export function actorOf(req: FastifyRequest): string {
 // timing does not reveal whether one is.
 const NO_PASSWORD = ['scrypt', 1 << 15, 8, 1, Buffer.alloc(16).toString('base64'), Buffer.alloc(32).toString('base64')].join('$');
 
-const LOGIN_BODY = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['username', 'password'],
-  properties: {
-    username: { type: 'string', minLength: 1, maxLength: 200 },
-    password: { type: 'string', minLength: 1, maxLength: 1024 },
-  },
-} as const;
-
 /** Registers the guard and the auth routes on the `/api` context. */
 export function registerAuth(
   api: FastifyInstance, deps: ApiDeps, sessions: Sessions,
@@ -76,12 +67,12 @@ export function registerAuth(
 
   const sessionBody = (s: Session) => ({ user: s.user, csrfToken: s.csrf, expiresIdleMs: sessions.idleMs });
 
-  api.post<{ Body: { username: string; password: string } }>('/login', {
+  api.post<{ Body: LoginBody; Reply: SessionBody }>('/login', {
     config: {
       public: true,
       rateLimit: { max: limit.max, timeWindow: limit.windowMs },
     },
-    schema: { body: LOGIN_BODY },
+    schema: ROUTES['POST /api/login'],
   }, async (req, reply: FastifyReply) => {
     const { username, password } = req.body;
     const stored = deps.store.getMeta(PASSWORD_META_KEY);
@@ -107,7 +98,7 @@ export function registerAuth(
     return reply.code(204).send();
   });
 
-  api.get('/session', { config: { public: true } }, async (req) => {
+  api.get<{ Reply: SessionBody }>('/session', { schema: ROUTES['GET /api/session'], config: { public: true } }, async (req) => {
     if (!req.session) throw new ApiError('AUTH_REQUIRED');
     return sessionBody(req.session);
   });
