@@ -18,10 +18,15 @@
  * - The secret and the MD5 key are written to the socket only, never logged or kept
  *   in the state.
  * - Frames reach `onFrame` in the order the server sent them, numbered 1, 2, 3, … for
- *   the life of the client.
+ *   the life of the client — except the events answering one of our list actions
+ *   (actions.ts), which go to that action.
+ * - `action()` never waits for the socket and never blocks the reader: it writes at
+ *   once and its promise settles on the response with its ActionID, its timeout, or
+ *   the connection's end (every waiting action fails then; nothing is re-sent).
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { AmiActionError, PendingActions, type ActionOptions, type AmiReply } from './actions.js';
 import { backoffDelay } from './backoff.js';
 import { cleanFrame, header, md5Key, printable, renderAction } from './frame.js';
 import { describeError, Notices, type FailureKind } from './notices.js';
@@ -57,6 +62,7 @@ export class AmiClient {
   private challengeId = '';
   private loginId = '';
   private pingId = '';
+  private readonly actions: PendingActions;
 
   /** Checks the options (throws on bad ones, without echoing the secret); does not connect. */
   constructor(options: AmiClientOptions) {
@@ -68,6 +74,24 @@ export class AmiClient {
       frame: (raw) => this.onRawFrame(raw),
       oversized: () => this.dropFrame(`larger than ${this.opts.maxFrameBytes} bytes`),
     });
+    this.actions = new PendingActions(this.opts.timers);
+  }
+
+  /** True while logged in (actions can be sent). */
+  get connected(): boolean {
+    return this.status === 'connected' && this.socket !== null;
+  }
+
+  /**
+   * Sends one action (`Action: name`, our ActionID, then `fields`) and resolves with the
+   * server's answer — `ok` false when the server refused it (`Response: Error`). Rejects
+   * with an {@link AmiActionError} when not logged in, on timeout, on a value with CR/LF,
+   * or when the connection ends first. Written at once: a Hangup leaves before this returns.
+   */
+  action(name: string, fields: ReadonlyArray<readonly [string, string]>, opts: ActionOptions = {}): Promise<AmiReply> {
+    if (!this.connected) return Promise.reject(new AmiActionError('not_connected', `not logged in to the AMI (${this.status})`));
+    const id = this.nextId();
+    return this.actions.add(id, opts, () => this.send(renderAction(name, [['ActionID', id], ...fields])));
   }
 
   /** A snapshot for `sipwarden status`. */
@@ -100,6 +124,7 @@ export class AmiClient {
     this.socket = null;
     this.gen++;
     this.clearTimers();
+    this.actions.rejectAll('stopped', 'the AMI client stopped');
     if (this.status !== 'stopped') this.setStatus('stopped', 'stopped by request', undefined);
     if (sock === null || sock.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
@@ -176,6 +201,7 @@ export class AmiClient {
     this.malformedLines += f.malformed;
     if (f.malformed > 0) this.notices.oncePerClient('malformed', 'warn', { lines: f.malformed }, 'AMI frame with malformed lines: lines skipped');
     if (f.kind === 'Event') {
+      if (this.actions.listening && this.actions.event(f.text)) return;
       const n = ++this.framesReceived;
       try {
         this.opts.onFrame(f.text, n);
@@ -201,6 +227,8 @@ export class AmiClient {
     if (id === '') return;
     if (id === this.pingId) {
       this.pingId = '';
+    } else if (this.actions.response(id, text)) {
+      // An answer to action(): settled there.
     } else if (id === this.challengeId && this.status === 'authenticating') {
       this.challengeId = '';
       const challenge = header(text, 'Challenge');
@@ -263,6 +291,7 @@ export class AmiClient {
     this.socket = null;
     this.clearTimers();
     sock?.destroy();
+    this.actions.rejectAll('disconnected', `the AMI connection ended: ${reason}`);
     this.failures++;
     const delay = backoffDelay(this.opts.backoff, this.failures, this.opts.random);
     this.notices.failure(kind, reason, delay);

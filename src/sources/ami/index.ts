@@ -5,6 +5,7 @@
  * supervises nothing else.
  */
 export { AmiClient } from './client.js';
+export { AmiActionError, type ActionOptions, type AmiActionFailure, type AmiFields, type AmiReply } from './actions.js';
 export {
   AMI_CLIENT_DEFAULTS,
   type AmiClientOptions,

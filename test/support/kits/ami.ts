@@ -68,6 +68,13 @@ export class TestAmiServer {
   readonly expectedKeys: string[] = [];
   /** Every byte string received, for checking what went over the wire. */
   readonly received: string[] = [];
+  /**
+   * Answers other actions (Hangup, DBPut, list actions…) for the action API's tests:
+   * given the action's headers (keys lower-cased) and its ActionID, returns the raw
+   * text to write (frames with their blank lines), or null for manager.c's
+   * "Invalid/unknown command". Logged-in sessions only.
+   */
+  answer: ((action: ReadonlyMap<string, string>, id: string) => string | null) | null = null;
   private server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly authed = new Set<net.Socket>();
@@ -185,7 +192,9 @@ export class TestAmiServer {
       s.end();
       return challenge;
     }
-    reply('Error', 'Message: Invalid/unknown command');
+    const scripted = this.authed.has(s) && this.answer ? this.answer(a, id) : null;
+    if (scripted !== null) s.write(scripted);
+    else reply('Error', 'Message: Invalid/unknown command');
     return challenge;
   }
 }
