@@ -90,6 +90,14 @@ export function recordDir(m: Manifest, path: string, at: string): void {
   if (!m.entries.some((e) => e.kind === 'dir' && e.path === path)) m.entries.push({ kind: 'dir', path, at });
 }
 
+/** Takes the newest `n` changes of `path` out of the manifest, and its record once it has none left. */
+export function dropChanges(m: Manifest, path: string, n: number): void {
+  const rec = fileRecord(m, path);
+  if (!rec || n === 0) return;
+  rec.changes.splice(rec.changes.length - n, n);
+  if (rec.changes.length === 0) m.entries.splice(m.entries.indexOf(rec), 1);
+}
+
 /** The record of `path`, if init ever wrote it. */
 export function fileRecord(m: Manifest | null, path: string): FileRecord | undefined {
   return m?.entries.find((e): e is FileRecord => e.kind === 'file' && e.path === path);
