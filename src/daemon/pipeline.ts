@@ -15,7 +15,10 @@
  *    turn of the event loop (a crash exactly between the two is repaired by the next
  *    start's reconcile, and the attacker's failures ban it again at its next attempt);
  * 5. then the engine hears that the ban holds (`enforced`: subnet escalation), and the
- *    effects that returns are applied the same way.
+ *    effects that returns are applied the same way;
+ * 6. cluster messages (many PBXs, cluster/): handed to the cluster's outbox, which never
+ *    waits for Redis — a counted failure with its row, a ban once it holds (step 5). A
+ *    message from another PBX (`remote`) is one more input: its effects take this order too.
  *
  * Fail safe: the store and the failed-auth log may break (disk full, a lock held by
  * another process, a read-only or damaged file); the runner never stops for that.
@@ -29,6 +32,8 @@
 import { formatInstant } from '../domain/duration.js';
 import type { SecurityEvent } from '../domain/events.js';
 import type { IpAddress } from '../domain/ip.js';
+import type { ClusterMessage, RemoteMessage } from '../cluster/types.js';
+import { remoteEffects } from '../cluster/decisions.js';
 import { Decider, type BanEffect, type Effect, type Engine } from '../engine/index.js';
 import type { Enforcer, EnforcerOp, SeenProbe } from '../enforcers/index.js';
 import { FAILLOG_POSITION_KEY, type FailedAuthLog } from '../faillog/index.js';
@@ -59,6 +64,8 @@ export interface PipelineDeps {
   readonly storeFaults?: FaultTracker;
   /** Most failure rows (and, apart, bans) kept waiting for the store. Default 100,000. */
   readonly maxPending?: number;
+  /** Cluster mode: where this PBX's failures and bans go for the other PBXs (never waits). */
+  readonly cluster?: { publish(m: ClusterMessage): void } | null;
 }
 
 /** What waits for the store, and what was dropped because too much waited. */
@@ -101,7 +108,7 @@ export class Pipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     this.faults = deps.storeFaults ?? new FaultTracker({ part: 'store', file: deps.store.path });
-    this.decider = new Decider(deps.engine, { startedAt: deps.startedAt });
+    this.decider = new Decider(deps.engine, { startedAt: deps.startedAt, publish: Boolean(deps.cluster) });
   }
 
   /** What the decisions saw and what the runner did. */
@@ -129,6 +136,11 @@ export class Pipeline {
     this.apply(this.decider.decide(ev, this.deps.now()));
   }
 
+  /** A failure or ban another PBX published (cluster/), checked and judged by this node's zones. Never throws. */
+  remote(m: RemoteMessage): void {
+    this.apply(remoteEffects(this.deps.engine, m, this.deps.now()));
+  }
+
   /** Applies effects in their order (see the top of this file). */
   private apply(effects: readonly Effect[]): void {
     for (const e of effects) {
@@ -149,6 +161,9 @@ export class Pipeline {
           break;
         case 'ban':
           this.ban(e);
+          break;
+        case 'cluster':
+          this.deps.cluster?.publish(e.message);
           break;
       }
     }

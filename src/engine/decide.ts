@@ -15,6 +15,7 @@
  * reports of that address (bounded: 12 lines, 20 accounts, two generations of
  * 50,000 addresses, so a flood cannot grow it without end).
  */
+import type { ClusterMessage } from '../cluster/types.js';
 import { formatDuration } from '../domain/duration.js';
 import type { AuthFailed, Evidence, LocatedEvent, SecurityEvent } from '../domain/events.js';
 import { isNetwork, type IpAddress } from '../domain/ip.js';
@@ -31,6 +32,17 @@ export interface BanEffect {
   readonly ifSeen: boolean;
   /** The event behind it, for the lines written if the kernel never saw the address. */
   readonly cause: LocatedEvent;
+  /** Set for a ban made on another PBX's word (cluster/: its name): not published again, no subnet escalation. */
+  readonly remote?: string;
+}
+
+/**
+ * Many PBXs (cluster/): tell the other nodes of the group — a failure this node counted,
+ * a ban that now holds here. Handed to the cluster's outbox, which never waits for Redis.
+ */
+export interface ClusterEffect {
+  readonly kind: 'cluster';
+  readonly message: ClusterMessage;
 }
 
 /**
@@ -104,6 +116,7 @@ export type Effect =
   /** A failure row for the store; `counted`: it counted towards a ban; `scan`: a challenge never answered. */
   | { readonly kind: 'failure'; readonly row: FailureRow; readonly counted: boolean; readonly scan: boolean }
   | BanEffect
+  | ClusterEffect
   | HangupEffect | SuspendEffect | ResumeEffect | UnregisterEffect | FraudEffect;
 
 /** Counters of what the decisions saw. */
@@ -121,6 +134,8 @@ export interface DecisionStats {
 export interface DeciderOptions {
   /** Events older than this (minus 5 s) were replayed from the logs: the kernel was not watching then, so no seen check. */
   readonly startedAt?: number;
+  /** Cluster mode: counted failures and bans that hold are also `cluster` effects. */
+  readonly publish?: boolean;
 }
 
 /** The latest reports of one address, kept to be stored with its ban. */
@@ -205,11 +220,17 @@ export class Decider {
 
   /** `b` now holds (stored or in the kernel): an address ban may complete its network's count (subnet escalation). */
   enforced(b: BanEffect, now: number): readonly Effect[] {
-    if (isNetwork(b.ban.ip)) return NONE;
+    const effects: Effect[] = [];
+    if (this.opts.publish && !b.remote) {
+      const current = this.engine.activeBan(b.ban.ip, now);
+      effects.push({ kind: 'cluster', message: {
+        type: 'ban', target: b.ban.ip, at: b.ban.createdAt, until: current ? current.until : b.ban.expiresAt, tier: b.ban.tier, reason: b.ban.reason, source: b.ban.source,
+      } });
+    }
+    if (isNetwork(b.ban.ip) || b.remote) return effects;
     const ip = b.ban.ip as IpAddress;
     const at = b.ban.createdAt;
     const { decision, spared } = this.engine.escalate(ip, at);
-    const effects: Effect[] = [];
     if (spared) {
       effects.push(
         { kind: 'log', line: formatSubnet({ at, net: spared.net, action: 'spared', trigger: ip, why: spared.why }) },
@@ -242,6 +263,9 @@ export class Decider {
         zone: v.zone, action: v.action, source: ev.evidence.source, line: ev.evidence.line, raw: ev.evidence.text,
       },
     });
+    if (this.opts.publish && !scan && v.action !== 'not_counted') {
+      effects.push({ kind: 'cluster', message: { type: 'failure', ip: ev.ip, at: ev.at, reason: ev.reason, service: ev.service, account: ev.account } });
+    }
     if (v.decision) this.ban(v.decision, ev, now, effects);
   }
 

@@ -150,6 +150,36 @@ export class Engine {
     else this.policy.cancelBan(target);
   }
 
+  /**
+   * A failure another PBX of the cluster counted (cluster/, shared counting): added to the
+   * address's window and judged by this node's own tiers and zones (never, trusted and
+   * internal addresses are counted, not banned). No rule, alert or scan: those are the
+   * other node's to judge.
+   */
+  remoteFailure(ip: IpAddress, at: number, reason: AuthFailed['reason']): FailureVerdict {
+    return this.policy.failure(ip, at, reason);
+  }
+
+  /**
+   * A ban another PBX of the cluster decided: applied here only where this node's own
+   * zones allow it — never, trusted and internal addresses (internal unless ban_internal)
+   * and networks touching any of them are refused — and while protection is on. Returns
+   * the ban to enforce, or null (refused, or a ban at least as long already holds), with
+   * the zone that decided.
+   */
+  remoteBan(target: BanTarget, at: number, until: number | null, by: string): { decision: BanDecision | null; zone: Zone } {
+    if (!isNetwork(target)) {
+      const decision = this.policy.forceBan(target, at, until === null ? null : until - at, by);
+      return { decision, zone: this.zones(target) };
+    }
+    const zone = this.zones.network(target);
+    if (zone !== 'external' || !this.policy.protectionOn) return { decision: null, zone };
+    const current = this.subnets.activeBan(target, at);
+    if (current && (current.until === null || (until !== null && current.until >= until))) return { decision: null, zone };
+    this.subnets.applyBan(target, until);
+    return { decision: { kind: 'ban', ip: target, at, until, tier: 0, failures: 0, reason: by }, zone };
+  }
+
   /** A person released the address or network: its counts start afresh. Returns whether it was banned. */
   release(target: BanTarget, at: number): boolean {
     if (isNetwork(target)) return this.subnets.release(target, at);
