@@ -7,9 +7,12 @@
 import { CommanderError } from 'commander';
 import { SipwardenError } from '../domain/errors.js';
 import { buildProgram } from './program.js';
+import { stdoutIsJournal } from './systemd.js';
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`sipwarden: ${message.split('\n').join('\n  ')}\n`);
+  // Under systemd each line is an error to the journal (<3>), not info.
+  const mark = stdoutIsJournal(process.env, 2) ? '<3>' : '';
+  process.stderr.write(`${mark}sipwarden: ${message.split('\n').join(`\n${mark}  `)}\n`);
   process.exit(code);
 }
 

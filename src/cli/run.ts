@@ -1,14 +1,19 @@
 /**
  * `sipwarden run`: the daemon, stopped by SIGTERM/SIGINT; SIGHUP reopens the failed-auth
- * log. Under systemd its log lines go to the journal with their priorities, and it tells
- * systemd when it is ready and that it is alive (systemd.ts).
+ * log. Its log lines are written as `log.format` says (logging.ts): under systemd they go
+ * to the journal with their priorities, on a terminal as text, otherwise as JSON; and it
+ * tells systemd when it is ready and that it is alive (systemd.ts).
  */
 import pino from 'pino';
+import { loadConfig } from '../config/index.js';
 import { runDaemon } from '../daemon/index.js';
 import { escapeJsonText } from '../domain/strings.js';
-import { journalDestination, READY_MESSAGE, stdoutIsJournal, systemdNotifier } from './systemd.js';
+import { logDestination, stdoutLogStyle } from './logging.js';
+import { READY_MESSAGE, systemdNotifier } from './systemd.js';
 
 export async function runCommand(opts: { config?: string }): Promise<void> {
+  // The config first: its log.format decides how every line is written (a bad file is one line on stderr).
+  const loaded = loadConfig(opts.config);
   const sd = systemdNotifier();
   let stopWatchdog: () => void = () => undefined;
   // Attacker text (account names in alerts) reaches a terminal or journalctl: C1 and bidi controls escaped like C0.
@@ -26,7 +31,7 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
         }
       },
     },
-  }, stdoutIsJournal() ? journalDestination() : undefined);
+  }, logDestination(stdoutLogStyle(loaded.config.log.format)));
   let reopen: () => void = () => undefined;
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -37,7 +42,7 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
     reopen();
   });
   try {
-    await runDaemon({ configPath: opts.config, log, stopped, onReopen: (fn) => (reopen = fn) });
+    await runDaemon({ loaded, log, stopped, onReopen: (fn) => (reopen = fn) });
   } finally {
     stopWatchdog();
   }

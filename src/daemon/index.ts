@@ -10,13 +10,15 @@
  * create.ts.
  */
 import type { Logger } from 'pino';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { createDaemon } from './create.js';
 
 export { createDaemon, type Daemon, type DaemonDeps, type EnforcerFactory } from './create.js';
 
 export interface DaemonOptions {
   readonly configPath?: string;
+  /** The config already loaded (the CLI reads it first for log.format); else `configPath` is loaded. */
+  readonly loaded?: LoadedConfig;
   readonly log: Logger;
   /** Resolves when the daemon should stop (signals are wired by the CLI). */
   readonly stopped: Promise<unknown>;
@@ -27,7 +29,7 @@ export interface DaemonOptions {
 /** Loads the config, starts the daemon with the real parts, runs until `stopped` resolves, stops it. */
 export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const { log } = opts;
-  const { path: configPath, config } = loadConfig(opts.configPath);
+  const { path: configPath, config } = opts.loaded ?? loadConfig(opts.configPath);
   log.info({ config: configPath ?? '(built-in defaults: no config file)' }, 'sipwarden starting');
   const daemon = createDaemon({ config, log, now: () => Date.now(), stopped: opts.stopped });
   opts.onReopen?.(() => {

@@ -134,7 +134,8 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
   const readModel = readModelOrStandIn(config.store.path, o.statsMemoMs, log);
   const password = await ensureAdminPassword(store);
   if (password) {
-    log.warn({ user: 'admin', password }, 'dashboard password generated (shown once; change it with: sipwarden passwd)');
+    // Its own line, the password in the words (a person reads it in `journalctl -u sipwarden`); the field is for JSON readers.
+    log.warn({ password }, `dashboard password generated for user admin: ${password} (shown once; set your own with: sipwarden passwd)`);
   }
   try {
     const app = await startApiServer({
