@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConf, sectionsNamed, type ConfTree } from '../asterisk/index.js';
 import { applyPlan, planInit, readManifest } from '../setup/index.js';
 import { fakeProgram, fakeRunner, plainAsteriskTree, snapshot, tempRoot, withoutSipwardenBits } from '../../test/support/kits/setup.js';
-import { applyAclPlan } from './apply.js';
+import { applyAclPlan } from './plan.js';
 import { planAcl, type AclPlanOptions } from './plan.js';
 import { blockAppends, entryValue } from './resolve.js';
 import { applyAclUninstall, planAclUninstall } from './uninstall.js';

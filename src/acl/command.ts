@@ -10,9 +10,8 @@ import { SipwardenError } from '../domain/errors.js';
 import { confirm, formatApplied, requireRoot, type ApplyOptions } from '../setup/index.js';
 import { readIfFile } from '../asterisk/index.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
-import { applyAclPlan } from './apply.js';
 import { formatAclPlan } from './format.js';
-import { planAcl } from './plan.js';
+import { applyAclPlan, planAcl } from './plan.js';
 import { applyAclUninstall, planAclUninstall } from './uninstall.js';
 
 /** The command line's options, as commander gives them. */

@@ -6,8 +6,6 @@
 import { PATHS } from '../setup/paths.js';
 import { blockLines } from './marks.js';
 import type { AclEdit, AclPlan } from './plan.js';
-import { RELOAD_COMMANDS } from './apply.js';
-import { SUBSYSTEMS } from './targets.js';
 import type { Account } from './select.js';
 
 const DRIVER = { pjsip: 'PJSIP', sip: 'chan_sip', iax2: 'IAX2' } as const;
@@ -24,11 +22,6 @@ function editLines(e: AclEdit, n: number): string[] {
   return [`${head}:`, ...blockLines(e.block).map((l) => (l === '' ? '' : `       ${l}`))];
 }
 
-/** The reload commands the plan leads to, in the order they run. */
-function reloads(plan: AclPlan): string[] {
-  return SUBSYSTEMS.map((s) => s.reload).filter((r) => plan.edits.some((e) => e.reload === r)).map((r) => `asterisk -rx "${RELOAD_COMMANDS[r]}"`);
-}
-
 /** The plan as lines. */
 export function formatAclPlan(plan: AclPlan): string[] {
   const out = [`Asterisk config: ${plan.asteriskDir}; internal networks: ${plan.internal.length > 0 ? plan.internal.join(', ') : '(none)'}`];
@@ -40,7 +33,7 @@ export function formatAclPlan(plan: AclPlan): string[] {
   else {
     out.push('', 'sipwarden asterisk-acl will:');
     for (const [i, e] of plan.edits.entries()) out.push(...editLines(e, i + 1));
-    out.push(`  then run: ${reloads(plan).join('; ')} (when Asterisk is installed here)`);
+    out.push(`  then run: ${plan.followUps.map((f) => f.say).join('; ')}`);
     out.push(`Every file it changes is backed up first (<file>.sipwarden-backup-<time>) and listed in ${PATHS.manifest};`,
       '"sipwarden asterisk-acl --uninstall" undoes it.');
   }

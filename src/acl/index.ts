@@ -6,9 +6,9 @@
  * (backups + install manifest, like `sipwarden init`), `--uninstall`. Paths are logical
  * and may be put under a root prefix; commands are injectable.
  */
-export { planAcl, type AclPlan, type AclPlanOptions, type AclEdit, type Refused } from './plan.js';
+export { applyAclPlan, planAcl, type AclPlan, type AclPlanOptions, type AclEdit, type Refused } from './plan.js';
 export { formatAclPlan } from './format.js';
-export { applyAclPlan, runAclReloads, RELOAD_COMMANDS } from './apply.js';
+export { RELOAD_COMMANDS } from './targets.js';
 export { planAclUninstall, applyAclUninstall, type AclUninstallPlan, type AclUninstallStep } from './uninstall.js';
 export { ACL_NAME } from './render.js';
 export { appendTarget, blockAppends, type BlockAppend } from './resolve.js';

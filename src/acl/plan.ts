@@ -2,7 +2,8 @@
  * `sipwarden asterisk-acl`'s plan: the named ACL of the internal networks, and for every
  * extension (PJSIP endpoint or chan_sip peer; not trunks, not roaming) the settings that
  * name it — each as a marked block in the file chosen by targets.ts. Reads files (under
- * the root prefix), writes nothing; `applyAclPlan` (apply.ts) carries it out.
+ * the root prefix), writes nothing; `applyAclPlan` carries it out through the shared
+ * flow (src/setup/flow.ts: backups, the install manifest, then Asterisk's reloads).
  *
  * The plan is worked out from the tree as it would be WITHOUT sipwarden's blocks, and
  * sets each file to hold exactly the blocks wanted now: planning again after applying
@@ -13,12 +14,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleConf, sectionsNamed, type ConfSource, type ConfTree } from '../asterisk/index.js';
 import { fsSource } from '../asterisk/index.js';
+import { applyChanges, type ApplyOptions, type ApplyResult, type FileEdit, type Planned } from '../setup/flow.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
 import { putAclBlock, removeAclBlocks, type AclBlock, type AclPurpose } from './marks.js';
 import { ACL_NAME, aclBlock, endpointsBlock, peersBlock, PJSIP_KEYS, SIP_KEYS, type Addition } from './render.js';
 import { loopbackWarning } from './hints.js';
 import { hasAcl, selectEndpoints, selectIax, selectPeers, type Account, type Patterns, type Selection } from './select.js';
-import { chooseTarget, SUBSYSTEMS, type AclReload, type Subsystem, type Target } from './targets.js';
+import { chooseTarget, reloadsAfter, SUBSYSTEMS, type AclReload, type Subsystem, type Target } from './targets.js';
 import { verifyBlock } from './verify.js';
 
 /** What planning needs; paths are logical. */
@@ -36,17 +38,11 @@ export interface AclPlanOptions {
   readonly force?: boolean;
 }
 
-/** One file to change: its content before and after, and the block it ends up holding. */
-export interface AclEdit {
-  readonly path: string;
-  readonly before: string | null;
-  readonly after: string;
+/** One file to change (content before and after; `ownerFrom`: an existing Asterisk file a new one copies), and the block it ends up holding. */
+export interface AclEdit extends FileEdit {
   /** The block written (null: the edit only takes one out). */
   readonly block: AclBlock | null;
   readonly reload: AclReload;
-  /** An existing Asterisk file whose owner and mode a new file copies (null: none). */
-  readonly ownerFrom: string | null;
-  readonly say: string;
 }
 
 /** An extension sipwarden leaves to the admin, with the problem and the lines to add by hand. */
@@ -55,9 +51,9 @@ export interface Refused {
   readonly problem: string;
 }
 
-/** The whole plan. `edits` are in the order they are applied (the ACL first). */
-export interface AclPlan {
-  readonly root: string;
+/** The whole plan. `edits` are in the order they are applied (the ACL first); the reloads follow in that order. */
+export interface AclPlan extends Planned {
+  readonly command: 'asterisk-acl';
   readonly asteriskDir: string;
   readonly internal: readonly string[];
   readonly edits: readonly AclEdit[];
@@ -65,8 +61,6 @@ export interface AclPlan {
   readonly protect: readonly Account[];
   readonly leftAlone: readonly Account[];
   readonly refused: readonly Refused[];
-  readonly done: readonly string[];
-  readonly warnings: readonly string[];
   /** Why the plan must not be carried out (null: it may). */
   readonly blocker: string | null;
 }
@@ -215,7 +209,7 @@ export function planAcl(opts: AclPlanOptions): AclPlan {
     for (const [path, after] of files) {
       const before = src.read(path);
       const written = path === targets[sub.purpose].path ? block : null;
-      edits.push({ path, before, after, block: written, reload: sub.reload, ownerFrom: ownerFile(src, dir, sub), say: sayEdit(sub, path, before, written, count, opts.internal.length) });
+      edits.push({ kind: 'edit', path, before, after, block: written, reload: sub.reload, ownerFrom: ownerFile(src, dir, sub), secret: false, say: sayEdit(sub, path, before, written, count, opts.internal.length) });
     }
   };
   add(aclSub, contents(src, aclSub, dir, targets['internal-acl'], acl), acl, 0);
@@ -226,7 +220,12 @@ export function planAcl(opts: AclPlanOptions): AclPlan {
   const out = new Set(refused.map((r) => `${r.account.driver}:${r.account.name}`));
   const protect = [...eps.protect, ...peers.protect].filter((a) => !out.has(`${a.driver}:${a.name}`));
   return {
-    root, asteriskDir: dir, internal: opts.internal, edits, protect, leftAlone: [...eps.leftAlone, ...peers.leftAlone, ...iax.leftAlone],
-    refused, done, warnings: warningsOf(facts), blocker: blockerOf(facts),
+    command: 'asterisk-acl', root, asteriskDir: dir, internal: opts.internal, edits, protect, leftAlone: [...eps.leftAlone, ...peers.leftAlone, ...iax.leftAlone],
+    refused, done, warnings: warningsOf(facts), blocker: blockerOf(facts), followUps: reloadsAfter(new Set(edits.map((e) => e.reload))),
   };
+}
+
+/** Carries out the plan (see src/setup/flow.ts). Throws a SipwardenError if the plan has a blocker or a file changed since planning. */
+export function applyAclPlan(plan: AclPlan, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyChanges(plan, plan.edits, opts);
 }

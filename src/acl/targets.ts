@@ -8,10 +8,12 @@
  *
  * A block ends inside the section it opens last; a custom file is used only when no bare
  * `key = value` line follows its `#include` (such a line would land in that section).
+ * After a change Asterisk reloads the ACLs first, then PJSIP, then chan_sip.
  * Pure over an assembled tree and a `ConfSource`.
  */
 import { basename, isAbsolute, join } from 'node:path';
 import { parseConfText, type ConfSource, type ConfTree } from '../asterisk/index.js';
+import { asteriskReloads, type FollowUp } from '../setup/flow.js';
 import type { AclPurpose } from './marks.js';
 
 /** One of the three things written, with its files. */
@@ -34,6 +36,18 @@ export const SUBSYSTEMS: readonly Subsystem[] = Object.freeze([
   { purpose: 'pjsip-endpoints', entry: 'pjsip.conf', custom: 'pjsip.endpoint_custom_post.conf', reload: 'pjsip' },
   { purpose: 'sip-peers', entry: 'sip.conf', custom: 'sip_custom_post.conf', reload: 'sip' },
 ]);
+
+/** The Asterisk CLI command of each reload. */
+export const RELOAD_COMMANDS: Readonly<Record<AclReload, string>> = Object.freeze({
+  acl: 'module reload acl',
+  pjsip: 'module reload res_pjsip.so',
+  sip: 'sip reload',
+});
+
+/** What Asterisk must run after files of `reloads` changed, in the order of SUBSYSTEMS (the endpoints name the ACL). */
+export function reloadsAfter(reloads: ReadonlySet<AclReload>): FollowUp[] {
+  return asteriskReloads(SUBSYSTEMS.filter((s) => reloads.has(s.reload)).map((s) => RELOAD_COMMANDS[s.reload]), true);
+}
 
 /** The file chosen for a block, and why not the other one (null: nothing to say). */
 export interface Target {

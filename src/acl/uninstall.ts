@@ -10,15 +10,14 @@
  */
 import { rmSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ApplyOptions, ApplyResult } from '../setup/index.js';
+import { runFollowUps, type ApplyOptions, type ApplyResult } from '../setup/flow.js';
 import { loadConf } from '../asterisk/index.js';
 import { readIfFile } from '../asterisk/index.js';
 import { fileRecord, readManifest, sha256, writeManifest, type FileRecord, type Manifest } from '../setup/manifest.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
 import { metaOf, writeAtomic } from '../setup/system.js';
-import { runAclReloads } from './apply.js';
 import { findAclBlocks, removeAclBlocks } from './marks.js';
-import { SUBSYSTEMS, type AclReload } from './targets.js';
+import { reloadsAfter, SUBSYSTEMS, type AclReload } from './targets.js';
 
 /** One file to put back. `content` null: delete it. `pop`: how many of its manifest changes this undoes. */
 export interface AclUninstallStep {
@@ -115,6 +114,6 @@ export async function applyAclUninstall(plan: AclUninstallPlan, opts: ApplyOptio
     for (const r of s.reloads) reloads.add(r);
   }
   if (plan.manifest !== null && plan.steps.some((s) => s.pop > 0)) updateManifest(plan.root, plan.manifest, plan.steps);
-  const { commands, skipped } = await runAclReloads(reloads, plan.root, opts);
+  const { commands, skipped } = await runFollowUps(reloadsAfter(reloads), plan.root, opts);
   return { changed: plan.steps.map((s) => s.path), backups: [], commands, skipped };
 }
