@@ -2,11 +2,13 @@
  * `/api/bans`: list and search (by address or account), manual ban, release. Bans and
  * releases go through `deps.bans`: written with their audit entry in one store
  * transaction, and in the daemon put into force at once (engine and firewall, in its
- * own process). Protected addresses (loopback, the host's own, trusted) are refused
- * before anything is written.
+ * own process). Protected addresses (loopback, the host's own, trusted, this host's SSH
+ * clients) are refused before anything is written, and so is a network wider than
+ * `limits` unless the body says `force: true`.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { DEFAULTS } from '../config/defaults.js';
 import { banLength } from '../config/values.js';
 import { parseBanTarget, SipwardenError, type BanTarget } from '../domain/index.js';
 import { manualBanRefusal, zoneOfTarget } from '../engine/zones.js';
@@ -35,6 +37,9 @@ export function stateOf(b: BanRecord, now: number): BanState {
 /** A ban as the API returns it: the record plus its state now. */
 const view = (b: BanRecord, now: number): Ban => ({ ...b, state: stateOf(b, now) });
 
+/** Without the daemon's rules (tests): the default width limits. */
+const DEFAULT_MANUAL_BANS = { widest: { ipv4: DEFAULTS.limits.widest_ipv4_ban, ipv6: DEFAULTS.limits.widest_ipv6_ban } };
+
 /** Registers the ban routes on the `/api` context. */
 export function registerBanRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -61,7 +66,8 @@ export function registerBanRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const ip = addressOf(req.body.ip);
     const length = banLength.safeParse(req.body.duration);
     if (!length.success) throw invalid([{ path: 'duration', message: length.error.issues[0]?.message ?? 'expected a duration or permanent' }]);
-    const refusal = manualBanRefusal(ip, zoneOfTarget(deps.zoneOf, ip));
+    // Never this host's SSH clients; a network wider than `limits` only when confirmed.
+    const refusal = manualBanRefusal(ip, zoneOfTarget(deps.zoneOf, ip), deps.manualBans ?? DEFAULT_MANUAL_BANS, { force: req.body.force === true, how: 'confirm it (send "force": true)' });
     if (refusal) throw new SipwardenError('NEVER_BAN', refusal);
     const at = deps.now();
     const reason = req.body.reason?.trim() || 'manual ban';

@@ -58,6 +58,8 @@ export const BanBody = Closed({
   ip: Type.String({ minLength: 1, maxLength: 100 }),
   duration: Type.Unsafe<string | number>({ type: ['string', 'number'], maxLength: 40 }),
   reason: Type.Optional(Type.String({ maxLength: 500 })),
+  /** The person confirmed a network wider than `limits.widest_ipv4_ban` / `widest_ipv6_ban`. */
+  force: Type.Optional(Type.Boolean()),
 });
 export type BanBody = Static<typeof BanBody>;
 
