@@ -8,32 +8,19 @@
  * entries leave the manifest (the file goes when nothing else is in it). Files with
  * blocks but no manifest entry are cleaned too. Running it again does nothing.
  */
-import { rmSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { runFollowUps, type ApplyOptions, type ApplyResult } from '../setup/flow.js';
-import { loadConf } from '../asterisk/index.js';
-import { readIfFile } from '../asterisk/index.js';
-import { fileRecord, readManifest, sha256, writeManifest, type FileRecord, type Manifest } from '../setup/manifest.js';
+import { loadConf, readIfFile } from '../asterisk/index.js';
+import { applyUndo, unwind, type ApplyOptions, type ApplyResult, type Undo, type UndoStep } from '../setup/flow.js';
+import { fileRecord, readManifest, type FileRecord, type Manifest } from '../setup/manifest.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
-import { metaOf, writeAtomic } from '../setup/system.js';
 import { findAclBlocks, removeAclBlocks } from './marks.js';
 import { reloadsAfter, SUBSYSTEMS, type AclReload } from './targets.js';
 
-/** One file to put back. `content` null: delete it. `pop`: how many of its manifest changes this undoes. */
-export interface AclUninstallStep {
-  readonly path: string;
-  readonly content: string | null;
-  readonly dropBackups: readonly string[];
-  readonly pop: number;
-  readonly reloads: readonly AclReload[];
-  readonly say: string;
-}
+export type { UndoStep as AclUninstallStep } from '../setup/flow.js';
 
-export interface AclUninstallPlan {
-  readonly root: string;
-  readonly manifest: Manifest | null;
-  readonly steps: readonly AclUninstallStep[];
-  readonly notes: readonly string[];
+/** What `--uninstall` will do; its changes leave the manifest, the rest of it stays. */
+export interface AclUninstallPlan extends Undo {
+  readonly command: 'asterisk-acl';
 }
 
 /** What the file's blocks and name say Asterisk must reload once it changes. */
@@ -42,37 +29,22 @@ function reloadsOf(path: string, text: string): AclReload[] {
   return SUBSYSTEMS.filter((s) => purposes.has(s.purpose) || basename(path) === s.entry || basename(path) === s.custom).map((s) => s.reload);
 }
 
-/** Undoes this command's newest changes while the file holds what it wrote. */
-function unwind(root: string, rec: FileRecord | undefined, current: string, notes: string[]): { content: string | null; consumed: string[]; pop: number } {
-  let content: string | null = current;
-  const consumed: string[] = [];
-  let pop = 0;
-  for (let i = (rec?.changes.length ?? 0) - 1; i >= 0 && content !== null; i--) {
-    const c = rec!.changes[i]!;
-    if (sha256(content) !== c.after) break;
-    const prev = c.backup === null ? null : readIfFile(onHost(root, c.backup));
-    if (c.backup !== null && (prev === null || sha256(prev) !== c.before)) { notes.push(`the backup ${c.backup} is missing or changed: ${rec!.path} is cleaned instead of restored`); break; }
-    if (removeAclBlocks(prev ?? '') !== removeAclBlocks(content)) break; // not this command's change
-    content = prev;
-    if (c.backup !== null) consumed.push(c.backup);
-    pop++;
-  }
-  return { content, consumed, pop };
-}
+/** A change is this command's when its content and the backup's differ only by asterisk-acl blocks. */
+const ownChange = (prev: string | null, content: string) => removeAclBlocks(prev ?? '') === removeAclBlocks(content);
 
-function stepFor(root: string, m: Manifest | null, path: string, notes: string[]): AclUninstallStep | null {
+function stepFor(root: string, m: Manifest | null, path: string, notes: string[]): { step: UndoStep; reloads: AclReload[] } | null {
   const current = readIfFile(onHost(root, path));
   if (current === null) return null;
-  const { content, consumed, pop } = unwind(root, fileRecord(m, path), current, notes);
+  const { content, consumed, pop } = unwind(root, fileRecord(m, path), current, notes, { handUndone: false, owns: ownChange });
   const reloads = reloadsOf(path, current);
   if (pop > 0) {
     const rest = content === null ? null : removeAclBlocks(content);
     const say = rest === null ? `remove ${path} (sipwarden asterisk-acl created it)` : `restore ${path} from its backup`;
-    return { path, content: rest, dropBackups: consumed, pop, reloads, say };
+    return { step: { kind: 'file', path, content: rest, dropBackups: consumed, pop, say }, reloads };
   }
   if (findAclBlocks(current).length === 0) return null;
   notes.push(`${path} was changed after sipwarden asterisk-acl wrote it: only its marked blocks are taken out; backups kept`);
-  return { path, content: removeAclBlocks(current), dropBackups: [], pop: 0, reloads, say: `take sipwarden asterisk-acl's blocks out of ${path}` };
+  return { step: { kind: 'file', path, content: removeAclBlocks(current), dropBackups: [], pop: 0, say: `take sipwarden asterisk-acl's blocks out of ${path}` }, reloads };
 }
 
 /** Works out what `--uninstall` would do. Reads only. */
@@ -83,37 +55,14 @@ export function planAclUninstall(opts: { readonly root?: string; readonly asteri
   const notes: string[] = [];
   const recorded = (manifest?.entries ?? []).filter((e): e is FileRecord => e.kind === 'file' && e.role === 'asterisk').map((e) => e.path);
   const known = SUBSYSTEMS.flatMap((s) => [join(dir, s.entry), join(dir, s.custom), ...loadConf(s.entry, { root, configDir: dir }).files]);
-  const steps: AclUninstallStep[] = [];
-  for (const path of new Set([...recorded, ...known])) {
-    const s = stepFor(root, manifest, path, notes);
-    if (s) steps.push(s);
-  }
-  return { root, manifest, steps, notes };
-}
-
-/** Drops the undone changes from the manifest; deletes it when nothing is left in it. */
-function updateManifest(root: string, m: Manifest, steps: readonly AclUninstallStep[]): void {
-  for (const s of steps) {
-    const rec = fileRecord(m, s.path);
-    if (!rec || s.pop === 0) continue;
-    rec.changes.splice(rec.changes.length - s.pop, s.pop);
-    if (rec.changes.length === 0) m.entries.splice(m.entries.indexOf(rec), 1);
-  }
-  if (m.entries.length === 0) unlinkSync(onHost(root, PATHS.manifest));
-  else writeManifest(root, m);
+  const found = [...new Set([...recorded, ...known])].flatMap((path) => stepFor(root, manifest, path, notes) ?? []);
+  return {
+    command: 'asterisk-acl', root, manifest, steps: found.map((f) => f.step), notes, first: [], dropManifest: false,
+    followUps: reloadsAfter(new Set(found.flatMap((f) => f.reloads))),
+  };
 }
 
 /** Carries out the uninstall plan, then asks Asterisk to reload (if it is installed). */
-export async function applyAclUninstall(plan: AclUninstallPlan, opts: ApplyOptions = {}): Promise<ApplyResult> {
-  const reloads = new Set<AclReload>();
-  for (const s of plan.steps) {
-    const host = onHost(plan.root, s.path);
-    if (s.content === null) rmSync(host, { force: true });
-    else writeAtomic(host, s.content, metaOf(host));
-    for (const b of s.dropBackups) rmSync(onHost(plan.root, b), { force: true });
-    for (const r of s.reloads) reloads.add(r);
-  }
-  if (plan.manifest !== null && plan.steps.some((s) => s.pop > 0)) updateManifest(plan.root, plan.manifest, plan.steps);
-  const { commands, skipped } = await runFollowUps(reloadsAfter(reloads), plan.root, opts);
-  return { changed: plan.steps.map((s) => s.path), backups: [], commands, skipped };
+export function applyAclUninstall(plan: AclUninstallPlan, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyUndo(plan, opts);
 }
