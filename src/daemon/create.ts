@@ -7,7 +7,8 @@
  *   1. store      opened (waiting while locked, a damaged one kept aside), or the given one
  *   2. engine     the config with the dashboard's stored settings; bans and failures restored
  *   3. firewall   chosen, initialised, reconciled with the store's active bans
- *   4. pipeline   failed-auth log, pipeline, port watch, manual changes; sources built (no I/O)
+ *   4. pipeline   failed-auth log, pipeline (behind the protection gate: protection.ts), port
+ *                 watch, manual changes; sources built (no I/O)
  *   5. timers     one scheduler: control loop, heartbeat, PBX re-read, DNS, SSH clients, pruning
  *   6. sources    log files and AMI followed — only now, so no event is judged before the
  *                 store's bans are in force in the engine and the kernel
@@ -42,6 +43,7 @@ import { Scheduler } from './scheduler.js';
 import { asteriskSources, type SourceDeps, type Sources } from './sources.js';
 import { TrustedNames } from './trusted-names.js';
 import { portSetOf } from './watch.js';
+import { gatedSeen, protectionGate } from './protection.js';
 import { readSshdConfig, SshClients } from './ssh.js';
 import { liveSettings, settingsApplier, startWeb, withSettings, type WebOptions } from './web.js';
 
@@ -216,8 +218,11 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   if (config.firewall.requireSeen && !seen && enforcer.name !== 'dry-run') log.warn({ backend: enforcer.name }, 'firewall.require_seen is on but this backend cannot tell which addresses sent packets; bans are not checked against the kernel');
   const bus = new FailureBus();
   let sources: Sources | null = null;
+  // protection: off keeps every ban out of the kernel, a person's too (protection.ts); switching it on restores them.
+  const protectionOn = () => engine.policy.protectionOn;
   const pipeline = new Pipeline({
-    engine, store, enforcer, faillog, log, now, cursors: () => sources?.cursors() ?? [], notifier: alerts, seen,
+    engine, store, enforcer: protectionGate(enforcer, protectionOn), faillog, log, now, cursors: () => sources?.cursors() ?? [], notifier: alerts,
+    seen: gatedSeen(seen, protectionOn),
     startedAt: now(), onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults,
   });
   persistence.watch(pipeline, faillog);
