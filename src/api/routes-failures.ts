@@ -2,7 +2,7 @@
  * `/api/failures`: the failure history (filters, time range, paging, newest first) and
  * `/api/failures/stream`, the live log as server-sent events.
  *
- * Stream contract: `event: failure` with one JSON `FailureRow` per `data:` line
+ * Stream contract: `event: failure` with one JSON `Failure` (schemas/failures.ts) per `data:` line
  * (JSON escapes CR/LF, so attacker text cannot end a field or forge an event), a
  * comment every 15 s to keep proxies from timing out, at most `maxStreams` open at
  * once, and a client that stops reading (over 1 MiB buffered) is disconnected.
@@ -13,7 +13,7 @@ import type { FailureQuery, FailureRow } from '../store/index.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, invalid, type Problem } from './errors.js';
 import { SECURITY_HEADERS } from './headers.js';
-import { ROUTES } from './schemas/index.js';
+import { ROUTES, type Failure } from './schemas/index.js';
 
 const TIME_HINT = 'expected a time like 2026-11-24T19:00:00Z or milliseconds since 1970';
 
@@ -81,7 +81,7 @@ export function registerFailureRoutes(app: FastifyInstance, deps: ApiDeps, opts:
       res.write(chunk);
     };
     const unsubscribe = deps.onFailure((row) => {
-      if (wanted(row)) send(`event: failure\ndata: ${JSON.stringify(row)}\n\n`);
+      if (wanted(row)) send(`event: failure\ndata: ${JSON.stringify(row satisfies Failure)}\n\n`);
     });
     const ping = setInterval(() => send(': ping\n\n'), 15_000);
     ping.unref();
