@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SipwardenError } from '../domain/errors.js';
 import { plainAsteriskTree, snapshot, tempRoot, writeTree } from '../../test/support/kits/setup.js';
-import { runAsteriskAcl, type AclCliOptions, type AclDeps } from './command.js';
+import { runAsteriskAcl, type AclCliOptions, type AclDeps } from './asterisk-acl.js';
 
 let root: string;
 let cleanup: () => void;
