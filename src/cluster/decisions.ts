@@ -22,9 +22,14 @@ import type { RemoteMessage } from './types.js';
 
 const NONE: readonly Effect[] = Object.freeze([]);
 
-/** The effects of `m` (a failure or a ban; releases are no decision: see apply.ts) on this node at `now`. */
-export function remoteEffects(engine: Engine, m: RemoteMessage, now: number): readonly Effect[] {
-  if (m.type === 'failure') return remoteFailure(engine, m, now);
+/**
+ * The effects of `m` (a failure or a ban; releases are no decision: see inbox.ts) on this
+ * node at `now`. `publish`: a ban a shared count reaches here is published too — set for
+ * the one node whose own failure is the latest the ban stands on (inbox.ts), so a ban two
+ * nodes reach at the same instant is in the stream once, not never or twice.
+ */
+export function remoteEffects(engine: Engine, m: RemoteMessage, now: number, publish = false): readonly Effect[] {
+  if (m.type === 'failure') return remoteFailure(engine, m, now, publish);
   if (m.type !== 'ban') return NONE;
   if (m.until !== null && m.until <= now) return NONE;
   const { decision, zone } = engine.remoteBan(m.target, m.at, m.until, `cluster:${m.origin}`);
@@ -43,13 +48,17 @@ export function remoteEffects(engine: Engine, m: RemoteMessage, now: number): re
   return [{ kind: 'say', level: 'info', fields: { ip: m.target, origin: m.origin, until: m.until }, msg: 'banned on the word of another PBX of the cluster' }, ban];
 }
 
-function remoteFailure(engine: Engine, m: RemoteMessage & { type: 'failure' }, now: number): readonly Effect[] {
+function remoteFailure(engine: Engine, m: RemoteMessage & { type: 'failure' }, now: number, publish: boolean): readonly Effect[] {
   const v = engine.remoteFailure(m.ip, m.at, m.reason);
-  const d = v.decision;
-  if (!d || (d.until !== null && d.until <= now)) return NONE;
+  const d = v?.decision;
+  if (!v || !d || (d.until !== null && d.until <= now)) return NONE;
   const ev = { ...eventOf(m, m.ip), service: m.service, account: m.account, reason: m.reason };
   const current = engine.activeBan(d.ip, now);
   const until = current ? current.until : d.until;
+  const reason = `${d.reason} (shared: the last on ${m.origin})`;
+  const told: readonly Effect[] = publish
+    ? [{ kind: 'cluster', message: { type: 'ban', target: d.ip, at: d.at, until, tier: d.tier, reason, source: 'policy' } }]
+    : NONE;
   return [{
     kind: 'log',
     line: formatFailure({
@@ -60,10 +69,10 @@ function remoteFailure(engine: Engine, m: RemoteMessage & { type: 'failure' }, n
   }, {
     kind: 'ban', ifSeen: false, cause: ev, remote: m.origin,
     ban: {
-      ip: d.ip, reason: `${d.reason} (shared: the last on ${m.origin})`, tier: d.tier, source: 'policy', failures: d.failures,
+      ip: d.ip, reason, tier: d.tier, source: 'policy', failures: d.failures,
       evidence: [ev.evidence], accounts: [m.account], createdAt: d.at, expiresAt: until,
     },
-  }];
+  }, ...told];
 }
 
 /** The event a remote ban or failure stands on, for the runner's records: its evidence names the node. */

@@ -10,6 +10,8 @@
  *   4. pipeline   failed-auth log, pipeline (behind the protection gate: protection.ts), port
  *                 watch, manual changes; sources built (no I/O)
  *   5. timers     one scheduler: control loop, heartbeat, PBX re-read, DNS, SSH clients, pruning
+ *      cluster   in cluster mode (cluster/): joins the group's Redis streams in the background,
+ *                 never waiting for Redis
  *   6. sources    log files and AMI followed — only now, so no event is judged before the
  *                 store's bans are in force in the engine and the kernel
  *   7. dashboard  the API server; failing to listen is said, and protection goes on
@@ -22,6 +24,7 @@
  */
 import type { Logger } from 'pino';
 import { FailureBus, SettingsControls } from '../api/index.js';
+import { createCluster } from '../cluster/index.js';
 import type { Config } from '../config/index.js';
 import type { ParsedEvent } from '../domain/events.js';
 import type { IpAddress } from '../domain/ip.js';
@@ -218,12 +221,14 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   if (config.firewall.requireSeen && !seen && enforcer.name !== 'dry-run') log.warn({ backend: enforcer.name }, 'firewall.require_seen is on but this backend cannot tell which addresses sent packets; bans are not checked against the kernel');
   const bus = new FailureBus();
   let sources: Sources | null = null;
+  const windowMs = Math.max(...[...config.policy.tiers, ...config.trust.knownTiers].map((t) => t.within));
+  const cluster = config.cluster.enabled ? createCluster({ config: config.cluster, windowMs, store, engine, log, now, guard: (fn) => persistence.guard(now(), fn) }) : null;
   // protection: off keeps every ban out of the kernel, a person's too (protection.ts); switching it on restores them.
   const protectionOn = () => engine.policy.protectionOn;
   const pipeline = new Pipeline({
     engine, store, enforcer: protectionGate(enforcer, protectionOn), faillog, log, now, cursors: () => sources?.cursors() ?? [], notifier: alerts,
     seen: gatedSeen(seen, protectionOn),
-    startedAt: now(), onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults,
+    startedAt: now(), onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults, cluster,
   });
   persistence.watch(pipeline, faillog);
   // Asterisk's own reports that its logger dropped messages: one alert per episode.
@@ -262,7 +267,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   });
   timers.every(1000, 'heartbeat', () => void persistence.guard(now(), () => {
     store.setMeta('heartbeat', String(now()));
-    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: src.followers(), ami: src.ami(), backend: enforcer.name, watch: pbx.portWatch.current(), asteriskLoss: logLoss.health(), store: persistence.health() }));
+    store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: src.followers(), ami: src.ami(), backend: enforcer.name, watch: pbx.portWatch.current(), asteriskLoss: logLoss.health(), store: persistence.health(), cluster: cluster?.health() ?? null }));
   }));
   timers.every(60_000, 'PBX configuration re-read', () => pbx.reread()); // its accounts and ports change when the admin edits them
   if (config.networks.trustedNames.length) timers.every(300_000, 'trusted names', () => trustedNames.refresh());
@@ -272,6 +277,12 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     persistence.guard(now(), () => store.pruneFailures(now() - config.store.retention));
   });
   persistence.guard(now(), () => store.setMeta('heartbeat', String(now())));
+
+  if (cluster) { // other PBXs' failures and bans are one more input from here on
+    cluster.start(pipeline);
+    stops.push('cluster', () => cluster.stop());
+    timers.every(250, 'cluster', () => cluster.tick());
+  }
 
   // 6. The sources.
   src.start();

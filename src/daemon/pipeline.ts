@@ -136,9 +136,9 @@ export class Pipeline {
     this.apply(this.decider.decide(ev, this.deps.now()));
   }
 
-  /** A failure or ban another PBX published (cluster/), checked and judged by this node's zones. Never throws. */
-  remote(m: RemoteMessage): void {
-    this.apply(remoteEffects(this.deps.engine, m, this.deps.now()));
+  /** A failure or ban another PBX published (cluster/), judged by this node's zones; `publish`: see cluster/decisions.ts. Never throws. */
+  remote(m: RemoteMessage, publish = false): void {
+    this.apply(remoteEffects(this.deps.engine, m, this.deps.now(), publish));
   }
 
   /** Applies effects in their order (see the top of this file). */

@@ -85,6 +85,8 @@ export class Engine {
   private zones: NetworkZoneOf;
   private classifyAccount: ClassifyAccount;
   private rules: RuleInput;
+  /** When each address or network was last released by a person (bounded; pruned past the longest window). */
+  private readonly releasedAt = new Map<string, number>();
 
   constructor(policy: PolicyInput, zones: ZoneInput, rules: RuleInput = {}) {
     this.zones = compileZones(zones);
@@ -154,9 +156,11 @@ export class Engine {
    * A failure another PBX of the cluster counted (cluster/, shared counting): added to the
    * address's window and judged by this node's own tiers and zones (never, trusted and
    * internal addresses are counted, not banned). No rule, alert or scan: those are the
-   * other node's to judge.
+   * other node's to judge. Null: it came from before the address's last release here.
    */
-  remoteFailure(ip: IpAddress, at: number, reason: AuthFailed['reason']): FailureVerdict {
+  remoteFailure(ip: IpAddress, at: number, reason: AuthFailed['reason']): FailureVerdict | null {
+    // A failure from before a person released the address counts no more, however late it arrives.
+    if ((this.releasedAt.get(ip) ?? Number.NEGATIVE_INFINITY) >= at) return null;
     return this.policy.failure(ip, at, reason);
   }
 
@@ -182,6 +186,8 @@ export class Engine {
 
   /** A person released the address or network: its counts start afresh. Returns whether it was banned. */
   release(target: BanTarget, at: number): boolean {
+    if (this.releasedAt.size >= 100_000) this.releasedAt.clear();
+    this.releasedAt.set(target, at);
     if (isNetwork(target)) return this.subnets.release(target, at);
     this.subnets.forget(target);
     return this.policy.release(target, at);
@@ -197,6 +203,8 @@ export class Engine {
     this.attempts.prune(now);
     this.policy.prune(now);
     this.subnets.prune(now);
+    const longest = Math.max(...this.policy.tiers().map((t) => t.within));
+    for (const [t, at] of this.releasedAt) if (at < now - longest) this.releasedAt.delete(t);
   }
 
   /** The class of an account and why. */

@@ -16,7 +16,7 @@ export function App() {
 
   useEffect(() => {
     setLoggedOutHandler(() => setUser(null));
-    api<{ user: string; csrfToken: string }>('GET', '/api/session').then(
+    api('GET /api/session').then(
       (s) => {
         setCsrf(s.csrfToken);
         setUser(s.user);
@@ -29,7 +29,7 @@ export function App() {
   if (user === null) return <Login onLoggedIn={setUser} />;
 
   const logout = async () => {
-    await api('POST', '/api/logout').catch(() => undefined);
+    await api('POST /api/logout').catch(() => undefined);
     setCsrf('');
     setUser(null);
   };

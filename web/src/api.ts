@@ -2,7 +2,7 @@
  * The one way the dashboard talks to the server: JSON over fetch, same origin, the
  * session cookie sent by the browser, and the session's CSRF token on every change.
  */
-import type { Problem } from './types';
+import type { ErrorBody, Problem, RouteBody, RouteInput, RouteKey, RouteReply } from './types';
 
 let csrfToken = '';
 let onLoggedOut: () => void = () => undefined;
@@ -24,24 +24,36 @@ export class ApiFailure extends Error {
   }
 }
 
-/** Sends one request; resolves with the JSON body (undefined for 204), rejects with ApiFailure. */
-export async function api<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+/** A route's input: required when the route takes a body, optional otherwise. */
+type Args<K extends RouteKey> = [RouteBody<K>] extends [never] ? [input?: RouteInput<K>] : [input: RouteInput<K>];
+
+/**
+ * Sends one request to a route of the API's table (`'GET /api/bans'`, with its query and
+ * body typed by the route's schemas); resolves with the reply the route's schema
+ * describes (undefined for 204), rejects with ApiFailure.
+ */
+export async function api<K extends RouteKey>(route: K, ...[input]: Args<K>): Promise<RouteReply<K>> {
+  const [method = 'GET', path = ''] = route.split(' ');
+  const { query: q, body } = (input ?? {}) as { query?: Parameters<typeof query>[0]; body?: unknown };
+  const url = q ? `${path}${query(q)}` : path;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiFailure(0, 'NETWORK', 'cannot reach sipwarden; is the daemon running?');
   }
-  if (res.status === 204) return undefined as T;
-  const data = (await res.json().catch(() => null)) as { code?: string; message?: string; problems?: Problem[] } | null;
+  if (res.status === 204) return undefined as RouteReply<K>;
+  // The server's JSON, as its schemas describe it (a reply of the route, or an ErrorBody).
+  const data = (await res.json().catch(() => null)) as unknown;
   if (!res.ok) {
-    if (res.status === 401 && data?.code === 'AUTH_REQUIRED') onLoggedOut();
-    throw new ApiFailure(res.status, data?.code ?? 'HTTP', data?.message ?? `request failed (${res.status})`, data?.problems ?? []);
+    const err = data as Partial<ErrorBody> | null;
+    if (res.status === 401 && err?.code === 'AUTH_REQUIRED') onLoggedOut();
+    throw new ApiFailure(res.status, err?.code ?? 'HTTP', err?.message ?? `request failed (${res.status})`, err?.problems ?? []);
   }
-  return data as T;
+  return data as RouteReply<K>;
 }
 
 /** `?a=1&b=x` from the defined, non-empty entries of `q`. */

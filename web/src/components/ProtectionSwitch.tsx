@@ -14,7 +14,7 @@ export function ProtectionSwitch({ value, onChange }: { value: 'on' | 'off' | nu
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ protection: 'on' | 'off' }>('PUT', '/api/settings/protection', { protection: next });
+      const r = await api('PUT /api/settings/protection', { body: { protection: next } });
       onChange(r.protection);
     } catch (e) {
       setError(e instanceof ApiFailure ? e.message : String(e));

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../api';
 import { Problems } from '../components/Problems';
-import type { Ban, Problem } from '../types';
+import type { Problem } from '../types';
 
 export function BanForm({ onBanned }: { onBanned: (ip: string) => void }) {
   const [ip, setIp] = useState('');
@@ -16,7 +16,7 @@ export function BanForm({ onBanned }: { onBanned: (ip: string) => void }) {
     setProblems([]);
     setMessage(null);
     try {
-      const b = await api<Ban>('POST', '/api/bans', { ip, duration, reason: reason || undefined });
+      const b = await api('POST /api/bans', { body: { ip, duration, reason: reason || undefined } });
       setIp('');
       setReason('');
       onBanned(b.ip);

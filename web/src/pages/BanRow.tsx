@@ -1,7 +1,7 @@
 /** One ban: address, state, accounts; details show why (tier, reason, exact log lines). */
 import { useEffect, useState } from 'react';
-import { api, query } from '../api';
-import type { Ban, Failure, Page } from '../types';
+import { api } from '../api';
+import type { Ban, FailurePage } from '../types';
 import { span, visible, when } from '../text';
 
 function why(b: Ban): string {
@@ -20,11 +20,11 @@ function until(b: Ban, now: number): string {
 
 export function BanRow({ ban: b, now, onRelease, highlight }: { ban: Ban; now: number; onRelease: () => void; highlight: string }) {
   const [open, setOpen] = useState(false);
-  const [before, setBefore] = useState<Page<Failure> | null>(null);
+  const [before, setBefore] = useState<FailurePage | null>(null);
   // The failed attempts from this address up to the ban: the lines that caused it.
   useEffect(() => {
     if (!open || before) return;
-    api<Page<Failure>>('GET', `/api/failures${query({ ip: b.ip, to: b.createdAt + 1, from: b.createdAt - 86_400_000, limit: 20 })}`).then(setBefore, () => undefined);
+    api('GET /api/failures', { query: { ip: b.ip, to: String(b.createdAt + 1), from: String(b.createdAt - 86_400_000), limit: 20 } }).then(setBefore, () => undefined);
   }, [open, before, b.ip, b.createdAt]);
   return (
     <article className={`ban card state-${b.state}`} data-ip={b.ip}>

@@ -4,19 +4,24 @@
  * exact log lines), Release with a confirm, and a form to ban by hand.
  */
 import { useEffect, useState } from 'react';
-import { api, ApiFailure, query } from '../api';
+import { api, ApiFailure } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { replaceQuery, usePoll } from '../hooks';
-import type { Ban, Page } from '../types';
+import type { Ban, BanListQuery } from '../types';
 import { BanForm } from './BanForm';
 import { BanRow } from './BanRow';
 
 const PAGE = 50;
 
+type Which = NonNullable<BanListQuery['state']>;
+const WHICH: readonly Which[] = ['active', 'all', 'expired', 'released'];
+/** The list's state filter from the URL or the select; anything else is the default, bans in force. */
+const which = (s: string | null): Which => WHICH.find((w) => w === s) ?? 'active';
+
 export function Bans({ params }: { params: URLSearchParams }) {
   const [q, setQ] = useState(params.get('q') ?? '');
   const [search, setSearch] = useState(q);
-  const [state, setState] = useState(params.get('state') ?? 'active');
+  const [state, setState] = useState(which(params.get('state')));
   const [offset, setOffset] = useState(0);
   const [releasing, setReleasing] = useState<Ban | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -32,13 +37,13 @@ export function Bans({ params }: { params: URLSearchParams }) {
     return () => clearTimeout(id);
   }, [q, state]);
 
-  const list = usePoll(() => api<Page<Ban> & { exact: boolean }>('GET', `/api/bans${query({ q: search, state, limit: PAGE, offset })}`), [search, state, offset], 15_000);
+  const list = usePoll(() => api('GET /api/bans', { query: { q: search, state, limit: PAGE, offset } }), [search, state, offset], 15_000);
 
   const release = async (b: Ban) => {
     setReleasing(null);
     setError(null);
     try {
-      const r = await api<Ban & { stillBlockedBy?: string }>('POST', '/api/bans/release', { ip: b.ip });
+      const r = await api('POST /api/bans/release', { body: { ip: b.ip } });
       setNotice(r.stillBlockedBy
         ? `Released ${b.ip}, but it is still blocked: its whole network ${r.stillBlockedBy} is banned. Release ${r.stillBlockedBy} too to let it in.`
         : `Released ${b.ip}. It is unblocked within a second.`);
@@ -61,7 +66,7 @@ export function Bans({ params }: { params: URLSearchParams }) {
           onChange={(e) => setQ(e.target.value)}
           autoFocus
         />
-        <select aria-label="Which bans" value={state} onChange={(e) => setState(e.target.value)}>
+        <select aria-label="Which bans" value={state} onChange={(e) => setState(which(e.target.value))}>
           <option value="active">Blocked now</option>
           <option value="all">All, with history</option>
           <option value="expired">Expired</option>

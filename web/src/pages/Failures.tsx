@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { api, query } from '../api';
 import { replaceQuery, usePoll } from '../hooks';
-import type { Failure, Page } from '../types';
+import type { Failure } from '../types';
 import { REASONS, visible, when } from '../text';
 
 const RANGES: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
@@ -36,7 +36,7 @@ export function Failures({ params }: { params: URLSearchParams }) {
   }, [f, range]);
 
   const from = Date.now() - (RANGES[range] ?? RANGES['24h']!);
-  const history = usePoll(() => api<Page<Failure>>('GET', `/api/failures${query({ ...applied, from: Math.floor(from / 60_000) * 60_000, limit: 100 })}`), [applied, range]);
+  const history = usePoll(() => api('GET /api/failures', { query: { ...applied, from: String(Math.floor(from / 60_000) * 60_000), limit: 100 } }), [applied, range]);
 
   useEffect(() => {
     setLive([]);

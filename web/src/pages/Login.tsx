@@ -13,7 +13,7 @@ export function Login({ onLoggedIn }: { onLoggedIn: (user: string) => void }) {
     setBusy(true);
     setError(null);
     try {
-      const s = await api<{ user: string; csrfToken: string }>('POST', '/api/login', { username, password });
+      const s = await api('POST /api/login', { body: { username, password } });
       setCsrf(s.csrfToken);
       onLoggedIn(s.user);
     } catch (err) {

@@ -4,14 +4,14 @@ import { BarChart } from '../components/BarChart';
 import { ProtectionSwitch } from '../components/ProtectionSwitch';
 import { StoreFault } from '../components/StoreFault';
 import { usePoll } from '../hooks';
-import type { Health, Stats, WatchHealth } from '../types';
+import type { WatchHealth } from '../types';
 import { span, visible, when } from '../text';
 
 const bansLink = (q: string) => `#/bans?q=${encodeURIComponent(q)}&state=all`;
 
 export function Overview() {
-  const stats = usePoll(() => api<Stats>('GET', '/api/stats'), [], 10_000);
-  const health = usePoll(() => api<Health>('GET', '/api/health'), [], 10_000);
+  const stats = usePoll(() => api('GET /api/stats'), [], 10_000);
+  const health = usePoll(() => api('GET /api/health'), [], 10_000);
   const s = stats.data;
   const h = health.data;
   const hourLabel = (i: number) => (s ? `${when(s.hourly.start + i * 3_600_000).slice(11, 16)}` : '');

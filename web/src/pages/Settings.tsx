@@ -4,10 +4,10 @@ import { api, ApiFailure } from '../api';
 import { ProtectionSwitch } from '../components/ProtectionSwitch';
 import { Problems } from '../components/Problems';
 import { usePoll } from '../hooks';
-import type { AuditRow, Problem, Settings as SettingsData, TierText } from '../types';
+import type { Networks, Problem, SubnetsText, TierText } from '../types';
 import { visible, when } from '../text';
 import { TiersEditor } from './TiersEditor';
-import { SubnetsEditor, subnetLabel, subnetsBody, type SubnetsText } from './SubnetsEditor';
+import { SubnetsEditor, subnetLabel, subnetsBody } from './SubnetsEditor';
 
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 /** `internal[2]` → `Internal networks, line 3`. */
@@ -35,12 +35,12 @@ function useSave<T>(): { problems: Problem[]; message: string | null; saved: boo
 }
 
 export function Settings() {
-  const settings = usePoll(() => api<SettingsData & { subnets: SubnetsText }>('GET', '/api/settings'), []);
-  const audit = usePoll(() => api<{ rows: AuditRow[] }>('GET', '/api/audit?limit=20'), []);
+  const settings = usePoll(() => api('GET /api/settings'), []);
+  const audit = usePoll(() => api('GET /api/audit', { query: { limit: 20 } }), []);
   const [internal, setInternal] = useState('');
   const [trusted, setTrusted] = useState('');
   const [tiers, setTiers] = useState<TierText[]>([]);
-  const nets = useSave<{ internal: string[]; trusted: string[] }>();
+  const nets = useSave<Networks>();
   const pol = useSave<{ tiers: TierText[] }>();
   const [subnets, setSubnets] = useState<SubnetsText | null>(null);
   const sub = useSave<SubnetsText>();
@@ -54,7 +54,7 @@ export function Settings() {
   }, [settings.data]);
 
   const saveNetworks = async () => {
-    const r = await nets.save(() => api('PUT', '/api/settings/networks', { internal: lines(internal), trusted: lines(trusted) }));
+    const r = await nets.save(() => api('PUT /api/settings/networks', { body: { internal: lines(internal), trusted: lines(trusted) } }));
     if (r) {
       setInternal(r.internal.join('\n'));
       setTrusted(r.trusted.join('\n'));
@@ -63,7 +63,7 @@ export function Settings() {
   };
   const saveTiers = async () => {
     const body = { tiers: tiers.map((t) => ({ failures: /^\d+$/.test(String(t.failures).trim()) ? Number(t.failures) : t.failures, within: t.within.trim(), ban: t.ban.trim() })) };
-    const r = await pol.save(() => api('PUT', '/api/settings/policy', body));
+    const r = await pol.save(() => api('PUT /api/settings/policy', { body }));
     if (r) {
       setTiers(r.tiers);
       audit.reload();
@@ -72,7 +72,7 @@ export function Settings() {
 
   const saveSubnets = async () => {
     if (!subnets) return;
-    const r = await sub.save(() => api('PUT', '/api/settings/subnets', subnetsBody(subnets)));
+    const r = await sub.save(() => api('PUT /api/settings/subnets', { body: subnetsBody(subnets) }));
     if (r) {
       setSubnets(r);
       audit.reload();

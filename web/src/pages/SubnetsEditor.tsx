@@ -3,16 +3,7 @@
  * blocked within T, block the whole network for B", with an on/off switch. Edits are
  * local until saved; the server checks them with the config file's own words.
  */
-
-/** `/api/settings/subnets` as the server sends it; numbers may be text while being edited. */
-export interface SubnetsText {
-  enabled: boolean;
-  addresses: number | string;
-  within: string;
-  ban: string;
-  ipv4_prefix: number | string;
-  ipv6_prefix: number | string;
-}
+import type { RouteBody, SubnetsText } from '../types';
 
 const LABELS: Record<string, string> = {
   enabled: 'On or off',
@@ -34,7 +25,7 @@ const whole = (v: number | string, slash = false): number | string => {
 };
 
 /** The request body for `PUT /api/settings/subnets`. */
-export function subnetsBody(s: SubnetsText): object {
+export function subnetsBody(s: SubnetsText): RouteBody<'PUT /api/settings/subnets'> {
   return {
     enabled: s.enabled, addresses: whole(s.addresses), within: s.within.trim(), ban: s.ban.trim(),
     ipv4_prefix: whole(s.ipv4_prefix, true), ipv6_prefix: whole(s.ipv6_prefix, true),
