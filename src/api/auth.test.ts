@@ -1,6 +1,6 @@
 /**
- * Authentication, sessions, CSRF and login rate limiting, through `inject` against a
- * real store.
+ * Authentication, sessions, CSRF and the login limit, through `inject` against a real
+ * store.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -127,16 +127,38 @@ describe('CSRF', () => {
   });
 });
 
-describe('login rate limit', () => {
-  it('allows 5 attempts per minute per address, then answers 429 without checking the password', async () => {
+describe('login limit: nobody can lock the owner out', () => {
+  it('a local user\'s wrong passwords never refuse the owner\'s right one from the same address (every SSH tunnel is 127.0.0.1)', async () => {
     t = await startTestApi();
-    for (let i = 0; i < 5; i++) expect((await loginAs('admin', `guess ${i}`, '198.51.100.4')).statusCode).toBe(401);
-    const limited = await loginAs('admin', TEST_PASSWORD, '198.51.100.4');
-    expect(limited.statusCode).toBe(429);
-    expect(limited.json().code).toBe('RATE_LIMITED');
-    expect(t.loginFailures).toHaveLength(5);
-    // Another address is not affected.
-    expect((await loginAs('admin', TEST_PASSWORD, '198.51.100.5')).statusCode).toBe(200);
+    // Before: the sixth login within a minute was answered 429 without checking the password, the right one too.
+    for (let i = 0; i < 5; i++) expect((await loginAs('admin', `guess ${i}`, '127.0.0.1')).statusCode).toBe(401);
+    const owner = await loginAs('admin', TEST_PASSWORD, '127.0.0.1');
+    expect(owner.statusCode).toBe(200);
+    expect(owner.json()).toMatchObject({ user: 'admin' });
+    // A flood does not change that, and each wrong password beyond the limit is told to wait.
+    for (let i = 0; i < 10; i++) {
+      const wrong = await loginAs('admin', `flood ${i}`, '127.0.0.1');
+      expect(wrong.statusCode).toBe(429);
+      expect(wrong.headers['retry-after']).toBe('60');
+      expect(wrong.json()).toEqual({ code: 'RATE_LIMITED', message: 'too many wrong passwords from this address; wait 60 s (the right password still logs in)' });
+    }
+    expect((await loginAs('admin', TEST_PASSWORD, '127.0.0.1')).statusCode).toBe(200);
+  });
+
+  it('every wrong password still reaches the daemon, so guessing from outside is banned there (service HTTP)', async () => {
+    t = await startTestApi();
+    for (let i = 0; i < 8; i++) await loginAs('admin', `guess ${i}`, '198.51.100.4');
+    expect(t.loginFailures).toHaveLength(8);
+    expect(t.loginFailures.every((f) => f.ip === '198.51.100.4' && f.username === 'admin')).toBe(true);
+  });
+
+  it('the limit is per address and per window', async () => {
+    t = await startTestApi();
+    for (let i = 0; i < 5; i++) await loginAs('admin', `guess ${i}`, '198.51.100.4');
+    expect((await loginAs('admin', 'one more', '198.51.100.4')).statusCode).toBe(429);
+    expect((await loginAs('admin', 'elsewhere', '198.51.100.5')).statusCode).toBe(401);
+    t.clock.now += 61_000;
+    expect((await loginAs('admin', 'later', '198.51.100.4')).statusCode).toBe(401);
   });
 });
 

@@ -5,9 +5,15 @@
  * any body is parsed):
  * - every route needs a live session unless its config says `public: true`;
  * - every method other than GET/HEAD needs the session's CSRF token in `x-csrf-token`;
- * - login is rate-limited per client address, and each failed login is reported to
- *   the daemon (`onLoginFailure`), which counts it like any other failed
- *   authentication (service HTTP) and bans the address when the policy says so.
+ * - each failed login is reported to the daemon (`onLoginFailure`), which counts it like
+ *   any other failed authentication (service HTTP) and bans the address when the policy
+ *   says so: guessing from outside ends in the firewall;
+ * - the password is checked on every login, and the right one always logs in: wrong
+ *   passwords beyond `loginLimit` per client address are answered 429 (the client is
+ *   told to wait), but no client's failures can refuse another's right password. Every
+ *   SSH tunnel to the dashboard is 127.0.0.1, so a limit that refused before checking
+ *   let any local user lock the owner out. What bounds guessing instead: the ban above
+ *   for outside addresses, and scrypt's cost on every check (`password.ts`).
  *
  * The session cookie is HttpOnly and SameSite=Strict; under TLS it is Secure and
  * named with the `__Host-` prefix (no Domain, Path=/).
@@ -19,7 +25,7 @@ import { ADMIN_USER, PASSWORD_META_KEY, verifyPassword } from './password.js';
 import { ROUTES, type LoginBody, type Session as SessionBody } from './schemas/index.js';
 import { csrfMatches, type Session, type Sessions } from './sessions.js';
 
-/** Login attempts allowed per client address per window. */
+/** Wrong passwords per client address per window answered 401; beyond them, 429. */
 export interface LoginLimit {
   readonly max: number;
   readonly windowMs: number;
@@ -52,7 +58,7 @@ export function registerAuth(
 ): void {
   const cookieName = opts.secure ? '__Host-sipwarden' : 'sipwarden_session';
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: opts.secure };
-  const limit = opts.loginLimit ?? { max: 5, windowMs: 60_000 };
+  const failures = new LoginFailures(opts.loginLimit ?? { max: 5, windowMs: 60_000 });
 
   api.decorateRequest('session', null);
   api.addHook('onRequest', async (req) => {
@@ -68,10 +74,7 @@ export function registerAuth(
   const sessionBody = (s: Session) => ({ user: s.user, csrfToken: s.csrf, expiresIdleMs: sessions.idleMs });
 
   api.post<{ Body: LoginBody; Reply: SessionBody }>('/login', {
-    config: {
-      public: true,
-      rateLimit: { max: limit.max, timeWindow: limit.windowMs },
-    },
+    config: { public: true },
     schema: ROUTES['POST /api/login'],
   }, async (req, reply: FastifyReply) => {
     const { username, password } = req.body;
@@ -81,6 +84,12 @@ export function registerAuth(
     const at = deps.now();
     if (!(passwordOk && stored !== null && username === ADMIN_USER)) {
       deps.onLoginFailure(req.ip, username, at);
+      const wait = failures.add(req.ip, at);
+      if (wait > 0) {
+        const s = Math.ceil(wait / 1000);
+        reply.header('retry-after', String(s));
+        throw new ApiError('RATE_LIMITED', `too many wrong passwords from this address; wait ${s} s (the right password still logs in)`);
+      }
       throw new ApiError('LOGIN_FAILED');
     }
     sessions.destroy(req.cookies[cookieName]);
@@ -103,6 +112,30 @@ export function registerAuth(
     return sessionBody(req.session);
   });
 }
+
+/**
+ * Wrong passwords per client address within the window, for the 429 answer only (it
+ * never refuses a login before the password is checked). Bounded: at most `max`
+ * times per address, at most {@link MAX_CLIENTS} addresses (the oldest forgotten first).
+ */
+class LoginFailures {
+  readonly #at = new Map<string, number[]>();
+  constructor(private readonly limit: LoginLimit) {}
+
+  /** Records a wrong password; returns how long (ms) until this address is under its limit again, 0 if it is now. */
+  add(ip: string, now: number): number {
+    const recent = (this.#at.get(ip) ?? []).filter((t) => t > now - this.limit.windowMs);
+    const over = recent.length >= this.limit.max;
+    recent.push(now);
+    if (recent.length > this.limit.max) recent.shift();
+    this.#at.delete(ip); // re-inserted last: the map's order is the forgetting order
+    this.#at.set(ip, recent);
+    if (this.#at.size > MAX_CLIENTS) this.#at.delete(this.#at.keys().next().value as string);
+    return over ? Math.max(1, (recent[0] as number) + this.limit.windowMs - now) : 0;
+  }
+}
+
+const MAX_CLIENTS = 10_000;
 
 /**
  * Logging in and out is not refused when the store cannot take the audit row (disk

@@ -7,7 +7,9 @@
  *   back. Before, a person's ban made while protection was off reached the kernel.
  * - An address with an established connection to this host's SSH port is never banned
  *   by a person (CLI or dashboard): the connection table of the namespace says so.
- * About 30 s.
+ * - The dashboard's login: wrong passwords from outside end in a kernel ban (service
+ *   HTTP); a local user's flood of wrong passwords never refuses the owner's right one.
+ * About 60 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSshdConfig } from '../../../src/daemon/ssh.js';
@@ -22,12 +24,15 @@ const NET = '10.78.9.0/24';
 const IN_NET = '10.78.9.5';
 const DASH_WHILE_OFF = '10.79.0.9';
 const SSH_CLIENT = '10.79.1.5';
+const GUESSER = '10.79.2.7';
 
 beforeAll(async () => {
   rulesetBefore = await hostRuleset();
-  lab = await Lab.start({ purpose: 'owner' });
+  // The dashboard on the PBX's address: reachable from the attacker namespace (and from inside, as an SSH tunnel would).
+  lab = await Lab.start({ purpose: 'owner', configExtra: 'web:\n  listen: 10.77.0.1:8472' });
   await lab.addOffLinkAttackers(NET, [IN_NET]);
   await lab.addOffLinkAttackers('10.79.1.0/24', [SSH_CLIENT]);
+  await lab.addOffLinkAttackers('10.79.2.0/24', [GUESSER]);
   password = String(lab.daemonSaid(/^dashboard password generated/)[0]?.password ?? '');
   expect(password).not.toBe('');
 }, 30_000);
@@ -48,7 +53,7 @@ console.log(JSON.stringify({ status: res.status, body: await res.json().catch(()
 `;
 
 async function api(method: string, path: string, body?: object): Promise<{ status: number; body: Record<string, unknown> }> {
-  const r = await exec(lab.pair.pbx, process.execPath, ['--input-type=module', '-e', API, 'http://127.0.0.1:8472', password, method, path, body ? JSON.stringify(body) : ''], { timeoutMs: 20_000 });
+  const r = await exec(lab.pair.pbx, process.execPath, ['--input-type=module', '-e', API, 'http://10.77.0.1:8472', password, method, path, body ? JSON.stringify(body) : ''], { timeoutMs: 20_000 });
   if (r.code !== 0) throw new Error(`dashboard request failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { status: number; body: Record<string, unknown> };
 }
@@ -128,5 +133,33 @@ describe('an SSH client is never banned by a person', () => {
     expect(await until(async () => (await lab.sipwarden(['ban', SSH_CLIENT])).code === 0, 5_000), 'banned once the connection ended').toBe(true);
     expect(await lab.waitBanned(SSH_CLIENT, 3_000)).not.toBeNull();
     server.child.kill('SIGKILL');
+  }, 60_000);
+});
+
+// One login from `from` (the attacker namespace): its status, or 0 when no answer came (blocked).
+const LOGIN = `
+const [host, from, password] = process.argv.slice(1);
+const req = require('http').request({ host, port: 8472, path: '/api/login', method: 'POST', localAddress: from, timeout: 1500, headers: { 'content-type': 'application/json' } }, (res) => { console.log(res.statusCode); res.resume(); });
+req.on('timeout', () => { console.log(0); req.destroy(); });
+req.on('error', () => console.log(0));
+req.end(JSON.stringify({ username: 'admin', password }));
+`;
+
+async function loginFrom(ns: string, from: string, pw: string): Promise<number> {
+  const r = await exec(ns, process.execPath, ['-e', LOGIN, lab.pair.pbx4, from, pw], { timeoutMs: 10_000 });
+  return Number(r.stdout.trim().split('\n')[0]);
+}
+
+describe('the dashboard login', () => {
+  it('wrong passwords from outside end in a kernel ban; a local flood never refuses the owner\'s right password', async () => {
+    expect(await loginFrom(lab.pair.attacker, GUESSER, 'guess-1')).toBe(401);
+    expect(await loginFrom(lab.pair.attacker, GUESSER, 'guess-2')).toBe(401);
+    expect(await lab.waitBanned(GUESSER, 3_000), 'the guesser is banned in the kernel').not.toBeNull();
+    expect(await loginFrom(lab.pair.attacker, GUESSER, password), 'no answer any more, not even to the right password').toBe(0);
+    expect(lab.failedAuth(GUESSER).some((l) => / service=HTTP .* action=banned /.test(l))).toBe(true);
+
+    // Inside the host (every SSH tunnel arrives from the host itself): never banned, and never locked out.
+    for (let i = 0; i < 7; i++) expect(await loginFrom(lab.pair.pbx, lab.pair.pbx4, `local-guess-${i}`)).toBe(i < 5 ? 401 : 429);
+    expect(await loginFrom(lab.pair.pbx, lab.pair.pbx4, password), 'the owner logs in').toBe(200);
   }, 60_000);
 });
