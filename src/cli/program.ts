@@ -10,6 +10,7 @@ import { banCommand, bansCommand, releaseCommand, statusCommand } from './admin.
 import { accountsCommand } from './accounts.js';
 import { asteriskAclCommand } from './asterisk-acl.js';
 import { checkCommand } from './check.js';
+import { allowCallsCommand } from './fraud.js';
 import { initCommand } from './init.js';
 import { passwdCommand } from './passwd.js';
 import { runCommand } from './run.js';
@@ -57,6 +58,7 @@ export const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   passwd: [{ line: 'printf %s "$PW" | sipwarden passwd --password-stdin', says: "set the dashboard's admin password from a script" }],
   'asterisk-acl': [{ line: 'sipwarden asterisk-acl --dry-run', says: 'show the ACL blocks it would add to Asterisk' }],
   accounts: [{ line: 'sipwarden accounts', says: 'extensions, trunks and roaming accounts, and why each is one' }],
+  'allow-calls': [{ line: 'sipwarden allow-calls 100', says: 'let extension 100, suspended for toll fraud, call out through trunks again' }],
 };
 
 function withExamples(cmd: Command, name: string): Command {
@@ -126,6 +128,8 @@ export function buildProgram(): Command {
     .addOption(config()).option('--json', 'print JSON').action(accountsCommand);
   add('release').description('lift the ban on an address (the running daemon unblocks it within a second)')
     .addOption(config()).argument('<address>').option('--json', 'print the released ban as JSON').action(releaseCommand);
+  add('allow-calls').description('let an account the toll-fraud guard suspended call out through trunks again (the running daemon lifts it in Asterisk within a second)')
+    .addOption(config()).argument('<account>').option('--json', 'print JSON').action(allowCallsCommand);
   withExamples(program, '');
   return program;
 }

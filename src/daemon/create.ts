@@ -8,7 +8,8 @@
  *   2. engine     the config with the dashboard's stored settings; bans and failures restored
  *   3. firewall   chosen, initialised, reconciled with the store's active bans
  *   4. pipeline   failed-auth log, pipeline (behind the protection gate: protection.ts), port
- *                 watch, manual changes; sources built (no I/O)
+ *                 watch, manual changes, the toll-fraud guard (fraud.ts: its suspensions
+ *                 restored); sources built (no I/O)
  *   5. timers     one scheduler: control loop, heartbeat, PBX re-read, DNS, SSH clients, pruning
  *      cluster   in cluster mode (cluster/): joins the group's Redis streams in the background,
  *                 never waiting for Redis
@@ -32,6 +33,7 @@ import { Engine } from '../engine/index.js';
 import { canTellSeen, selectEnforcer, type Enforcer, type PortSet } from '../enforcers/index.js';
 import type { ZoneOf } from '../engine/zones.js';
 import { formatAlert } from '../faillog/index.js';
+import { FraudDecider } from '../fraud/index.js';
 import type { Store } from '../store/index.js';
 import { hostAddresses, policyInput, ruleInput, zoneInput } from './inputs.js';
 import { StopStack } from './lifecycle.js';
@@ -42,6 +44,7 @@ import { pbxFromFiles, pbxSync, planFor, sayWatch, type PbxReader } from './pbx.
 import { openDaemonFailedAuthLog, openDaemonStore, Persistence } from './persistence.js';
 import { Pipeline } from './pipeline.js';
 import { restoreEngine } from './restore.js';
+import { FraudRunner } from './fraud.js';
 import { Scheduler } from './scheduler.js';
 import { asteriskSources, type SourceDeps, type Sources } from './sources.js';
 import { TrustedNames } from './trusted-names.js';
@@ -97,11 +100,13 @@ export interface Daemon {
   readonly controls: SettingsControls;
   /** Manual bans and releases, put into force at once (what the dashboard calls). */
   readonly bans: ManualChanges;
+  /** The toll-fraud guard, live (hang-ups, suspensions, allow-calls). */
+  readonly fraud: FraudRunner;
   /** Where the dashboard listens (null: none). */
   readonly url: string | null;
 }
 
-type Parts = Pick<Daemon, 'store' | 'engine' | 'enforcer' | 'pipeline' | 'controls' | 'bans' | 'url' | 'reopen' | 'handle'>;
+type Parts = Pick<Daemon, 'store' | 'engine' | 'enforcer' | 'pipeline' | 'controls' | 'bans' | 'fraud' | 'url' | 'reopen' | 'handle'>;
 
 const NEVER = new Promise<never>(() => undefined);
 
@@ -151,6 +156,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     get pipeline() { return part('pipeline'); },
     get controls() { return part('controls'); },
     get bans() { return part('bans'); },
+    get fraud() { return part('fraud'); },
     get url() { return part('url'); },
   };
 }
@@ -245,7 +251,15 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     pipeline.handle(ev);
   };
   const manual = new ManualChanges({ store, engine, pipeline, log, now }, changesFrom);
-  const src = (deps.sources ?? asteriskSources)({ config, store, faillog, log, now, handle });
+  // The toll-fraud guard: judges the AMI's call events in its frame handler and acts through the AMI client (fraud.ts).
+  const fraud = new FraudRunner({
+    decider: new FraudDecider(engine, config.fraud, { startedAt: now(), askAddress: true }), pipeline, store, log, now,
+    ami: () => sources?.amiClient?.() ?? null,
+  });
+  const fraudRestored = persistence.guard(now(), () => fraud.restore());
+  if (fraudRestored?.suspended) log.warn(fraudRestored, 'toll fraud: accounts still suspended (sipwarden allow-calls ACCOUNT lets one call out again)');
+  const calls = config.fraud.enabled ? { calls: fraud } : {};
+  const src = (deps.sources ?? asteriskSources)({ config, store, faillog, log, now, handle, ...calls });
   sources = src;
   stops.push('log files', () => src.close());
   stops.push('pipeline', () => {
@@ -263,8 +277,10 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   stops.push('timers', () => timers.stop());
   timers.every(250, 'control loop', () => { // CLI bans and releases within 250 ms; batched rows written
     persistence.guard(now(), () => manual.poll());
+    fraud.pollAllows();
     pipeline.flush();
   });
+  timers.every(1000, 'toll fraud', () => fraud.tick()); // minutes caps; AstDB changes the AMI has not taken yet
   timers.every(1000, 'heartbeat', () => void persistence.guard(now(), () => {
     store.setMeta('heartbeat', String(now()));
     store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: src.followers(), ami: src.ami(), backend: enforcer.name, watch: pbx.portWatch.current(), asteriskLoss: logLoss.health(), store: persistence.health(), cluster: cluster?.health() ?? null }));
@@ -304,5 +320,5 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     faillog.reopen();
     pbx.reread();
   };
-  return { store, engine, enforcer, pipeline, controls, bans: manual, url: web?.url ?? null, reopen, handle };
+  return { store, engine, enforcer, pipeline, controls, bans: manual, fraud, url: web?.url ?? null, reopen, handle };
 }

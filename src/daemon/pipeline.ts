@@ -141,6 +141,11 @@ export class Pipeline {
     this.apply(remoteEffects(this.deps.engine, m, this.deps.now(), publish));
   }
 
+  /** Applies effects decided elsewhere (the toll-fraud guard's lines, alerts and bans: daemon/fraud.ts) in this order. Never throws for bad input. */
+  applyEffects(effects: readonly Effect[]): void {
+    this.apply(effects);
+  }
+
   /** Applies effects in their order (see the top of this file). */
   private apply(effects: readonly Effect[]): void {
     for (const e of effects) {

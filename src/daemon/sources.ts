@@ -2,6 +2,11 @@
  * The daemon's Asterisk sources: one follower per log file (resuming at its stored
  * cursor) and the AMI client, each line or frame parsed and handed to `handle`.
  *
+ * With a call sink (the toll-fraud guard, daemon/fraud.ts), the AMI login also asks for
+ * the `call` and `cdr` event classes, and each call event — and each successful login,
+ * the address an account uses — goes to the sink synchronously, in the frame handler,
+ * so a decision to hang up is acted on before the next frame is read.
+ *
  * Lifecycle (the daemon calls these in this order): built without I/O; `start()` opens
  * the files and connects; `drain()` stops the AMI and reads what the files hold now —
  * their cursors stay readable for the last store commit; `close()` closes the files.
@@ -11,8 +16,9 @@
 import fs from 'node:fs';
 import type { AmiHealth, SourceHealth } from '../api/index.js';
 import type { Config } from '../config/index.js';
-import type { ParsedEvent } from '../domain/events.js';
+import type { AuthSucceeded, CallEvent, ParsedEvent } from '../domain/events.js';
 import type { FailedAuthLog } from '../faillog/index.js';
+import { parseCallFrame } from '../parsers/calls.js';
 import { newDateCache, parseAmiFrame, parseLine } from '../parsers/index.js';
 import { describeWatch, detectAsterisk, formatFinding } from '../setup/index.js';
 import { AmiClient, type AmiState } from '../sources/ami/index.js';
@@ -34,6 +40,8 @@ export interface Sources {
   followers(): FollowerState[];
   /** The AMI connection's state (null: not configured). */
   ami(): AmiState | null;
+  /** The AMI client, to send actions through (null: not configured). */
+  amiClient?(): AmiClient | null;
   /** The same, as the dashboard's overview shows them. */
   health(): { sources: SourceHealth[]; ami: AmiHealth | null };
 }
@@ -45,6 +53,15 @@ export interface SourceDeps {
   readonly log: PipelineLog;
   readonly now: () => number;
   readonly handle: (ev: ParsedEvent) => void;
+  /** The toll-fraud guard: AMI call events and successful logins, and each (re)connection of the AMI. */
+  readonly calls?: CallSink;
+}
+
+/** Where the AMI's call events go (daemon/fraud.ts). */
+export interface CallSink {
+  handle(ev: CallEvent | AuthSucceeded): void;
+  /** Logged in to the AMI (again): actions can be sent. */
+  connected(): void;
 }
 
 /** The log followers and the AMI client of `config.asterisk`; says what is watched and what is missing. */
@@ -90,6 +107,7 @@ export function asteriskSources(d: SourceDeps): Sources {
     }),
     followers: () => followers.map((f) => f.state()),
     ami: () => ami?.state() ?? null,
+    amiClient: () => ami,
     health: () => ({
       sources: followers.map((f) => f.state()),
       ami: config.asterisk.ami ? amiHealth(config.asterisk.ami, ami?.state()) : null,
@@ -104,14 +122,28 @@ function amiClient(d: SourceDeps, interest: 'all' | 'auth'): AmiClient | null {
     return null;
   }
   const source = `ami:${a.host}:${a.port}`;
-  d.log.info({ source, user: a.username }, 'reading security events from the Asterisk Manager Interface');
+  const calls = d.calls;
+  d.log.info({ source, user: a.username, calls: Boolean(calls) }, calls
+    ? 'reading security and call events from the Asterisk Manager Interface'
+    : 'reading security events from the Asterisk Manager Interface');
   return new AmiClient({
     host: a.host, port: a.port, username: a.username, secret: a.secret, tls: a.tls, caFile: a.ca, log: d.log,
+    events: calls ? 'security,system,call,cdr' : 'security,system',
     onFrame: (frame, n) => {
-      const ev = parseAmiFrame(frame, { source, line: n, refTime: d.now(), interest });
-      if (ev) d.handle(ev);
+      const refTime = d.now();
+      if (calls) {
+        const call = parseCallFrame(frame, { source, line: n, refTime });
+        if (call) return calls.handle(call);
+      }
+      const ev = parseAmiFrame(frame, { source, line: n, refTime, interest });
+      if (!ev) return;
+      d.handle(ev);
+      if (calls && ev.kind === 'auth_succeeded') calls.handle(ev);
     },
-    onState: (st) => d.log.info({ source, status: st.status, reason: st.reason }, 'AMI connection'),
+    onState: (st) => {
+      d.log.info({ source, status: st.status, reason: st.reason }, 'AMI connection');
+      if (st.status === 'connected') calls?.connected();
+    },
   });
 }
 

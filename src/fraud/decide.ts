@@ -13,12 +13,17 @@
  * The ban's address is the one the account last authenticated from (SuccessfulAuth):
  * the engine's zones decide whether it may be banned (never a trusted, loopback or host
  * address; an internal one only with `ban_internal`), the same way the failure tiers'
- * bans are decided. Nothing here writes, sends or waits.
+ * bans are decided. Live (`askAddress`), a finding whose address is unclear — no
+ * SuccessfulAuth seen (chan_sip reports none), or the account logged in from several
+ * addresses lately — gets no ban here: the runner asks Asterisk which address the
+ * caller channel uses ({@link addressVariable}) and bans that one with {@link
+ * FraudDecider.banAddress}. Nothing here writes, sends or waits.
  */
-import type { AuthSucceeded, CallEvent, SecurityEvent } from '../domain/events.js';
+import type { AuthSucceeded, CallEvent, Evidence, SecurityEvent } from '../domain/events.js';
+import type { IpAddress } from '../domain/ip.js';
 import type { Alert, DeciderOptions, Effect, Engine } from '../engine/index.js';
 import { channelTech } from '../parsers/calls.js';
-import { formatAllowed, formatFraud, type BanOutcome } from './format.js';
+import { formatAllowed, formatBanResolved, formatFraud, type BanOutcome } from './format.js';
 import { FraudGuard } from './guard.js';
 import type { FraudInput } from './rules.js';
 import type { FraudFinding } from './types.js';
@@ -28,10 +33,27 @@ export const HANGUP_CAUSE = 21;
 
 const NONE: readonly Effect[] = Object.freeze([]);
 
+/** The decider's options: the engine Decider's, and whether unclear addresses are asked of Asterisk (live). */
+export interface FraudDeciderOptions extends DeciderOptions {
+  /** Live: a finding whose address is unclear gets no ban at once; the runner asks Asterisk ({@link FraudDecider.unclear}). */
+  readonly askAddress?: boolean;
+}
+
+/**
+ * The channel variable that tells the address a caller channel's SIP peer uses, for AMI
+ * `Getvar` (read from the channel, not from any text the caller sent): PJSIP's
+ * `CHANNEL(pjsip,remote_addr)` (`203.0.113.7:5060`), chan_sip's `CHANNEL(peerip)`; null
+ * for other technologies.
+ */
+export function addressVariable(channel: string): string | null {
+  const tech = channelTech(channel);
+  return tech === 'PJSIP' ? 'CHANNEL(pjsip,remote_addr)' : tech === 'SIP' ? 'CHANNEL(peerip)' : null;
+}
+
 export class FraudDecider {
   readonly guard: FraudGuard;
 
-  constructor(private readonly engine: Engine, private input: FraudInput, private readonly opts: DeciderOptions = {}) {
+  constructor(private readonly engine: Engine, private input: FraudInput, private readonly opts: FraudDeciderOptions = {}) {
     this.guard = new FraudGuard(input, (account) => engine.accountClass(account));
   }
 
@@ -72,10 +94,42 @@ export class FraudDecider {
     ];
   }
 
+  /**
+   * Whether the finding asks for a ban whose address Asterisk must tell (live only): no
+   * successful login of the account was seen, or it logged in from more than one
+   * address lately, and the call's channel has an address variable.
+   */
+  unclear(f: FraudFinding): boolean {
+    return Boolean(this.opts.askAddress) && f.actions.includes('ban') && f.call !== null && addressVariable(f.call.channel) !== null
+      && (f.lastAuth === null || f.otherAddresses.length > 0);
+  }
+
+  /**
+   * The ban of `ip`, the address Asterisk said the finding's caller channel uses (its
+   * `variable`), for a finding {@link unclear} left without one: the ban (if the zones
+   * allow it), its FRAUD line and the daemon's line.
+   */
+  banAddress(f: FraudFinding, ip: IpAddress, variable: string, now: number): readonly Effect[] {
+    const channel = f.call?.channel ?? '';
+    const evidence: Evidence = { source: f.evidence.source, line: f.evidence.line, text: `Getvar ${variable} of ${channel}: ${ip}` };
+    const auth: AuthSucceeded = {
+      kind: 'auth_succeeded', at: f.at, service: channelTech(channel), ip, port: null, account: f.account, session: null,
+      signature: 'ami-event', decoys: [], evidence,
+    };
+    const banned = this.ban(f, auth);
+    const out: Effect[] = [];
+    if (banned?.effect) out.push(banned.effect);
+    out.push(
+      { kind: 'log', line: formatBanResolved(now, f, banned?.outcome ?? { ip, zone: this.engine.zoneOf(ip), banned: false }, variable) },
+      { kind: 'say', level: 'warn', msg: 'toll fraud: the caller\'s address, as Asterisk tells it', fields: { account: f.account, ip, variable, banned: banned?.outcome.banned ?? false } },
+    );
+    return out;
+  }
+
   private effects(f: FraudFinding): Effect[] {
     const out: Effect[] = [];
     if (f.hangup.length) out.push({ kind: 'hangup', account: f.account, calls: f.hangup, rule: f.rule, cause: HANGUP_CAUSE });
-    const banned = f.actions.includes('ban') ? this.ban(f) : null;
+    const banned = f.actions.includes('ban') && !this.unclear(f) ? this.ban(f, f.lastAuth) : null;
     out.push(
       { kind: 'log', line: formatFraud(f, banned?.outcome ?? null) },
       {
@@ -93,9 +147,8 @@ export class FraudDecider {
     return out;
   }
 
-  /** The ban of the address the account last authenticated from, if the zones allow it. */
-  private ban(f: FraudFinding): { outcome: BanOutcome; effect: Effect | null } | null {
-    const auth: AuthSucceeded | null = f.lastAuth;
+  /** The ban of the address `auth` came from (the account's last login), if the zones allow it. */
+  private ban(f: FraudFinding, auth: AuthSucceeded | null): { outcome: BanOutcome; effect: Effect | null } | null {
     if (!auth) return null;
     const zone = this.engine.zoneOf(auth.ip);
     const d = this.engine.policy.forceBan(auth.ip, f.at, this.input.ban, 'toll-fraud');

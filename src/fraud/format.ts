@@ -52,3 +52,15 @@ export function formatFraud(f: FraudFinding, ban: BanOutcome | null): string {
 export function formatAllowed(at: number, account: string, by: string): string {
   return [new Date(at).toISOString(), 'FRAUD', `account=${quote(account)}`, 'action=allowed', `by=${quote(by, 64)}`].join(' ');
 }
+
+/**
+ * Formats the ban of an address Asterisk told (AMI `Getvar` of `variable` on the caller
+ * channel), for a finding whose address was unclear when it was made.
+ */
+export function formatBanResolved(at: number, f: FraudFinding, ban: BanOutcome, variable: string): string {
+  return [
+    new Date(at).toISOString(), 'FRAUD', `account=${quote(f.account)}`, `rule=${token(f.rule)}`, 'action=ban',
+    `ip=${token(ban.ip)}`, `zone=${token(ban.zone)}`, `banned=${ban.banned ? 'yes' : 'no'}`, `from=${quote(variable, 40)}`,
+    ...(f.call ? [`channel=${quote(f.call.channel, 80)}`] : []),
+  ].join(' ');
+}

@@ -4,7 +4,7 @@
  * shape — to hang calls up, suspend the account, ban its address, remove its
  * registrations, and alert. See README "Toll fraud".
  */
-export { FraudDecider, HANGUP_CAUSE } from './decide.js';
+export { addressVariable, FraudDecider, HANGUP_CAUSE, type FraudDeciderOptions } from './decide.js';
 export { compileDestinations, NON_GEOGRAPHIC, type DestinationOf, type Destination, type DialPlan } from './destinations.js';
 export { formatFraud, type BanOutcome } from './format.js';
 export { FraudGuard, type GuardStats } from './guard.js';
