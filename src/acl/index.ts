@@ -4,7 +4,7 @@
  * extension, in the files FreePBX leaves for local changes — so Asterisk itself refuses
  * an extension's registration from outside even while sipwarden is stopped. What it
  * plans and how it undoes it; applying, the manifest and the conversation are the flow
- * `sipwarden init` shares (src/setup/flow.ts, converse.ts), the command is
+ * `sipwarden init` shares (src/setup/: flow.ts, undo.ts, converse.ts); the command is
  * src/cli/asterisk-acl.ts. Paths are logical and may be put under a root prefix;
  * commands are injectable.
  */

@@ -10,13 +10,14 @@
  */
 import { basename, join } from 'node:path';
 import { loadConf, readIfFile } from '../asterisk/index.js';
-import { applyUndo, unwind, type ApplyOptions, type ApplyResult, type Undo, type UndoStep } from '../setup/flow.js';
+import type { ApplyOptions, ApplyResult } from '../setup/flow.js';
+import { applyUndo, unwind, type Undo, type UndoStep } from '../setup/undo.js';
 import { fileRecord, readManifest, type FileRecord, type Manifest } from '../setup/manifest.js';
 import { normaliseRoot, onHost, PATHS } from '../setup/paths.js';
 import { findAclBlocks, removeAclBlocks } from './marks.js';
 import { reloadsAfter, SUBSYSTEMS, type AclReload } from './targets.js';
 
-export type { UndoStep as AclUninstallStep } from '../setup/flow.js';
+export type { UndoStep as AclUninstallStep } from '../setup/undo.js';
 
 /** What `--uninstall` will do; its changes leave the manifest, the rest of it stays. */
 export interface AclUninstallPlan extends Undo {

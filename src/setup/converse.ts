@@ -1,11 +1,13 @@
 /**
  * The conversation of a system-changing command (`init`, `asterisk-acl`) around its
  * plan: who may run it, the plan in plain words, the yes/no before anything changes,
- * carrying it out through the flow (flow.ts), and the report after. The terminal comes
- * in as a `Conversation` (tests give fakes; src/cli/terminal.ts the real one).
+ * carrying it out through the flow (flow.ts, undo.ts), and the report after. The
+ * terminal comes in as a `Conversation` (tests give fakes; src/cli/terminal.ts the real
+ * one).
  */
 import { SipwardenError, type ErrorCode } from '../domain/errors.js';
-import { applyChanges, applyUndo, type ApplyOptions, type ApplyResult, type Change, type Planned, type Undo } from './flow.js';
+import { applyChanges, type ApplyOptions, type ApplyResult, type Change, type Planned } from './flow.js';
+import { applyUndo, type Undo } from './undo.js';
 import { PATHS } from './paths.js';
 
 /** What a command needs from the world to talk to the person running it. */

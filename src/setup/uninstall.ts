@@ -1,6 +1,6 @@
 /**
  * `sipwarden init --uninstall`: undoes what the install manifest records, through the
- * shared flow (flow.ts). An Asterisk file still holding what init wrote gets its backup
+ * shared flow (undo.ts). An Asterisk file still holding what init wrote gets its backup
  * back byte for byte (unwinding several inits newest first); one changed since keeps
  * the changes and loses only init's marked blocks (its backups are kept). The unit and
  * the logrotate entry are removed (or the file init replaced is put back); with `purge`,
@@ -14,13 +14,14 @@ import { basename } from 'node:path';
 import { findBlocks, removeBlocks } from './blocks.js';
 import { detectAsterisk } from './detect.js';
 import { readIfFile } from '../asterisk/index.js';
-import { applyUndo, followUp, unwind, type ApplyOptions, type ApplyResult, type Undo, type UndoStep } from './flow.js';
+import { followUp, type ApplyOptions, type ApplyResult } from './flow.js';
+import { applyUndo, unwind, type Undo, type UndoStep } from './undo.js';
 import { readManifest, type FileRecord } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { PACKAGED, WRITTEN_BY } from './templates.js';
 import { initFollowUps, type Reload } from './plan.js';
 
-export type { UndoStep as UninstallStep } from './flow.js';
+export type { UndoStep as UninstallStep } from './undo.js';
 
 export interface UninstallPlan extends Undo {
   readonly command: 'init';
