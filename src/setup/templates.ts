@@ -78,7 +78,9 @@ export interface UnitValues {
  * The systemd unit: ready when the daemon says so (Type=notify), restarted when it hangs
  * (watchdog) or fails, after Asterisk and nftables, with only the capabilities it needs
  * and a sandbox that still lets nft work. `systemd-analyze security` (systemd 252) rates
- * it 2.3 (OK); the package's container test checks it is at most 2.5 while the daemon bans.
+ * it 2.4 (OK; 2.3 without CAP_NET_RAW, which only iptables-legacy needs, 2.2 with
+ * NotifyAccess=main, which systemd-notify cannot use); the package's container test
+ * checks it is at most 2.5 while the daemon bans.
  */
 export function renderUnit(v: UnitValues): string {
   return [
