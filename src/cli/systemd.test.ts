@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { journalDestination, journalLine, stdoutIsJournal, syslogPriority, systemdNotifier } from './systemd.js';
+import { journalLine, stdoutIsJournal, syslogPriority, systemdNotifier } from './systemd.js';
 
 describe('journal lines', () => {
   it('writes the message, then the fields, behind the syslog priority of the level', () => {
@@ -20,12 +20,6 @@ describe('journal lines', () => {
   it('objects become JSON; a line that is not JSON is passed on escaped at info', () => {
     expect(journalLine('{"level":30,"msg":"watching","files":["/var/log/asterisk/full"]}')).toBe('<6>watching files=["/var/log/asterisk/full"]');
     expect(journalLine('not json \u001b[2J')).toBe('<6>not json \\u001b[2J');
-  });
-
-  it('the destination splits what pino writes into one journal line per record', () => {
-    const out: string[] = [];
-    journalDestination({ write: (s: string) => out.push(s) }).write('{"level":30,"msg":"a"}\n{"level":50,"msg":"b"}\n');
-    expect(out).toEqual(['<6>a\n', '<3>b\n']);
   });
 
   it('is the journal only when JOURNAL_STREAM names stdout itself', () => {

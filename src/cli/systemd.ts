@@ -1,10 +1,10 @@
 /**
  * What `sipwarden run` does differently under systemd, and only there:
  *
- * - **Journal lines.** When stdout is the journal (`JOURNAL_STREAM` names it), each log
- *   record is written as one readable line with its syslog priority prefix
+ * - **Journal lines.** Whether stdout is the journal (`JOURNAL_STREAM` names it), and a
+ *   log record as one readable line with its syslog priority prefix
  *   (`<4>cannot reach the AMI host=127.0.0.1 port=5038`), which journald files under that
- *   priority; elsewhere the records stay pino's JSON. Values are escaped for a terminal
+ *   priority (logging.ts decides when to write them). Values are escaped for a terminal
  *   (attacker text never steers `journalctl`'s display).
  * - **Readiness and the watchdog** (`Type=notify`, `WatchdogSec=`). Node cannot send the
  *   datagram `sd_notify` needs, so the messages go through systemd's own
@@ -61,11 +61,6 @@ export function journalLine(json: string): string {
   });
   const msg = typeof rec.msg === 'string' ? terminalText(rec.msg) : '';
   return `<${syslogPriority(level)}>${[msg, ...fields].filter((s) => s !== '').join(' ')}`;
-}
-
-/** A pino destination writing journal lines to `out`. */
-export function journalDestination(out: { write: (s: string) => unknown } = process.stdout): { write: (s: string) => void } {
-  return { write: (s: string) => { for (const l of s.split('\n')) if (l !== '') out.write(`${journalLine(l)}\n`); } };
 }
 
 /** Sends `sd_notify` assignments through systemd-notify. */
