@@ -43,6 +43,7 @@ export class Outbox {
   #published = 0;
   #dropped = 0;
   #saidDrop = false;
+  #retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly origin: string,
@@ -72,13 +73,16 @@ export class Outbox {
     return { waiting: this.#bans.length + this.#failures.length, published: this.#published, dropped: this.#dropped };
   }
 
-  /** Sends what waits, batch after batch, until empty, down, or `deadline` (ms from now) passed; for stop. */
+  /** Sends what waits, batch after batch, until empty, down, or `deadline` (ms from now) passed; then stops retrying. For stop. */
   async drain(deadlineMs: number): Promise<void> {
     const end = performance.now() + deadlineMs;
     while (this.#up && this.stats.waiting > 0 && performance.now() < end) {
       if (this.#inFlight) await new Promise((r) => setTimeout(r, 5));
       else await this.#flush();
     }
+    this.#up = false;
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
   }
 
   #soon(): void {
@@ -111,6 +115,14 @@ export class Outbox {
     this.#failures.unshift(...back.filter((e) => e.stream === 'failures'));
     if (this.#bans.length + this.#failures.length === 0) this.#saidDrop = false;
     if (taken > 0) this.#soon();
+    else if (back.length > 0 && !this.#retry) {
+      // Nothing went through though the link looked up: try again shortly (a link that went down calls setUp when back).
+      this.#retry = setTimeout(() => {
+        this.#retry = null;
+        this.#soon();
+      }, 200);
+      this.#retry.unref?.();
+    }
   }
 
   #drop(q: Entry[]): void {
