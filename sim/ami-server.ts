@@ -6,7 +6,9 @@
  * the log lines, as Asterisk's per-session threads do.
  */
 import net from 'node:net';
-import { AmiSession, type AmiUser } from './ami-session.js';
+import type { AmiAction } from './ami-frame.js';
+import { AmiSession, classSet, type AmiUser } from './ami-session.js';
+import type { CallFrame } from './call-events.js';
 import type { AsteriskLogs } from './log-writer.js';
 import { securityAmiFrame, type EventAddress, type SecurityEventRecord } from './security-event.js';
 
@@ -27,6 +29,8 @@ export interface AmiServerOptions {
   readonly firstLwp?: number;
   readonly maxFrameBytes?: number;
   readonly maxSessions?: number;
+  /** Actions beyond login, ping and events (ami-actions.ts). */
+  readonly action?: (name: string, a: AmiAction, id: string, write: ReadonlySet<string> | null) => string | null;
 }
 
 /** Standing misbehaviours, switched on and off by tests at any time. */
@@ -67,11 +71,15 @@ export class AmiServer {
   private nextLwp: number;
   private readonly startedAt: number;
   private readonly users: ReadonlyMap<string, string>;
+  private readonly perms: ReadonlyMap<string, { read: ReadonlySet<string> | null; write: ReadonlySet<string> | null }>;
+  /** Events waiting for the next turn of the event loop, in order, with their class. */
+  private pending: Array<{ frame: string; cls: string }> = [];
 
   constructor(private readonly opts: AmiServerOptions) {
     this.nextLwp = opts.firstLwp ?? 18072;
     this.startedAt = opts.now();
     this.users = new Map(opts.users.map((u) => [u.username, u.secret]));
+    this.perms = new Map(opts.users.map((u) => [u.username, { read: classSet(u.read), write: classSet(u.write) }]));
     this.server = net.createServer((s) => this.accept(s));
     this.server.maxConnections = opts.maxSessions ?? 64;
   }
@@ -94,10 +102,27 @@ export class AmiServer {
    * sees its own SuccessfulAuth, as in tool-output/S27.out).
    */
   broadcast(e: SecurityEventRecord): void {
-    const frame = securityAmiFrame(e);
+    this.enqueue(securityAmiFrame(e), 'security');
+  }
+
+  /** Sends a call event (call, cdr or dialplan class) the same way, after the security events before it. */
+  broadcastCall(f: CallFrame): void {
+    this.enqueue(f.text, f.cls);
+  }
+
+  /** Events go out on the next turn of the event loop, in the order they came, one write per session. */
+  private enqueue(frame: string, cls: string): void {
+    this.pending.push({ frame, cls });
+    if (this.pending.length > 1) return;
     setImmediate(() => {
+      const batch = this.pending;
+      this.pending = [];
       if (this.faults.muteEvents) return;
-      for (const s of this.sessions) if (s.wants('security')) s.send(frame);
+      for (const s of this.sessions) {
+        let out = '';
+        for (const e of batch) if (s.wants(e.cls)) out += e.frame;
+        if (out) s.send(out);
+      }
     });
   }
 
@@ -141,7 +166,8 @@ export class AmiServer {
       addr(socket.localAddress, socket.localPort), addr(socket.remoteAddress, socket.remotePort),
       {
         users: this.users, logs: this.opts.logs, now: this.opts.now, startedAt: this.startedAt,
-        report: this.opts.report, failedLoginDelayMs: this.opts.failedLoginDelayMs ?? 1000,
+        report: this.opts.report, failedLoginDelayMs: this.opts.failedLoginDelayMs ?? 1000, perms: this.perms,
+        ...(this.opts.action ? { action: this.opts.action } : {}),
         maxFrameBytes: this.opts.maxFrameBytes ?? 64 * 1024,
         refuseLogins: () => this.faults.refuseLogins,
         onLogin: (ok) => { if (ok) this.counters.loginsOk++; else this.counters.loginsFailed++; },

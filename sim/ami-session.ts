@@ -1,7 +1,8 @@
 /**
  * One AMI connection of the simulated Asterisk manager: Login (plain `Secret`, or
- * `Action: Challenge` + MD5 `Key`), Ping, Events, Logoff; the NOTICE/VERBOSE lines and
- * security events manager.c writes for them; and the event filter set by `Events:`.
+ * `Action: Challenge` + MD5 `Key`), Ping, Events, Logoff, the call and database actions
+ * of ami-actions.ts; the NOTICE/VERBOSE lines and security events manager.c writes for
+ * them; and the event filter set by `Events:` within the user's `read` classes.
  * Invariant: after `close()` nothing more is written to the socket.
  */
 import { randomInt } from 'node:crypto';
@@ -17,11 +18,26 @@ import { md5 } from './sip-digest.js';
 export interface AmiUser {
   readonly username: string;
   readonly secret: string;
+  /** manager.conf `read`: the event classes it may receive (absent: all). */
+  readonly read?: string;
+  /** manager.conf `write`: the action classes it may use (absent: all). */
+  readonly write?: string;
+}
+
+/** A `read`/`write` list as a set of classes; null for absent or `all`. */
+export function classSet(list: string | undefined): ReadonlySet<string> | null {
+  if (list === undefined) return null;
+  const s = new Set(list.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c.length > 0));
+  return s.has('all') ? null : s;
 }
 
 /** What a session needs from its server. */
 export interface AmiSessionEnv {
   readonly users: ReadonlyMap<string, string>;
+  /** Each user's read and write classes (a user not here may read and write everything). */
+  readonly perms?: ReadonlyMap<string, { read: ReadonlySet<string> | null; write: ReadonlySet<string> | null }>;
+  /** Other actions (lower-case name): the answer to write, or null for "Invalid/unknown command". */
+  readonly action?: (name: string, a: AmiAction, id: string, write: ReadonlySet<string> | null) => string | null;
   readonly logs: AsteriskLogs;
   readonly now: () => number;
   readonly startedAt: number;
@@ -80,6 +96,8 @@ export class AmiSession {
   /** True when this session takes events of the category. */
   wants(category: string): boolean {
     if (!this.authenticated || this.closed) return false;
+    const read = this.env.perms?.get(this.username)?.read ?? null;
+    if (read !== null && !read.has(category)) return false;
     return this.events === 'all' || (this.events !== 'none' && this.events.has(category));
   }
 
@@ -134,6 +152,11 @@ export class AmiSession {
       this.events = eventMask(amiHeader(a, 'EventMask'));
       this.send(amiResponse('Success', id, [['Events', this.events === 'none' ? 'Off' : 'On']]));
     } else {
+      const answer = this.env.action?.(action, a, id, this.env.perms?.get(this.username)?.write ?? null) ?? null;
+      if (answer !== null) {
+        this.send(answer);
+        return;
+      }
       const name = amiHeader(a, 'Action');
       this.send(amiResponse('Error', id, [['Message', `Invalid/unknown command: ${name}. Use Action: ListCommands to show available commands.`]]));
     }

@@ -2,10 +2,18 @@
  * The PBX simulator: a chan_pjsip-like SIP registrar (UDP and TCP, digest auth) and an
  * Asterisk manager (AMI) that write Asterisk 20's `messages`, `security` and `full`
  * lines and AMI security events byte-for-byte in the formats of
- * ../shared/fixtures/asterisk-20/. Used by end-to-end tests and the demo.
+ * ../shared/fixtures/asterisk-20/; with a trunk (`calls`), it also places calls through
+ * it and writes their AMI call events as ../shared/fixtures/asterisk-20-calls/, obeys
+ * the AMI's Hangup, Getvar, DB* and PJSIPShowContacts, and refuses a suspended account's
+ * calls as the dial plan check `sipwarden init` installs does (calls.ts). Used by
+ * end-to-end tests, the benchmarks and the demo.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { answerAction } from './ami-actions.js';
 import { AmiServer, type AmiFaults, type AmiInjection, type AmiUser } from './ami-server.js';
+import { AstDb } from './astdb.js';
+import { CallEngine, type CallStats, type TrunkConfig } from './calls.js';
+import { Registrar } from './registrar.js';
 import { AsteriskLogs, type LogFiles } from './log-writer.js';
 import type { SecurityEventRecord } from './security-event.js';
 import { NonceBook } from './sip-digest.js';
@@ -17,6 +25,8 @@ export type { AmiFaults, AmiInjection, AmiUser } from './ami-server.js';
 export type { LogFiles } from './log-writer.js';
 export type { LogDateFormat } from './time-format.js';
 export type { SipDriver } from './sip-handler.js';
+export type { CallStats, TrunkConfig } from './calls.js';
+export { SUSPENDED } from './calls.js';
 
 /** A SIP account: endpoint id, auth username and AOR all named `name`. */
 export interface SimAccount {
@@ -59,6 +69,12 @@ export interface PbxOptions {
   readonly lwp?: { readonly pjsip?: number; readonly security?: number; readonly managerFirst?: number };
   /** Start each log with Asterisk's "Asterisk 20.20.1 built by …" line. Default false. */
   readonly banner?: boolean;
+  /**
+   * Calls: numbers that are no account go through this trunk (`Dial(PJSIP/${EXTEN}@<name>,30)`),
+   * from the first SIP listener; `neverStop`: numbers a suspended account may still call
+   * (emergency services); `dialTimeoutMs`: Dial()'s timeout (default 30 s).
+   */
+  readonly calls?: { readonly trunk: TrunkConfig; readonly neverStop?: readonly string[]; readonly dialTimeoutMs?: number };
 }
 
 /** Live counters (mutated as traffic arrives). */
@@ -91,6 +107,12 @@ export interface RunningPbx {
   flush(): void;
   /** Reopens the log files by name (after a test rotated them). */
   reopenLogs(): void;
+  /** Asterisk's database (the suspension keys, the registrar's contacts). */
+  readonly db: AstDb;
+  /** The calls' counters (null: no trunk configured). */
+  readonly calls: CallStats | null;
+  /** Calls up or being set up now. */
+  liveCalls(): number;
   /** Closes every socket and the log files. Idempotent. */
   stop(): Promise<void>;
 }
@@ -130,7 +152,11 @@ export async function startPbx(opts: PbxOptions): Promise<RunningPbx> {
     opaque: () => randomBytes(8).toString('hex'),
   };
   const listeners: SipListener[] = [];
+  const db = new AstDb();
+  const registrar = new Registrar(db, stats.registrations);
+  let calls: CallEngine | null = null;
   const stop = async (): Promise<void> => {
+    calls?.close();
     await Promise.all([...listeners.map((l) => l.close()), ami?.close()]);
     logs.close();
   };
@@ -147,13 +173,16 @@ export async function startPbx(opts: PbxOptions): Promise<RunningPbx> {
         onMessage: (text, local, remote) => {
           stats.sipMessages++;
           stats.bySource.set(remote.ip, (stats.bySource.get(remote.ip) ?? 0) + 1);
-          const out = handleSipRequest(text, cfg, { local, remote, now: now() }, bind.driver ?? 'pjsip');
+          const inCall = calls?.receive(text, remote);
+          if (inCall?.handled) return inCall.reply;
+          const out = handleSipRequest(text, { ...cfg, calls: calls !== null && (bind.driver ?? 'pjsip') === 'pjsip' }, { local, remote, now: now() }, bind.driver ?? 'pjsip');
           stats.sipResults[out.result]++;
           for (const e of out.effects) {
             if (e.kind === 'notice') logs.notice(bind.driver === 'chan_sip' ? chanSipLwp : pjsipLwp, e.source, e.text);
             else if (e.kind === 'security') report(e.event);
-            else if (e.expires === 0) stats.registrations.delete(e.account);
-            else stats.registrations.set(e.account, { contacts: e.contacts, expiresAt: now() + e.expires * 1000 });
+            // After the 100 Trying has left (a refusal's 403 must not overtake it).
+            else if (e.kind === 'dial') queueMicrotask(() => calls?.start(e.request, e.account, e.exten, e.remote));
+            else registrar.update(e.account, e.contacts, e.expires, e.source, now());
           }
           return out.response;
         },
@@ -161,10 +190,24 @@ export async function startPbx(opts: PbxOptions): Promise<RunningPbx> {
       listeners.push(listener);
       await listener.start();
     }
+    const first = listeners[0];
+    if (opts.calls && first) {
+      const local = { ip: (Array.isArray(opts.sip) ? opts.sip[0] : (opts.sip as SipBind))?.host ?? '127.0.0.1', port: first.port };
+      calls = new CallEngine({
+        trunk: opts.calls.trunk, local, now, db, neverStop: opts.calls.neverStop ?? ['911', '112', '999'], userAgent: cfg.userAgent,
+        ...(opts.calls.dialTimeoutMs !== undefined ? { dialTimeoutMs: opts.calls.dialTimeoutMs } : {}),
+        send: (text, to) => first.send(text, to.ip, to.port),
+        emit: (f) => ami?.broadcastCall(f),
+        registered: (account) => registrar.has(account),
+      });
+    }
     if (opts.ami) {
       ami = new AmiServer({
         host: opts.ami.host, port: opts.ami.port ?? 0, users: opts.ami.users, logs, now, report,
         failedLoginDelayMs: opts.amiFailedLoginDelayMs ?? 1000, firstLwp: opts.lwp?.managerFirst ?? 18072,
+        action: (name, a, id, write) => answerAction(name, a, id, write, {
+          db, calls, contacts: () => registrar.list(now()), removeContact: (cid) => registrar.remove(cid),
+        }),
       });
     }
     const amiPort = ami ? await ami.listen() : null;
@@ -177,6 +220,7 @@ export async function startPbx(opts: PbxOptions): Promise<RunningPbx> {
       amiInject: (injection) => ami?.inject(injection) ?? 0,
       flush: () => logs.flush(),
       reopenLogs: () => logs.reopen(),
+      db, calls: calls?.stats ?? null, liveCalls: () => calls?.live ?? 0,
       stop: () => (stopped ??= stop()),
     };
   } catch (err) {

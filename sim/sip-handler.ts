@@ -27,6 +27,8 @@ export interface SipHandlerConfig {
   readonly nonces: NonceBook;
   /** A fresh opaque value (pjsip: 16 random hex digits). */
   readonly opaque: () => string;
+  /** A trunk is configured: an INVITE to a number that is no account is a call (calls.ts), not a 404. */
+  readonly calls?: boolean;
 }
 
 /** Where one request came from and went to, and when. */
@@ -138,7 +140,7 @@ export function handleSipRequest(text: string, cfg: SipHandlerConfig, peer: SipP
   if (verdict === 'success') {
     effects.push({ kind: 'security', event: successfulAuth(base) });
     const out = handleAuthenticated(p.req, {
-      account: user, accounts: cfg.accounts, dialplanContext: cfg.dialplanContext, remote: peer.remote, now: peer.now,
+      account: user, accounts: cfg.accounts, dialplanContext: cfg.dialplanContext, remote: peer.remote, now: peer.now, calls: cfg.calls ?? false,
     });
     effects.push(...out.effects);
     return { response: respond(p, peer, cfg, out.code, out.reason, out.headers), effects, result: 'authenticated' };

@@ -1,8 +1,9 @@
 /**
  * What the simulated PBX does with a request once it is authenticated: the registrar
  * answers REGISTER with 200 OK (Contact/Expires echoed, as res_pjsip_registrar does),
- * INVITE to a number that is not an account is rejected with 404 and
- * res_pjsip_session's NOTICE, OPTIONS gets 200. Pure.
+ * INVITE to a number that is not an account is a call through the trunk when one is
+ * configured (100 Trying and a `dial` effect: calls.ts does the rest), else rejected
+ * with 404 and res_pjsip_session's NOTICE; OPTIONS gets 200. Pure.
  */
 import { headerValue, headerValues, splitTopLevel, type SipRequest } from './sip-message.js';
 import { parseNameAddr } from './sip-uri.js';
@@ -13,7 +14,9 @@ import type { EventAddress, SecurityEventRecord } from './security-event.js';
 export type SimEffect =
   | { readonly kind: 'notice'; readonly source: string; readonly text: string }
   | { readonly kind: 'security'; readonly event: SecurityEventRecord }
-  | { readonly kind: 'registered'; readonly account: string; readonly contacts: readonly string[]; readonly expires: number };
+  | { readonly kind: 'registered'; readonly account: string; readonly contacts: readonly string[]; readonly expires: number; readonly source: EventAddress }
+  /** A call to place through the trunk (calls.ts): the INVITE, who sent it and the number. */
+  | { readonly kind: 'dial'; readonly account: string; readonly exten: string; readonly request: SipRequest; readonly remote: EventAddress };
 
 /** The answer to give and what to log. `code` 0 means no response. */
 export interface MethodOutcome {
@@ -31,6 +34,8 @@ export interface MethodContext {
   readonly dialplanContext: string;
   readonly remote: EventAddress;
   readonly now: number;
+  /** A trunk is configured: numbers that are no account are called through it. */
+  readonly calls?: boolean;
 }
 
 const MIN_EXPIRES = 60;
@@ -80,7 +85,7 @@ function register(req: SipRequest, ctx: MethodContext): MethodOutcome {
   if (headerSecs !== null) headers.push(['Expires', String(clampExpires(headerSecs))]);
   return {
     code: 200, reason: 'OK', headers,
-    effects: [{ kind: 'registered', account: ctx.account, contacts, expires }],
+    effects: [{ kind: 'registered', account: ctx.account, contacts, expires, source: ctx.remote }],
   };
 }
 
@@ -95,6 +100,7 @@ function invite(req: SipRequest, ctx: MethodContext): MethodOutcome {
   if (ctx.accounts.has(exten)) {
     return { code: 480, reason: 'Temporarily Unavailable', headers: [], effects: [] };
   }
+  if (ctx.calls) return { code: 100, reason: 'Trying', headers: [], effects: [{ kind: 'dial', account: ctx.account, exten, request: req, remote: ctx.remote }] };
   const from = `${transportName(ctx.remote)}:${ctx.remote.ip}:${ctx.remote.port}`;
   const text = ` ${ctx.account}: Call (${from}) to extension '${exten}' rejected because extension not found in context '${ctx.dialplanContext}'.`;
   return {

@@ -82,6 +82,11 @@ export class SipListener {
     throw new Error(`sim: could not bind SIP on ${this.opts.host} to one port for UDP and TCP`);
   }
 
+  /** Sends a datagram from this listener's UDP socket (the calls' own requests and responses); dropped without UDP. */
+  send(text: string, ip: string, port: number): void {
+    this.udp?.send(Buffer.from(text, 'latin1'), port, ip, () => undefined);
+  }
+
   /** Closes the sockets and every TCP connection. */
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();

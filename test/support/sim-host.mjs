@@ -8,8 +8,10 @@
  *
  * stdout: one JSON line `{"ready":true,"sip":[…],"ami":PORT}` once every listener is
  * bound; then, for each `stats` line on stdin, one line `{"stats":{…}}` with
- * sipMessages, bySource (address → SIP messages received), sipResults and
- * securityEvents. stdin closing, SIGTERM or SIGINT stop it; so does a hard limit
+ * sipMessages, bySource (address → SIP messages received), sipResults,
+ * securityEvents, calls (with a trunk: started, refused by the suspension check, hung up
+ * over the AMI, live, answered and talk seconds per account) and suspended (the AstDB's
+ * sipwarden/suspended keys). stdin closing, SIGTERM or SIGINT stop it; so does a hard limit
  * of `maxSeconds` (default 600) in the options.
  */
 import readline from 'node:readline';
@@ -38,6 +40,11 @@ rl.on('line', (cmd) => {
     stats: {
       sipMessages: s.sipMessages, bySource: Object.fromEntries(s.bySource), sipResults: s.sipResults,
       securityEvents: s.securityEvents,
+      calls: pbx.calls && {
+        started: pbx.calls.started, refused: pbx.calls.refused, hungUpByAmi: pbx.calls.hungUpByAmi, live: pbx.liveCalls(),
+        answered: Object.fromEntries(pbx.calls.answered), talk: Object.fromEntries(pbx.calls.talk),
+      },
+      suspended: Object.fromEntries(pbx.db.entries('sipwarden/suspended')),
     },
   });
 });
