@@ -19,6 +19,7 @@ import path from 'node:path';
 import { CLI, ROOT } from './cli.js';
 import { createNsPair, exec, must, type ExecResult, type NsPair } from './netns.js';
 import { json, Procs, type Proc } from './procs.js';
+import { startItsp } from './sipp-calls.js';
 
 export const SIM_HOST = path.join(ROOT, 'test/support/sim-host.mjs');
 export const SIP_UDP = path.join(ROOT, 'test/support/sip-udp.mjs');
@@ -41,6 +42,13 @@ export interface LabOptions {
   /** Where the simulator's AMI listens (default 127.0.0.1, reachable only inside the pbx namespace). */
   readonly amiHost?: string;
   /**
+   * Calls: the simulator sends numbers that are no account to the trunk `itsp`, an ITSP
+   * played by a sipp UAS on the pbx's address, port 5090, that rings `ringMs` before it
+   * answers; the AMI user gets the rights `sipwarden init` gives (read security, system,
+   * call, cdr; write system, call).
+   */
+  readonly calls?: { readonly ringMs: number };
+  /**
    * The PBX's configuration files the daemon reads (its `accounts.asterisk_config`), by
    * name. Default: a pjsip.conf with one transport on 5060, as the simulator listens.
    */
@@ -60,6 +68,13 @@ export interface SimStats {
   readonly sipMessages: number;
   readonly bySource: Record<string, number>;
   readonly securityEvents: Record<string, number>;
+  /** With calls: started, refused by the suspension check, hung up over the AMI, live; answered and talk seconds per account. */
+  readonly calls: {
+    readonly started: number; readonly refused: number; readonly hungUpByAmi: number; readonly live: number;
+    readonly answered: Record<string, number>; readonly talk: Record<string, number>;
+  } | null;
+  /** The AstDB's sipwarden/suspended keys. */
+  readonly suspended: Record<string, string>;
 }
 
 export class Lab {
@@ -69,6 +84,9 @@ export class Lab {
   private extraAccounts: ReadonlyArray<{ name: string; secret: string }> = [];
   private extraSip: NonNullable<LabOptions['extraSip']> = [];
   private amiHost = '127.0.0.1';
+  private calls: LabOptions['calls'] | null = null;
+  /** The ITSP (sipp UAS) of a lab with calls. */
+  itsp: Proc | null = null;
 
   private constructor(readonly pair: NsPair, readonly dir: string, readonly config: string) {}
 
@@ -83,6 +101,7 @@ export class Lab {
       for (const [name, text] of Object.entries(o.asteriskConf ?? { 'pjsip.conf': LAB_PJSIP_CONF })) fs.writeFileSync(path.join(dir, 'asterisk', name), text);
       lab.extraSip = o.extraSip ?? [];
       lab.amiHost = o.amiHost ?? '127.0.0.1';
+      lab.calls = o.calls ?? null;
       fs.writeFileSync(lab.config, `${lab.yaml(o.internal ?? [])}\n${o.configExtra ? `${o.configExtra}\n` : ''}`);
       lab.extraAccounts = o.accounts ?? [];
       await must(pair.pbx, 'nft', ['-f', '-'], COUNTERS);
@@ -112,9 +131,12 @@ export class Lab {
   private async startSim(): Promise<void> {
     const { pbx4, pbx6 } = this.pair;
     const logs = (n: string) => path.join(this.dir, 'logs', n);
+    const rights = this.calls ? { read: 'security,system,call,cdr', write: 'system,call' } : {};
+    if (this.calls) this.itsp = startItsp(this.procs, this.pair.pbx, { ip: pbx4, port: 5090, ringMs: this.calls.ringMs, dir: this.dir });
     const opts = {
       sip: [{ host: pbx4, port: 5060 }, { host: pbx6, port: 5060 }, ...this.extraSip],
-      ami: { host: this.amiHost, port: 5038, users: [{ username: 'sipwarden', secret: AMI_SECRET }] },
+      ami: { host: this.amiHost, port: 5038, users: [{ username: 'sipwarden', secret: AMI_SECRET, ...rights }] },
+      ...(this.calls ? { calls: { trunk: { name: 'itsp', host: pbx4, port: 5090 } } } : {}),
       accounts: [{ name: '100', secret: SECRET_100 }, { name: '101', secret: 'another-secret-101' }, ...this.extraAccounts],
       logs: { messages: logs('messages'), security: logs('security') },
       maxSeconds: 300,
