@@ -45,6 +45,11 @@ export interface SecurityFields {
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set(ASTERISK_SECURITY_EVENTS);
+
+/** True when `name` is one of Asterisk's security event types (the AMI prefilter's test). */
+export function isSecurityEventName(name: string): boolean {
+  return EVENT_TYPES.has(name);
+}
 const MAX_DECOYS = 8;
 
 /**
