@@ -111,7 +111,10 @@ export function removeNode(n: TestNode): void {
   rmSync(n.dir, { recursive: true, force: true });
 }
 
-function urlParts(url: string): { host: string; port: number; db: number } {
+function urlParts(url: string): { host: string; port: number; db: number; user: string | null; password: string | null } {
   const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port), db: Number(u.pathname.slice(1) || 0) };
+  return {
+    host: u.hostname, port: Number(u.port), db: Number(u.pathname.slice(1) || 0),
+    user: u.username ? decodeURIComponent(u.username) : null, password: u.password ? decodeURIComponent(u.password) : null,
+  };
 }
