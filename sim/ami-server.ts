@@ -31,6 +31,16 @@ export interface AmiServerOptions {
   readonly maxSessions?: number;
   /** Actions beyond login, ping and events (ami-actions.ts). */
   readonly action?: (name: string, a: AmiAction, id: string, write: ReadonlySet<string> | null) => string | null;
+  /** Benchmarks: each batch of events as it is written to the sessions, and each action as it arrives. */
+  readonly observe?: AmiObserver;
+}
+
+/** What a benchmark may watch of the AMI (called synchronously; keep it cheap). */
+export interface AmiObserver {
+  /** Event frames just written to the sessions that want them, in order. */
+  written?(frames: readonly string[]): void;
+  /** An action (lower-case name) just received from a logged-in session, before it is answered. */
+  action?(name: string, a: AmiAction): void;
 }
 
 /** Standing misbehaviours, switched on and off by tests at any time. */
@@ -123,6 +133,7 @@ export class AmiServer {
         for (const e of batch) if (s.wants(e.cls)) out += e.frame;
         if (out) s.send(out);
       }
+      this.opts.observe?.written?.(batch.map((e) => e.frame));
     });
   }
 
@@ -167,7 +178,10 @@ export class AmiServer {
       {
         users: this.users, logs: this.opts.logs, now: this.opts.now, startedAt: this.startedAt,
         report: this.opts.report, failedLoginDelayMs: this.opts.failedLoginDelayMs ?? 1000, perms: this.perms,
-        ...(this.opts.action ? { action: this.opts.action } : {}),
+        action: (name, a, id, write) => {
+          this.opts.observe?.action?.(name, a);
+          return this.opts.action?.(name, a, id, write) ?? null;
+        },
         maxFrameBytes: this.opts.maxFrameBytes ?? 64 * 1024,
         refuseLogins: () => this.faults.refuseLogins,
         onLogin: (ok) => { if (ok) this.counters.loginsOk++; else this.counters.loginsFailed++; },

@@ -10,7 +10,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { answerAction } from './ami-actions.js';
-import { AmiServer, type AmiFaults, type AmiInjection, type AmiUser } from './ami-server.js';
+import { AmiServer, type AmiFaults, type AmiInjection, type AmiObserver, type AmiUser } from './ami-server.js';
 import { AstDb } from './astdb.js';
 import { CallEngine, type CallStats, type TrunkConfig } from './calls.js';
 import { Registrar } from './registrar.js';
@@ -21,7 +21,7 @@ import { handleSipRequest, type SipDriver, type SipHandlerConfig, type SipResult
 import { SipListener } from './sip-transport.js';
 import type { LogDateFormat } from './time-format.js';
 
-export type { AmiFaults, AmiInjection, AmiUser } from './ami-server.js';
+export type { AmiFaults, AmiInjection, AmiObserver, AmiUser } from './ami-server.js';
 export type { LogFiles } from './log-writer.js';
 export type { LogDateFormat } from './time-format.js';
 export type { SipDriver } from './sip-handler.js';
@@ -75,6 +75,8 @@ export interface PbxOptions {
    * (emergency services); `dialTimeoutMs`: Dial()'s timeout (default 30 s).
    */
   readonly calls?: { readonly trunk: TrunkConfig; readonly neverStop?: readonly string[]; readonly dialTimeoutMs?: number };
+  /** Benchmarks: the AMI's events as they are written and its actions as they arrive. */
+  readonly amiObserver?: AmiObserver;
 }
 
 /** Live counters (mutated as traffic arrives). */
@@ -205,6 +207,7 @@ export async function startPbx(opts: PbxOptions): Promise<RunningPbx> {
       ami = new AmiServer({
         host: opts.ami.host, port: opts.ami.port ?? 0, users: opts.ami.users, logs, now, report,
         failedLoginDelayMs: opts.amiFailedLoginDelayMs ?? 1000, firstLwp: opts.lwp?.managerFirst ?? 18072,
+        ...(opts.amiObserver ? { observe: opts.amiObserver } : {}),
         action: (name, a, id, write) => answerAction(name, a, id, write, {
           db, calls, contacts: () => registrar.list(now()), removeContact: (cid) => registrar.remove(cid),
         }),

@@ -256,6 +256,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     decider: new FraudDecider(engine, config.fraud, { startedAt: now(), askAddress: true }), pipeline, store, log, now,
     ami: () => sources?.amiClient?.() ?? null,
   });
+  stops.push('toll fraud', () => fraud.flush()); // its last audit records and suspensions, before the store closes
   const fraudRestored = persistence.guard(now(), () => fraud.restore());
   if (fraudRestored?.suspended) log.warn(fraudRestored, 'toll fraud: accounts still suspended (sipwarden allow-calls ACCOUNT lets one call out again)');
   const calls = config.fraud.enabled ? { calls: fraud } : {};

@@ -26,7 +26,10 @@
  *
  * Invariants: nothing here throws into the AMI reader or the scheduler (store and AMI
  * failures are logged); at most one AstDB operation per account is in flight, and the
- * newest wanted state of an account replaces an older one not yet sent.
+ * newest wanted state of an account replaces an older one not yet sent. Store writes
+ * (audit records, the meta keys) leave the AMI frame handler: they are made once the
+ * frames being read now are handled (`setImmediate`), so a burst of DialBegins is judged
+ * and hung up before any disk write, and `flush()` (at stop) makes what is left.
  */
 import type { AuthSucceeded, CallEvent, SecurityEvent } from '../domain/events.js';
 import type { Effect } from '../engine/index.js';
@@ -34,7 +37,7 @@ import { addressVariable, type FraudDecider } from '../fraud/index.js';
 import type { FraudFinding } from '../fraud/types.js';
 import { parseHostPort } from '../parsers/index.js';
 import type { AmiReply } from '../sources/ami/index.js';
-import type { Store } from '../store/index.js';
+import type { AuditEntry, Store } from '../store/index.js';
 import type { PipelineLog } from './pipeline.js';
 
 /** The AstDB family of suspended accounts (the dial plan check reads `DB_EXISTS(sipwarden/suspended/<account>)`). */
@@ -84,6 +87,10 @@ export class FraudRunner {
   private lastAllow = 0;
   /** Once per kind of failure, then quiet (a PBX without the rights would fill the log). */
   private readonly said = new Set<string>();
+  /** Store writes waiting for the end of the current turn (see the top of this file). */
+  private audits: AuditEntry[] = [];
+  private readonly dirty = { suspended: false, astdb: false };
+  private flushing = false;
 
   constructor(private readonly deps: FraudDeps) {}
 
@@ -243,11 +250,33 @@ export class FraudRunner {
       account: f.account, rule: f.rule, destination: d?.e164 ?? null, country: d?.country ?? null, dialled: d?.dialled ?? null,
       actions: f.actions, calls: f.count, channel: f.call?.channel ?? null, hangup: f.hangup.length,
     };
-    try {
-      this.deps.store.addAudit({ at: f.at, actor: 'sipwarden', action: 'toll_fraud', ip: f.lastAuth?.ip ?? null, detail: JSON.stringify(detail) });
-    } catch (e) {
-      this.once('audit', 'error', { err: (e as Error).message }, 'toll fraud: cannot write the audit record (the FRAUD line is in the failed-auth log)');
+    if (this.audits.length < 10_000) this.audits.push({ at: f.at, actor: 'sipwarden', action: 'toll_fraud', ip: f.lastAuth?.ip ?? null, detail: JSON.stringify(detail) });
+    this.flushSoon();
+  }
+
+  /** Makes the store writes waiting now: audit records, then the suspensions and AstDB changes. Never throws. */
+  flush(): void {
+    const audits = this.audits;
+    this.audits = [];
+    for (const a of audits) {
+      try {
+        this.deps.store.addAudit(a);
+      } catch (e) {
+        this.once('audit', 'error', { err: (e as Error).message }, 'toll fraud: cannot write the audit record (the FRAUD line is in the failed-auth log)');
+      }
     }
+    if (this.dirty.suspended) this.writeMeta(META_SUSPENDED, JSON.stringify(this.deps.decider.guard.suspendedAccounts()));
+    if (this.dirty.astdb) this.writeMeta(META_ASTDB, JSON.stringify(Object.fromEntries(this.astdb)));
+    this.dirty.suspended = this.dirty.astdb = false;
+  }
+
+  private flushSoon(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      this.flush();
+    });
   }
 
   /** Removes the account's contacts registered from `ip` (every contact of it when null). PJSIP only. */
@@ -308,11 +337,13 @@ export class FraudRunner {
   }
 
   private saveSuspended(): void {
-    this.writeMeta(META_SUSPENDED, JSON.stringify(this.deps.decider.guard.suspendedAccounts()));
+    this.dirty.suspended = true;
+    this.flushSoon();
   }
 
   private saveAstDb(): void {
-    this.writeMeta(META_ASTDB, JSON.stringify(Object.fromEntries(this.astdb)));
+    this.dirty.astdb = true;
+    this.flushSoon();
   }
 
   private writeMeta(key: string, value: string): void {
