@@ -170,7 +170,7 @@ describe('date formats', () => {
     }
     const lines = fs.readFileSync(logs.messages, 'latin1').split('\n');
     fs.rmSync(isoDir, { recursive: true, force: true });
-    expect(lines[0]).toMatch(/^\[Nov  4 08:05:01\] NOTICE\[16613\] /);
+    expect(lines[0]).toMatch(/^\[Nov {2}4 08:05:01\] NOTICE\[16613\] /);
     expect(lines[1]).toMatch(/^\[2026-11-04 08:05:01\] NOTICE\[16613\] /);
   });
 });

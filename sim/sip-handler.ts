@@ -9,7 +9,7 @@ import {
   challengeResponseFailed, challengeSent, chanSipEvent, invalidAccountId, successfulAuth,
   type EventAddress, type PjsipEventBase,
 } from './security-event.js';
-import { NonceBook, parseAuthorization, verifyDigest, wwwAuthenticate, type DigestCredentials } from './sip-digest.js';
+import { type NonceBook, parseAuthorization, verifyDigest, wwwAuthenticate, type DigestCredentials } from './sip-digest.js';
 import { headerValue, headerValues, parseSipRequest, type SipRequest } from './sip-message.js';
 import { handleAuthenticated, type SimEffect } from './sip-methods.js';
 import { buildResponse, canAnswer, topBranch } from './sip-response.js';

@@ -6,7 +6,7 @@
  * *_custom.conf), sip.conf and iax.conf. Pure over a ConfTree; the loader does the I/O.
  */
 import type { Classified } from '../engine/accounts.js';
-import { type ConfSection, type ConfTree } from './conf.js';
+import type { ConfSection, ConfTree } from './conf.js';
 import { loadConf } from './loader.js';
 
 const get = (s: ConfSection, key: string): string | undefined => {

@@ -34,7 +34,7 @@ describe('templates', () => {
     const c = parseConfigText(text, 'x');
     expect(c.asterisk.logs).toEqual(['/var/log/asterisk/security']);
     expect(c.asterisk.ami).toEqual({ host: '127.0.0.1', port: 5039, username: 'sipwarden', secret: 'abc"d', tls: false });
-    expect(text).toMatch(/\n    # the PBX's own CA file \(PEM\) for TLS; null: the system's CAs.\n    ca: null\n/);
+    expect(text).toMatch(/\n {4}# the PBX's own CA file \(PEM\) for TLS; null: the system's CAs.\n {4}ca: null\n/);
     expect(parseConfigText(renderConfig({ logs: null, ami: null }), 'x').asterisk.ami).toBeNull();
     // The config init writes keeps phones inside: extensions only from internal networks.
     expect(c.accounts.extensionsInternalOnly).toBe(true);
