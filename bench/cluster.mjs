@@ -261,6 +261,7 @@ async function main() {
       const sentBy = /** @type {number[]} */ ([]);
       const l = (/** @type {Event} */ e) => { if (e.ev === 'flooded') sentBy.push(e.sent); };
       listeners.push(l);
+      const cpu0 = await redisCpu(redis);
       const t0 = Date.now();
       children.forEach((c, i) => {
         c.send(/** @type {Command} */ ({ cmd: 'flood', rate: perNode, ms: SECONDS * 1000, base: base + i * 0x100000 }));
@@ -282,12 +283,14 @@ async function main() {
         await new Promise((r) => setTimeout(r, 250));
       }
       const drainMs = Date.now() - t0 - sendMs;
+      // Redis's CPU per entry it delivered (each of the `sent` entries goes to every node's reader), XADDs included.
+      const cpuUs = Math.round(((await redisCpu(redis)) - cpu0) * 1e6 / Math.max(1, sent * N) * 10) / 10;
       const hist = new Array(HIST_MAX + 1).fill(0);
       for (const r of reports) {
         for (let i = 0; i < r.hist.length; i++) hist[i] += r.hist[i];
       }
       const taken = reports.reduce((a, r) => a + r.taken, 0);
-      runs.push({ rate, achieved: Math.round(sent / (sendMs / 1000)), sent, taken, want, drainMs, p50: histPct(hist, 50), p99: histPct(hist, 99), max: histMax(hist) });
+      runs.push({ rate, achieved: Math.round(sent / (sendMs / 1000)), sent, taken, want, drainMs, p50: histPct(hist, 50), p99: histPct(hist, 99), max: histMax(hist), cpuUs });
       process.stderr.write(`cluster: ${rate}/s → ${JSON.stringify(runs.at(-1))}\n`);
     }
     const failuresLen = Number(await redis.call('XLEN', `${group}:failures`));
@@ -312,7 +315,7 @@ async function main() {
 }
 
 /**
- * @typedef {{ rate: number, achieved: number, sent: number, taken: number, want: number, drainMs: number, p50: number, p99: number, max: number }} Run
+ * @typedef {{ rate: number, achieved: number, sent: number, taken: number, want: number, drainMs: number, p50: number, p99: number, max: number, cpuUs: number }} Run
  * @param {{ N: number, BANS: number, lost: number, slowest: number[], each: number[], bansLen: number, bansBytes: number, failuresLen: number, failuresBytes: number,
  *   memBefore: number, memAfter: number, runs: Run[], version: string, SECONDS: number, capacity: number }} r
  */
@@ -343,9 +346,9 @@ function report(r) {
     '',
     `Throughput runs (${r.SECONDS} s each; lag: a failure's time at its origin to its judgement on another node):`,
     '',
-    '| offered /s | injected /s | taken by the other nodes | lag p50 / p99 / max | drained after the end |',
-    '|---|---|---|---|---|',
-    ...r.runs.map((x) => `| ${x.rate.toLocaleString('en-US')} | ${x.achieved.toLocaleString('en-US')} | ${x.taken.toLocaleString('en-US')} of ${x.want.toLocaleString('en-US')} | ${x.p50} / ${x.p99} / ${x.max} ms | ${x.drainMs} ms |`),
+    '| offered /s | injected /s | taken by the other nodes | lag p50 / p99 / max | drained after the end | Redis CPU per delivered entry |',
+    '|---|---|---|---|---|---|',
+    ...r.runs.map((x) => `| ${x.rate.toLocaleString('en-US')} | ${x.achieved.toLocaleString('en-US')} | ${x.taken.toLocaleString('en-US')} of ${x.want.toLocaleString('en-US')} | ${x.p50} / ${x.p99} / ${x.max} ms | ${x.drainMs} ms | ${x.cpuUs} µs |`),
     '',
   ];
   const text = lines.join('\n');
@@ -451,6 +454,12 @@ function histPct(hist, q) {
 function histMax(hist) {
   for (let i = hist.length - 1; i >= 0; i--) if (hist[i] > 0) return i;
   return Number.NaN;
+}
+
+/** Redis's CPU seconds so far (user + system). @param {import('ioredis').Redis} redis */
+async function redisCpu(redis) {
+  const info = String(await redis.call('INFO', 'cpu'));
+  return Number(info.match(/used_cpu_user:([\d.]+)/)?.[1] ?? 0) + Number(info.match(/used_cpu_sys:([\d.]+)/)?.[1] ?? 0);
 }
 
 /** @param {import('ioredis').Redis} redis */
