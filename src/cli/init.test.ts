@@ -36,7 +36,7 @@ describe('sipwarden init (command)', () => {
     expect(d.lines).toContain(`(every path below is under ${root})`);
     expect(d.lines).toContain('  4. log Asterisk\'s security events to /var/log/asterisk/security: add "security => security" under [logfiles] in /etc/asterisk/logger_logfiles_custom.conf:');
     expect(d.lines).toContain('       secret = ******** (24 random characters)');
-    expect(d.lines).toContain('  then run: asterisk -rx "logger reload" and asterisk -rx "manager reload" (when Asterisk is installed here); systemctl daemon-reload');
+    expect(d.lines).toContain('  then run: asterisk -rx "logger reload" and asterisk -rx "manager reload" and asterisk -rx "dialplan reload" (when Asterisk is installed here); systemctl daemon-reload');
     expect(d.lines.at(-1)).toBe('(--dry-run: nothing was changed)');
   });
 
@@ -61,7 +61,7 @@ describe('sipwarden init (command)', () => {
     fakeProgram(root, 'asterisk');
     const d = deps();
     await runInit({ root, yes: true }, d.deps);
-    expect(d.calls).toEqual([['asterisk', '-rx', 'logger reload'], ['asterisk', '-rx', 'manager reload']]);
+    expect(d.calls).toEqual([['asterisk', '-rx', 'logger reload'], ['asterisk', '-rx', 'manager reload'], ['asterisk', '-rx', 'dialplan reload']]);
     expect(d.lines).toContain('  /etc/asterisk/manager_custom.conf');
     expect(d.lines).toContain('  /etc/asterisk/manager_custom.conf.sipwarden-backup-20260301T000000Z');
     expect(d.lines).toContain('asterisk -rx "logger reload": ok');

@@ -11,7 +11,7 @@
  */
 
 /** Why a block was added. */
-export type BlockPurpose = 'security-channel' | 'ami-enable' | 'ami-user';
+export type BlockPurpose = 'security-channel' | 'ami-enable' | 'ami-user' | 'fraud-check' | 'predial-hook';
 
 /** The first words of a block's opening line. */
 export const BLOCK_BEGIN = '; added by sipwarden init';

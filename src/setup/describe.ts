@@ -3,6 +3,7 @@
  * not find, with the fix) and `sipwarden init`. Pure: file existence is a parameter.
  */
 import { existsSync } from 'node:fs';
+import { missingFraudRights } from './detect-ami.js';
 import type { AsteriskSetup, Finding } from './detect.js';
 import { onHost } from './paths.js';
 
@@ -50,6 +51,11 @@ export function describeWatch(watch: Watched, setup: AsteriskSetup, fileExists: 
   }
   if (watch.ami) {
     out.push({ level: 'ok', text: `AMI: user ${watch.ami.username} at ${watch.ami.host}:${watch.ami.port}` });
+    const u = setup.ami.sipwarden;
+    const lacking = u && u.name === watch.ami.username ? missingFraudRights(u) : [];
+    if (u && lacking.length > 0) {
+      out.push({ level: 'warn', text: `AMI user "${u.name}" may not ${lacking.join(', ')}: the toll-fraud guard cannot see calls or stop them`, fix: `set "read = security,system,call,cdr" and "write = system,call" in [${u.name}] at ${u.definedIn.file}:${u.definedIn.line}, then asterisk -rx "manager reload"` });
+    }
   } else if (setup.ami.sipwarden) {
     out.push({ level: 'warn', text: `the AMI user "${setup.ami.sipwarden.name}" exists but asterisk.ami is not set`, fix: 'set asterisk.ami (host, port, username, secret) in the config, or run sipwarden init --force' });
   }

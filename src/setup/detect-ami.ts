@@ -11,6 +11,12 @@ import { PATHS } from './paths.js';
 /** The AMI user name sipwarden init creates and looks for. */
 export const AMI_USER = 'sipwarden';
 
+/** Rights an AMI user lacks for the toll-fraud guard (read call and cdr, write call and system); [] when it has them. */
+export function missingFraudRights(u: { readonly read: readonly string[]; readonly write: readonly string[] }): string[] {
+  const has = (list: readonly string[], c: string) => list.includes(c) || list.includes('all');
+  return [...['call', 'cdr'].filter((c) => !has(u.read, c)).map((c) => `read ${c}`), ...['call', 'system'].filter((c) => !has(u.write, c)).map((c) => `write ${c}`)];
+}
+
 /** One AMI user (a non-template section other than [general]). */
 export interface AmiUser {
   readonly name: string;

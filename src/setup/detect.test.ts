@@ -45,7 +45,7 @@ describe('detectAsterisk on the captured Asterisk 20 config', () => {
     const lines = describeDetection(d);
     expect(lines[0]).toBe('Asterisk configuration in /etc/asterisk; Asterisk logs in /var/log/asterisk');
     expect(lines).toContain('missing: Asterisk does not log security events to a file — fix: run sipwarden init, or add "security => security" under [logfiles] in /etc/asterisk/logger.conf and run: asterisk -rx "logger reload"');
-    expect(lines).toContain('missing: there is no AMI user "sipwarden" — fix: run sipwarden init: it adds one that may only read security and system events, from 127.0.0.1');
+    expect(lines).toContain('missing: there is no AMI user "sipwarden" — fix: run sipwarden init: it adds one, from 127.0.0.1 only, that may read security, system, call and cdr events and use the call and system actions the toll-fraud guard needs');
   });
 
   it('reads astlogdir, appendhostname, [json] channels and a dateformat it cannot parse', () => {

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import { AMI_USER, detectAmi, reachableOnLoopback, type AmiFacts } from './detect-ami.js';
+import { AMI_USER, detectAmi, missingFraudRights, reachableOnLoopback, type AmiFacts } from './detect-ami.js';
 import { detectLogger, logsToFollow, type DetectOptions, type LoggerFacts } from './detect-logger.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 
@@ -85,7 +85,7 @@ function amiFindings(a: AmiFacts): Finding[] {
   else out.push({ level: 'ok', text: `the AMI is on, at 127.0.0.1:${a.port}` });
   const u = a.sipwarden;
   if (u === null) {
-    out.push({ level: 'missing', text: `there is no AMI user "${AMI_USER}"`, fix: 'run sipwarden init: it adds one that may only read security and system events, from 127.0.0.1' });
+    out.push({ level: 'missing', text: `there is no AMI user "${AMI_USER}"`, fix: 'run sipwarden init: it adds one, from 127.0.0.1 only, that may read security, system, call and cdr events and use the call and system actions the toll-fraud guard needs' });
     return out;
   }
   const at = `${u.definedIn.file}:${u.definedIn.line}`;
@@ -93,6 +93,8 @@ function amiFindings(a: AmiFacts): Finding[] {
   if (u.secret === null) out.push({ level: 'missing', text: `AMI user "${u.name}" has no secret`, fix: `add "secret = ..." to [${u.name}] at ${at}` });
   if (!u.read.includes('security') && !u.read.includes('all')) out.push({ level: 'missing', text: `AMI user "${u.name}" may not read security events`, fix: `set "read = security,system" in [${u.name}] at ${at}` });
   if (u.permit.length === 0 || u.deny.length === 0) out.push({ level: 'warn', text: `AMI user "${u.name}" is not limited to 127.0.0.1`, fix: `add "deny = 0.0.0.0/0.0.0.0" and "permit = 127.0.0.1/255.255.255.255" to [${u.name}]` });
+  const lacking = missingFraudRights(u);
+  if (lacking.length > 0) out.push({ level: 'warn', text: `AMI user "${u.name}" may not ${lacking.join(', ')}: the toll-fraud guard cannot see calls or stop them`, fix: `set "read = security,system,call,cdr" and "write = system,call" in [${u.name}] at ${at}` });
   return out;
 }
 

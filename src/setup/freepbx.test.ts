@@ -24,10 +24,10 @@ const opts = (): PlanOptions => ({ root, randomSecret: () => SECRET, repoDir: '/
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
 const mode = (p: string) => statSync(join(root, p)).mode & 0o7777;
 const init = () => applyPlan(planInit(opts()), { now: () => NOW, runCommand: fakeRunner().run });
-const GENERATED = ['logger.conf', 'logger_general_additional.conf', 'logger_logfiles_additional.conf', 'manager.conf', 'manager_additional.conf'];
+const GENERATED = ['logger.conf', 'logger_general_additional.conf', 'logger_logfiles_additional.conf', 'manager.conf', 'manager_additional.conf', 'extensions.conf', 'extensions_additional.conf'];
 
 describe('sipwarden init on a FreePBX tree', () => {
-  it('writes the channel to logger_logfiles_custom.conf and the user to manager_custom.conf, nothing else', async () => {
+  it('writes the channel to logger_logfiles_custom.conf, the user to manager_custom.conf, the toll-fraud check to extensions_custom.conf, nothing else', async () => {
     freepbxTree(root);
     const before = snapshot(root);
     const r = await init();
@@ -40,9 +40,22 @@ describe('sipwarden init on a FreePBX tree', () => {
     expect(read('etc/asterisk/manager_custom.conf')).toBe([
       '; added by sipwarden init [ami-user] (sipwarden init --uninstall removes this block)',
       '[sipwarden]', `secret = ${SECRET}`, 'deny = 0.0.0.0/0.0.0.0', 'permit = 127.0.0.1/255.255.255.255',
-      'read = security,system', 'write = system',
+      '; read: security (failed and successful logins), system (reloads), call (calls the toll-fraud guard judges), cdr (call records)',
+      'read = security,system,call,cdr',
+      '; write: call (Hangup a fraudulent call, Getvar its caller\'s address), system (DBPut/DBDel the toll-fraud suspension, PJSIPShowContacts)',
+      'write = system,call',
       '; end of block added by sipwarden init',
       '',
+    ].join('\n'));
+    // The suspension check, and FreePBX's outbound pre-dial hook calling it before every trunk (emergency routes pass).
+    const dialplan = read('etc/asterisk/extensions_custom.conf');
+    expect(dialplan).toMatch(/^; added by sipwarden init \[fraud-check\][^\n]*\n\[sipwarden-check\]\n/);
+    expect(dialplan).toContain(`same => n,GotoIf($[\${DB_EXISTS(sipwarden/suspended/\${LOCAL(account)})}]?:allow)\n`);
+    expect(dialplan).toContain(`same => n,GotoIf($[\${REGEX("^(112|911|999|000|110|119|933)$" \${ARG1})}]?allow)\n`);
+    expect(dialplan).toContain([
+      '; added by sipwarden init [predial-hook] (sipwarden init --uninstall removes this block)',
+      '[macro-dialout-trunk-predial-hook]', `exten => s,1,GotoIf($["\${EMERGENCYROUTE}" = "YES"]?done)`,
+      `same => n,GoSub(sipwarden-check,s,1(\${OUTNUM}))`, 'same => n(done),MacroExit()', '; end of block added by sipwarden init', '',
     ].join('\n'));
     const after = snapshot(root);
     for (const f of GENERATED) expect(after[`etc/asterisk/${f}`]).toEqual(before[`etc/asterisk/${f}`]);
@@ -50,6 +63,7 @@ describe('sipwarden init on a FreePBX tree', () => {
     expect(r.backups).toEqual([
       '/etc/asterisk/logger_logfiles_custom.conf.sipwarden-backup-20260203T040506Z',
       '/etc/asterisk/manager_custom.conf.sipwarden-backup-20260203T040506Z',
+      '/etc/asterisk/extensions_custom.conf.sipwarden-backup-20260203T040506Z',
     ]);
     expect(mode('etc/asterisk/manager_custom.conf')).toBe(0o664);
 
@@ -81,7 +95,7 @@ describe('sipwarden init on a FreePBX tree', () => {
   it('leaves logging alone when FreePBX already logs security events, and adds only the AMI user', async () => {
     freepbxTree(root, { securityInAdditional: true });
     const plan = planInit(opts());
-    expect(plan.actions.filter((a) => a.kind === 'edit').map((a) => a.path)).toEqual(['/etc/asterisk/manager_custom.conf']);
+    expect(plan.actions.filter((a) => a.kind === 'edit').map((a) => a.path)).toEqual(['/etc/asterisk/manager_custom.conf', '/etc/asterisk/extensions_custom.conf']);
     expect(plan.done).toContain('Asterisk already logs security events to /var/log/asterisk/security');
     await init();
     expect(read('etc/asterisk/logger_logfiles_custom.conf')).toBe('');
@@ -105,7 +119,7 @@ describe('sipwarden init on a FreePBX tree', () => {
     expect(Object.keys(after).filter((p) => !(p in original))).toEqual(['etc/logrotate.d/', 'etc/systemd/', 'etc/systemd/system/', 'var/lib/', 'var/log/sipwarden/']);
     expect(runner.calls).toEqual([
       ['systemctl', 'disable', '--now', 'sipwarden.service'],
-      ['asterisk', '-rx', 'logger reload'], ['asterisk', '-rx', 'manager reload'], ['systemctl', 'daemon-reload'],
+      ['asterisk', '-rx', 'logger reload'], ['asterisk', '-rx', 'manager reload'], ['asterisk', '-rx', 'dialplan reload'], ['systemctl', 'daemon-reload'],
     ]);
   });
 });

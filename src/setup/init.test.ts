@@ -49,21 +49,26 @@ describe('sipwarden init on a plain Asterisk tree', () => {
       `secret = ${SECRET}`,
       'deny = 0.0.0.0/0.0.0.0',
       'permit = 127.0.0.1/255.255.255.255',
-      'read = security,system',
-      'write = system',
+      '; read: security (failed and successful logins), system (reloads), call (calls the toll-fraud guard judges), cdr (call records)',
+      'read = security,system,call,cdr',
+      '; write: call (Hangup a fraudulent call, Getvar its caller\'s address), system (DBPut/DBDel the toll-fraud suspension, PJSIPShowContacts)',
+      'write = system,call',
       '; end of block added by sipwarden init',
     ].join('\n')}\n`);
+    // The toll-fraud suspension check: a subroutine in extensions.conf (plain Asterisk: the plan says where to call it).
+    const extensions = before['etc/asterisk/extensions.conf']?.content as string;
+    expect(read('etc/asterisk/extensions.conf')).toMatch(new RegExp(`^${extensions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n; added by sipwarden init \\[fraud-check\\][^\n]*\n\\[sipwarden-check\\]\n`));
     expect(read(`etc/asterisk/logger.conf${BACKUP}`)).toBe(logger);
     expect(read(`etc/asterisk/manager.conf${BACKUP}`)).toBe(manager);
     expect(mode('etc/asterisk/manager.conf')).toBe(0o640);
-    expect(result.backups).toEqual([`/etc/asterisk/logger.conf${BACKUP}`, `/etc/asterisk/manager.conf${BACKUP}`]);
+    expect(result.backups).toEqual([`/etc/asterisk/logger.conf${BACKUP}`, `/etc/asterisk/manager.conf${BACKUP}`, `/etc/asterisk/extensions.conf${BACKUP}`]);
     // Nothing else in /etc/asterisk changed.
     const after = snapshot(root);
-    for (const [p, v] of Object.entries(before)) if (!/(logger|manager)\.conf$/.test(p)) expect(after[p]).toEqual(v);
+    for (const [p, v] of Object.entries(before)) if (!/(logger|manager|extensions)\.conf$/.test(p)) expect(after[p]).toEqual(v);
 
     const d = detectAsterisk({ root });
     expect(d.logger.security?.path).toBe('/var/log/asterisk/security');
-    expect(d.ami.sipwarden).toMatchObject({ secret: SECRET, read: ['security', 'system'], write: ['system'], deny: ['0.0.0.0/0.0.0.0'], permit: ['127.0.0.1/255.255.255.255'] });
+    expect(d.ami.sipwarden).toMatchObject({ secret: SECRET, read: ['security', 'system', 'call', 'cdr'], write: ['system', 'call'], deny: ['0.0.0.0/0.0.0.0'], permit: ['127.0.0.1/255.255.255.255'] });
   });
 
   it('records every change in the manifest', async () => {
@@ -76,6 +81,7 @@ describe('sipwarden init on a plain Asterisk tree', () => {
       ['dir', '/var/log/sipwarden'],
       ['asterisk', '/etc/asterisk/logger.conf', 1, `/etc/asterisk/logger.conf${BACKUP}`],
       ['asterisk', '/etc/asterisk/manager.conf', 1, `/etc/asterisk/manager.conf${BACKUP}`],
+      ['asterisk', '/etc/asterisk/extensions.conf', 1, `/etc/asterisk/extensions.conf${BACKUP}`],
       ['config', '/etc/sipwarden/sipwarden.yaml', 1, null],
       ['unit', '/etc/systemd/system/sipwarden.service', 1, null],
       ['logrotate', '/etc/logrotate.d/sipwarden', 1, null],
@@ -134,7 +140,7 @@ describe('sipwarden init on a plain Asterisk tree', () => {
     const none = await init();
     expect(none.calls).toEqual([]);
     expect(none.result.skipped).toEqual([
-      'asterisk is not installed here: once it runs, reload it with asterisk -rx "logger reload" and asterisk -rx "manager reload"',
+      'asterisk is not installed here: once it runs, reload it with asterisk -rx "logger reload" and asterisk -rx "manager reload" and asterisk -rx "dialplan reload"',
       'systemctl is not installed here: not run: systemctl daemon-reload',
     ]);
 
@@ -145,22 +151,24 @@ describe('sipwarden init on a plain Asterisk tree', () => {
       fakeProgram(root2, 'systemctl');
       const runner = fakeRunner({ code: 0, stdout: '', stderr: '' });
       const r = await applyPlan(planInit({ ...opts(), root: root2 }), { now: () => NOW, runCommand: runner.run });
-      expect(runner.calls).toEqual([['asterisk', '-rx', 'logger reload'], ['asterisk', '-rx', 'manager reload'], ['systemctl', 'daemon-reload']]);
-      expect(r.commands.map((c) => c.command)).toEqual(['asterisk -rx "logger reload"', 'asterisk -rx "manager reload"', 'systemctl daemon-reload']);
+      expect(runner.calls).toEqual([['asterisk', '-rx', 'logger reload'], ['asterisk', '-rx', 'manager reload'], ['asterisk', '-rx', 'dialplan reload'], ['systemctl', 'daemon-reload']]);
+      expect(r.commands.map((c) => c.command)).toEqual(['asterisk -rx "logger reload"', 'asterisk -rx "manager reload"', 'asterisk -rx "dialplan reload"', 'systemctl daemon-reload']);
     } finally {
       cleanup2();
     }
   });
 
-  it('uses the AMI user and security channel already there (the captured config), adding nothing to Asterisk', async () => {
+  it('uses the AMI user and security channel already there (the captured config), adding only the toll-fraud check to Asterisk', async () => {
     plainAsteriskTree(root);
     const before = snapshot(root);
     const plan = planInit(opts());
-    expect(plan.actions.map((a) => a.kind)).toEqual(['mkdir', 'mkdir', 'mkdir', 'write', 'write', 'write']);
+    expect(plan.actions.map((a) => (a.kind === 'edit' ? `edit ${a.path}` : a.kind))).toEqual(['mkdir', 'mkdir', 'mkdir', 'edit /etc/asterisk/extensions.conf', 'write', 'write', 'write']);
+    // The rig's user may not read cdr events: the plan says what the toll-fraud guard lacks.
+    expect(plan.warnings.find((w) => w.includes('toll-fraud guard cannot see calls'))).toMatch(/may not read cdr: .*"read = security,system,call,cdr" and "write = system,call" in \[sipwarden\] at \/etc\/asterisk\/manager\.conf:\d+$/);
     await init();
     const after = snapshot(root);
-    for (const p of Object.keys(before).filter((k) => k.startsWith('etc/asterisk/'))) expect(after[p]).toEqual(before[p]);
-    expect(readdirSync(join(root, 'etc/asterisk')).filter((n) => n.includes('backup'))).toEqual([]);
+    for (const p of Object.keys(before).filter((k) => k.startsWith('etc/asterisk/') && !k.endsWith('extensions.conf'))) expect(after[p]).toEqual(before[p]);
+    expect(readdirSync(join(root, 'etc/asterisk')).filter((n) => n.includes('backup'))).toEqual([`extensions.conf${BACKUP}`]);
     const c = parseConfigText(read('etc/sipwarden/sipwarden.yaml'), 'sipwarden.yaml');
     expect(c.asterisk.ami?.secret).toBe('W4rdenAMI-secret');
   });
@@ -170,7 +178,7 @@ describe('sipwarden init on a plain Asterisk tree', () => {
     expect(detectAsterisk({ root }).ami.enabled).toBe(false);
     const plan = planInit(opts());
     expect(plan.actions.find((a) => a.kind === 'edit' && a.reload === 'manager')?.say).toBe(
-      'turn the AMI on (it is off now), listening on 127.0.0.1 only, and add the AMI user "sipwarden" (a new random secret; may read security and system events, write only system; only from 127.0.0.1): in /etc/asterisk/manager.conf');
+      'turn the AMI on (it is off now), listening on 127.0.0.1 only, and add the AMI user "sipwarden" (a new random secret; only from 127.0.0.1; may read security, system, call and cdr events — logins, calls and their records, for the failure tiers and the toll-fraud guard — and write call and system — to hang up a fraudulent call, ask which address its caller uses, suspend the account in Asterisk\'s database and remove the attacker\'s registration): in /etc/asterisk/manager.conf');
     await init();
     expect(read('etc/asterisk/manager.conf')).toContain([
       '; added by sipwarden init [ami-enable] (sipwarden init --uninstall removes this block)',

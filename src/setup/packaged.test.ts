@@ -38,7 +38,7 @@ describe('sipwarden init with the Debian package installed', () => {
     const runner = fakeRunner();
     await applyPlan(p, { runCommand: runner.run, now: () => new Date('2026-12-07T00:00:00Z') });
     expect(runner.calls).toEqual([
-      ['asterisk', '-rx', 'logger reload'], ['asterisk', '-rx', 'manager reload'],
+      ['asterisk', '-rx', 'logger reload'], ['asterisk', '-rx', 'manager reload'], ['asterisk', '-rx', 'dialplan reload'],
       ['systemctl', 'enable', 'sipwarden.service'], ['systemctl', 'restart', 'sipwarden.service'],
     ]);
     expect(existsSync(join(root, 'etc/systemd/system/sipwarden.service'))).toBe(false);

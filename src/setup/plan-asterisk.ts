@@ -7,11 +7,11 @@
  */
 import { join } from 'node:path';
 import type { Block, BlockPurpose } from './blocks.js';
-import { AMI_USER, reachableOnLoopback } from './detect-ami.js';
+import { AMI_USER, missingFraudRights, reachableOnLoopback } from './detect-ami.js';
 import type { AsteriskSetup } from './detect.js';
 
 /** What Asterisk must reload after an edit. */
-export type Reload = 'logger' | 'manager';
+export type Reload = 'logger' | 'manager' | 'dialplan';
 
 /** Blocks to append to one Asterisk file. */
 export interface AsteriskEdit {
@@ -37,9 +37,22 @@ export interface AsteriskPlan {
   ami: { readonly host: string; readonly port: number; readonly username: string; readonly secret: string } | null;
 }
 
-/** The AMI user's lines (the secret is the only variable part). */
+/**
+ * The AMI user's lines (the secret is the only variable part), its rights no more than
+ * sipwarden uses, each said in a comment: read `security` (failed and successful logins),
+ * `system` (Asterisk's reloads), `call` (the calls the toll-fraud guard judges: DialBegin,
+ * Hangup…), `cdr` (call records: talk time); write `call` (Hangup a fraudulent call,
+ * Getvar the address its caller uses), `system` (DBPut/DBDel the suspension in AstDB,
+ * PJSIPShowContacts to remove an attacker's registration).
+ */
 export function amiUserLines(secret: string): string[] {
-  return [`[${AMI_USER}]`, `secret = ${secret}`, 'deny = 0.0.0.0/0.0.0.0', 'permit = 127.0.0.1/255.255.255.255', 'read = security,system', 'write = system'];
+  return [
+    `[${AMI_USER}]`, `secret = ${secret}`, 'deny = 0.0.0.0/0.0.0.0', 'permit = 127.0.0.1/255.255.255.255',
+    '; read: security (failed and successful logins), system (reloads), call (calls the toll-fraud guard judges), cdr (call records)',
+    'read = security,system,call,cdr',
+    '; write: call (Hangup a fraudulent call, Getvar its caller\'s address), system (DBPut/DBDel the toll-fraud suspension, PJSIPShowContacts)',
+    'write = system,call',
+  ];
 }
 
 function securityChannel(setup: AsteriskSetup, out: AsteriskPlan, present: ReadonlySet<BlockPurpose>): AsteriskEdit | null {
@@ -98,6 +111,10 @@ export function planAsterisk(setup: AsteriskSetup, present: ReadonlySet<BlockPur
   let secret: string | null = null;
   if (a.sipwarden !== null) {
     out.done.push(`the AMI user "${a.sipwarden.name}" exists (${a.sipwarden.definedIn.file}:${a.sipwarden.definedIn.line}); it is used as it is`);
+    const lacking = missingFraudRights(a.sipwarden);
+    if (lacking.length > 0) {
+      out.warnings.push(`the AMI user "${a.sipwarden.name}" may not ${lacking.join(', ')}: the toll-fraud guard cannot see calls or stop them; set "read = security,system,call,cdr" and "write = system,call" in [${a.sipwarden.name}] at ${a.sipwarden.definedIn.file}:${a.sipwarden.definedIn.line}`);
+    }
     secret = a.sipwarden.secret;
     if (secret === null) out.warnings.push(`the AMI user "${a.sipwarden.name}" has no secret: the config gets no AMI settings`);
   } else if (present.has('ami-user')) {
@@ -105,7 +122,7 @@ export function planAsterisk(setup: AsteriskSetup, present: ReadonlySet<BlockPur
   } else {
     secret = secretFor();
     blocks.push({ purpose: 'ami-user', lines: amiUserLines(secret) });
-    says.push(`add the AMI user "${AMI_USER}" (a new random secret; may read security and system events, write only system; only from 127.0.0.1)`);
+    says.push(`add the AMI user "${AMI_USER}" (a new random secret; only from 127.0.0.1; may read security, system, call and cdr events — logins, calls and their records, for the failure tiers and the toll-fraud guard — and write call and system — to hang up a fraudulent call, ask which address its caller uses, suspend the account in Asterisk's database and remove the attacker's registration)`);
   }
   if (blocks.length > 0) {
     out.edits.push({ kind: 'edit', path: target, blocks, reload: 'manager', ownerFrom: a.confFile, secret: true, say: `${says.join(', and ')}: in ${target}` });

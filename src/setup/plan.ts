@@ -18,6 +18,8 @@ import { applyChanges, asteriskReloads, followUp, type ApplyOptions, type ApplyR
 import { fileRecord, readManifest, sha256, type Manifest } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { planAsterisk, type AsteriskEdit, type Reload } from './plan-asterisk.js';
+import { dialplanFiles, planDialplanCheck } from './plan-dialplan.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { PACKAGED, renderConfig, renderLogrotate, renderUnit } from './templates.js';
 
 export type { AsteriskEdit, Reload } from './plan-asterisk.js';
@@ -102,7 +104,7 @@ function planWrite(a: Omit<WriteAction, 'kind' | 'before' | 'say'>, what: string
 
 /** The block purposes already present in the Asterisk files. */
 function presentBlocks(root: string, setup: AsteriskSetup): Set<BlockPurpose> {
-  const files = new Set([...setup.logger.files, ...setup.ami.files]);
+  const files = new Set([...setup.logger.files, ...setup.ami.files, ...(setup.flavour === 'none' ? [] : [dialplanFiles(setup).target])]);
   return new Set([...files].flatMap((f) => findBlocks(readIfFile(onHost(root, f)) ?? '').map((b) => b.purpose as BlockPurpose)));
 }
 
@@ -125,7 +127,11 @@ export function planInit(opts: PlanOptions = {}): Plan {
   for (const [dir, mode] of [[PATHS.etcDir, 0o750], ...rw.map((d) => [d, 0o750] as const)] as const) {
     if (!existsSync(onHost(root, dir))) out.actions.push({ kind: 'mkdir', path: dir, mode, say: `create the directory ${dir} (mode ${mode.toString(8)})` });
   }
-  for (const e of ast.edits) {
+  // The toll-fraud suspension enforced by Asterisk itself (plan-dialplan.ts).
+  const dial = planDialplanCheck(setup, presentBlocks(root, setup), existing?.config?.fraud.neverStop ?? DEFAULTS.fraud.never_stop);
+  out.done.push(...dial.done);
+  out.warnings.push(...dial.warnings);
+  for (const e of [...ast.edits, ...(dial.edit ? [dial.edit] : [])]) {
     const before = readIfFile(onHost(root, e.path));
     out.actions.push({ ...e, before, after: appendBlocks(before ?? '', e.blocks) });
   }
@@ -174,7 +180,7 @@ function finish(root: string, setup: AsteriskSetup, out: { actions: Action[]; do
  * systemctl daemon-reload when the unit changed, then (`start`) the packaged service.
  */
 export function initFollowUps(reloads: ReadonlySet<Reload | 'unit'>, start = false): FollowUp[] {
-  const asterisk = (['logger', 'manager'] as const).filter((k) => reloads.has(k)).map((k) => `${k} reload`);
+  const asterisk = (['logger', 'manager', 'dialplan'] as const).filter((k) => reloads.has(k)).map((k) => `${k} reload`);
   const systemd = [...(reloads.has('unit') ? [['systemctl', 'daemon-reload']] : []), ...(start ? START_PACKAGED_SERVICE : [])];
   return [...asteriskReloads(asterisk, false), ...followUp('systemctl', systemd)];
 }

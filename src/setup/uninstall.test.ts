@@ -36,6 +36,7 @@ describe('sipwarden init --uninstall', () => {
       'remove /etc/logrotate.d/sipwarden (sipwarden init created it)',
       'restore /etc/asterisk/logger.conf from its backup',
       'restore /etc/asterisk/manager.conf from its backup',
+      'restore /etc/asterisk/extensions.conf from its backup',
     ]);
     expect(plan.notes).toEqual(['/etc/sipwarden/sipwarden.yaml is kept (--purge removes it)']);
     await applyUninstall(plan, { runCommand: fakeRunner().run });
@@ -97,6 +98,7 @@ describe('sipwarden init --uninstall', () => {
     expect(plan.steps.map((s) => s.say)).toEqual([
       "take sipwarden's blocks out of /etc/asterisk/logger.conf",
       "take sipwarden's blocks out of /etc/asterisk/manager.conf",
+      "take sipwarden's blocks out of /etc/asterisk/extensions.conf",
       'remove /etc/systemd/system/sipwarden.service',
       'remove /etc/logrotate.d/sipwarden',
     ]);
@@ -111,6 +113,6 @@ describe('sipwarden init --uninstall', () => {
     const runner = fakeRunner();
     const r = await applyUninstall(planUninstall({ root }), { runCommand: runner.run, commandExists: (p) => p === 'systemctl' });
     expect(runner.calls).toEqual([['systemctl', 'disable', '--now', 'sipwarden.service'], ['systemctl', 'daemon-reload']]);
-    expect(r.skipped).toEqual(['asterisk is not installed here: once it runs, reload it with asterisk -rx "logger reload" and asterisk -rx "manager reload"']);
+    expect(r.skipped).toEqual(['asterisk is not installed here: once it runs, reload it with asterisk -rx "logger reload" and asterisk -rx "manager reload" and asterisk -rx "dialplan reload"']);
   });
 });

@@ -20,6 +20,7 @@ import { readManifest, type FileRecord } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { PACKAGED, WRITTEN_BY } from './templates.js';
 import { initFollowUps, type Reload } from './plan.js';
+import { dialplanFiles } from './plan-dialplan.js';
 
 export type { UndoStep as UninstallStep } from './undo.js';
 
@@ -39,7 +40,7 @@ export interface UninstallOptions {
 /** A step and what must reload after it. */
 type Todo = { readonly step: UndoStep; readonly reload: Reload | 'unit' | null };
 
-const reloadOf = (path: string): Reload | null => (basename(path).startsWith('logger') ? 'logger' : basename(path).startsWith('manager') ? 'manager' : null);
+const reloadOf = (path: string): Reload | null => (basename(path).startsWith('logger') ? 'logger' : basename(path).startsWith('manager') ? 'manager' : basename(path).startsWith('extensions') ? 'dialplan' : null);
 
 function fileStep(root: string, rec: FileRecord, notes: string[]): Todo | null {
   const current = readIfFile(onHost(root, rec.path));
@@ -63,7 +64,7 @@ function stepsWithoutManifest(root: string, asteriskDir: string | undefined): To
   const setup = detectAsterisk({ root, asteriskDir });
   const out: Todo[] = [];
   const step = (path: string, content: string | null, say: string, reload: Reload | 'unit' | null): Todo => ({ step: { kind: 'file', path, content, dropBackups: [], pop: 0, say }, reload });
-  for (const f of new Set([...setup.logger.files, ...setup.ami.files])) {
+  for (const f of new Set([...setup.logger.files, ...setup.ami.files, ...(setup.flavour === 'none' ? [] : [dialplanFiles(setup).target])])) {
     const text = readIfFile(onHost(root, f)) ?? '';
     if (findBlocks(text).length > 0) out.push(step(f, removeBlocks(text), `take sipwarden's blocks out of ${f}`, reloadOf(f)));
   }
