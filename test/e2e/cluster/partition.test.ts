@@ -63,4 +63,23 @@ describe('Redis down, then back', () => {
       expect(said(n, 'cluster reachable again: catching up from the stored position'), n.name).toBe(1);
     }
   });
+
+  it('a node starts, bans and stops while Redis is down, never waiting for it', async () => {
+    await redis.kill();
+    const t0 = Date.now();
+    const c = await startNode('c', { group: `p${process.pid}`, redisUrl: redis.url });
+    try {
+      expect(Date.now() - t0).toBeLessThan(3000);
+      c.fail('198.51.100.77');
+      c.fail('198.51.100.77');
+      await vi.waitFor(() => expect(c.blocks('198.51.100.77')).toBe(true), { timeout: 1000, interval: 10 });
+      await vi.waitFor(() => expect(said(c, 'cluster unreachable: this PBX goes on protecting itself and catches up when Redis is back')).toBe(1), { timeout: 3000, interval: 20 });
+    } finally {
+      const t1 = Date.now();
+      await c.stop();
+      removeNode(c);
+      expect(Date.now() - t1).toBeLessThan(3000);
+    }
+    await redis.restart();
+  });
 });
