@@ -1,6 +1,6 @@
 /** `/api/bans`: the list and its search, a manual ban, a release; and a ban as the API sends it. */
 import Type, { type Static } from 'typebox';
-import { Closed, Nullable } from './common.js';
+import { Closed, Geo, Nullable } from './common.js';
 
 /** Deepest page offset the list accepts (deep OFFSETs cost a scan). */
 export const MAX_OFFSET = 100_000;
@@ -31,8 +31,11 @@ export const Ban = Closed({
   expiresAt: Nullable(Type.Integer()),
   releasedAt: Nullable(Type.Integer()),
   releasedBy: Nullable(Type.String()),
+  /** Who made it: a person (`cli:root`, `dashboard:admin`), another PBX (`cluster:<node>`), a feed (`feed:<name>`), or null for this PBX's policy. */
   createdBy: Nullable(Type.String()),
   state: BanState,
+  /** Where the address is (an address ban only). */
+  geo: Type.Optional(Geo),
 });
 export type Ban = Static<typeof Ban>;
 

@@ -25,3 +25,19 @@ export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]
 
 /** A closed object: the API sends exactly these fields, and a request may send no others. */
 export const Closed = <P extends TProperties>(properties: P) => Type.Object(properties, { additionalProperties: false });
+
+/**
+ * Where an address is, from the offline country (and network, when available) database
+ * (geo/). Absent when unknown: private, loopback and documentation ranges, or no database.
+ */
+export const Geo = Closed({
+  /** ISO 3166-1 alpha-2, upper case (`DE`). */
+  country: Type.String({ minLength: 2, maxLength: 2 }),
+  /** The country's name in English (`Germany`). */
+  name: Type.String(),
+  /** Autonomous system number of the network, when the database has it. */
+  asn: Type.Optional(Type.Integer()),
+  /** The network's (AS organisation's) name, when the database has it. */
+  network: Type.Optional(Type.String()),
+});
+export type Geo = Static<typeof Geo>;

@@ -1,6 +1,6 @@
 /** `/api/failures`: the failure history and the live stream's filters; a failure as the API sends it. */
 import Type, { type Static } from 'typebox';
-import { Closed, Nullable } from './common.js';
+import { Closed, Nullable, Geo } from './common.js';
 
 const TEXT = Type.String({ maxLength: 200 });
 /** A time as `2026-11-24T19:00:00Z` or milliseconds since 1970 (the route reads it). */
@@ -46,6 +46,8 @@ export const Failure = Closed({
   source: Nullable(Type.String()),
   line: Nullable(Type.Integer()),
   raw: Nullable(Type.String()),
+  /** Where the address is. */
+  geo: Type.Optional(Geo),
 });
 export type Failure = Static<typeof Failure>;
 

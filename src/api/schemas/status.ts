@@ -1,6 +1,6 @@
 /** `/api/stats`, `/api/health`, `/api/live`, `/api/audit`: what the overview, `sipwarden status` and the audit trail read. */
 import Type, { type Static } from 'typebox';
-import { Closed, Nullable } from './common.js';
+import { Closed, Geo, Nullable } from './common.js';
 
 const COUNTS = Closed({ start: Type.Integer(), counts: Type.Array(Type.Integer()) });
 
@@ -12,12 +12,18 @@ export const Stats = Closed({
   /** 30 daily counts (UTC days); the last is today. */
   daily: COUNTS,
   failures24h: Type.Integer(),
-  topAddresses: Type.Array(Closed({ ip: Type.String(), failures: Type.Integer(), lastAt: Type.Integer() })),
+  topAddresses: Type.Array(Closed({ ip: Type.String(), failures: Type.Integer(), lastAt: Type.Integer(), geo: Type.Optional(Geo) })),
   /** Account names are attacker-controlled. */
   topAccounts: Type.Array(Closed({ account: Type.String(), failures: Type.Integer(), addresses: Type.Integer() })),
   activeBans: Type.Integer(),
   /** Bans created in the last 24 h per tier (0 = manual), and how many are still active. */
   bansByTier: Type.Array(Closed({ tier: Type.Integer(), bans: Type.Integer(), active: Type.Integer() })),
+  /** Failures in the last 24 h by country of the address (geo/; `??` when unknown), most first. */
+  byCountry: Type.Optional(Type.Array(Closed({ country: Type.String(), name: Type.String(), failures: Type.Integer(), addresses: Type.Integer() }))),
+  /** Failures in the last 24 h by network (AS), most first, when the database has networks. */
+  byNetwork: Type.Optional(Type.Array(Closed({ asn: Type.Integer(), network: Type.String(), failures: Type.Integer(), addresses: Type.Integer() }))),
+  /** Calls the toll-fraud guard stopped (hung up or refused) since 00:00 UTC. */
+  callsStoppedToday: Type.Optional(Type.Integer()),
 });
 export type Stats = Static<typeof Stats>;
 
