@@ -23,6 +23,8 @@ import { ApiError, errorHandler } from './errors.js';
 import { SECURITY_HEADERS } from './headers.js';
 import { renderMetrics } from './metrics.js';
 import { registerBanRoutes } from './routes-bans.js';
+import { registerCallsRoutes } from './routes-calls.js';
+import { registerClusterRoutes } from './routes-cluster.js';
 import { registerFailureRoutes } from './routes-failures.js';
 import { registerSettingsRoutes } from './routes-settings.js';
 import { registerStatusRoutes } from './routes-status.js';
@@ -88,6 +90,8 @@ export function createApiServer(deps: ApiDeps, opts: ApiOptions): FastifyInstanc
     registerFailureRoutes(api, deps, { maxStreams: opts.maxStreams ?? 16 });
     registerSettingsRoutes(api, deps);
     registerStatusRoutes(api, deps);
+    registerCallsRoutes(api, deps);
+    registerClusterRoutes(api, deps);
     api.setNotFoundHandler(() => {
       throw new ApiError('NOT_FOUND');
     });

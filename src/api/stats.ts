@@ -15,6 +15,7 @@
  * see read-model.ts; `computeStats` finishes whatever is left synchronously.
  */
 import type Database from 'better-sqlite3';
+import { StoppedCalls } from './calls-stopped.js';
 import { DAY, DayCounts } from './days.js';
 import { HOUR, RecentFailures } from './recent.js';
 
@@ -38,16 +39,19 @@ export interface Stats {
   readonly activeBans: number;
   /** Bans created in the last 24 h per tier (0 = manual), and how many of them are still active. */
   readonly bansByTier: Array<{ tier: number; bans: number; active: number }>;
+  /** Calls the toll-fraud guard hung up since 00:00 UTC (calls-stopped.ts). */
+  readonly callsStoppedToday?: number;
 }
 
 /** What `computeStats` keeps between calls on one connection. */
 export interface StatsState {
   readonly days: DayCounts;
   readonly recent: RecentFailures;
+  readonly stopped: StoppedCalls;
 }
 
 /** Fresh state for {@link computeStats} on `db`. */
-export const newStatsState = (db: Database.Database): StatsState => ({ days: new DayCounts(db), recent: new RecentFailures(db) });
+export const newStatsState = (db: Database.Database): StatsState => ({ days: new DayCounts(db), recent: new RecentFailures(db), stopped: new StoppedCalls(db) });
 
 /** One bounded step (about 20 ms at most) of building `state` at `now`; true when built. */
 export function warmStep(db: Database.Database, state: StatsState, now: number): boolean {
@@ -95,6 +99,7 @@ export function computeStats(db: Database.Database, now: number, state: StatsSta
       topAccounts: state.recent.topAccounts(TOP),
       activeBans: st.active.get({ now }) as number,
       bansByTier: st.byTier.all({ since: now - DAY, now }),
+      callsStoppedToday: state.stopped.today(now),
     };
   })();
 }

@@ -55,6 +55,7 @@ const REQUESTS: Partial<Record<RouteKey, { query?: string; body?: object; anon?:
   'PUT /api/settings/policy': { body: { tiers: [{ failures: 3, within: '1h', ban: '1h' }, { failures: 10, within: '1d', ban: 'permanent' }] } },
   'PUT /api/settings/subnets': { body: { enabled: false, addresses: 5, within: '1d', ban: '1d', ipv4_prefix: 24, ipv6_prefix: 64 } },
   'GET /api/audit': { query: '?limit=5' },
+  'POST /api/calls/allow': { body: { account: '100' } },
 };
 
 const errorsOf = (schema: TSchema, value: unknown) => Errors(schema, value).map((e) => `${e.instancePath} ${e.message}`);

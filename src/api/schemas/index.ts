@@ -9,4 +9,6 @@ export * from './failures.js';
 export * from './settings.js';
 export * from './status.js';
 export * from './session.js';
+export * from './calls.js';
+export * from './cluster.js';
 export * from './routes.js';

@@ -8,6 +8,8 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { Ban, BanBody, BanList, BanListQuery, ReleaseBody, Released } from './bans.js';
+import { AllowCallsBody, AllowedCalls, Calls } from './calls.js';
+import { ClusterView } from './cluster.js';
 import { NoQuery } from './common.js';
 import { FailureFilters, FailureListQuery, FailurePage } from './failures.js';
 import { Session, LoginBody } from './session.js';
@@ -46,6 +48,10 @@ export const ROUTES = {
   'GET /api/health': { querystring: NoQuery, response: { 200: Health } },
   'GET /api/live': { querystring: NoQuery, response: { 200: Live } },
   'GET /api/audit': { querystring: AuditQuery, response: { 200: AuditList } },
+
+  'GET /api/calls': { querystring: NoQuery, response: { 200: Calls } },
+  'POST /api/calls/allow': { body: AllowCallsBody, response: { 200: AllowedCalls } },
+  'GET /api/cluster': { querystring: NoQuery, response: { 200: ClusterView } },
 } as const;
 
 type Routes = typeof ROUTES;
