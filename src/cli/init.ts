@@ -7,6 +7,7 @@
  */
 import { realWorld } from './terminal.js';
 import { SipwardenError } from '../domain/errors.js';
+import { sayPlanJson, sayUndoJson } from '../setup/plan-json.js';
 import { carryOut, carryOutUndo, formatPlan, inOneLine, planInit, planUninstall, requireRoot, type Conversation, type PlanOptions } from '../setup/index.js';
 
 /** The command line's options, as commander gives them. */
@@ -18,6 +19,8 @@ export interface InitCliOptions {
   readonly purge?: boolean;
   readonly root?: string;
   readonly asteriskDir?: string;
+  /** With --dry-run: the plan as JSON (setup/plan-json.ts). */
+  readonly json?: boolean;
 }
 
 /** What the command needs from the world (the terminal, the runner, the clock, how to plan); tests replace it. */
@@ -31,12 +34,15 @@ function check(opts: InitCliOptions, deps: InitDeps): void {
 
 async function install(opts: InitCliOptions, deps: InitDeps): Promise<void> {
   const plan = planInit({ root: opts.root, asteriskDir: opts.asteriskDir, force: opts.force, randomSecret: deps.randomSecret, repoDir: deps.repoDir, nodePath: deps.nodePath, hostname: deps.hostname });
+  if (sayPlanJson(opts, deps.out, plan, plan.actions, { packaged: plan.packaged })) return;
   const applied = await carryOut(plan, plan.actions, formatPlan(plan), opts, deps);
   if (applied && plan.actions.some((a) => a.kind === 'write' && a.role === 'unit')) deps.out('Start sipwarden with: systemctl enable --now sipwarden.service');
 }
 
 async function uninstall(opts: InitCliOptions, deps: InitDeps): Promise<void> {
-  await carryOutUndo(planUninstall({ root: opts.root, asteriskDir: opts.asteriskDir, purge: opts.purge }), 'Nothing to uninstall.', opts, deps);
+  const plan = planUninstall({ root: opts.root, asteriskDir: opts.asteriskDir, purge: opts.purge });
+  if (sayUndoJson(opts, deps.out, plan)) return;
+  await carryOutUndo(plan, 'Nothing to uninstall.', opts, deps);
 }
 
 /** Runs `sipwarden init` with explicit dependencies. Throws SipwardenError for expected failures. */
