@@ -52,10 +52,15 @@ export function resolveTool(name: string, explicitPath: string | undefined, netn
   return { name, path: found, netns };
 }
 
+/** The program and argv that run the tool with `args` (through `ip netns exec` with a netns). */
+export function toolArgv(tool: Tool, args: readonly string[]): { program: string; argv: string[] } {
+  if (tool.netns === undefined) return { program: tool.path, argv: [...args] };
+  return { program: findInPath('ip') as string, argv: ['netns', 'exec', tool.netns, tool.path, ...args] };
+}
+
 /** Runs the tool with `args`, writing `input` to its stdin; never rejects for a non-zero exit. */
 export function runTool(tool: Tool, args: readonly string[], input = ''): Promise<ToolResult> {
-  const argv = tool.netns !== undefined ? ['netns', 'exec', tool.netns, tool.path, ...args] : [...args];
-  const program = tool.netns !== undefined ? (findInPath('ip') as string) : tool.path;
+  const { program, argv } = toolArgv(tool, args);
   return new Promise((resolve, reject) => {
     const child = spawn(program, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     const out: Buffer[] = [];
@@ -85,8 +90,7 @@ export type StreamWriter = (text: string) => Promise<void>;
  * acts on the partial one; then the producer's error is rethrown.
  */
 export async function runToolStreaming(tool: Tool, args: readonly string[], produce: (write: StreamWriter) => Promise<void>, abortLine: string): Promise<ToolResult> {
-  const argv = tool.netns !== undefined ? ['netns', 'exec', tool.netns, tool.path, ...args] : [...args];
-  const program = tool.netns !== undefined ? (findInPath('ip') as string) : tool.path;
+  const { program, argv } = toolArgv(tool, args);
   const child = spawn(program, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
   const out: Buffer[] = [];
   const err: Buffer[] = [];

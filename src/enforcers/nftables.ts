@@ -9,9 +9,14 @@
  * - Never touches anything outside its table (no `flush ruleset`); close() without
  *   keepBans deletes only that table.
  * - Every target passes guardOps/guardBans/checkAddress before any nft runs.
- * - Each apply() and each reconcile() is ONE `nft -f -` transaction: all or nothing.
+ * - Each apply() and each reconcile() is ONE nft transaction: all or nothing.
  *   Transactions run one at a time in call order; apply() calls that wait behind a
  *   running one are merged into a single transaction (see queue.ts).
+ * - apply(), banIfSeen() and seen() go over one long-lived `nft -i` (nft-session.ts)
+ *   when their transaction is under SESSION_MAX_BYTES; bigger ones, reconcile, init,
+ *   watch and close start an `nft -f -` of their own. A transaction whose reply the
+ *   channel lost runs again in its own process (every apply script may run twice), so
+ *   a broken channel costs time, never a ban.
  * - A timed ban is an element with a timeout (the kernel expires it even if sipwarden
  *   is down); a permanent ban is an element without one.
  * - `held` is what this process last put in the sets (rebuilt by every reconcile,
@@ -35,6 +40,7 @@
 import { SipwardenError } from '../domain/errors.js';
 import { isNetwork, isV6Target, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from './exec.js';
+import { failedCommand, NftChannelBroken, NftSession } from './nft-session.js';
 import { overlapsAnother, segmentNetworks, type NetBan } from './nets.js';
 import { applyScript, dropScript, seenGuard, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout } from './nft-script.js';
 import { checkFirewallOptions, checkName, checkPorts, samePorts, type CheckedFirewallOptions, type FirewallOptions, type PortSet } from './options.js';
@@ -57,6 +63,8 @@ const TABLE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 const SLICE = 1_000;
 /** How long after a timed ban's end the kernel might still hold it (rounding, clocks). */
 const EXPIRY_MARGIN_MS = 5_000;
+/** Transactions up to this size go over the long-lived nft; bigger ones (one per many bans) start their own. */
+const SESSION_MAX_BYTES = 256 * 1024;
 
 /** A banIfSeen request waiting for its transaction. */
 interface Guarded {
@@ -73,6 +81,8 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   private layout: NftLayout;
   private readonly nftPath: string | undefined;
   private resolved: Tool | null = null;
+  /** The long-lived nft for small transactions; started on first use. */
+  private session: NftSession | null = null;
   /** Addresses this process put in the sets -> end of the ban on performance.now()'s clock (null: permanent); null until the first reconcile. */
   private held: Map<IpAddress, number | null> | null = null;
   /** Networks this process banned -> end of the ban on the same clock; empty (and unused) until the first reconcile. */
@@ -176,11 +186,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** True if `ip` sent a packet to one of the seen ports within the seen timeout (the kernel's memory). */
   async seen(ip: IpAddress): Promise<boolean> {
     const addr = checkAddress(ip);
-    const tool = this.tool();
-    const r = await runTool(tool, ['-f', '-'], seenGuard(this.layout.table, [addr]));
-    if (r.code === 0) return true;
-    if (unseenIndex(r.stderr, 1) === 0) return false;
-    throw toolFailure(tool, `look up ${addr} in the seen set`, r);
+    return (await this.transact('', `look up ${addr} in the seen set`, [addr])) === null;
   }
 
   /**
@@ -225,10 +231,12 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** With keepBans the kernel keeps enforcing (timed bans still expire); otherwise the table is deleted. */
   async close(opts: { keepBans: boolean }): Promise<void> {
     if (opts.keepBans) {
+      await this.queue.exclusive(async () => this.endSession());
       this.opts.log.info({ backend: this.name, table: `inet ${this.layout.table}` }, 'bans stay in the kernel after stop');
       return;
     }
     await this.queue.exclusive(async () => {
+      this.endSession();
       await this.run(dropScript(this.layout.table), 'delete its table');
       this.held = null;
       this.nets.clear();
@@ -259,11 +267,8 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     }
     const rewrite = netsAfter === null ? {} : this.netRewrite(netOps, netsAfter, now, mono, mayBeThere);
     const script = applyScript(this.layout.table, ops, now, mayHold, rewrite);
-    if (ifSeen === undefined) await this.run(script, 'apply bans');
-    else {
-      const unseen = await this.runIfSeen(ifSeen, script);
-      if (unseen !== null) return unseen;
-    }
+    const unseen = await this.transact(script, 'apply bans', ifSeen);
+    if (unseen !== null) return unseen;
     if (held === null) return null;
     for (const op of ops) {
       const t = op.ip;
@@ -282,14 +287,39 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     return null;
   }
 
-  /** Runs `script` behind the seen checks of `ips`: the index of one never seen (nothing applied), or null when applied. */
-  private async runIfSeen(ips: readonly IpAddress[], script: string): Promise<number | null> {
+  /**
+   * Runs one transaction, behind the seen checks of `seenIps` if any: the index of an
+   * address never seen (nothing applied), or null when committed; throws nft's error.
+   * Small ones go over the session; a lost reply runs again in an nft of its own.
+   */
+  private async transact(script: string, what: string, seenIps: readonly IpAddress[] = []): Promise<number | null> {
+    const full = seenGuard(this.layout.table, seenIps) + script;
+    if (full.length === 0) return null;
     const tool = this.tool();
-    const r = await runTool(tool, ['-f', '-'], seenGuard(this.layout.table, ips) + script);
+    if (full.length <= SESSION_MAX_BYTES) {
+      const commands = full.split('\n').filter((l) => l.length > 0);
+      try {
+        this.session ??= new NftSession(tool);
+        const reply = await this.session.request(commands);
+        if (reply.ok) return null;
+        const k = /^Error: Could not process rule: No such file or directory$/m.test(reply.stderr) ? failedCommand(reply.stderr, commands) : null;
+        if (k !== null && k % 2 === 0 && k < 2 * seenIps.length) return k / 2;
+        throw toolFailure(tool, what, { code: 1, stdout: '', stderr: reply.stderr });
+      } catch (e) {
+        if (!(e instanceof NftChannelBroken)) throw e;
+        this.opts.log.warn({ backend: this.name, err: e.message }, 'the nft channel lost a reply: the transaction runs again in an nft of its own; the next one starts a new channel');
+      }
+    }
+    const r = await runTool(tool, ['-f', '-'], full);
     if (r.code === 0) return null;
-    const unseen = unseenIndex(r.stderr, ips.length);
+    const unseen = seenIps.length > 0 ? unseenIndex(r.stderr, seenIps.length) : null;
     if (unseen !== null) return unseen;
-    throw toolFailure(tool, 'apply bans', r);
+    throw toolFailure(tool, what, r);
+  }
+
+  private endSession(): void {
+    this.session?.close();
+    this.session = null;
   }
 
   /**
