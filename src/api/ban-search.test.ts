@@ -70,3 +70,63 @@ describe('searchBans', () => {
     expect(search({ state: 'active', limit: 1000, offset: 0 }, later).rows.map((b) => b.id)).toEqual(want.rows.map((b) => b.id));
   });
 });
+
+describe('searchBans by account, through the failure history', () => {
+  // "Extension 104 stopped working": its phone at 4 addresses failed 8 times, all banned; the
+  // bans were made for other accounts' failures (or in dry-run the addresses kept failing), so
+  // no ban names 104 — the search must still find all four.
+  const T = Date.UTC(2026, 11, 7, 9, 0);
+  let hdir: string;
+  let hstore: Store;
+  let hdb: Database.Database;
+  let hsearch: SearchBans;
+  const phone = ['198.51.100.11', '198.51.100.12', '198.51.100.13', '198.51.100.14'];
+  const failure = (ip: string, account: string, at: number) => ({
+    at, ip: parseIp(ip) as IpAddress, port: 5060, service: 'PJSIP' as const, account, reason: 'wrong_password' as const,
+    zone: 'external', action: 'counted', source: '/var/log/asterisk/security', line: 1, raw: null,
+  });
+
+  beforeAll(() => {
+    hdir = mkdtempSync(join(tmpdir(), 'sipwarden-search-history-'));
+    hstore = Store.open(join(hdir, 'db'));
+    phone.forEach((ip, i) => {
+      hstore.addFailures([failure(ip, 'admin', T + i), failure(ip, 'admin', T + i + 1)]);
+      hstore.addBan({ ip: parseIp(ip) as IpAddress, reason: 'r', tier: 1, source: 'policy', failures: 2, evidence: [], accounts: ['admin'], createdAt: T + i + 1, expiresAt: T + 3_600_000 });
+      hstore.addFailures([failure(ip, '104', T + 10 + i), failure(ip, '104', T + 20 + i)]);
+    });
+    // One ban that names 104 itself (also in the history: counted once), one of another account, one released.
+    hstore.addBan({ ip: parseIp('203.0.113.9') as IpAddress, reason: 'r', tier: 1, source: 'policy', failures: 2, evidence: [], accounts: ['104'], createdAt: T + 30, expiresAt: T + 3_600_000 });
+    hstore.addFailures([failure('203.0.113.9', '104', T + 29)]);
+    hstore.addBan({ ip: parseIp('203.0.113.10') as IpAddress, reason: 'r', tier: 1, source: 'policy', failures: 2, evidence: [], accounts: ['105'], createdAt: T + 31, expiresAt: T + 3_600_000 });
+    hstore.addFailures([failure('203.0.113.10', '105', T + 31)]);
+    hstore.releaseBan(parseIp(phone[0] as string) as IpAddress, T + 40, 'test');
+    hdb = new Database(join(hdir, 'db'), { readonly: true });
+    hsearch = createBanSearch(hdb);
+  });
+  afterAll(() => {
+    hdb.close();
+    hstore.close();
+    rmSync(hdir, { recursive: true, force: true });
+  });
+
+  it('finds the bans of addresses that failed with the account, and those naming it, once each, newest first', () => {
+    const all = hsearch({ state: 'all', account: '104', limit: 50, offset: 0 }, T + 60);
+    expect(all.rows.map((b) => b.ip)).toEqual(['203.0.113.9', ...[...phone].reverse()]);
+    expect(all).toMatchObject({ total: 5, exact: true });
+    const active = hsearch({ state: 'active', account: '104', limit: 50, offset: 0 }, T + 60);
+    expect(active.rows.map((b) => b.ip)).toEqual(['203.0.113.9', '198.51.100.14', '198.51.100.13', '198.51.100.12']);
+    expect(active.total).toBe(4);
+    expect(hsearch({ state: 'released', account: '104', limit: 50, offset: 0 }, T + 60).rows.map((b) => b.ip)).toEqual(['198.51.100.11']);
+  });
+
+  it('pages the merged list without losing or repeating a ban', () => {
+    const pages = [0, 2, 4].flatMap((offset) => hsearch({ state: 'all', account: '104', limit: 2, offset }, T + 60).rows.map((b) => b.id));
+    expect(pages).toEqual(hsearch({ state: 'all', account: '104', limit: 50, offset: 0 }, T + 60).rows.map((b) => b.id));
+  });
+
+  it('keeps to the account asked for: another account, an unknown one, and SQL-looking text find only their own', () => {
+    expect(hsearch({ state: 'all', account: '105', limit: 50, offset: 0 }, T + 60).rows.map((b) => b.ip)).toEqual(['203.0.113.10']);
+    expect(hsearch({ state: 'all', account: "104' OR '1'='1", limit: 50, offset: 0 }, T + 60)).toMatchObject({ total: 0, rows: [] });
+    expect(hsearch({ state: 'all', account: 'nobody', limit: 50, offset: 0 }, T + 60).total).toBe(0);
+  });
+});

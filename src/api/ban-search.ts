@@ -8,6 +8,15 @@
  * about `limit / density` rows instead of sorting every match. (`created_at` is the time
  * of the attack, which a replay of old logs can place before earlier rows.)
  *
+ * An account's bans are those that named it (`ban_accounts`) AND the bans of addresses
+ * that failed with it (the failure history): "extension 104 stopped working" must find
+ * its phone's address even when that ban was made for other accounts' failures (an
+ * address already banned, or in dry-run, goes on failing with more accounts, which the
+ * ban does not list). The history part reads the account's latest
+ * {@link RECENT_FAILURES} failures (index `failures_account`), so a much-tried account
+ * costs a bounded read; beyond them the total is marked not exact. The two parts are
+ * merged by id, so a page still reads only `offset + limit` rows of the first.
+ *
  * Totals are exact where an index gives them cheaply (all bans, active bans) and capped
  * elsewhere: `exact: false` means "at least `total`". Sparse active sets (fewer than
  * {@link SPARSE_ACTIVE}) are read through the active-ban index instead of scanning history.
@@ -33,6 +42,9 @@ export interface BanSearchQuery {
 
 /** `searchBans(q, now)`: newest-first page of bans, optionally of one account and one state. */
 export type SearchBans = (q: BanSearchQuery, now: number) => BanPage;
+
+/** How many of an account's latest failures are looked through for banned addresses. */
+export const RECENT_FAILURES = 10_000;
 
 /** Below this many active bans, the active list is read via the active-ban index and sorted. */
 export const SPARSE_ACTIVE = 2000;
@@ -87,11 +99,10 @@ export function createBanSearch(db: Database.Database): SearchBans {
     const exact = count.cap === null || n <= count.cap;
     const total = exact ? n : (count.cap as number);
 
+    if (q.account !== undefined) return accountPage(stmt, state, params, { total, exact });
+
     let pageSql: string;
-    if (q.account !== undefined) {
-      pageSql = `SELECT b.* FROM ban_accounts a JOIN bans b ON b.id = a.ban_id WHERE a.account = @account AND ${STATE_SQL[state]}
-        ORDER BY a.ban_id DESC LIMIT @limit OFFSET @offset`;
-    } else if (state === 'active' && n < SPARSE_ACTIVE) {
+    if (state === 'active' && n < SPARSE_ACTIVE) {
       pageSql = SPARSE_ACTIVE_PAGE;
     } else {
       pageSql = `SELECT * FROM bans b WHERE ${STATE_SQL[state]} ORDER BY b.id DESC LIMIT @limit OFFSET @offset`;
@@ -99,4 +110,29 @@ export function createBanSearch(db: Database.Database): SearchBans {
     const rows = (stmt(pageSql).all(params) as BanRow[]).map(toBan);
     return { total, exact, rows };
   })();
+}
+
+type Prepare = (sql: string, pluck?: boolean) => Database.Statement;
+const byIdDesc = (a: number, b: number) => b - a;
+
+/**
+ * A page of an account's bans: the first `offset + limit` of those naming it merged with
+ * those of the addresses in its recent failure history (both newest first), and the
+ * total of both without the ones counted twice. `named` is the count of the first part.
+ */
+function accountPage(stmt: Prepare, state: BanState | 'all', params: { now: number; account: string | null; limit: number; offset: number },
+  named: { total: number; exact: boolean }): BanPage {
+  const where = STATE_SQL[state];
+  const top = stmt(`SELECT a.ban_id FROM ban_accounts a JOIN bans b ON b.id = a.ban_id WHERE a.account = @account AND ${where}
+    ORDER BY a.ban_id DESC LIMIT @n`, true).all({ ...params, n: params.offset + params.limit }) as number[];
+  const history = stmt(`SELECT b.id FROM bans b WHERE b.ip IN (
+      SELECT ip FROM failures WHERE account = @account ORDER BY at DESC LIMIT @recent)
+    AND ${where} ORDER BY b.id DESC`, true).all({ ...params, recent: RECENT_FAILURES }) as number[];
+  const more = stmt('SELECT COUNT(*) FROM (SELECT 1 FROM failures WHERE account = @account LIMIT @over)', true)
+    .get({ ...params, over: RECENT_FAILURES + 1 }) as number;
+  const twice = history.length === 0 ? 0 : stmt('SELECT COUNT(*) FROM ban_accounts WHERE account = @account AND ban_id IN (SELECT value FROM json_each(@ids))', true)
+    .get({ ...params, ids: JSON.stringify(history) }) as number;
+  const ids = [...new Set([...top, ...history])].sort(byIdDesc).slice(params.offset, params.offset + params.limit);
+  const rows = ids.length === 0 ? [] : (stmt('SELECT * FROM bans WHERE id IN (SELECT value FROM json_each(@ids)) ORDER BY id DESC').all({ ids: JSON.stringify(ids) }) as BanRow[]).map(toBan);
+  return { total: named.total + history.length - twice, exact: named.exact && more <= RECENT_FAILURES, rows };
 }
