@@ -81,6 +81,7 @@ export const DEFAULTS = deepFreeze({
     listen: '127.0.0.1:8472',
     tls_cert: null as string | null,
     tls_key: null as string | null,
+    public_url: null as string | null,
   },
   accounts: {
     extensions: [] as string[],
@@ -100,6 +101,12 @@ export const DEFAULTS = deepFreeze({
   alerts: {
     command: null as string | null,
     webhook: null as string | null,
+    email: null,
+    kinds: 'all' as 'all' | string[],
+    quiet: '10m',
+    digest_after: 5,
+    digest_window: '10m',
+    stale_log: '1d' as string | null,
   },
   limits: {
     widest_ipv4_ban: 16,
@@ -123,6 +130,25 @@ export const DEFAULTS = deepFreeze({
     count: 'shared' as 'shared' | 'local',
     keep_failures: 200_000,
     keep_bans: 100_000,
+  },
+  /** Blocklist feeds (src/feeds/): none by default; each feed's keys default as `feed` says. */
+  feeds: [] as Array<Record<string, unknown>>,
+  feed: {
+    every: '1h',
+    ban: '7d',
+    enabled: true,
+  },
+  feeds_export: {
+    token: null as string | null,
+  },
+  /** Where addresses are (src/geo/) and the country policy: the shipped country database, no policy. */
+  geo: {
+    enabled: true,
+    database: null as string | null,
+    asn_database: null as string | null,
+    deny: [] as string[],
+    ban: '24h',
+    new_country_alert: true,
   },
   fraud: {
     enabled: true,

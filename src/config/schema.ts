@@ -11,7 +11,10 @@ import type { ScanSettings, Tier } from '../engine/policy.js';
 import type { SubnetSettings } from '../engine/subnets.js';
 import { everyAddressCovered } from '../engine/zones.js';
 import { AMI_DEFAULTS, DEFAULTS } from './defaults.js';
+import { alertsSection, type AlertsConfig } from './alerts.js';
 import { clusterSection, type ClusterConfig } from './cluster.js';
+import { geoSection, type GeoConfig } from './geo.js';
+import { feedsExportSection, feedsList, type FeedConfig, type FeedsExportConfig } from './feeds.js';
 import { fraudSection, type FraudConfig } from './fraud.js';
 import { distinct, list, mapping, section } from './shapes.js';
 import {
@@ -97,6 +100,8 @@ export interface Config {
     readonly listen: ListenAddress;
     /** PEM certificate and key paths: the dashboard then speaks HTTPS only. Null: plain HTTP. */
     readonly tls: { readonly cert: string; readonly key: string } | null;
+    /** The dashboard's address as a person opens it (alerts link to it); null: derived from `listen`. */
+    readonly publicUrl: string | null;
   };
   readonly accounts: {
     /** Account name patterns (`?` one character, `*` any run). */
@@ -121,12 +126,8 @@ export interface Config {
     /** The tiers that apply to known addresses instead of policy.tiers. */
     readonly knownTiers: readonly Tier[];
   };
-  readonly alerts: {
-    /** A program run for each alert, the alert as JSON on its stdin; null: none. */
-    readonly command: string | null;
-    /** A URL the alert is POSTed to as JSON; null: none. */
-    readonly webhook: string | null;
-  };
+  /** Where alerts go (program, webhook, e-mail), which kinds, and how a flood is held back (config/alerts.ts). */
+  readonly alerts: AlertsConfig;
   /** The toll-fraud guard's rules (src/fraud/): exactly what the guard consumes. */
   readonly fraud: FraudConfig;
   /** What a person may do without confirming it. */
@@ -140,6 +141,12 @@ export interface Config {
   };
   /** Many PBXs sharing counting and bans through Redis (src/cluster/); off by default. */
   readonly cluster: ClusterConfig;
+  /** Where addresses are and the country policy (src/geo/, engine/geo-policy.ts). */
+  readonly geo: GeoConfig;
+  /** Blocklists imported as bans of their own origin (src/feeds/); none by default. */
+  readonly feeds: readonly FeedConfig[];
+  /** The ban export's token for machines (null: the dashboard's login only). */
+  readonly feedsExport: FeedsExportConfig;
 }
 
 const tier = mapping('a tier like { failures: 2, within: 1h, ban: 1h }', {
@@ -254,11 +261,13 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
     listen: listenAddress.prefault(D.web.listen),
     tls_cert: text('a PEM certificate file path').nullable().prefault(D.web.tls_cert),
     tls_key: text('a PEM private key file path').nullable().prefault(D.web.tls_key),
+    public_url: text('an http:// or https:// URL').nullable().prefault(D.web.public_url).refine(
+      (u) => u === null || /^https?:\/\/[^\s#?]+$/.test(u), { message: 'expected the dashboard\'s address like https://pbx.example.net:8472/ (http:// or https://, no # or ?)' }),
   }).transform((w, ctx) => {
     if ((w.tls_cert === null) !== (w.tls_key === null)) {
       ctx.issues.push({ code: 'custom', path: [w.tls_cert === null ? 'tls_cert' : 'tls_key'], input: null, message: 'expected both tls_cert and tls_key (HTTPS needs the certificate and its key), or neither' });
     }
-    return { listen: w.listen, tls: w.tls_cert !== null && w.tls_key !== null ? { cert: w.tls_cert, key: w.tls_key } : null };
+    return { listen: w.listen, tls: w.tls_cert !== null && w.tls_key !== null ? { cert: w.tls_cert, key: w.tls_key } : null, publicUrl: w.public_url };
   }),
   accounts: section('accounts', {
     extensions: list('account name patterns like 1?? or 2*', accountPattern).prefault(() => [...D.accounts.extensions]),
@@ -279,11 +288,7 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
     learn_for: duration.prefault(D.trust.learn_for),
     known_tiers: tiers.prefault(() => D.trust.known_tiers.map((t) => ({ ...t }))),
   }).transform((t) => ({ learn: t.learn, learnFor: t.learn_for, knownTiers: t.known_tiers })),
-  alerts: section('alerts', {
-    command: text('a program path and arguments').nullable().prefault(D.alerts.command),
-    webhook: text('an http:// or https:// URL').nullable().prefault(D.alerts.webhook).refine(
-      (u) => u === null || /^https?:\/\/\S+$/.test(u), { message: 'expected an http:// or https:// URL' }),
-  }),
+  alerts: alertsSection,
   fraud: fraudSection,
   limits: section('limits', {
     widest_ipv4_ban: wholeNumber('an IPv4 prefix length (16: at most a.b.0.0/16)', 1, 32).prefault(D.limits.widest_ipv4_ban),
@@ -293,7 +298,10 @@ export const configSchema = mapping('a mapping of settings (key: value pairs) at
     format: oneOf(LOG_FORMATS).prefault(D.log.format),
   }),
   cluster: clusterSection,
-}).transform(({ failed_auth_log, ...rest }) => ({ ...rest, failedAuthLog: failed_auth_log }));
+  geo: geoSection,
+  feeds: feedsList,
+  feeds_export: feedsExportSection,
+}).transform(({ failed_auth_log, feeds_export, ...rest }) => ({ ...rest, failedAuthLog: failed_auth_log, feedsExport: feeds_export }));
 
 
 /**

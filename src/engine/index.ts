@@ -11,6 +11,7 @@ import { ChallengeTracker } from './challenges.js';
 import { compileAccounts, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 import { PolicyEngine, type BanDecision, type FailureVerdict, type PolicyInput } from './policy.js';
 import { SubnetEscalation, SUBNETS_OFF, type SubnetInput, type SubnetSpared } from './subnets.js';
+import { GeoPolicy, type GeoPolicyInput } from './geo-policy.js';
 import { compileZones, followZones, type NetworkZoneOf, type Zone, type ZoneInput } from './zones.js';
 
 export { AttemptCounter, classify } from './attempts.js';
@@ -22,6 +23,7 @@ export { ChallengeTracker } from './challenges.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 export { PolicyEngine, sortTiers, type Action, type BanDecision, type BanInForce, type FailureVerdict, type PolicyInput, type ScanPolicy, type ScanSettings, type Tier, scanInput } from './policy.js';
 export { compileZones, followZones, manualBanRefusal, zoneOfTarget, type NetworkZoneOf, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
+export { GeoPolicy, geoClass, type GeoClass, type GeoPolicyInput } from './geo-policy.js';
 export { subnetInput, SUBNETS_OFF, type SubnetInput, type SubnetSettings, type SubnetSpared } from './subnets.js';
 
 /** Rules beyond the tiers (issue "who may register from where"). All optional. */
@@ -36,16 +38,21 @@ export interface RuleInput {
   readonly learnFor?: number;
   /** Subnet escalation; absent: off. */
   readonly subnets?: SubnetInput;
+  /** The country policy (geo-policy.ts); absent: off. */
+  readonly geo?: GeoPolicyInput;
 }
 
 /** Something a person must hear about, beyond the failed-auth log. */
 export interface Alert {
-  readonly kind: 'extension_compromised' | 'extension_from_external' | 'internal_failures' | 'known_address_failures' | 'toll_fraud';
+  readonly kind: 'extension_compromised' | 'extension_from_external' | 'internal_failures' | 'known_address_failures' | 'toll_fraud' | 'new_country';
   readonly at: number;
   readonly ip: string;
   readonly account: string;
   readonly service: string;
   readonly message: string;
+  /** `new_country` and a login from a country not allowed: the country, and (new_country) the account's usual ones. */
+  readonly country?: string;
+  readonly usual?: readonly string[];
 }
 
 /** What happened to one event. */
@@ -85,6 +92,7 @@ export class Engine {
   private zones: NetworkZoneOf;
   private classifyAccount: ClassifyAccount;
   private rules: RuleInput;
+  private readonly geo: GeoPolicy | null;
   /** When each address or network was last released by a person (bounded; pruned past the longest window). */
   private readonly releasedAt = new Map<string, number>();
 
@@ -95,6 +103,7 @@ export class Engine {
     this.challenges = new ChallengeTracker(() => this.policy.scanning?.grace ?? 0);
     this.rules = rules;
     this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
+    this.geo = rules.geo ? new GeoPolicy(rules.geo) : null;
     const policyEngine = this.policy;
     this.subnets = new SubnetEscalation(rules.subnets ?? SUBNETS_OFF, {
       networkZone: (net) => this.zones.network(net),
@@ -120,6 +129,7 @@ export class Engine {
     this.rules = rules;
     this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
     this.subnets.setInput(rules.subnets ?? SUBNETS_OFF);
+    if (rules.geo) this.geo?.setInput(rules.geo);
   }
 
   /**
@@ -228,6 +238,12 @@ export class Engine {
       if (ruleBan) verdict = { ...verdict, action: 'banned', decision: null, ban: { tier: null, by: ruleBan.reason, until: ruleBan.until } };
       alerts.push(alert('extension_from_external', event, `attempt on extension ${JSON.stringify(event.account)} from external address ${event.ip}: extensions may only register from internal networks`));
     }
+    const geo = ruleBan || !this.geo ? null : this.geo.failure(event.ip, event.service, account.cls, verdict.zone);
+    if (geo && this.geo) {
+      // Like extension-from-external: the country's ban is the one in force.
+      ruleBan = this.policy.forceBan(event.ip, event.at, this.geo.banLength, geo.rule);
+      if (ruleBan) verdict = { ...verdict, action: 'banned', decision: null, ban: { tier: null, by: ruleBan.reason, until: ruleBan.until } };
+    }
     if (verdict.action === 'exempt' && verdict.zone === 'internal') {
       alerts.push(alert('internal_failures', event, `internal address ${event.ip} keeps failing to authenticate (${JSON.stringify(event.account)}): a phone with a stale password?`));
     } else if (verdict.tier !== null && this.policy.isKnown(event.ip, event.at)) {
@@ -273,7 +289,19 @@ export class Engine {
       const a = alert('extension_compromised', event, `extension ${JSON.stringify(event.account)} AUTHENTICATED from external address ${event.ip}: its secret is known to an attacker — change it now`);
       return { event, duplicate: false, verdict: null, ruleBan, alerts: [a], account, scans };
     }
+    const geo = this.geo?.success(event.ip, event.account, event.service, account.cls, zone);
+    if (geo?.notAllowed) {
+      if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account, scans };
+      const ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.compromisedBan ?? null, 'country-not-allowed');
+      const a = { ...alert('extension_compromised', event, `${JSON.stringify(event.account)} AUTHENTICATED from ${event.ip} in ${geo.notAllowed}, a country it may not log in from: its secret is known to an attacker — change it now`), country: geo.notAllowed };
+      return { event, duplicate: false, verdict: null, ruleBan, alerts: [a], account, scans };
+    }
     if (this.rules.learnFor && zone !== 'never') this.policy.learn(event.ip, event.at + this.rules.learnFor);
+    if (geo?.newCountry) {
+      const { country, usual } = geo.newCountry;
+      const a = { ...alert('new_country', event, `${JSON.stringify(event.account)} authenticated from ${event.ip} in ${country}, a country it never used (usually ${usual.join(', ')})`), country, usual };
+      return { event, duplicate: false, verdict: null, ruleBan: null, alerts: [a], account, scans };
+    }
     return { event, duplicate: false, verdict: null, ruleBan: null, alerts: NONE, account, scans };
   }
 
