@@ -4,3 +4,4 @@ export { renderDefaultConfig } from './render.js';
 export { DEFAULT_CONFIG_PATH, DEFAULT_ASTERISK_LOGS, DEFAULT_TIERS } from './defaults.js';
 export { FAILURE_REASONS, FIREWALL_BACKENDS, type Config, type Tier, type AmiConfig } from './schema.js';
 export type { ListenAddress } from './values.js';
+export { editConfigText, writeConfigEdits, type ConfigEdit, type WriteBackResult } from './write-back.js';

@@ -6,6 +6,7 @@
 export const ERROR_CODES = {
   CONFIG_INVALID: { exitCode: 2, httpStatus: 400, summary: 'the configuration file is not valid' },
   CONFIG_UNREADABLE: { exitCode: 2, httpStatus: 500, summary: 'the configuration file cannot be read' },
+  CONFIG_UNWRITABLE: { exitCode: 2, httpStatus: 503, summary: 'the configuration file cannot be written' },
   USAGE: { exitCode: 2, httpStatus: 400, summary: 'the command line is not valid' },
   INPUT_UNREADABLE: { exitCode: 2, httpStatus: 400, summary: 'an input file cannot be read' },
   BAD_ADDRESS: { exitCode: 2, httpStatus: 400, summary: 'not an IP address' },
