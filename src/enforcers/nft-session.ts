@@ -60,7 +60,8 @@ export class NftSession {
   /** Processes started so far (the first one included). */
   starts = 0;
 
-  constructor(private readonly tool: Tool) {}
+  /** `recycleBytes`: input after which the process is replaced (default RECYCLE_BYTES). */
+  constructor(private readonly tool: Tool, private readonly recycleBytes = RECYCLE_BYTES) {}
 
   /** Runs `commands` as one transaction; rejects with NftChannelBroken if the reply was lost. */
   request(commands: readonly string[]): Promise<NftReply> {
@@ -80,17 +81,12 @@ export class NftSession {
     });
   }
 
-  /** Ends the process (its stdin closed; killed if it lingers); later requests are refused. */
-  close(): void {
+  /** Ends the process (its stdin closed; killed if it lingers) and resolves once it exited; later requests are refused. */
+  close(): Promise<void> {
     this.closed = true;
     const p = this.proc;
     this.proc = null;
-    if (p) this.retire(p);
-  }
-
-  /** The process id of the running nft, if one runs (for logs and tests). */
-  pid(): number | undefined {
-    return this.proc?.dead === false ? this.proc.child.pid : undefined;
+    return p ? this.retire(p) : Promise.resolve();
   }
 
   private current(): Proc {
@@ -132,19 +128,26 @@ export class NftSession {
       p.waiting.shift();
       clearTimeout(w.timer);
       w.resolve({ ok: reply.trim().length === 0, stderr: reply });
-      if (p.waiting.length === 0 && p.bytes > RECYCLE_BYTES && this.proc === p) {
+      if (p.waiting.length === 0 && p.bytes > this.recycleBytes && this.proc === p) {
         this.proc = null;
-        this.retire(p);
+        void this.retire(p);
         if (!this.closed) this.current();
       }
     }
   }
 
-  private retire(p: Proc): void {
+  /** Closes the process's stdin (nft -i then exits); SIGKILL after 2 s. Resolves once it exited. */
+  private retire(p: Proc): Promise<void> {
+    if (p.dead) return Promise.resolve();
     p.child.stdin.end();
     const t = setTimeout(() => p.child.kill('SIGKILL'), 2_000);
     t.unref();
-    p.child.once('close', () => clearTimeout(t));
+    return new Promise((resolve) => {
+      p.child.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
   }
 
   private kill(p: Proc, why: string): void {

@@ -231,12 +231,12 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** With keepBans the kernel keeps enforcing (timed bans still expire); otherwise the table is deleted. */
   async close(opts: { keepBans: boolean }): Promise<void> {
     if (opts.keepBans) {
-      await this.queue.exclusive(async () => this.endSession());
+      await this.queue.exclusive(() => this.endSession());
       this.opts.log.info({ backend: this.name, table: `inet ${this.layout.table}` }, 'bans stay in the kernel after stop');
       return;
     }
     await this.queue.exclusive(async () => {
-      this.endSession();
+      await this.endSession();
       await this.run(dropScript(this.layout.table), 'delete its table');
       this.held = null;
       this.nets.clear();
@@ -317,9 +317,10 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     throw toolFailure(tool, what, r);
   }
 
-  private endSession(): void {
-    this.session?.close();
+  private async endSession(): Promise<void> {
+    const s = this.session;
     this.session = null;
+    await s?.close();
   }
 
   /**
