@@ -25,6 +25,7 @@ import { renderMetrics } from './metrics.js';
 import { registerBanRoutes } from './routes-bans.js';
 import { registerCallsRoutes } from './routes-calls.js';
 import { registerClusterRoutes } from './routes-cluster.js';
+import { registerExportRoutes } from './routes-export.js';
 import { registerFailureRoutes } from './routes-failures.js';
 import { registerSettingsRoutes } from './routes-settings.js';
 import { registerStatusRoutes } from './routes-status.js';
@@ -47,6 +48,8 @@ export interface ApiOptions {
   readonly logger?: boolean | object;
   /** Most live failure streams open at once (default 16). */
   readonly maxStreams?: number;
+  /** `feeds_export.token`: machines may pull the ban export with it (null or absent: the session only). */
+  readonly exportToken?: string | null;
 }
 
 /** Builds the server (not listening). See {@link ApiDeps} for what the daemon provides. */
@@ -88,6 +91,7 @@ export function createApiServer(deps: ApiDeps, opts: ApiOptions): FastifyInstanc
     registerAuth(api, deps, sessions, { secure: tls !== null, loginLimit: opts.loginLimit });
     registerBanRoutes(api, deps);
     registerFailureRoutes(api, deps, { maxStreams: opts.maxStreams ?? 16 });
+    registerExportRoutes(api, deps, opts.exportToken ?? null);
     registerSettingsRoutes(api, deps);
     registerStatusRoutes(api, deps);
     registerCallsRoutes(api, deps);

@@ -11,4 +11,5 @@ export * from './status.js';
 export * from './session.js';
 export * from './calls.js';
 export * from './cluster.js';
+export * from './export.js';
 export * from './routes.js';

@@ -11,6 +11,7 @@ import { Ban, BanBody, BanList, BanListQuery, ReleaseBody, Released } from './ba
 import { AllowCallsBody, AllowedCalls, Calls } from './calls.js';
 import { ClusterView } from './cluster.js';
 import { NoQuery } from './common.js';
+import { BanExport, ExportQuery } from './export.js';
 import { FailureFilters, FailureListQuery, FailurePage } from './failures.js';
 import { Session, LoginBody } from './session.js';
 import { Networks, NetworksBody, Policy, PolicyBody, Protection, Settings, Subnets, SubnetsBody } from './settings.js';
@@ -52,6 +53,11 @@ export const ROUTES = {
   'GET /api/calls': { querystring: NoQuery, response: { 200: Calls } },
   'POST /api/calls/allow': { body: AllowCallsBody, response: { 200: AllowedCalls } },
   'GET /api/cluster': { querystring: NoQuery, response: { 200: ClusterView } },
+
+  /** One active address or network a line (text/plain); with the dashboard's session or `Authorization: Bearer <feeds_export.token>`. */
+  'GET /api/export/bans.txt': { querystring: ExportQuery },
+  /** The same as JSON; the same access. */
+  'GET /api/export/bans.json': { querystring: ExportQuery, response: { 200: BanExport } },
 } as const;
 
 type Routes = typeof ROUTES;
