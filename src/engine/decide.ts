@@ -22,6 +22,7 @@ import { isNetwork, type IpAddress } from '../domain/ip.js';
 import { formatAlert, formatFailure, formatInjection, formatSubnet } from '../faillog/format.js';
 import type { CallRef, FraudFinding } from '../fraud/types.js';
 import type { FailureRow, NewBan } from '../store/types.js';
+import type { Where } from '../geo/lookup.js';
 import type { Alert, Engine } from './index.js';
 import type { BanDecision, FailureVerdict } from './policy.js';
 
@@ -136,6 +137,8 @@ export interface DeciderOptions {
   readonly startedAt?: number;
   /** Cluster mode: counted failures and bans that hold are also `cluster` effects. */
   readonly publish?: boolean;
+  /** Where an address is (geo/, cached): its country and AS number go on failed-auth and alert lines, and on alerts. Absent: geo off. */
+  readonly geo?: (ip: string) => Where;
 }
 
 /** The latest reports of one address, kept to be stored with its ban. */
@@ -185,7 +188,8 @@ export class Decider {
       this.stats.duplicates++;
       return effects;
     }
-    for (const a of out.alerts) {
+    for (const alerted of out.alerts) {
+      const a = this.placed(alerted);
       effects.push({ kind: 'log', line: formatAlert(a) }, { kind: 'say', level: 'warn', fields: { alert: a.kind, ip: a.ip, account: a.account }, msg: a.message }, { kind: 'alert', alert: a });
     }
     if (out.ruleBan) this.ban(out.ruleBan, ev, now, effects);
@@ -254,7 +258,7 @@ export class Decider {
         // A banned address's line names the ban in force (its tier, or the rule's name), not only the tier reached now.
         zone: v.zone, counts: v.counts.map((n, i) => ({ n, within: formatDuration(v.windows[i] ?? 0) })), action: v.action,
         tier: v.ban ? v.ban.tier : v.tier, ban: v.ban?.by ?? undefined, until: v.ban ? v.ban.until : undefined,
-        decoys: ev.decoys, source: ev.evidence.source, line: ev.evidence.line,
+        decoys: ev.decoys, source: ev.evidence.source, line: ev.evidence.line, geo: this.opts.geo?.(ev.ip),
       }),
     }, {
       kind: 'failure', counted: v.action !== 'not_counted', scan,
@@ -285,6 +289,11 @@ export class Decider {
         createdAt: d.at, expiresAt: until,
       },
     });
+  }
+
+  /** An alert with where its address is (geo on): country, name, AS number and network, when known. */
+  private placed(a: Alert): Alert {
+    return this.opts.geo ? { ...a, geo: this.opts.geo(a.ip) } : a;
   }
 
   private remember(ev: LocatedEvent): void {

@@ -12,6 +12,7 @@ import { compileAccounts, type AccountInput, type Classified, type ClassifyAccou
 import { PolicyEngine, type BanDecision, type FailureVerdict, type PolicyInput } from './policy.js';
 import { SubnetEscalation, SUBNETS_OFF, type SubnetInput, type SubnetSpared } from './subnets.js';
 import { GeoPolicy, type GeoPolicyInput } from './geo-policy.js';
+import type { Where } from '../geo/lookup.js';
 import { compileZones, followZones, type NetworkZoneOf, type Zone, type ZoneInput } from './zones.js';
 
 export { AttemptCounter, classify } from './attempts.js';
@@ -53,6 +54,8 @@ export interface Alert {
   /** `new_country` and a login from a country not allowed: the country, and (new_country) the account's usual ones. */
   readonly country?: string;
   readonly usual?: readonly string[];
+  /** Where the address is (geo/), added by the decider when geo is on. */
+  readonly geo?: Where;
 }
 
 /** What happened to one event. */
@@ -81,6 +84,8 @@ export interface ScanOutcome {
 }
 
 const NONE: readonly Alert[] = [];
+/** How long after a person's release a successful login from that address is said to have come right after it (24 h). */
+const RIGHT_AFTER_RELEASE = 86_400_000;
 const NO_SCANS: readonly ScanOutcome[] = [];
 
 /** Events in, decisions out. */
@@ -285,8 +290,14 @@ export class Engine {
     if (this.violates(account, zone)) {
       // One login reported by the security log and AMI alike raises one alarm, not two.
       if (!this.attempts.record(event)) return { event, duplicate: true, verdict: null, ruleBan: null, alerts: NONE, account, scans };
-      const ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.compromisedBan ?? null, 'extension-compromised');
-      const a = alert('extension_compromised', event, `extension ${JSON.stringify(event.account)} AUTHENTICATED from external address ${event.ip}: its secret is known to an attacker — change it now`);
+      // Right after a person released this address the likeliest story is the owner's own phone: the ban still
+      // comes (a stolen secret looks the same), but its reason and the alert say so, and how to mark the phone.
+      const released = this.releasedAt.get(event.ip);
+      const afterRelease = released !== undefined && released <= event.at && event.at - released <= RIGHT_AFTER_RELEASE;
+      const ruleBan = this.policy.forceBan(event.ip, event.at, this.rules.compromisedBan ?? null, afterRelease ? 'extension-compromised-after-release' : 'extension-compromised');
+      const a = alert('extension_compromised', event, afterRelease
+        ? `extension ${JSON.stringify(event.account)} AUTHENTICATED from external address ${event.ip} right after a person released that address (${new Date(released).toISOString()}), so it is banned again: if this is your own phone, use "This is my phone" on its ban in the dashboard (or list the extension in accounts.roaming); if it is not, its secret is known to an attacker — change it now`
+        : `extension ${JSON.stringify(event.account)} AUTHENTICATED from external address ${event.ip}: its secret is known to an attacker — change it now`);
       return { event, duplicate: false, verdict: null, ruleBan, alerts: [a], account, scans };
     }
     const geo = this.geo?.success(event.ip, event.account, event.service, account.cls, zone);

@@ -48,6 +48,21 @@ export interface FailureLine {
   readonly decoys: readonly string[];
   readonly source: string;
   readonly line: number;
+  /** Where the address is (geo/): written as `country=DE asn=3320` (`-` when unknown); absent: geo off. */
+  readonly geo?: GeoFields;
+}
+
+/** The country code and AS number of an address for a log line (null: unknown). */
+export interface GeoFields {
+  readonly country: string | null;
+  readonly asn: number | null;
+}
+
+/** ` country=DE asn=3320`, `-` for what is unknown; only a two-letter code and a whole number are ever written. */
+function geoPart(g: GeoFields): string {
+  const country = g.country !== null && /^[A-Z]{2}$/.test(g.country) ? g.country : '-';
+  const asn = g.asn !== null && Number.isSafeInteger(g.asn) && g.asn > 0 ? String(g.asn) : '-';
+  return `country=${country} asn=${asn}`;
 }
 
 const SAFE_TOKEN = /^[A-Za-z0-9_.:-]{1,32}$/;
@@ -67,6 +82,7 @@ export function formatFailure(f: FailureLine): string {
     `account=${quote(f.account)}`,
     `reason=${token(f.reason)}`,
     `zone=${token(f.zone)}`,
+    ...(f.geo ? [geoPart(f.geo)] : []),
     `counts=${f.counts.map((c) => `${c.n}/${c.within}`).join(',')}`,
     `action=${token(f.action)}`,
   ];
@@ -100,12 +116,13 @@ export function formatSubnet(p: { at: number; net: string; action: 'banned' | 's
 }
 
 /** Formats an alert (a compromised extension, an extension from outside, an internal address failing). */
-export function formatAlert(a: { at: number; kind: string; ip: string; account: string; service: string; message: string }): string {
+export function formatAlert(a: { at: number; kind: string; ip: string; account: string; service: string; message: string; geo?: GeoFields }): string {
   return [
     new Date(a.at).toISOString(),
     'ALERT',
     `kind=${token(a.kind)}`,
     `ip=${token(a.ip)}`,
+    ...(a.geo ? [geoPart(a.geo)] : []),
     `service=${token(a.service)}`,
     `account=${quote(a.account)}`,
     `message=${quote(a.message, 400)}`,

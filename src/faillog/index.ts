@@ -1,5 +1,5 @@
 /** The dedicated log of failed authentications (one escaped line per attempt). */
-export { formatAlert, formatFailure, formatInjection, formatSubnet, quote, type FailureLine } from './format.js';
+export { formatAlert, formatFailure, formatInjection, formatSubnet, quote, type FailureLine, type GeoFields } from './format.js';
 export { FailedAuthLog, trimUncommittedTail, type FailedAuthLogOptions, type FailedAuthLogState, type WriterFaults } from './writer.js';
 export { readLogLine, sourceOfLine, type LogLine } from './read.js';
 
