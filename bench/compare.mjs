@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * sipwarden and fail2ban side by side, on the same work, in the same run (issue 7).
- * Run it through `bench/compare` (which installs fail2ban if it is missing).
+ * sipwarden, fail2ban and CrowdSec side by side, on the same work, in the same run (issues 7, 18).
+ * Run it through `bench/compare` (which installs fail2ban and CrowdSec if they are missing).
  *
- *   bench/compare [--quick] [--strict] [--lines N] [--seed S] [--regen]
- *                 [--per-rate N] [--burst N] [--mem-addresses N] [--daemon-addresses N] [--v6-share X]
+ *   bench/compare [--quick] [--strict] [--lines N] [--seed S] [--regen] [--peers fail2ban,crowdsec]
+ *                 [--per-rate N] [--cs-per-rate N] [--burst N] [--mem-addresses N] [--daemon-addresses N] [--v6-share X]
  *                 [--skip-throughput] [--skip-live] [--skip-memory] [--update-readme]
  *
  * 1. throughput and correctness on the generated Asterisk log (compare-lib/throughput.mjs);
@@ -42,7 +42,9 @@ function options() {
         lines: { type: 'string' },
         seed: { type: 'string', default: '42' },
         regen: { type: 'boolean', default: false },
+        peers: { type: 'string', default: 'fail2ban,crowdsec' },
         'per-rate': { type: 'string' },
+        'cs-per-rate': { type: 'string' },
         burst: { type: 'string' },
         'mem-addresses': { type: 'string' },
         'daemon-addresses': { type: 'string' },
@@ -71,6 +73,8 @@ function options() {
     regen: v.regen,
     rates: [10, 100, 1000],
     perRate: num('per-rate', v['per-rate'], q ? 10 : 50, 1, 1000),
+    // CrowdSec's bouncer pulls every 10 s by default: each of its attackers takes seconds, not ms.
+    csPerRate: num('cs-per-rate', v['cs-per-rate'], q ? 4 : 10, 1, 1000),
     burst: num('burst', v.burst, q ? 500 : 5000, 1, 12_000),
     memAddresses: num('mem-addresses', v['mem-addresses'], q ? 100_000 : 1_000_000, 100, 5_000_000),
     daemonAddresses: num('daemon-addresses', v['daemon-addresses'], q ? 20_000 : 200_000, 0, 2_000_000),
@@ -81,8 +85,10 @@ function options() {
     burstWaitMs: q ? 60_000 : 300_000,
     skip: { throughput: v['skip-throughput'], live: v['skip-live'], memory: v['skip-memory'] },
     updateReadme: v['update-readme'],
+    peers: (v.peers ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
   if (!(o.v6Share >= 0 && o.v6Share <= 0.5)) fail('--v6-share must be 0..0.5');
+  for (const p of o.peers) if (p !== 'fail2ban' && p !== 'crowdsec') fail(`--peers: unknown peer ${JSON.stringify(p)} (fail2ban, crowdsec)`);
   return o;
 }
 
@@ -130,6 +136,11 @@ function notes(r) {
   n.push('The time-to-block clock starts when the 2nd line\'s write(2) returned and stops when the benchmark read the element from `nft monitor` (sub-millisecond delivery); "failures written before the block" counts the lines written until then, so at 1,000 tries/s it is ±1.');
   if (r.live && !r.live.pyinotify) n.push('python3-pyinotify is absent, so fail2ban\'s jail uses the polling backend (1 s sleep between checks): install python3-pyinotify for its faster backend.');
   n.push('Memory: `fail2ban-regex` keeps no per-address window (it keeps every match in its statistics instead), and sipwarden check\'s peak includes its JSON report of every address, so the offline pair is not like for like; the daemons fed the same lines (sipwarden run vs fail2ban-server\'s FailManager) are. sipwarden run also writes every failure to its SQLite history and its failed-auth log; fail2ban-server writes a `Found` line per failure to its log and keeps failures in memory only.');
+  if (r.options.peers.includes('crowdsec')) {
+    n.push('CrowdSec is run as its users run it on Debian 12: the `crowdsec` (agent + Local API) and `crowdsec-firewall-bouncer` (nftables mode) packages, the hub\'s Asterisk collection at revision 5c30f638 kept unmodified in bench/peers/crowdsec/ (the newest whose scenarios 1.4.6 loads; Debian ships the same files), the default whitelist of private ranges and the default profile (a 4 h ban). Only the paths differ (a private config dir) and the Central API is off (no network here; it would add community blocklists, not speed). Each run is in a network namespace of its own, so its API, metrics and tables never touch the host\'s.');
+    n.push('CrowdSec\'s Asterisk parser reads only `SECURITY` lines of three event types (InvalidAccountID, ChallengeResponseFailed, InvalidPassword): on the generated log it sees the attempts that write one of those; its live attackers write the InvalidPassword event of each guess instead of the NOTICE. Its scenarios overflow at the 6th failure within the leak (capacity 5, one leaks every 10 s), so its clock starts at the 6th failure, not the 2nd, and the failures written before the block count from the first.');
+    n.push('CrowdSec enforces by polling: the bouncer asks the Local API for new decisions every update_frequency (10 s by default, 1 s at the least; the unit is seconds). Its time to block is mostly that wait, shown apart in "where the time goes". Its replay (`-dsn`) includes starting the agent and its Local API (a few seconds of its grok patterns), like any run of the tool.');
+  }
   n.push('Left out: fail2ban\'s `recidive` jail (it reads fail2ban\'s own log of bans, so "12 failures in 24 h" has no equivalent), AMI input (fail2ban has none), log rotation, and restarts.');
   return n;
 }

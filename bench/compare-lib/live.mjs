@@ -4,10 +4,13 @@
  * it, follows a live log file in a temp dir and bans into its own nftables table in that
  * namespace; `nft monitor new elements` (in the same namespace) timestamps every element
  * the kernel accepts. The benchmark writes one attacker's chan_sip "Wrong password"
- * NOTICE lines (Asterisk's default format, dated now) at a fixed rate and measures the
- * time from writing the 2nd line to the address appearing in the tool's set, and how
- * many lines it had written by then. Then 5,000 attackers × 3 failures, written as fast
- * as possible: time until all are in the set.
+ * NOTICE lines (Asterisk's default format, dated now) at a fixed rate — for CrowdSec,
+ * whose parser reads only security events, the InvalidPassword event Asterisk writes for
+ * the same guess — and measures the time from writing the line that reaches the tool's
+ * threshold (the 2nd failure for the owner's policy; the 6th for CrowdSec's scenarios) to
+ * the address appearing in the tool's set, and how many lines it had written by then.
+ * Then 5,000 attackers × the threshold's failures, written as fast as possible: time
+ * until all are in the set.
  *
  * No packet is sent anywhere: the namespaces only hold the tools' firewall tables.
  */
@@ -16,6 +19,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { Stamper } from '../lib/asterisk.mjs';
 import { hostPort } from '../lib/addresses.mjs';
+import { CS_TABLES, CS_THRESHOLD, crowdsecInfo, decisionOf, writeBouncerConfig, writeCrowdsecConfig } from './crowdsec.mjs';
 import { F2B_TABLE, fail2banInfo, writeFail2banConfig } from './fail2ban.mjs';
 import { CLI, log, makeNetns, nowMs, pct, removeNetns, run, sh, sleep, startProc, tmpDir } from './util.mjs';
 
@@ -25,14 +29,19 @@ const ENV = { ...process.env, TZ: 'UTC' };
  * @typedef {import('../compare.mjs').Options} Options
  * @typedef {object} Tool a tool under test, running
  * @property {import('./util.mjs').Proc} child
- * @property {string} table its nftables table (ban4/ban6 in it)
+ * @property {string} table its nftables table (ban4/ban6 in it) or, for CrowdSec, its IPv4 table
+ * @property {BanSet[]} sets the kernel sets it bans into
  * @property {() => Map<string, number>} banTimes address → when the tool logged its ban decision (wall-clock ms)
  * @property {() => string[]} messages warnings and errors it logged (at most 20)
  * @property {string} describe how it was started, for the report
  * @property {() => string} stderr
  * @typedef {{ ip: string, ms: number | null, lines: number, t2: number, blocked?: number, decideMs?: number, enforceMs?: number }} AttackResult
- *   `ms`: from the 2nd line to the block (null: not blocked); `lines` written by then; `t2`, `blocked`: wall-clock ms
+ *   `ms`: from the threshold's line to the block (null: not blocked); `lines` written by then; `t2`, `blocked`: wall-clock ms
+ * @typedef {{ family: string, table: string, set: string }} BanSet an nftables set a tool bans into
  */
+
+/** The ban4/ban6 sets of an `inet` table (sipwarden's, the fail2ban action's).  @param {string} table  @returns {BanSet[]} */
+const inetSets = (table) => [{ family: 'inet', table, set: 'ban4' }, { family: 'inet', table, set: 'ban6' }];
 
 /**
  * The attackers of one phase (distinct across phases): every 5th one IPv6, each in a /64 of
@@ -55,20 +64,28 @@ export function attackers(phase, n) {
   return out;
 }
 
-/** Appends Asterisk NOTICE lines to the live log, one write(2) per line, as Asterisk does. */
+/**
+ * Appends Asterisk lines to the live log, one write(2) per line, as Asterisk does: chan_sip's
+ * "Wrong password" NOTICE, or (`security`) the InvalidPassword security event of the same guess.
+ */
 export class LiveLog {
-  /** @param {string} file */
-  constructor(file) {
+  /** @param {string} file  @param {{ security?: boolean }} [o] */
+  constructor(file, { security = false } = {}) {
     this.file = file;
     fs.writeFileSync(file, '');
     this.fd = fs.openSync(file, 'a');
     this.stamper = new Stamper('default');
+    this.security = security;
     this.n = 0;
   }
 
-  /** @param {string} ip  @param {number} port  @param {number} ext */
-  line(ip, port, ext) {
-    return `${this.stamper.dateOf(Date.now())} NOTICE[16641] chan_sip.c: Registration from '<sip:${ext}@192.0.2.2:5060>' failed for '${hostPort(ip, port)}' - Wrong password\n`;
+  /** @param {string} ip  @param {number} port  @param {number} ext  @param {number} [ms] when (default now) */
+  line(ip, port, ext, ms = Date.now()) {
+    if (!this.security) return `${this.stamper.dateOf(ms)} NOTICE[16641] chan_sip.c: Registration from '<sip:${ext}@192.0.2.2:5060>' failed for '${hostPort(ip, port)}' - Wrong password\n`;
+    const v = ip.includes(':') ? 'IPV6' : 'IPV4';
+    const local = v === 'IPV6' ? '2001:db8::2' : '192.0.2.2';
+    const sid = `0x7f${(0x10000000 + this.n).toString(16)}`;
+    return `${this.stamper.dateOf(ms)} SECURITY[16641] res_security_log.c: SecurityEvent="InvalidPassword",EventTV="${this.stamper.tvOf(ms)}",Severity="Error",Service="SIP",EventVersion="2",AccountID="${ext}",SessionID="${sid}",LocalAddress="${v}/UDP/${local}/5060",RemoteAddress="${v}/UDP/${ip}/${port}",Challenge="6e3c1a52",ReceivedChallenge="6e3c1a52",ReceivedHash="9a0364b9e99bb480dd25e1f0284c8555"\n`;
   }
 
   /** @param {string} ip */
@@ -84,11 +101,12 @@ export class LiveLog {
 /** @typedef {Awaited<ReturnType<typeof startMonitor>>} Monitor */
 
 /**
- * `nft monitor new elements` in `ns`: the first time each address entered `table`'s ban sets.
+ * `nft monitor new elements` in `ns`: the first time each address entered one of `sets`.
  * @param {string} ns
- * @param {string} table
+ * @param {BanSet[]} sets
  */
-async function startMonitor(ns, table) {
+async function startMonitor(ns, sets) {
+  const wanted = new Set(sets.map((x) => `${x.family} ${x.table} ${x.set}`));
   const child = startProc('ip', ['netns', 'exec', ns, 'nft', 'monitor', 'new', 'elements'], { env: ENV });
   /** @type {Map<string, number>} ip -> performance.now() when the monitor reported it */
   const firstSeen = new Map();
@@ -101,11 +119,11 @@ async function startMonitor(ns, table) {
   rl.on('line', (line) => {
     const t = nowMs();
     const wall = Date.now();
-    const m = /^add element inet (\S+) (\S+) \{ (.*) \}\s*$/.exec(line);
+    const m = /^add element (\S+) (\S+) (\S+) \{ (.*) \}\s*$/.exec(line);
     if (!m) return;
-    if (m[1] === 'swcmpprobe') { probeSeen = true; return; }
-    if (m[1] !== table || !/^ban[46]$/.test(m[2])) return;
-    for (const el of m[3].split(', ')) {
+    if (m[2] === 'swcmpprobe') { probeSeen = true; return; }
+    if (!wanted.has(`${m[1]} ${m[2]} ${m[3]}`)) return;
+    for (const el of m[4].split(', ')) {
       const ip = el.trim().split(' ')[0];
       if (!firstSeen.has(ip)) {
         firstSeen.set(ip, t);
@@ -143,15 +161,15 @@ async function startMonitor(ns, table) {
 }
 
 /**
- * Elements in `table`'s ban sets according to `nft -j list set` (a cross-check of the monitor).
+ * Elements in the tool's ban sets according to `nft -j list set` (a cross-check of the monitor).
  * @param {string} ns
- * @param {string} table
+ * @param {BanSet[]} sets
  */
-function listSet(ns, table) {
+function listSet(ns, sets) {
   /** @type {Set<string>} */
   const ips = new Set();
-  for (const set of ['ban4', 'ban6']) {
-    const r = sh('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'set', 'inet', table, set], { allowFail: true });
+  for (const { family, table, set } of sets) {
+    const r = sh('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'set', family, table, set], { allowFail: true });
     if (r.status !== 0) continue;
     const s = JSON.parse(r.stdout).nftables.find((/** @type {{ set?: unknown }} */ x) => x.set)?.set;
     for (const e of s?.elem ?? []) ips.add(typeof e === 'string' ? e : e.elem?.val ?? e.val);
@@ -160,16 +178,18 @@ function listSet(ns, table) {
 }
 
 /**
- * One attacker at `rate` lines/s: writes until the address is in the set or capMs passed.
- * Returns {ms: time from the 2nd line to the block, lines: lines written before the block}.
+ * One attacker at `rate` lines/s: writes until the address is in the set or capMs passed, then
+ * waits graceMs more. Returns {ms: time from the threshold's line to the block, lines: lines written before the block}.
  * @param {LiveLog} live
  * @param {Monitor} monitor
  * @param {string} ip
  * @param {number} rate lines/s
  * @param {number} capMs
+ * @param {number} threshold the failure that should trigger the ban (its write starts the clock)
+ * @param {number} graceMs
  * @returns {Promise<AttackResult>}
  */
-function attack(live, monitor, ip, rate, capMs) {
+function attack(live, monitor, ip, rate, capMs, threshold, graceMs) {
   const interval = 1000 / rate;
   const maxLines = Math.ceil((capMs / 1000) * rate) + 2;
   return new Promise((resolve) => {
@@ -198,11 +218,11 @@ function attack(live, monitor, ip, rate, capMs) {
       while (written < maxLines && t0 + written * interval <= now) {
         live.write(ip);
         written++;
-        if (written === 2) { t2 = nowMs(); t2Wall = Date.now(); }
+        if (written === threshold) { t2 = nowMs(); t2Wall = Date.now(); }
       }
       if (now - t0 >= capMs || written >= maxLines) {
         // Give the tool the rest of the cap after the last line, then give up.
-        timer = setTimeout(() => finish(null), Math.max(0, capMs - (now - t0)) + 1000);
+        timer = setTimeout(() => finish(null), Math.max(0, capMs - (now - t0)) + graceMs);
         return;
       }
       timer = setTimeout(step, Math.max(0, t0 + written * interval - nowMs()));
@@ -307,7 +327,7 @@ policy:
   stderrOf(child).on('data', (/** @type {string} */ s) => { if (stderr.length < 20_000) stderr += s; });
   for (let i = 0; i < 300 && !ready && !child.isDone(); i++) await sleep(100);
   if (!ready) throw new Error(`sipwarden run did not start within 30 s: ${stderr.slice(0, 2000)} ${messages.join('; ')}`);
-  return { child, cfg, table: 'sipwarden', messages: () => messages, banTimes: () => banTimes, describe: `sipwarden run, firewall.backend ${backend}, require_seen false, start_at end`, stderr: () => stderr };
+  return { child, cfg, table: 'sipwarden', sets: inetSets('sipwarden'), messages: () => messages, banTimes: () => banTimes, describe: `sipwarden run, firewall.backend ${backend}, require_seen false, start_at end`, stderr: () => stderr };
 }
 
 /**
@@ -350,7 +370,78 @@ export async function startFail2ban(ns, dir, logPath, backend) {
     }
     return m;
   };
-  return { child, table: F2B_TABLE, messages, banTimes, describe: `fail2ban-server -f ${f.conf} (jail asterisk: maxretry 2, findtime 3600, bantime 3600, backend ${backend})`, stderr: () => stderr, socket: f.socket, logtarget: f.logtarget };
+  return { child, table: F2B_TABLE, sets: inetSets(F2B_TABLE), messages, banTimes, describe: `fail2ban-server -f ${f.conf} (jail asterisk: maxretry 2, findtime 3600, bantime 3600, backend ${backend})`, stderr: () => stderr, socket: f.socket, logtarget: f.logtarget };
+}
+
+/**
+ * CrowdSec inside `ns`: the agent with its Local API (private config, the hub's Asterisk
+ * parser and scenarios, acquisition of `logPath` as type asterisk) and, unless `bouncer` is
+ * null, crowdsec-firewall-bouncer in nftables mode pulling decisions every `bouncer`
+ * (its update_frequency). The agent's ban decision time is its overflow record
+ * (`Ip … performed '…' … at <ns time>`), the first scenario's.
+ * @param {string} ns
+ * @param {string} dir
+ * @param {string} logPath
+ * @param {string | null} bouncer update_frequency, e.g. '10s'
+ * @returns {Promise<Tool & { cs: import('./crowdsec.mjs').CrowdsecConfig, bouncerChild: import('./util.mjs').Proc | null }>}
+ */
+export async function startCrowdsec(ns, dir, logPath, bouncer) {
+  const cs = writeCrowdsecConfig(dir, { acquis: { file: logPath } });
+  const child = startProc('ip', ['netns', 'exec', ns, 'crowdsec', '-c', cs.config], { env: ENV });
+  /** @type {string[]} */
+  const messages = [];
+  /** @type {Map<string, number>} */
+  const banTimes = new Map();
+  let ready = false;
+  let head = '';
+  /** @param {string} line */
+  const onLine = (line) => {
+    if (line.includes('Starting processing data')) ready = true;
+    // `msg="Ip 198.18.0.7 performed 'crowdsecurity/asterisk_bf' (6 events over 512ms) at 2026-12-07 11:12:50.381029456 +0000 UTC"`
+    const p = /msg="Ip (\S+) performed '[^']+' \(\d+ events over [^)]*\) at (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?) \+0000 UTC"/.exec(line);
+    if (p) {
+      if (!banTimes.has(p[1])) banTimes.set(p[1], Date.parse(`${p[2]}T${p[3].slice(0, 12)}Z`));
+      return;
+    }
+    if (decisionOf(line)) return;
+    if (/level=(warning|error|fatal)/.test(line) && !/GeoLite2|Central API disabled|Loaded \d+ scenarios/.test(line) && messages.length < 20) messages.push(line.replace(/^time="[^"]*" /, ''));
+    if (head.length < 20_000) head += `${line}\n`;
+  };
+  readline.createInterface({ input: stdoutOf(child) }).on('line', onLine);
+  readline.createInterface({ input: stderrOf(child) }).on('line', onLine);
+  for (let i = 0; i < 600 && !ready && !child.isDone(); i++) await sleep(100);
+  if (!ready) throw new Error(`crowdsec did not start within 60 s: ${head.slice(-2000)}`);
+  /** @type {import('./util.mjs').Proc | null} */
+  let bouncerChild = null;
+  if (bouncer !== null) {
+    const cfg = writeBouncerConfig(cs, bouncer);
+    bouncerChild = startProc('ip', ['netns', 'exec', ns, 'crowdsec-firewall-bouncer', '-c', cfg], { env: ENV });
+    let bout = '';
+    /** @param {string} line */
+    const onBouncer = (line) => {
+      if (bout.length < 20_000) bout += `${line}\n`;
+      if (/level=(warning|error|fatal)/.test(line) && messages.length < 20) messages.push(`bouncer: ${line.replace(/^time="[^"]*" /, '')}`);
+    };
+    readline.createInterface({ input: stdoutOf(bouncerChild) }).on('line', onBouncer);
+    readline.createInterface({ input: stderrOf(bouncerChild) }).on('line', onBouncer);
+    let up = false;
+    for (let i = 0; i < 150 && !up && !bouncerChild.isDone(); i++) {
+      await sleep(200);
+      up = sh('ip', ['netns', 'exec', ns, 'nft', 'list', 'set', CS_TABLES.v4.family, CS_TABLES.v4.table, CS_TABLES.v4.set], { allowFail: true }).status === 0;
+    }
+    if (!up) throw new Error(`crowdsec-firewall-bouncer did not make its nftables set within 30 s: ${bout.slice(-2000)}`);
+  }
+  const stop = child.stop;
+  // Stopping the tool stops both; the bouncer first (it deletes its tables on the way out).
+  child.stop = async (graceMs) => {
+    if (bouncerChild) await bouncerChild.stop(graceMs);
+    return stop(graceMs);
+  };
+  const sets = [CS_TABLES.v4, CS_TABLES.v6].map((x) => ({ family: x.family, table: x.table, set: x.set }));
+  return {
+    child, cs, bouncerChild, table: CS_TABLES.v4.table, sets, messages: () => messages, banTimes: () => banTimes, stderr: () => head,
+    describe: `crowdsec -c <private config> (hub asterisk-logs + asterisk_bf/asterisk_user_enum: capacity 5, leak 10 s; default profile: 4 h ban)${bouncer === null ? '' : ` + crowdsec-firewall-bouncer (nftables mode, update_frequency ${bouncer})`}`,
+  };
 }
 
 /**
@@ -387,16 +478,30 @@ export async function startFail2ban(ns, dir, logPath, backend) {
  */
 
 /**
- * Runs every live phase against one tool.
- * @param {'sipwarden' | 'fail2ban'} tool
- * @param {Options} o
- * @param {string} [f2bBackend]
+ * @typedef {object} ToolSpec how to run one tool's live phases
+ * @property {string} key short name (namespace, temp dir, log lines)
+ * @property {(ns: string, dir: string, logPath: string) => Promise<Tool>} start
+ * @property {number} threshold the failure that should trigger its ban: the clock starts at its write
+ * @property {boolean} security the attackers write security events (CrowdSec reads nothing else)
+ * @property {number} perRate attackers per rate
+ * @property {number} graceMs how long an attacker waits for the block after its last line
+ * @property {number} burst attackers in the burst (0: no burst)
+ * @property {number} [spreadMs] a tool that enforces on a timer (CrowdSec's bouncer pulls decisions every
+ *   update_frequency): attacker i of n starts i/n of this period after the previous block, so the attackers
+ *   sample every phase of the timer evenly instead of all starting just after a pull
  */
-async function measureTool(tool, o, f2bBackend = 'polling') {
-  const ns = makeNetns(`swcmp-${tool === 'sipwarden' ? 'sw' : 'f2b'}-${process.pid}`);
+
+/**
+ * Runs every live phase against one tool.
+ * @param {ToolSpec} spec
+ * @param {Options} o
+ */
+async function measureTool(spec, o) {
+  const tool = spec.key;
+  const ns = makeNetns(`swcmp-${tool}-${process.pid}`);
   const dir = tmpDir(`swcmp-${tool}-`);
   const logPath = path.join(dir, 'asterisk.log');
-  const live = new LiveLog(logPath);
+  const live = new LiveLog(logPath, { security: spec.security });
   /** @type {Tool | null} */
   let t = null;
   /** @type {Monitor | null} */
@@ -404,25 +509,26 @@ async function measureTool(tool, o, f2bBackend = 'polling') {
   /** @type {LiveSide} */
   const out = { rates: {}, burst: null };
   try {
-    t = tool === 'sipwarden' ? await startSipwarden(ns, dir, logPath) : await startFail2ban(ns, dir, logPath, f2bBackend);
+    t = await spec.start(ns, dir, logPath);
     out.setup = t.describe;
-    monitor = await startMonitor(ns, t.table);
+    monitor = await startMonitor(ns, t.sets);
     await sleep(500); // let the tool settle after start-up
     // One warm-up attacker, not counted: a tool's first ban after start pays one-time
     // costs (fail2ban's first action takes ~0.5 s), which would otherwise be its p99.
-    const warm = await attack(live, monitor, attackers(8, 1)[0], 10, o.capMs);
+    const warm = await attack(live, monitor, attackers(8, 1)[0], 10, o.capMs, spec.threshold, spec.graceMs);
     out.warmupMs = warm.ms;
     await sleep(200);
     let phase = 0;
     for (const rate of o.rates) {
       phase++;
-      const ips = attackers(phase, o.perRate);
+      const ips = attackers(phase, spec.perRate);
       /** @type {AttackResult[]} */
       const res = [];
       const began = nowMs();
-      log(`live ${tool}: ${o.perRate} attackers at ${rate} tries/s ...`);
-      for (const ip of ips) {
-        res.push(await attack(live, monitor, ip, rate, o.capMs));
+      log(`live ${tool}: ${spec.perRate} attackers at ${rate} tries/s ...`);
+      for (const [i, ip] of ips.entries()) {
+        if (spec.spreadMs) await sleep((i * spec.spreadMs) / ips.length);
+        res.push(await attack(live, monitor, ip, rate, o.capMs, spec.threshold, spec.graceMs));
         await sleep(20);
         if (nowMs() - began > o.phaseBudgetMs) break; // bounded: report how many ran
       }
@@ -452,19 +558,24 @@ async function measureTool(tool, o, f2bBackend = 'polling') {
         samples: res.map((r) => ({ ip: r.ip, ms: r.ms === null ? null : Math.round(r.ms * 100) / 100, lines: r.lines, decideMs: r.decideMs, enforceMs: r.enforceMs === undefined ? undefined : Math.round(r.enforceMs * 100) / 100 })),
       };
     }
-    log(`live ${tool}: burst of ${o.burst} attackers × 3 failures ...`);
-    const ips = attackers(9, o.burst);
-    const b = await burst(live, monitor, ips, 3, o.burstWaitMs);
-    await sleep(200);
-    const logged = t.banTimes();
-    const dec = [];
-    for (const ip of ips) {
-      const at = logged.get(ip);
-      if (at !== undefined) dec.push(at - b.t0Wall);
+    // Each attacker of the burst writes what the tool needs to ban it: 3 failures (the
+    // owner's policy bans at 2), or CrowdSec's threshold.
+    const per = Math.max(3, spec.threshold);
+    const ips = attackers(9, spec.burst);
+    if (spec.burst > 0) {
+      log(`live ${tool}: burst of ${spec.burst} attackers × ${per} failures ...`);
+      const b = await burst(live, monitor, ips, per, o.burstWaitMs);
+      await sleep(200);
+      const logged = t.banTimes();
+      const dec = [];
+      for (const ip of ips) {
+        const at = logged.get(ip);
+        if (at !== undefined) dec.push(at - b.t0Wall);
+      }
+      dec.sort((x, y) => x - y);
+      out.burst = { ...b, banLogged: dec.length, msToFirstBanLogged: dec.length ? dec[0] : NaN, msToLastBanLogged: dec.length ? dec[dec.length - 1] : NaN };
     }
-    dec.sort((x, y) => x - y);
-    out.burst = { ...b, banLogged: dec.length, msToFirstBanLogged: dec.length ? dec[0] : NaN, msToLastBanLogged: dec.length ? dec[dec.length - 1] : NaN };
-    const held = listSet(ns, t.table);
+    const held = listSet(ns, t.sets);
     out.kernelHolds = held.size;
     out.monitorSaw = monitor.firstSeen.size;
     out.burstInSetNow = ips.filter((ip) => held.has(ip)).length;
@@ -482,13 +593,30 @@ async function measureTool(tool, o, f2bBackend = 'polling') {
   return out;
 }
 
-/** @param {Options} o */
+/**
+ * sipwarden, then each peer of `o.peers`: fail2ban, and CrowdSec twice — its bouncer pulling
+ * decisions at its default update_frequency (10 s) and at 1 s, the least it accepts that
+ * works (the burst runs with the 1 s bouncer only: at 10 s it would only add the wait).
+ * @param {Options} o
+ */
 export async function runLive(o) {
   const info = fail2banInfo();
   const backend = info.pyinotify ? 'pyinotify' : 'polling';
-  const sipwarden = await measureTool('sipwarden', o);
-  const fail2ban = await measureTool('fail2ban', o, backend);
-  return { fail2banBackend: backend, pyinotify: info.pyinotify, rates: o.rates, perRate: o.perRate, burstAttackers: o.burst, capS: o.capMs / 1000, sipwarden, fail2ban };
+  const base = { perRate: o.perRate, graceMs: 1000, burst: o.burst, security: false, threshold: 2 };
+  const sipwarden = await measureTool({ ...base, key: 'sw', start: (ns, dir, lp) => startSipwarden(ns, dir, lp) }, o);
+  const fail2ban = o.peers.includes('fail2ban')
+    ? await measureTool({ ...base, key: 'f2b', start: (ns, dir, lp) => startFail2ban(ns, dir, lp, backend) }, o)
+    : undefined;
+  /** @type {{ version: string | null, bouncer: string | null, threshold: number, perRate: number, poll10: LiveSide, poll1: LiveSide } | undefined} */
+  let crowdsec;
+  if (o.peers.includes('crowdsec')) {
+    const cs = { perRate: o.csPerRate, security: true, threshold: CS_THRESHOLD };
+    // The bouncer's pull interval comes on top of detection: wait a whole interval more.
+    const poll10 = await measureTool({ ...cs, key: 'cs10', graceMs: 12_000, spreadMs: 10_000, burst: 0, start: (ns, dir, lp) => startCrowdsec(ns, dir, lp, '10s') }, o);
+    const poll1 = await measureTool({ ...cs, key: 'cs1', graceMs: 3_000, spreadMs: 1_000, burst: o.burst, start: (ns, dir, lp) => startCrowdsec(ns, dir, lp, '1s') }, o);
+    crowdsec = { ...crowdsecInfo(), threshold: CS_THRESHOLD, perRate: o.csPerRate, poll10, poll1 };
+  }
+  return { fail2banBackend: backend, pyinotify: info.pyinotify, rates: o.rates, perRate: o.perRate, burstAttackers: o.burst, capS: o.capMs / 1000, sipwarden, fail2ban, crowdsec };
 }
 
 /** @param {import('node:child_process').ChildProcess} child started with stdout piped */

@@ -10,8 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Stamper } from '../lib/asterisk.mjs';
 import { hostPort } from '../lib/addresses.mjs';
+import { scrapeMetrics } from './crowdsec.mjs';
 import { fail2banInfo, STOCK_FILTER } from './fail2ban.mjs';
-import { attackers, LiveLog, procKb, startFail2ban, startSipwarden } from './live.mjs';
+import { attackers, LiveLog, procKb, startCrowdsec, startFail2ban, startSipwarden } from './live.mjs';
 import { BENCH, CLI, log, makeNetns, nowMs, removeNetns, run, sleep, timed, tmpDir } from './util.mjs';
 
 const FORMAT_VERSION = 1; // bump when the lines written here change
@@ -133,7 +134,11 @@ export async function runMemory(o) {
  * table at start). Lines are dated now (fail2ban ignores lines older than findtime)
  * and appended in chunks; the benchmark waits until the tool has counted every failure
  * (sipwarden: `status --json` reports.attempts; fail2ban: `fail2ban-client status`
- * Total failed), bounded, then reads VmRSS/VmHWM from /proc.
+ * Total failed), bounded, then reads VmRSS/VmHWM from /proc. CrowdSec's agent (with its
+ * Local API, no bouncer: one failure bans nobody) runs in a namespace too and is fed the
+ * InvalidPassword security event of the same guess (its parser reads nothing else); its
+ * count is its own metric of parsed lines, and `cs_buckets` says how many buckets it holds
+ * (a bucket with one failure leaks out after 10 s, so it tracks fewer addresses than it saw).
  */
 /**
  * @typedef {object} DaemonMemory one daemon's figures
@@ -149,6 +154,8 @@ export async function runMemory(o) {
  * @property {number} bytesPerAddressRss
  * @property {number} bytesPerAddressHwm
  * @property {number} linesPerS NaN when not complete
+ * @property {number} [bucketsMax] CrowdSec: the most buckets it held at once (its `cs_buckets` gauge)
+ * @property {number} [bucketsEnd] CrowdSec: the buckets it held when RSS was read
  */
 
 /** @param {import('../compare.mjs').Options} o */
@@ -203,13 +210,15 @@ export async function runDaemonMemory(o) {
     }
     return { got, ms: nowMs() - t0 };
   };
-  /** @type {{ addresses: number, v6Share: number, waitS: number, fail2banBackend: string, sipwarden?: DaemonMemory, fail2ban?: DaemonMemory }} */
+  /** @type {{ addresses: number, v6Share: number, waitS: number, fail2banBackend: string, sipwarden?: DaemonMemory, fail2ban?: DaemonMemory, crowdsec?: DaemonMemory }} */
   const out = { addresses: n, v6Share: o.v6Share, waitS: o.daemonWaitMs / 1000, fail2banBackend: backend };
-  for (const tool of /** @type {const} */ (['sipwarden', 'fail2ban'])) {
+  const tools = /** @type {const} */ (['sipwarden', 'fail2ban', 'crowdsec']).filter((x) => x === 'sipwarden' || o.peers.includes(x));
+  for (const tool of tools) {
     const dir = tmpDir(`swcmp-mem-${tool}-`);
     const logPath = path.join(dir, 'asterisk.log');
-    const live = new LiveLog(logPath);
-    const ns = tool === 'fail2ban' ? makeNetns(`swcmp-mem-${process.pid}`) : null;
+    const live = new LiveLog(logPath, { security: tool === 'crowdsec' });
+    const ns = tool === 'sipwarden' ? null : makeNetns(`swcmp-mem-${tool}-${process.pid}`);
+    const cs = { bucketsMax: 0, bucketsEnd: NaN };
     /** @type {import('./live.mjs').Tool | null} */
     let t = null;
     try {
@@ -223,6 +232,24 @@ export async function runDaemonMemory(o) {
         t = s;
         count = counter(path.join(dir, 'failed-auth.log'), ' FAILED ');
         confirm = () => confirmSipwarden(s.cfg);
+      } else if (tool === 'crowdsec') {
+        const c = await startCrowdsec(ns, dir, logPath, null);
+        t = c;
+        // Its metrics, read at most once a second (each read is a curl in its namespace).
+        let last = 0;
+        let at = 0;
+        count = () => {
+          if (nowMs() - at < 1000) return last;
+          at = nowMs();
+          const m = scrapeMetrics(ns, c.cs.metricsPort);
+          if (m) {
+            last = m.sum('cs_parser_hits_ok_total');
+            cs.bucketsEnd = m.sum('cs_buckets');
+            cs.bucketsMax = Math.max(cs.bucketsMax, cs.bucketsEnd);
+          }
+          return last;
+        };
+        confirm = async () => { at = 0; return count(); };
       } else {
         const f = await startFail2ban(ns, dir, logPath, backend);
         t = f;
@@ -234,13 +261,12 @@ export async function runDaemonMemory(o) {
       await sleep(1_000);
       const base = { rss: procKb(t.child.pid, 'VmRSS'), hwm: procKb(t.child.pid, 'VmHWM') };
       log(`memory: ${tool} daemon, ${n.toLocaleString('en-US')} distinct attackers ...`);
-      const st = live.stamper;
       /** @type {string[]} */
       let chunk = [];
       let i = 0;
       const t0 = nowMs();
       for (const ip of distinctAddresses(n, o.v6Share)) {
-        chunk.push(`${st.dateOf(Date.now())} NOTICE[16641] chan_sip.c: Registration from '<sip:${100 + (i % 900)}@192.0.2.2:5060>' failed for '${hostPort(ip, 5060 + (i % 1000))}' - Wrong password\n`);
+        chunk.push(live.line(ip, 5060 + (i % 1000), 100 + (i % 900)));
         i++;
         if (chunk.length === 1000) {
           fs.writeSync(live.fd, chunk.join(''));
@@ -263,6 +289,7 @@ export async function runDaemonMemory(o) {
         bytesPerAddressRss: ((end.rss - base.rss) * 1024) / Math.max(1, counted),
         bytesPerAddressHwm: ((end.hwm - base.hwm) * 1024) / Math.max(1, counted),
         linesPerS: complete ? counted / (ingestMs / 1000) : NaN,
+        ...(tool === 'crowdsec' ? cs : {}),
       };
     } finally {
       live.close();

@@ -7,7 +7,10 @@
  * - fail2ban: `fail2ban-regex -r --print-no-missed <log> /etc/fail2ban/filter.d/asterisk.conf`
  *   (quiet summary mode: the timed figure) and `fail2ban-regex -r -o row …` (one row per
  *   matched line with its address and time: what fail2ban would count, per address).
- * Both with TZ=UTC, each under /usr/bin/time.
+ * - CrowdSec: `crowdsec -c <private config> -dsn file://<log> -type asterisk` (its replay:
+ *   the agent reads the file with the log's own timestamps, its Local API stores the
+ *   decisions, and it exits at the end), inside a network namespace of its own.
+ * Each with TZ=UTC, under /usr/bin/time.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -15,8 +18,9 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { isInternal, isLoopback, normalizeIp } from '../lib/addresses.mjs';
 import { compareReport } from '../lib/compare.mjs';
+import { crowdsecInfo, parseDecisions, scrapeMetrics, writeCrowdsecConfig } from './crowdsec.mjs';
 import { parseRows, parseSummary, simulateJail, STOCK_FILTER } from './fail2ban.mjs';
-import { BENCH, CLI, log, ROOT, timed, tmpDir } from './util.mjs';
+import { BENCH, CLI, log, makeNetns, removeNetns, ROOT, timed, tmpDir } from './util.mjs';
 
 /**
  * @typedef {import('../lib/compare.mjs').Truth & { variants: Record<string, unknown> }} Truth
@@ -132,6 +136,42 @@ export async function runThroughput(o) {
   const swScore = scoreFailures(swGot, truth, swBanned);
   swScore.reported = report.attempts ?? NaN;
 
+  const lines = truth.lines;
+  /**
+   * @template {object} X
+   * @param {Awaited<ReturnType<typeof timed>>} t
+   * @param {X} extra
+   */
+  const sideOf = (t, extra) => ({
+    wall: t.wall, cpu: t.cpu, user: t.user, sys: t.sys, rssMb: t.rssMb,
+    linesPerS: lines / t.wall, linesPerCpuS: lines / t.cpu, ...extra,
+  });
+  const swSide = sideOf(sw, { runs: swWalls, score: swScore, checks: cmp.checks, info: cmp.info, details: cmp.details.slice(0, 20), events: report.events });
+  return {
+    log: path.relative(ROOT, logFile), logBytes: size, lines, truth: {
+      attempts: truth.attempts, addresses: Object.keys(truth.failuresByIp).length, expectedBans: truth.expectedBans.length,
+      innocents: truth.innocents.length, variants: truth.variants,
+    },
+    sipwarden: swSide,
+    fail2ban: o.peers.includes('fail2ban') ? await fail2banThroughput(logFile, truth, sideOf, timeoutMs) : undefined,
+    crowdsec: o.peers.includes('crowdsec') ? await crowdsecThroughput(logFile, truth, sideOf, timeoutMs) : undefined,
+  };
+}
+
+/**
+ * @typedef {<X extends object>(t: Awaited<ReturnType<typeof timed>>, extra: X) => X & { wall: number, cpu: number, user: number, sys: number, rssMb: number, linesPerS: number, linesPerCpuS: number }} SideOf
+ */
+
+/**
+ * fail2ban-regex over the log in its two modes, and the owner's jail modelled from its rows.
+ * @param {string} logFile
+ * @param {Truth} truth
+ * @param {SideOf} sideOf
+ * @param {number} timeoutMs
+ */
+async function fail2banThroughput(logFile, truth, sideOf, timeoutMs) {
+  const env = { ...process.env, TZ: 'UTC' };
+  const lines = truth.lines;
   log('throughput: fail2ban-regex (quiet summary mode) ...');
   const f2q = await timed('fail2ban-regex', ['-r', '--print-no-missed', logFile, STOCK_FILTER], { env, timeoutMs });
   const summary = parseSummary(f2q.stdout);
@@ -155,26 +195,57 @@ export async function runThroughput(o) {
   const f2BannedStock = simulateJail(rows.map((r) => ({ ip: normalizeIp(r.ip) ?? r.ip, t: r.t })), { ignored: isLoopback });
   const f2Score = scoreFailures(f2Got, truth, f2Banned);
   f2Score.internalBannedStockIgnoreip = [...f2BannedStock.keys()].filter((ip) => isInternal(ip)).length;
-
-  const lines = truth.lines;
-  /**
-   * @template {object} X
-   * @param {Awaited<ReturnType<typeof timed>>} t
-   * @param {X} extra
-   */
-  const sideOf = (t, extra) => ({
-    wall: t.wall, cpu: t.cpu, user: t.user, sys: t.sys, rssMb: t.rssMb,
-    linesPerS: lines / t.wall, linesPerCpuS: lines / t.cpu, ...extra,
-  });
-  const swSide = sideOf(sw, { runs: swWalls, score: swScore, checks: cmp.checks, info: cmp.info, details: cmp.details.slice(0, 20), events: report.events });
   const rowMode = { wall: f2r.wall, cpu: f2r.cpu, rssMb: f2r.rssMb, linesPerS: lines / f2r.wall, rows: rows.length };
   // fail2ban's best of its two modes is its throughput baseline.
-  const f2Side = sideOf(f2q, { score: f2Score, summary, rowMode, bestLinesPerS: Math.max(lines / f2q.wall, rowMode.linesPerS) });
-  return {
-    log: path.relative(ROOT, logFile), logBytes: size, lines, truth: {
-      attempts: truth.attempts, addresses: Object.keys(truth.failuresByIp).length, expectedBans: truth.expectedBans.length,
-      innocents: truth.innocents.length, variants: truth.variants,
-    },
-    sipwarden: swSide, fail2ban: f2Side,
-  };
+  return sideOf(f2q, { score: f2Score, summary, rowMode, bestLinesPerS: Math.max(lines / f2q.wall, rowMode.linesPerS) });
+}
+
+/**
+ * CrowdSec's replay of the log in a namespace of its own (its Local API listens on that
+ * namespace's loopback). Its bans are the decisions its Local API logged; the failures it
+ * found are its own metrics (events poured into the asterisk_bf buckets, read every second
+ * while it runs: the last reading is taken after its acquisition finished, before it exits).
+ * @param {string} logFile
+ * @param {Truth} truth
+ * @param {SideOf} sideOf
+ * @param {number} timeoutMs
+ */
+async function crowdsecThroughput(logFile, truth, sideOf, timeoutMs) {
+  const ns = makeNetns(`swcmp-cst-${process.pid}`);
+  try {
+    const cs = writeCrowdsecConfig(tmpDir('swcmp-cst-'));
+    log('throughput: crowdsec -dsn file://<log> -type asterisk (replay) ...');
+    const m = { read: 0, parsed: 0, asterisk: 0, whitelisted: 0, poured: 0, readings: 0 };
+    const poll = setInterval(() => {
+      const x = scrapeMetrics(ns, cs.metricsPort);
+      if (!x) return;
+      m.readings++;
+      m.read = Math.max(m.read, x.sum('cs_parser_hits_total'));
+      m.parsed = Math.max(m.parsed, x.sum('cs_parser_hits_ok_total'));
+      m.asterisk = Math.max(m.asterisk, x.where('cs_node_hits_ok_total', 'name="crowdsecurity/asterisk-logs"'));
+      m.whitelisted = Math.max(m.whitelisted, x.where('cs_node_wl_hits_ok_total', 'crowdsecurity/whitelists'));
+      m.poured = Math.max(m.poured, x.where('cs_bucket_poured_total', 'name="crowdsecurity/asterisk_bf"'));
+    }, 1000);
+    const t = await timed('ip', ['netns', 'exec', ns, 'crowdsec', '-c', cs.config, '-dsn', `file://${logFile}`, '-type', 'asterisk'], { env: { ...process.env, TZ: 'UTC' }, timeoutMs: timeoutMs * 3 });
+    clearInterval(poll);
+    const out = `${t.stdout}\n${t.stderr}`;
+    if (t.code !== 0 || !out.includes('Acquisition is finished')) throw new Error(`crowdsec -dsn exited ${t.code}: ${out.slice(-2000)}`);
+    const decisions = parseDecisions(out);
+    /** @type {Set<string>} */
+    const banned = new Set();
+    for (const ip of decisions.keys()) banned.add(normalizeIp(ip) ?? ip);
+    const wantBans = new Set(truth.expectedBans.map((b) => normalizeIp(b.ip)));
+    const innocents = new Set(truth.innocents.map(normalizeIp));
+    const score = {
+      bans: banned.size, expectedBans: wantBans.size,
+      bansMissing: [...wantBans].filter((ip) => ip === null || !banned.has(ip)).length,
+      bansUnexpected: [...banned].filter((ip) => !wantBans.has(ip)).length,
+      innocentsBanned: [...banned].filter((ip) => innocents.has(ip)),
+      internalBanned: [...banned].filter((ip) => isInternal(ip) || isLoopback(ip)).length,
+      byScenario: [...decisions.values()].flat().reduce((/** @type {Record<string, number>} */ a, x) => { a[x] = (a[x] ?? 0) + 1; return a; }, {}),
+    };
+    return sideOf(t, { ...crowdsecInfo(), metrics: m, score });
+  } finally {
+    removeNetns(ns);
+  }
 }

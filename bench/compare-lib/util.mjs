@@ -221,8 +221,16 @@ export function machine() {
     memGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     fail2ban: out('fail2ban-server', ['-V']),
+    crowdsec: debVersion('crowdsec'),
+    crowdsecBouncer: debVersion('crowdsec-firewall-bouncer'),
     nft: out('nft', ['--version']),
     commit: out('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
     loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
   };
+}
+
+/** A Debian package's installed version (`dpkg-query -W` prints `name<TAB>version`), or 'n/a'.  @param {string} pkg */
+export function debVersion(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', pkg], { encoding: 'utf8', timeout: 10_000 });
+  return (r.status === 0 && r.stdout.trim().split('\t')[1]) || 'n/a';
 }
