@@ -15,7 +15,7 @@ import { compileZones, followZones, type NetworkZoneOf } from '../engine/zones.j
 import { sortTiers, type Tier } from '../engine/policy.js';
 import { isNetwork, type BanTarget, type IpAddress } from '../domain/index.js';
 import type { BanRecord, ManualBan, ManualRelease, Store } from '../store/index.js';
-import type { BanActions, Controls, NetworkSettings, Released, SubnetSettings } from './deps.js';
+import type { AccountSettings, BanActions, Controls, NetworkSettings, Released, SubnetSettings } from './deps.js';
 
 /**
  * The network ban in force at `at` that still blocks `target` once its own ban is
@@ -48,6 +48,7 @@ export interface LiveSettings {
   readonly tiers: readonly Tier[];
   readonly networks: NetworkSettings;
   readonly subnets: SubnetSettings;
+  readonly accounts: AccountSettings;
 }
 
 /** Which setting changed, the complete new settings, and who changed it. */
@@ -105,6 +106,14 @@ export class SettingsControls implements Controls {
 
   setSubnets(s: SubnetSettings, actor: string): Promise<void> {
     return this.update((cur) => ({ ...cur, subnets: s }), 'subnets', actor);
+  }
+
+  accounts(): AccountSettings {
+    return this.#s.accounts;
+  }
+
+  setAccounts(a: AccountSettings, actor: string): Promise<void> {
+    return this.update((cur) => ({ ...cur, accounts: a }), 'accounts', actor);
   }
 
   /** Changes run one at a time, each on the settings the previous one left. */

@@ -15,8 +15,11 @@ import type { Cidr, } from '../domain/index.js';
 import type { Tier } from '../engine/policy.js';
 import type { ManualBanRules, ZoneOf } from '../engine/zones.js';
 import type { BanRecord, FailureRow, ManualBan, ManualRelease, Store } from '../store/index.js';
+import type { ClusterHealth } from '../cluster/index.js';
 import type { SearchBans } from './ban-search.js';
+import type { FraudControls } from './routes-calls.js';
 import type { Stats } from './stats.js';
+import type { Where } from '../geo/index.js';
 
 /** Internal networks and the trusted list, as the settings page edits them. */
 export interface NetworkSettings {
@@ -26,6 +29,14 @@ export interface NetworkSettings {
   readonly trusted: readonly Cidr[];
   /** Trusted host names, lower case (resolved by the daemon). */
   readonly trustedNames: readonly string[];
+}
+
+/** Who may register from outside, as the settings page edits it (the config's `accounts.roaming`, `accounts.extensions_internal_only`). */
+export interface AccountSettings {
+  /** Account name patterns allowed to register from outside (validated by the config schema). */
+  readonly roaming: readonly string[];
+  /** True: an attempt on an extension (not roaming) from an external address is banned at once. */
+  readonly extensionsInternalOnly: boolean;
 }
 
 /** Subnet escalation as the settings page edits it (the engine's type: numbers plus the on/off switch). */
@@ -47,6 +58,9 @@ export interface Controls {
   subnets(): SubnetSettings;
   /** Receives settings already validated by the config schema (2..65536 addresses, /16../31, /32../127). */
   setSubnets(s: SubnetSettings, actor: string): void | Promise<void>;
+  accounts(): AccountSettings;
+  /** Receives roaming patterns already validated by the config schema. */
+  setAccounts(a: AccountSettings, actor: string): void | Promise<void>;
 }
 
 /** A manual release as stored, and the network ban that still blocks the address (null: none, or a network was released). */
@@ -158,4 +172,10 @@ export interface ApiDeps {
    * the daemon feeds it to its engine as an `auth_failed` event of service `HTTP`.
    */
   onLoginFailure(ip: string, username: string, at: number): void;
+  /** The toll-fraud guard in this process (absent: the Calls page reads the store only, and allowing writes the record for the daemon). */
+  readonly fraud?: FraudControls;
+  /** The cluster part's health (absent or null: cluster mode is off). */
+  readonly cluster?: () => ClusterHealth | null;
+  /** Where an address is (geo/, cached): the `geo` of bans and failures; absent: geo off. */
+  readonly where?: (ip: string) => Where;
 }

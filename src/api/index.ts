@@ -1,6 +1,6 @@
 /** Public surface of the HTTP API: the server, what it needs from the daemon, passwords and statistics. */
 export { createApiServer, startApiServer, DEFAULT_WEB_ROOT, type ApiOptions } from './server.js';
-export type { ApiDeps, Controls, Health, SourceHealth, AmiHealth, NetworkSettings, StoreHealth, SubnetSettings } from './deps.js';
+export type { ApiDeps, Controls, Health, SourceHealth, AmiHealth, NetworkSettings, StoreHealth, SubnetSettings, AccountSettings } from './deps.js';
 export { SettingsControls, type LiveSettings, type ApplySettings } from './controls.js';
 export { FailureBus } from './failure-bus.js';
 export { ensureAdminPassword, setAdminPassword, hashPassword, verifyPassword, ADMIN_USER, MIN_PASSWORD_LENGTH, PASSWORD_META_KEY } from './password.js';

@@ -27,6 +27,7 @@ import { registerCallsRoutes } from './routes-calls.js';
 import { registerClusterRoutes } from './routes-cluster.js';
 import { registerExportRoutes } from './routes-export.js';
 import { registerFailureRoutes } from './routes-failures.js';
+import { registerPhoneRoutes } from './routes-phone.js';
 import { registerSettingsRoutes } from './routes-settings.js';
 import { registerStatusRoutes } from './routes-status.js';
 import { ROUTES } from './schemas/index.js';
@@ -93,6 +94,7 @@ export function createApiServer(deps: ApiDeps, opts: ApiOptions): FastifyInstanc
     registerFailureRoutes(api, deps, { maxStreams: opts.maxStreams ?? 16 });
     registerExportRoutes(api, deps, opts.exportToken ?? null);
     registerSettingsRoutes(api, deps);
+    registerPhoneRoutes(api, deps);
     registerStatusRoutes(api, deps);
     registerCallsRoutes(api, deps);
     registerClusterRoutes(api, deps);

@@ -1,9 +1,9 @@
 /**
  * Wires the HTTP API and dashboard into the daemon: live settings (protection, tiers,
- * networks, subnet escalation) applied to the engine and the firewall without a restart and kept in the
- * store (they override the config file's values until changed again), health and
- * metrics from the running sources, failed dashboard logins fed to the engine as
- * `HTTP` security events.
+ * networks, subnet escalation, roaming accounts) applied to the engine and the firewall
+ * without a restart and saved by the daemon's `save` (the config file: settings-file.ts),
+ * health and metrics from the running sources, failed dashboard logins fed to the engine
+ * as `HTTP` security events.
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -12,13 +12,16 @@ import {
   type AmiHealth, type FailureBus, type ApplySettings, type Controls, type LiveSettings, type ReadModel, type SourceHealth, type StoreHealth,
 } from '../api/index.js';
 import type { BanActions } from '../api/deps.js';
+import type { FraudControls } from '../api/routes-calls.js';
+import type { ClusterHealth } from '../cluster/index.js';
 import { DEFAULT_WEB_ROOT } from '../api/server.js';
 import type { Config, ListenAddress } from '../config/index.js';
 import { parseIp } from '../domain/ip.js';
 import type { Engine } from '../engine/index.js';
 import type { Enforcer } from '../enforcers/index.js';
 import type { Store } from '../store/index.js';
-import { policyInput, zoneInput } from './inputs.js';
+import type { Classified } from '../engine/index.js';
+import { policyInput, ruleInput, zoneInput } from './inputs.js';
 import type { Pipeline } from './pipeline.js';
 import type { WatchPlan } from './watch.js';
 import type { LogLossHealth } from './log-loss.js';
@@ -38,6 +41,7 @@ export function liveSettings(config: Config, store: Store): LiveSettings {
     tiers: config.policy.tiers,
     networks: { internal: config.networks.internal, trusted: config.networks.trusted, trustedNames: config.networks.trustedNames },
     subnets: config.policy.subnets,
+    accounts: { roaming: config.accounts.roaming, extensionsInternalOnly: config.accounts.extensionsInternalOnly },
   };
   const saved = store.getMeta(SETTINGS_META_KEY);
   if (!saved) return base;
@@ -55,6 +59,7 @@ export function withSettings(config: Config, s: LiveSettings): Config {
     protection: s.protection,
     policy: { ...config.policy, tiers: s.tiers, subnets: s.subnets },
     networks: { ...config.networks, internal: s.networks.internal, trusted: s.networks.trusted, trustedNames: s.networks.trustedNames },
+    accounts: { ...config.accounts, roaming: s.accounts.roaming, extensionsInternalOnly: s.accounts.extensionsInternalOnly },
   };
 }
 
@@ -83,6 +88,10 @@ export interface WebDeps {
   readonly now: () => number;
   /** The clients of this host's SSH: the dashboard may not ban them. */
   readonly ssh?: SshClients;
+  /** The toll-fraud guard, for the Calls page. */
+  readonly fraud?: FraudControls;
+  /** The cluster part's health, in cluster mode. */
+  readonly cluster?: () => ClusterHealth | null;
 }
 
 /** How the dashboard is served; every field has the daemon's default. */
@@ -102,19 +111,28 @@ export interface RunningWeb {
 }
 
 /**
- * The apply hook of the live settings: puts a change into force in the engine (and for
- * protection, the firewall) at once, then keeps the whole settings in the store.
+ * The apply hook of the live settings: saves the change first (`save`, default: the
+ * whole settings in the store; the daemon with a config file writes it there, and a
+ * throw leaves everything as it was), then puts it into force in the engine (and for
+ * protection, the firewall) at once.
  */
 export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' | 'enforcer' | 'log' | 'now'> & {
   /** The host's own addresses, the resolved trusted names and the SSH clients, for the engine's zones when the networks change. */
   readonly host: Parameters<typeof zoneInput>[1];
   readonly dynamicTrusted: Parameters<typeof zoneInput>[2];
   readonly ssh?: Parameters<typeof zoneInput>[3];
+  /** The accounts read from the PBX's configuration, for the engine's rules when the roaming accounts change. */
+  readonly discovered?: () => ReadonlyMap<string, Classified> | undefined;
+  /** Keeps a change (the config file); throws to refuse it. Default: the store. */
+  readonly save?: (next: LiveSettings, changed: keyof LiveSettings) => void;
 }): ApplySettings {
   const { config, store, engine, enforcer, log, now } = d;
+  const save = d.save ?? ((next: LiveSettings) => store.setMeta(SETTINGS_META_KEY, JSON.stringify(next)));
   return async (next, changed, actor) => {
+    save(next, changed);
     const cfg = withSettings(config, next);
     engine.policy.setPolicy(policyInput(cfg));
+    if (changed === 'accounts') engine.setRules(ruleInput(cfg, d.discovered?.()));
     if (changed === 'networks') engine.setZones(zoneInput(cfg, d.host, d.dynamicTrusted, d.ssh));
     if (changed === 'subnets') recountSubnets(store, engine, cfg.policy.subnets, now());
     if (changed === 'protection') {
@@ -122,7 +140,6 @@ export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' |
       const bans = next.protection === 'on' ? store.activeBans(now()).map((b) => ({ ip: b.ip, until: b.expiresAt })) : [];
       await enforcer.reconcile(bans, now());
     }
-    store.setMeta(SETTINGS_META_KEY, JSON.stringify(next));
     log.warn({ setting: changed, actor }, 'setting changed from the dashboard');
   };
 }
@@ -169,6 +186,8 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
       }),
       stats: (t) => readModel.stats(t),
       searchBans: readModel.searchBans,
+      ...(d.fraud ? { fraud: d.fraud } : {}),
+      ...(d.cluster ? { cluster: d.cluster } : {}),
       onFailure: d.bus.subscribe,
       onLoginFailure: (ipText, username, at) => {
         const ip = parseIp(ipText);
@@ -179,7 +198,7 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
           evidence: { source: 'dashboard', line: 0, text: `failed dashboard login as ${JSON.stringify(username.slice(0, 64))}` },
         });
       },
-    }, { listen, webRoot: DEFAULT_WEB_ROOT, ...(config.web.tls ? { tls: config.web.tls } : {}) });
+    }, { listen, webRoot: DEFAULT_WEB_ROOT, exportToken: config.feedsExport.token, ...(config.web.tls ? { tls: config.web.tls } : {}) });
     readModel.warmUp(now).catch((e: Error) => log.error({ err: e.message }, 'cannot read the store for the dashboard\'s statistics'));
     const port = (app.server.address() as AddressInfo | null)?.port ?? listen.port;
     const url = `${config.web.tls ? 'https' : 'http'}://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}/`;

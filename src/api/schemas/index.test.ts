@@ -49,11 +49,13 @@ const REQUESTS: Partial<Record<RouteKey, { query?: string; body?: object; anon?:
   'GET /api/bans': { query: '?state=all' },
   'POST /api/bans': { body: { ip: '203.0.113.50', duration: '1h', reason: 'scanner' } },
   'POST /api/bans/release': { body: { ip: '203.0.113.9' } },
+  'POST /api/bans/my-phone': { body: { ip: '192.0.2.44', account: '201', roaming: true, trust: true } },
   'GET /api/failures': {},
   'PUT /api/settings/protection': { body: { protection: 'off' } },
   'PUT /api/settings/networks': { body: { internal: ['192.168.0.0/16'], trusted: ['198.51.100.8', 'sip.example.net'] } },
   'PUT /api/settings/policy': { body: { tiers: [{ failures: 3, within: '1h', ban: '1h' }, { failures: 10, within: '1d', ban: 'permanent' }] } },
   'PUT /api/settings/subnets': { body: { enabled: false, addresses: 5, within: '1d', ban: '1d', ipv4_prefix: 24, ipv6_prefix: 64 } },
+  'PUT /api/settings/accounts': { body: { roaming: ['201'], extensions_internal_only: true } },
   'GET /api/audit': { query: '?limit=5' },
   'POST /api/calls/allow': { body: { account: '100' } },
 };
@@ -101,6 +103,10 @@ describe('replies match their schemas', () => {
       createdAt: now - 60_000, expiresAt: now + 3_600_000,
     });
     t.store.addFailures([failure('203.0.113.9', '104', now - 2_000), failure('198.51.100.2', '<img src=x>', now - 1_000)]);
+    t.store.addBan({
+      ip: ip('192.0.2.44'), reason: 'extension-from-external', tier: 0, source: 'policy', failures: 1, evidence: [], accounts: ['201'],
+      createdAt: now - 60_000, expiresAt: now + 86_400_000,
+    });
   });
 
   it('every JSON route, with the optional parts present', async () => {

@@ -13,6 +13,7 @@ import { ClusterView } from './cluster.js';
 import { NoQuery } from './common.js';
 import { BanExport, ExportQuery } from './export.js';
 import { FailureFilters, FailureListQuery, FailurePage } from './failures.js';
+import { AccountsBody, AccountsSettings, MyPhone, MyPhoneBody } from './phone.js';
 import { Session, LoginBody } from './session.js';
 import { Networks, NetworksBody, Policy, PolicyBody, Protection, Settings, Subnets, SubnetsBody } from './settings.js';
 import { AuditList, AuditQuery, Health, Live, Stats } from './status.js';
@@ -30,6 +31,7 @@ export const ROUTES = {
   'GET /api/bans': { querystring: BanListQuery, response: { 200: BanList } },
   'POST /api/bans': { body: BanBody, response: { 201: Ban } },
   'POST /api/bans/release': { body: ReleaseBody, response: { 200: Released } },
+  'POST /api/bans/my-phone': { body: MyPhoneBody, response: { 200: MyPhone } },
 
   'GET /api/failures': { querystring: FailureListQuery, response: { 200: FailurePage } },
   /** Server-sent events: `event: failure` with one `Failure` as JSON per `data:` line. */
@@ -44,6 +46,8 @@ export const ROUTES = {
   'PUT /api/settings/networks': { body: NetworksBody, response: { 200: Networks } },
   'PUT /api/settings/policy': { body: PolicyBody, response: { 200: Policy } },
   'PUT /api/settings/subnets': { body: SubnetsBody, response: { 200: Subnets } },
+  'GET /api/settings/accounts': { response: { 200: AccountsSettings } },
+  'PUT /api/settings/accounts': { body: AccountsBody, response: { 200: AccountsSettings } },
 
   'GET /api/stats': { querystring: NoQuery, response: { 200: Stats } },
   'GET /api/health': { querystring: NoQuery, response: { 200: Health } },

@@ -46,6 +46,7 @@ export function defaultSettings(): LiveSettings {
     tiers: DEFAULT_TIERS,
     networks: { internal: cidrs(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']), trusted: [], trustedNames: [] },
     subnets: { enabled: true, addresses: 5, within: 86_400_000, ban: 86_400_000, ipv4Prefix: 24, ipv6Prefix: 64 },
+    accounts: { roaming: [], extensionsInternalOnly: false },
   };
 }
 
