@@ -4,7 +4,7 @@
  * from the same code as the running program: the systemd unit and the logrotate entry
  * (src/setup/templates.ts, as `init` would write them), the commented default config
  * (src/config/render.ts), the man pages (src/cli/manpage.ts: `--help`'s command tree
- * and the config renderer) and the bash completion (src/cli/completion.ts).
+ * and the config renderer) and the bash and zsh completions (src/cli/completion.ts).
  * Usage: node packaging/render.mjs <staged app dir> <package root> <version> <date>
  * (scripts/package runs it with the bundled node).
  */
@@ -20,7 +20,7 @@ const { renderPackagedUnit, renderLogrotate, PACKAGED_BY } = await load('setup/t
 const { renderDefaultConfig } = await load('config/index.js');
 const { buildProgram } = await load('cli/program.js');
 const { renderCommandManPage, renderConfigManPage } = await load('cli/manpage.js');
-const { renderBashCompletion } = await load('cli/completion.js');
+const { renderBashCompletion, renderZshCompletion } = await load('cli/completion.js');
 
 /** @param {string} path @param {string} text */
 function write(path, text) {
@@ -37,3 +37,4 @@ write('usr/share/doc/sipwarden/examples/sipwarden.yaml', renderDefaultConfig());
 write('usr/share/man/man8/sipwarden.8', renderCommandManPage(program, stamp));
 write('usr/share/man/man5/sipwarden.yaml.5', renderConfigManPage(stamp));
 write('usr/share/bash-completion/completions/sipwarden', renderBashCompletion(program));
+write('usr/share/zsh/vendor-completions/_sipwarden', renderZshCompletion(program));

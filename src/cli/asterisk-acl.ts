@@ -14,6 +14,7 @@ import { defaultConfig, loadConfig, type Config } from '../config/index.js';
 import { SipwardenError } from '../domain/errors.js';
 import { normaliseRoot } from '../domain/root.js';
 import { carryOut, carryOutUndo, inOneLine, onHost, PATHS, requireRoot, type Conversation } from '../setup/index.js';
+import { sayPlanJson, sayUndoJson } from '../setup/plan-json.js';
 
 /** The command line's options, as commander gives them. */
 export interface AclCliOptions {
@@ -23,6 +24,8 @@ export interface AclCliOptions {
   readonly uninstall?: boolean;
   readonly root?: string;
   readonly config?: string;
+  /** With --dry-run: the plan as JSON (setup/plan-json.ts). */
+  readonly json?: boolean;
 }
 
 /** What the command needs from the world (the terminal, the runner, the clock); tests replace it. */
@@ -52,12 +55,16 @@ async function install(opts: AclCliOptions, deps: AclDeps): Promise<void> {
     root: opts.root, asteriskDir: config.accounts.asteriskConfigDir, internal: n.internal,
     patterns: config.accounts, trusted: [...n.trusted, ...n.trustedNames], force: opts.force,
   });
+  const accounts = (list: readonly { name: string }[]) => list.map((a) => a.name);
+  const facts = { config: from, internal: plan.internal, protect: accounts(plan.protect), leftAlone: accounts(plan.leftAlone), refused: plan.refused.map((r) => ({ account: r.account.name, problem: r.problem })) };
+  if (sayPlanJson(opts, deps.out, plan, plan.edits, facts)) return;
   await carryOut(plan, plan.edits, [`sipwarden config: ${from}`, ...formatAclPlan(plan)], opts, deps);
 }
 
 async function uninstall(opts: AclCliOptions, deps: AclDeps): Promise<void> {
   const { config } = configFor(opts);
   const plan = planAclUninstall({ root: opts.root, asteriskDir: config.accounts.asteriskConfigDir });
+  if (sayUndoJson(opts, deps.out, plan)) return;
   await carryOutUndo(plan, 'Nothing to uninstall: no sipwarden asterisk-acl blocks found.', opts, deps);
 }
 

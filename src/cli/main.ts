@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * The `sipwarden` command. Every expected failure is one clear line on stderr and an
- * exit code from the error catalogue (2 for usage and unreadable input); a stack
- * trace means a bug.
+ * exit code from the error catalogue (2 for usage and unreadable input); with `--json`
+ * or `-o json` that line is `{"error":{"code","message","fix"}}` (output.ts), with the
+ * same exit code. A stack trace means a bug.
  */
 import { CommanderError } from 'commander';
 import { SipwardenError } from '../domain/errors.js';
+import { errorJson, jsonRequested } from './output.js';
 import { buildProgram } from './program.js';
 import { stdoutIsJournal } from './systemd.js';
 
@@ -17,11 +19,17 @@ function fail(message: string, code: number): never {
 }
 
 async function main(): Promise<void> {
+  const json = jsonRequested(process.argv.slice(2));
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram({ jsonErrors: json }).parseAsync(process.argv);
   } catch (e) {
+    if (e instanceof CommanderError && e.exitCode === 0) process.exit(0);
+    const asJson = json ? errorJson(e) : null;
+    if (asJson) {
+      process.stderr.write(`${asJson.text}\n`);
+      process.exit(asJson.exitCode);
+    }
     if (e instanceof CommanderError) {
-      if (e.exitCode === 0) process.exit(0);
       // commander already printed its one-line message
       process.exit(2);
     }

@@ -17,6 +17,8 @@ export interface PasswdOptions {
   readonly config?: string;
   /** Read all of stdin as the password, no prompt (scripts, `echo … |`). */
   readonly passwordStdin?: boolean;
+  /** Say what was changed as JSON: `{"user":"admin","changed":true,"at":ISO,"sessionsLoggedOut":true}`. */
+  readonly json?: boolean;
 }
 
 /** Where the command reads and writes; the process's streams unless a test gives others. */
@@ -90,14 +92,17 @@ export async function runPasswd(opts: PasswdOptions, io: PasswdIo): Promise<void
   const password = checkNewPassword(await readNewPassword(opts, io));
   const { config } = loadConfig(opts.config);
   const store = Store.open(config.store.path);
+  const at = io.now();
   try {
     await setAdminPassword(store, password);
     const actor = `cli:${process.env.SUDO_USER ?? process.env.USER ?? 'root'}`;
-    store.addAudit({ at: io.now(), actor, action: 'passwd', detail: null });
+    store.addAudit({ at, actor, action: 'passwd', detail: null });
   } finally {
     store.close();
   }
-  io.stdout.write('dashboard password for admin changed; open dashboard sessions are logged out\n');
+  io.stdout.write(opts.json
+    ? `${JSON.stringify({ user: 'admin', changed: true, at: new Date(at).toISOString(), sessionsLoggedOut: true })}\n`
+    : 'dashboard password for admin changed; open dashboard sessions are logged out\n');
 }
 
 /** The `sipwarden passwd [--config FILE] [--password-stdin]` action (commander calls it with the options). */

@@ -145,7 +145,7 @@ describe('the Debian package on Debian 12 under systemd', () => {
     expect(c.must(['/usr/lib/sipwarden/node', '--version']).trim()).toBe(process.version);
     expect(c.run(['systemctl', 'is-enabled', 'sipwarden.service']).stdout.trim()).toBe('disabled');
     expect(c.run(['systemctl', 'is-active', 'sipwarden.service']).stdout.trim()).toBe('inactive');
-    for (const p of ['/usr/share/man/man8/sipwarden.8.gz', '/usr/share/man/man5/sipwarden.yaml.5.gz', '/usr/share/bash-completion/completions/sipwarden',
+    for (const p of ['/usr/share/man/man8/sipwarden.8.gz', '/usr/share/man/man5/sipwarden.yaml.5.gz', '/usr/share/bash-completion/completions/sipwarden', '/usr/share/zsh/vendor-completions/_sipwarden',
       '/usr/share/doc/sipwarden/examples/sipwarden.yaml', '/etc/logrotate.d/sipwarden', '/lib/systemd/system/sipwarden.service']) {
       expect(existsSync(join(c.root, p)), p).toBe(true);
     }
