@@ -49,6 +49,14 @@ export class StoreBusyError extends Error {
   }
 }
 
+/** The daemon stopped during an apply: the batches before it hold. */
+export class StoppedError extends Error {
+  constructor() {
+    super('stopped');
+    this.name = 'StoppedError';
+  }
+}
+
 /** The origin a feed's bans carry (`createdBy`). */
 export const originOf = (feed: string) => `feed:${feed}`;
 
@@ -69,7 +77,7 @@ export class FeedBans {
    * target (read once per poll by the caller). Throws StoreBusyError when the store
    * refuses a batch (the batches before it hold).
    */
-  async add(feed: string, ban: number | null, targets: readonly BanTarget[], active: Map<string, BanRecord>, meta?: readonly [string, string]): Promise<Applied> {
+  async add(feed: string, ban: number | null, targets: readonly BanTarget[], active: Map<string, BanRecord>, meta?: readonly [string, string], signal?: AbortSignal): Promise<Applied> {
     const origin = originOf(feed);
     const out: Applied = { banned: 0, renewed: 0, already: 0 };
     const now = this.deps.now();
@@ -89,6 +97,7 @@ export class FeedBans {
       return out;
     }
     for (let i = 0; i < wanted.length; i += BATCH) {
+      if (signal?.aborted) throw new StoppedError(); // the daemon stops: what is stored holds, the rest comes at the next start
       const at = this.deps.now();
       const until = ban === null ? null : at + ban;
       const bans = wanted.slice(i, i + BATCH).map((ip): NewBan => ({
@@ -116,10 +125,11 @@ export class FeedBans {
   }
 
   /** Ends the feed's own bans of `targets` (no longer listed, or no longer allowed here); returns how many ended. */
-  async release(feed: string, targets: readonly BanTarget[]): Promise<number> {
+  async release(feed: string, targets: readonly BanTarget[], signal?: AbortSignal): Promise<number> {
     const origin = originOf(feed);
     let ended = 0;
     for (let i = 0; i < targets.length; i += BATCH) {
+      if (signal?.aborted) throw new StoppedError();
       const ops: EnforcerOp[] = [];
       for (const ip of targets.slice(i, i + BATCH)) {
         const now = this.deps.now();

@@ -90,6 +90,7 @@ describe('APIBAN', () => {
     expect(h).toMatchObject({ state: 'ok', lastId: '310', listed: 510, bad: 2, banned: 506, skipped: { protected: 3, internal: 1, too_wide: 0 } });
     expect(h.badFirst).toEqual(['"<script>alert(1)</script>"', `"${'x'.repeat(57)}..."`]);
     expect(store.getMeta(lastIdKey('apiban'))).toBe('310');
+    expect(store.policyBansSince(0)).toEqual([]); // others' findings never feed this PBX's subnet escalation, even after a restart
     expect(JSON.stringify(lines)).not.toContain(srv.key);
   });
 

@@ -145,10 +145,10 @@ export class FeedPoller {
     }
     const { targets, skipped } = admissible(list.entries, this.deps.zoneOf, this.deps.widest);
     const active = this.deps.bans.active();
-    await this.deps.bans.add(feed.name, feed.ban, targets, active);
+    await this.deps.bans.add(feed.name, feed.ban, targets, active, undefined, this.#stop.signal);
     const keep = new Set<string>(targets);
     const gone = [...this.#owned(feed, active)].filter((t) => !keep.has(t));
-    const released = gone.length ? await this.deps.bans.release(feed.name, gone) : 0;
+    const released = gone.length ? await this.deps.bans.release(feed.name, gone, this.#stop.signal) : 0;
     if (released) this.deps.log.info({ feed: feed.name, released }, 'feed no longer lists some of its addresses: their bans ended');
     Object.assign(h, { listed: list.entries.length, bad: list.bad.count, badFirst: list.bad.first, skipped, banned: this.#owned(feed, this.deps.bans.active()).length });
   }
@@ -168,7 +168,7 @@ export class FeedPoller {
       const p = readApiban(r);
       if (p.kind === 'up_to_date') break;
       const { targets, skipped } = admissible(p.targets, this.deps.zoneOf, this.deps.widest);
-      await this.deps.bans.add(feed.name, feed.ban, targets, active, [lastIdKey(feed.name), p.next]);
+      await this.deps.bans.add(feed.name, feed.ban, targets, active, [lastIdKey(feed.name), p.next], this.#stop.signal);
       h.lastId = p.next;
       totals.listed += p.targets.length;
       totals.bad += p.bad;
@@ -188,7 +188,7 @@ export class FeedPoller {
 
   async #releaseRefused(feed: FeedConfig, active: ReturnType<FeedBans['active']>): Promise<void> {
     const refused = this.#owned(feed, active).filter((t) => skipReason(t, this.deps.zoneOf, this.deps.widest) !== null);
-    if (refused.length) await this.deps.bans.release(feed.name, refused);
+    if (refused.length) await this.deps.bans.release(feed.name, refused, this.#stop.signal);
   }
 
   /** `changed`: the bad lines or skipped entries differ from the last poll's (said once, not at every poll). */

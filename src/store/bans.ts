@@ -60,7 +60,8 @@ export function createBanRepo(db: Database.Database): BanRepo {
 
   const activeNets = db.prepare<[number], BanRow>(`SELECT * FROM (${ACTIVE_BANS_SQL}) WHERE instr(ip, '/') > 0`);
   const policySince = db.prepare<[number], { ip: string; createdAt: number }>(
-    "SELECT ip, created_at AS createdAt FROM bans WHERE created_at >= ? AND source = 'policy' AND released_at IS NULL ORDER BY created_at",
+    // A feed's bans (created_by feed:<name>) are others' findings: they never count towards this PBX's subnet escalation.
+    "SELECT ip, created_at AS createdAt FROM bans WHERE created_at >= ? AND source = 'policy' AND released_at IS NULL AND (created_by IS NULL OR created_by NOT LIKE 'feed:%') ORDER BY created_at",
   );
 
   const get = (id: number): BanRecord => toBan(byId.get(id) as BanRow);

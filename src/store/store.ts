@@ -175,7 +175,7 @@ export class Store {
     return this.#bans.activeNetworkBans(now).find((b) => isNetwork(b.ip) && networkHolds(b.ip, ip)) ?? null;
   }
 
-  /** Policy bans (not released) made at or after `since`, oldest first: subnet escalation's counts after a restart. */
+  /** Policy bans (not released; a feed's left out) made at or after `since`, oldest first: subnet escalation's counts after a restart. */
   policyBansSince(since: number): Array<{ ip: BanTarget; createdAt: number }> {
     return this.#bans.policyBansSince(since);
   }
