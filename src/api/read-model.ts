@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS } from '../store/index.js';
 import { createBanSearch, type SearchBans } from './ban-search.js';
 import { computeStats, newStatsState, warmStep, type Stats } from './stats.js';
+import type { Where } from '../geo/index.js';
 
 /** Statistics and ban search over one read-only connection. */
 export interface ReadModel {
@@ -27,11 +28,11 @@ export interface ReadModel {
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Opens the store file at `path` read-only. The file must exist (the daemon's Store creates it). */
-export function openReadModel(path: string, opts: { memoMs?: number } = {}): ReadModel {
+export function openReadModel(path: string, opts: { memoMs?: number; where?: (ip: string) => Where } = {}): ReadModel {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const memoMs = opts.memoMs ?? 2000;
-  const state = newStatsState(db);
+  const state = newStatsState(db, opts.where);
   let memo: Stats | null = null;
   let warming: Promise<void> | null = null;
 

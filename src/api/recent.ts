@@ -13,6 +13,7 @@
  * - If rows disappear (rowids restart) the window is rebuilt from the store.
  */
 import type Database from 'better-sqlite3';
+import type { GeoCounts } from './geo.js';
 
 export const HOUR = 3_600_000;
 /** Rows read per build step (about 20 ms on a 10,000,000-failure store). */
@@ -52,7 +53,8 @@ export class RecentFailures {
   readonly #range: Database.Statement;
   readonly #maxId: Database.Statement;
 
-  constructor(db: Database.Database) {
+  /** `geo`: failures by country and network, kept with the window (geo.ts). */
+  constructor(db: Database.Database, private readonly geo: GeoCounts | null = null) {
     this.#since = db.prepare('SELECT id, at, ip, account FROM failures WHERE id > ? ORDER BY id');
     this.#range = db.prepare(`SELECT id, at, ip, account FROM failures INDEXED BY failures_at
       WHERE at >= @start AND (at > @at OR (at = @at AND id > @id)) AND id <= @maxId ORDER BY at, id LIMIT ${CHUNK}`);
@@ -116,6 +118,7 @@ export class RecentFailures {
     }
     b.n++;
     bump(b.ips, r.ip, 1);
+    this.geo?.add(r.ip, 1, !this.#ips.has(r.ip));
     bump(this.#ips, r.ip, 1);
     if ((this.#lastAt.get(r.ip) ?? 0) < r.at) this.#lastAt.set(r.ip, r.at);
     bump(this.#accountTotals, r.account, 1);
@@ -132,6 +135,7 @@ export class RecentFailures {
       if (key >= start) continue;
       for (const [ip, n] of b.ips) {
         bump(this.#ips, ip, -n);
+        this.geo?.remove(ip, n, !this.#ips.has(ip));
         if (!this.#ips.has(ip)) this.#lastAt.delete(ip);
       }
       for (const [a, ips] of b.accounts) {
@@ -151,6 +155,7 @@ export class RecentFailures {
     this.#start = start;
     this.#hours.clear();
     this.#ips.clear();
+    this.geo?.clear();
     this.#lastAt.clear();
     this.#accounts.clear();
     this.#accountTotals.clear();

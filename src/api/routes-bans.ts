@@ -17,6 +17,7 @@ import { actorOf } from './auth.js';
 import { storeBans } from './controls.js';
 import type { ApiDeps } from './deps.js';
 import { invalid } from './errors.js';
+import { placed } from './geo.js';
 import { ROUTES, type Ban } from './schemas/index.js';
 
 export { MAX_OFFSET } from './schemas/index.js';
@@ -59,7 +60,7 @@ export function registerBanRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const page = sort === 'newest' && ip === undefined && order !== 'asc'
       ? deps.searchBans({ account, state, limit, offset }, now)
       : { ...deps.store.listBans({ ip, account, state, limit, offset, sort: sort === 'newest' ? 'created_at' : sort, order }, now), exact: true };
-    return { total: page.total, exact: page.exact, rows: page.rows.map((b) => view(b, now)) };
+    return { total: page.total, exact: page.exact, rows: page.rows.map((b) => placed(view(b, now), deps.where)) };
   });
 
   api.post('/bans', { schema: ROUTES['POST /api/bans'] }, async (req, reply) => {

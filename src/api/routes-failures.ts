@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FailureQuery, FailureRow } from '../store/index.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, invalid, type Problem } from './errors.js';
+import { placed } from './geo.js';
 import { SECURITY_HEADERS } from './headers.js';
 import { ROUTES, type Failure } from './schemas/index.js';
 
@@ -40,7 +41,8 @@ export function registerFailureRoutes(app: FastifyInstance, deps: ApiDeps, opts:
       else problems.push(t);
     }
     if (problems.length) throw invalid(problems);
-    return deps.store.listFailures(q);
+    const page = deps.store.listFailures(q);
+    return deps.where ? { ...page, rows: page.rows.map((r) => placed(r, deps.where)) } : page;
   });
 
   const open = new Set<() => void>();
@@ -81,7 +83,7 @@ export function registerFailureRoutes(app: FastifyInstance, deps: ApiDeps, opts:
       res.write(chunk);
     };
     const unsubscribe = deps.onFailure((row) => {
-      if (wanted(row)) send(`event: failure\ndata: ${JSON.stringify(row satisfies Failure)}\n\n`);
+      if (wanted(row)) send(`event: failure\ndata: ${JSON.stringify(placed(row, deps.where) satisfies Failure)}\n\n`);
     });
     const ping = setInterval(() => send(': ping\n\n'), 15_000);
     ping.unref();

@@ -18,6 +18,9 @@ import type Database from 'better-sqlite3';
 import { StoppedCalls } from './calls-stopped.js';
 import { DAY, DayCounts } from './days.js';
 import { HOUR, RecentFailures } from './recent.js';
+import type { Where } from '../geo/index.js';
+import { GeoCounts, placed } from './geo.js';
+import type { Geo } from './schemas/index.js';
 
 export { HOUR } from './recent.js';
 export { DAY } from './days.js';
@@ -33,7 +36,7 @@ export interface Stats {
   /** Failures in the 24 hourly buckets (the last 23 to 24 hours). */
   readonly failures24h: number;
   /** Most failing addresses in the 24 hourly buckets. */
-  readonly topAddresses: Array<{ ip: string; failures: number; lastAt: number }>;
+  readonly topAddresses: Array<{ ip: string; failures: number; lastAt: number; geo?: Geo }>;
   /** Most tried account names (attacker-controlled text) in the 24 hourly buckets, with how many addresses tried each. */
   readonly topAccounts: Array<{ account: string; failures: number; addresses: number }>;
   readonly activeBans: number;
@@ -41,6 +44,9 @@ export interface Stats {
   readonly bansByTier: Array<{ tier: number; bans: number; active: number }>;
   /** Calls the toll-fraud guard hung up since 00:00 UTC (calls-stopped.ts). */
   readonly callsStoppedToday?: number;
+  /** Failures in the 24 hourly buckets by country (`??`: unknown) and by network (AS), with geo on (geo.ts). */
+  readonly byCountry?: Array<{ country: string; name: string; failures: number; addresses: number }>;
+  readonly byNetwork?: Array<{ asn: number; network: string; failures: number; addresses: number }>;
 }
 
 /** What `computeStats` keeps between calls on one connection. */
@@ -48,10 +54,15 @@ export interface StatsState {
   readonly days: DayCounts;
   readonly recent: RecentFailures;
   readonly stopped: StoppedCalls;
+  /** Where addresses are (geo/), and the failures by country and network; absent: geo off. */
+  readonly geo?: { readonly where: (ip: string) => Where; readonly counts: GeoCounts };
 }
 
 /** Fresh state for {@link computeStats} on `db`. */
-export const newStatsState = (db: Database.Database): StatsState => ({ days: new DayCounts(db), recent: new RecentFailures(db), stopped: new StoppedCalls(db) });
+export function newStatsState(db: Database.Database, where?: (ip: string) => Where): StatsState {
+  const geo = where ? { where, counts: new GeoCounts(where) } : undefined;
+  return { days: new DayCounts(db), recent: new RecentFailures(db, geo?.counts), stopped: new StoppedCalls(db), ...(geo ? { geo } : {}) };
+}
 
 /** One bounded step (about 20 ms at most) of building `state` at `now`; true when built. */
 export function warmStep(db: Database.Database, state: StatsState, now: number): boolean {
@@ -95,11 +106,12 @@ export function computeStats(db: Database.Database, now: number, state: StatsSta
       hourly,
       daily,
       failures24h: hourly.counts.reduce((a, b) => a + b, 0),
-      topAddresses: state.recent.topAddresses(TOP),
+      topAddresses: state.recent.topAddresses(TOP).map((a) => placed(a, state.geo?.where)),
       topAccounts: state.recent.topAccounts(TOP),
       activeBans: st.active.get({ now }) as number,
       bansByTier: st.byTier.all({ since: now - DAY, now }),
       callsStoppedToday: state.stopped.today(now),
+      ...(state.geo ? { byCountry: state.geo.counts.byCountry(2 * TOP), byNetwork: state.geo.counts.byNetwork(TOP) } : {}),
     };
   })();
 }

@@ -5,7 +5,7 @@
  *
  * Start order; a step starts only once the one before it succeeded:
  *   1. store      opened (waiting while locked, a damaged one kept aside), or the given one
- *   2. engine     the config with the dashboard's stored settings; bans and failures restored
+ *   2. engine     the config (stored dashboard settings of older versions moved into its file); bans and failures restored
  *   3. firewall   chosen, initialised, reconciled with the store's active bans
  *   4. pipeline   failed-auth log, pipeline (behind the protection gate: protection.ts), port
  *                 watch, manual changes, the toll-fraud guard (fraud.ts: its suspensions
@@ -24,8 +24,9 @@
  * The daemon owns what it is given: `stop()` closes an injected store and firewall too.
  */
 import type { Logger } from 'pino';
-import { FailureBus, SettingsControls } from '../api/index.js';
+import { FailureBus, SettingsControls, type LiveSettings } from '../api/index.js';
 import { createCluster } from '../cluster/index.js';
+import { createFeeds, feedsWanted } from '../feeds/index.js';
 import type { Config } from '../config/index.js';
 import type { ParsedEvent } from '../domain/events.js';
 import type { IpAddress } from '../domain/ip.js';
@@ -36,15 +37,18 @@ import { formatAlert } from '../faillog/index.js';
 import { FraudDecider } from '../fraud/index.js';
 import type { Store } from '../store/index.js';
 import { hostAddresses, policyInput, ruleInput, zoneInput } from './inputs.js';
+import { openConfiguredLocator } from '../geo/open.js';
 import { StopStack } from './lifecycle.js';
 import { LogLoss } from './log-loss.js';
 import { ManualChanges } from './manual.js';
 import { Notifier } from './notify.js';
+import { dashboardUrl, SourceWatch } from '../alerts/index.js';
 import { pbxFromFiles, pbxSync, planFor, sayWatch, type PbxReader } from './pbx.js';
 import { openDaemonFailedAuthLog, openDaemonStore, Persistence } from './persistence.js';
 import { Pipeline } from './pipeline.js';
 import { restoreEngine } from './restore.js';
 import { FraudRunner } from './fraud.js';
+import { fraudControls } from './fraud-controls.js';
 import { Scheduler } from './scheduler.js';
 import { asteriskSources, type SourceDeps, type Sources } from './sources.js';
 import { TrustedNames } from './trusted-names.js';
@@ -52,13 +56,20 @@ import { portSetOf } from './watch.js';
 import { gatedSeen, protectionGate } from './protection.js';
 import { readSshdConfig, SshClients } from './ssh.js';
 import { liveSettings, settingsApplier, startWeb, withSettings, type WebOptions } from './web.js';
+import { migrateStoredSettings, saveSetting } from './settings-file.js';
 
 /** Makes the firewall for the daemon (it then inits, reconciles and closes it). */
 export type EnforcerFactory = (o: { config: Config; zoneOf: ZoneOf; ports: PortSet; log: Logger }) => Enforcer | Promise<Enforcer>;
 
 export interface DaemonDeps {
-  /** The config file's settings; the dashboard's stored settings go over them at start. */
+  /** The config file's settings. */
   readonly config: Config;
+  /**
+   * The config file the dashboard's changes are written into (settings-file.ts; created if
+   * missing); settings an older version kept in the store are moved into it at start.
+   * Absent: changes are kept in the store (tests and a daemon without a file of its own).
+   */
+  readonly configFile?: string;
   readonly log: Logger;
   /** The clock, ms since the epoch: the only one the daemon reads. */
   readonly now: () => number;
@@ -165,7 +176,8 @@ export function createDaemon(deps: DaemonDeps): Daemon {
 async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | null> {
   const { config: fileConfig, log, now } = deps;
   // 1. The store. A broken one never stops the daemon (persistence.ts): it waits for a locked or full one, keeps a damaged one aside.
-  const alerts = new Notifier({ command: fileConfig.alerts.command, webhook: fileConfig.alerts.webhook, log }); // one notifier: its de-duplication sees every alert
+  const alerts = new Notifier({ settings: fileConfig.alerts, dashboard: dashboardUrl(fileConfig.web), log, now }); // one notifier: its de-duplication and digest see every alert
+  stops.push('alerts', () => alerts.stop()); // what a flood held back goes out as its digest
   const persistence = new Persistence({ storePath: fileConfig.store.path, logPath: fileConfig.failedAuthLog.path, log, notify: (a, t, key) => alerts.send(a, t, key) });
   const store = deps.store ?? await openDaemonStore(fileConfig, persistence, { now, log, stopped: deps.stopped ?? NEVER });
   if (!store) return null;
@@ -175,8 +187,9 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     store.close();
   });
 
-  // 2. The engine, with the settings changed in the dashboard (kept in the store, over the file's values).
-  const settings = liveSettings(fileConfig, store);
+  // 2. The engine, with the settings in force (older versions' stored dashboard settings moved into the file first).
+  const settings = deps.configFile ? migrateStoredSettings(deps.configFile, fileConfig, store, log, now()) : liveSettings(fileConfig, store);
+  const current = { settings: () => settings };
   const config = withSettings(fileConfig, settings);
   const reader = deps.pbx ?? pbxFromFiles(config);
   const discovered = reader.accounts();
@@ -190,6 +203,9 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const ssh = deps.ssh ?? new SshClients({ sshd: readSshdConfig() });
   ssh.refresh(now());
   const engine = new Engine(policyInput(config), zoneInput(config, host, trustedNames, ssh), ruleInput(config, discovered));
+  // Where addresses are (geo/): the country policy decides with it; log lines, alerts and the dashboard show it.
+  const geo = await openConfiguredLocator(config.geo, log);
+  if (geo) engine.locate(geo.country);
   if (discovered) {
     const n = [...discovered.values()];
     log.info({ extensions: n.filter((c) => c.cls === 'extension').length, trunks: n.filter((c) => c.cls === 'trunk').length, dir: config.accounts.asteriskConfigDir }, 'accounts read from the PBX configuration');
@@ -215,7 +231,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const faillog = openDaemonFailedAuthLog(config, store, persistence, { now, log });
   stops.push('failed-auth log', () => faillog.close());
   const pbx = pbxSync({
-    fileConfig, config, store, engine, enforcer, reader, first: { plan: firstPlan, discovery }, log,
+    fileConfig, config, store, engine, enforcer, reader, first: { plan: firstPlan, discovery }, log, settings: () => current.settings(),
     unwatched: (service, sentence) => {
       const alert = { at: now(), kind: 'unwatched_port' as const, ip: '-', account: '', service, message: sentence };
       log.warn({ service }, sentence);
@@ -234,7 +250,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const pipeline = new Pipeline({
     engine, store, enforcer: protectionGate(enforcer, protectionOn), faillog, log, now, cursors: () => sources?.cursors() ?? [], notifier: alerts,
     seen: gatedSeen(seen, protectionOn),
-    startedAt: now(), onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults, cluster,
+    startedAt: now(), onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults, cluster, geo: geo?.where,
   });
   persistence.watch(pipeline, faillog);
   // Asterisk's own reports that its logger dropped messages: one alert per episode.
@@ -252,15 +268,22 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   };
   const manual = new ManualChanges({ store, engine, pipeline, log, now }, changesFrom);
   // The toll-fraud guard: judges the AMI's call events in its frame handler and acts through the AMI client (fraud.ts).
+  const fraudDecider = new FraudDecider(engine, config.fraud, { startedAt: now(), askAddress: true });
   const fraud = new FraudRunner({
-    decider: new FraudDecider(engine, config.fraud, { startedAt: now(), askAddress: true }), pipeline, store, log, now,
+    decider: fraudDecider, pipeline, store, log, now,
     ami: () => sources?.amiClient?.() ?? null,
   });
   stops.push('toll fraud', () => fraud.flush()); // its last audit records and suspensions, before the store closes
   const fraudRestored = persistence.guard(now(), () => fraud.restore());
   if (fraudRestored?.suspended) log.warn(fraudRestored, 'toll fraud: accounts still suspended (sipwarden allow-calls ACCOUNT lets one call out again)');
   const calls = config.fraud.enabled ? { calls: fraud } : {};
-  const src = (deps.sources ?? asteriskSources)({ config, store, faillog, log, now, handle, ...calls });
+  // The AMI lost and back, a followed log missing or stale: said once per episode (alerts/watch.ts).
+  const watch = new SourceWatch({ staleMs: config.alerts.staleLog, alert: (a, key) => {
+    log.warn({ alert: a.kind }, a.message);
+    faillog.write(formatAlert(a));
+    alerts.send(a, now(), key);
+  } });
+  const src = (deps.sources ?? asteriskSources)({ config, store, faillog, log, now, handle, ...calls, onAmiState: (st, source) => watch.ami(st, source, now()) });
   sources = src;
   stops.push('log files', () => src.close());
   stops.push('pipeline', () => {
@@ -282,10 +305,19 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     pipeline.flush();
   });
   timers.every(1000, 'toll fraud', () => fraud.tick()); // minutes caps; AstDB changes the AMI has not taken yet
+  if (persistence.guard(now(), () => feedsWanted(config, store, now()))) { // blocklists (feeds/): each on its own schedule, its bans through the store, engine and runner
+    const feeds = createFeeds({ config, store, engine, pipeline, log, now, guard: (fn) => persistence.guard(now(), fn) });
+    stops.push('feeds', () => feeds.stop());
+    timers.every(1000, 'feeds', () => feeds.tick());
+  }
   timers.every(1000, 'heartbeat', () => void persistence.guard(now(), () => {
     store.setMeta('heartbeat', String(now()));
     store.setMeta('stats', JSON.stringify({ ...pipeline.stats, followers: src.followers(), ami: src.ami(), backend: enforcer.name, watch: pbx.portWatch.current(), asteriskLoss: logLoss.health(), store: persistence.health(), cluster: cluster?.health() ?? null }));
   }));
+  timers.every(10_000, 'sources watch', () => {
+    const ami = src.ami();
+    watch.tick(src.followers(), ami && config.asterisk.ami ? { state: ami, source: `ami:${config.asterisk.ami.host}:${config.asterisk.ami.port}` } : null, now());
+  });
   timers.every(60_000, 'PBX configuration re-read', () => pbx.reread()); // its accounts and ports change when the admin edits them
   if (config.networks.trustedNames.length) timers.every(300_000, 'trusted names', () => trustedNames.refresh());
   timers.every(5000, 'SSH clients', () => ssh.refresh(now()));
@@ -306,10 +338,14 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   stops.push('sources', () => src.drain());
 
   // 7. The dashboard.
-  const controls = new SettingsControls(settings, settingsApplier({ config, store, engine, enforcer, host, dynamicTrusted: trustedNames, ssh, log, now }));
+  const file = deps.configFile;
+  const save = file ? (next: LiveSettings, changed: keyof LiveSettings) => void saveSetting(file, next, changed) : undefined;
+  const controls = new SettingsControls(settings, settingsApplier({ config, store, engine, enforcer, host, dynamicTrusted: trustedNames, ssh, log, now, discovered: () => reader.accounts(), ...(save ? { save } : {}) }));
+  current.settings = () => controls.current;
   const web = deps.web === false ? null : await startWeb({
     config, store, engine, enforcer, pipeline, controls, bans: manual, handle, bus, log, now, ssh, sources: () => src.health(),
     watch: () => pbx.portWatch.current(), logLoss: () => logLoss.health(), persistence: () => persistence.health(),
+    fraud: fraudControls(config.fraud, fraudDecider.guard, fraud), cluster: () => cluster?.health() ?? null, geo,
   }, deps.web).catch((e: Error) => {
     log.error({ err: e.message }, 'cannot start the dashboard; protection goes on without it');
     return null;

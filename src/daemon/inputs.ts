@@ -25,6 +25,8 @@ export function ruleInput(c: Config, discovered?: ReadonlyMap<string, Classified
     compromisedBan: c.accounts.compromisedBan,
     learnFor: c.trust.learn ? c.trust.learnFor : 0,
     subnets: subnetInput(c.policy.subnets),
+    // The country policy (engine/geo-policy.ts): only with geo on, and once the daemon gave the engine its locator.
+    geo: c.geo.enabled ? { deny: c.geo.deny, allow: c.geo.allow, ban: c.geo.ban, newCountryAlert: c.geo.newCountryAlert } : undefined,
   };
 }
 

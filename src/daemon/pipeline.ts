@@ -37,7 +37,9 @@ import { remoteEffects } from '../cluster/decisions.js';
 import { Decider, type BanEffect, type Effect, type Engine } from '../engine/index.js';
 import type { Enforcer, EnforcerOp, SeenProbe } from '../enforcers/index.js';
 import { FAILLOG_POSITION_KEY, type FailedAuthLog } from '../faillog/index.js';
+import { banAlert } from '../alerts/bans.js';
 import type { Notifier } from './notify.js';
+import type { Where } from '../geo/index.js';
 import { FaultTracker, type Store } from '../store/index.js';
 import type { Cursor, FailureRow, NewBan } from '../store/types.js';
 import type { Log } from '../domain/log.js';
@@ -66,6 +68,8 @@ export interface PipelineDeps {
   readonly maxPending?: number;
   /** Cluster mode: where this PBX's failures and bans go for the other PBXs (never waits). */
   readonly cluster?: { publish(m: ClusterMessage): void } | null;
+  /** Where an address is (geo/, cached), for the failed-auth log's and alerts' country; absent: geo off. */
+  readonly geo?: (ip: string) => Where;
 }
 
 /** What waits for the store, and what was dropped because too much waited. */
@@ -108,7 +112,7 @@ export class Pipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     this.faults = deps.storeFaults ?? new FaultTracker({ part: 'store', file: deps.store.path });
-    this.decider = new Decider(deps.engine, { startedAt: deps.startedAt, publish: Boolean(deps.cluster) });
+    this.decider = new Decider(deps.engine, { startedAt: deps.startedAt, publish: Boolean(deps.cluster), ...(deps.geo ? { geo: deps.geo } : {}) });
   }
 
   /** What the decisions saw and what the runner did. */
@@ -230,6 +234,8 @@ export class Pipeline {
     if (!inKernel || inKernel.until !== ban.expiresAt) this.pendingOps.push({ op: 'ban', ip: ban.ip, until: ban.expiresAt });
     this.flushSoon();
     this.deps.log.warn({ ip: ban.ip, tier: e.ban.tier, until: formatInstant(ban.expiresAt), reason: ban.reason }, 'banned');
+    const alert = e.remote ? null : banAlert(ban); // a network, or until released (another PBX's ban is its own to tell)
+    if (alert) this.deps.notifier?.send(alert, this.deps.now());
     this.apply(this.decider.enforced(e, this.deps.now()));
   }
 

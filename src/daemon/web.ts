@@ -22,6 +22,7 @@ import type { Enforcer } from '../enforcers/index.js';
 import type { Store } from '../store/index.js';
 import type { Classified } from '../engine/index.js';
 import { policyInput, ruleInput, zoneInput } from './inputs.js';
+import type { Locator } from '../geo/index.js';
 import type { Pipeline } from './pipeline.js';
 import type { WatchPlan } from './watch.js';
 import type { LogLossHealth } from './log-loss.js';
@@ -88,6 +89,8 @@ export interface WebDeps {
   readonly now: () => number;
   /** The clients of this host's SSH: the dashboard may not ban them. */
   readonly ssh?: SshClients;
+  /** Where addresses are (geo/): countries and networks on bans, failures and the overview; null or absent: geo off. */
+  readonly geo?: Locator | null;
   /** The toll-fraud guard, for the Calls page. */
   readonly fraud?: FraudControls;
   /** The cluster part's health, in cluster mode. */
@@ -148,7 +151,7 @@ export function settingsApplier(d: Pick<WebDeps, 'config' | 'store' | 'engine' |
 export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningWeb | null> {
   const { config, store, engine, enforcer, log, now } = d;
   const listen = o.listen ?? config.web.listen;
-  const readModel = readModelOrStandIn(config.store.path, o.statsMemoMs, log);
+  const readModel = readModelOrStandIn(config.store.path, o.statsMemoMs, log, d.geo?.where);
   const password = await ensureAdminPassword(store);
   if (password) {
     // Its own line, the password in the words (a person reads it in `journalctl -u sipwarden`); the field is for JSON readers.
@@ -189,6 +192,7 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
       ...(d.fraud ? { fraud: d.fraud } : {}),
       ...(d.cluster ? { cluster: d.cluster } : {}),
       onFailure: d.bus.subscribe,
+      ...(d.geo ? { where: d.geo.where } : {}),
       onLoginFailure: (ipText, username, at) => {
         const ip = parseIp(ipText);
         if (!ip || o.ignoreLoginFailures) return;
@@ -222,9 +226,9 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
  * disk cannot hold its -shm file), a stand-in whose statistics and search say why, so
  * the dashboard still starts and shows the daemon's health.
  */
-function readModelOrStandIn(path: string, memoMs: number | undefined, log: Logger): ReadModel {
+function readModelOrStandIn(path: string, memoMs: number | undefined, log: Logger, where?: Locator['where']): ReadModel {
   try {
-    return openReadModel(path, memoMs === undefined ? {} : { memoMs });
+    return openReadModel(path, { ...(memoMs === undefined ? {} : { memoMs }), ...(where ? { where } : {}) });
   } catch (e) {
     log.error({ err: (e as Error).message }, 'cannot open the store for the dashboard\'s statistics; the dashboard starts without them');
     return {

@@ -16,16 +16,19 @@ const COUNTRY: Record<string, string> = {
   '203.0.113.1': 'DE', '203.0.113.2': 'AT', '203.0.113.3': 'CN', '203.0.113.4': 'KP', '192.168.1.9': 'DE', '198.51.100.9': 'CN', '10.0.0.9': 'KP',
 };
 const GEO: GeoPolicyInput = {
-  countryOf: (ip) => COUNTRY[ip] ?? null,
   deny: ['KP'],
   allow: { extension: ['DE', 'AT'], ami: ['DE'] },
   ban: 24 * H,
   newCountryAlert: true,
 };
 const RULES: RuleInput = { accounts: { extensions: ['1??'], trunks: ['itsp*'], roaming: [] }, compromisedBan: null, geo: GEO };
-const engine = (rules: RuleInput = RULES, protection: 'on' | 'off' = 'on') => new Engine({ ...POLICY, protection }, {
-  internal: [parseCidr('192.168.0.0/16') as Cidr, parseCidr('10.0.0.0/8') as Cidr], trusted: [parseCidr('198.51.100.9') as Cidr],
-}, rules);
+function engine(rules: RuleInput = RULES, protection: 'on' | 'off' = 'on'): Engine {
+  const e = new Engine({ ...POLICY, protection }, {
+    internal: [parseCidr('192.168.0.0/16') as Cidr, parseCidr('10.0.0.0/8') as Cidr], trusted: [parseCidr('198.51.100.9') as Cidr],
+  }, rules);
+  e.locate((ip) => COUNTRY[ip] ?? null);
+  return e;
+}
 
 let n = 0;
 const base = (ip: string, account: string, at: number, service: Service) => ({

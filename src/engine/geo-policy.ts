@@ -28,10 +28,11 @@ import type { Zone } from './zones.js';
 /** The kinds of account the country policy tells apart. */
 export type GeoClass = AccountClass | 'ami' | 'dashboard';
 
-/** The rules (config `geo:`, normalised) and where to learn an address's country. */
+/** The country code of an address, or null when unknown (geo/: cached per address). */
+export type CountryOf = (ip: IpAddress) => string | null;
+
+/** The rules (config `geo:`, normalised). */
 export interface GeoPolicyInput {
-  /** The country code of an address, or null when unknown. */
-  readonly countryOf: (ip: IpAddress) => string | null;
   readonly deny: readonly string[];
   readonly allow: Readonly<Partial<Record<GeoClass, readonly string[]>>>;
   /** Ban length for a denied or not-allowed failed attempt (ms; null: until released). */
@@ -69,7 +70,7 @@ export class GeoPolicy {
   private seen = new Map<string, string[]>();
   private older = new Map<string, string[]>();
 
-  constructor(private input: GeoPolicyInput) {
+  constructor(private input: GeoPolicyInput, private readonly countryOf: CountryOf) {
     this.deny = new Set(input.deny);
     this.allow = new Map(Object.entries(input.allow).map(([k, v]) => [k as GeoClass, new Set(v)]));
   }
@@ -91,7 +92,7 @@ export class GeoPolicy {
     if (zone !== 'external') return null;
     const allowed = this.allow.get(geoClass(service, cls));
     if (this.deny.size === 0 && !allowed) return null;
-    const country = this.input.countryOf(ip);
+    const country = this.countryOf(ip);
     if (country === null) return null;
     if (this.deny.has(country)) return { rule: 'country-denied', country };
     if (allowed && !allowed.has(country)) return { rule: 'country-not-allowed', country };
@@ -103,7 +104,7 @@ export class GeoPolicy {
     if (zone !== 'external') return NOTHING;
     const allowed = this.allow.get(geoClass(service, cls));
     if (!allowed && !this.input.newCountryAlert) return NOTHING;
-    const country = this.input.countryOf(ip);
+    const country = this.countryOf(ip);
     if (country === null) return NOTHING;
     if (allowed && !allowed.has(country)) return { notAllowed: country, newCountry: null };
     if (!this.input.newCountryAlert) return NOTHING;

@@ -11,7 +11,7 @@ import { ChallengeTracker } from './challenges.js';
 import { compileAccounts, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 import { PolicyEngine, type BanDecision, type FailureVerdict, type PolicyInput } from './policy.js';
 import { SubnetEscalation, SUBNETS_OFF, type SubnetInput, type SubnetSpared } from './subnets.js';
-import { GeoPolicy, type GeoPolicyInput } from './geo-policy.js';
+import { GeoPolicy, type CountryOf, type GeoPolicyInput } from './geo-policy.js';
 import type { Where } from '../geo/lookup.js';
 import { compileZones, followZones, type NetworkZoneOf, type Zone, type ZoneInput } from './zones.js';
 
@@ -24,7 +24,7 @@ export { ChallengeTracker } from './challenges.js';
 export { accountName, compileAccounts, patternToRegExp, type AccountClass, type AccountInput, type Classified, type ClassifyAccount } from './accounts.js';
 export { PolicyEngine, sortTiers, type Action, type BanDecision, type BanInForce, type FailureVerdict, type PolicyInput, type ScanPolicy, type ScanSettings, type Tier, scanInput } from './policy.js';
 export { compileZones, followZones, manualBanRefusal, zoneOfTarget, type NetworkZoneOf, type Zone, type ZoneInput, type ZoneOf } from './zones.js';
-export { GeoPolicy, geoClass, type GeoClass, type GeoPolicyInput } from './geo-policy.js';
+export { GeoPolicy, geoClass, type CountryOf, type GeoClass, type GeoPolicyInput } from './geo-policy.js';
 export { subnetInput, SUBNETS_OFF, type SubnetInput, type SubnetSettings, type SubnetSpared } from './subnets.js';
 
 /** Rules beyond the tiers (issue "who may register from where"). All optional. */
@@ -39,7 +39,7 @@ export interface RuleInput {
   readonly learnFor?: number;
   /** Subnet escalation; absent: off. */
   readonly subnets?: SubnetInput;
-  /** The country policy (geo-policy.ts); absent: off. */
+  /** The country policy (geo-policy.ts); absent, or no `locate()`: off. */
   readonly geo?: GeoPolicyInput;
 }
 
@@ -97,7 +97,8 @@ export class Engine {
   private zones: NetworkZoneOf;
   private classifyAccount: ClassifyAccount;
   private rules: RuleInput;
-  private readonly geo: GeoPolicy | null;
+  private geo: GeoPolicy | null = null;
+  private countryOf: CountryOf | null = null;
   /** When each address or network was last released by a person (bounded; pruned past the longest window). */
   private readonly releasedAt = new Map<string, number>();
 
@@ -108,7 +109,6 @@ export class Engine {
     this.challenges = new ChallengeTracker(() => this.policy.scanning?.grace ?? 0);
     this.rules = rules;
     this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
-    this.geo = rules.geo ? new GeoPolicy(rules.geo) : null;
     const policyEngine = this.policy;
     this.subnets = new SubnetEscalation(rules.subnets ?? SUBNETS_OFF, {
       networkZone: (net) => this.zones.network(net),
@@ -134,7 +134,16 @@ export class Engine {
     this.rules = rules;
     this.classifyAccount = compileAccounts(rules.accounts ?? { extensions: [], trunks: [], roaming: [] });
     this.subnets.setInput(rules.subnets ?? SUBNETS_OFF);
-    if (rules.geo) this.geo?.setInput(rules.geo);
+    if (!rules.geo || !this.countryOf) this.geo = null;
+    else if (this.geo) this.geo.setInput(rules.geo);
+    else this.geo = new GeoPolicy(rules.geo, this.countryOf);
+  }
+
+  /** Where addresses are, for the country policy (geo/), given once at start; null: no country policy. */
+  locate(countryOf: CountryOf | null): void {
+    this.countryOf = countryOf;
+    this.geo = null;
+    this.setRules(this.rules);
   }
 
   /**

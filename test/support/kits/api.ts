@@ -51,7 +51,7 @@ export function defaultSettings(): LiveSettings {
 }
 
 /** Starts a test API (not listening) over a fresh store with the admin password {@link TEST_PASSWORD}. */
-export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls; manualBans?: ApiDeps['manualBans'] } = {}): Promise<TestApi> {
+export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls; manualBans?: ApiDeps['manualBans']; where?: ApiDeps['where'] } = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'sipwarden-api-'));
   const dbPath = join(dir, 'sipwarden.db');
   const store = Store.open(dbPath);
@@ -63,13 +63,14 @@ export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; h
     applied.push({ next, changed, actor });
   });
   const bus = new FailureBus();
-  const read: ReadModel = openReadModel(dbPath, { memoMs: 0 });
+  const read: ReadModel = openReadModel(dbPath, { memoMs: 0, ...(opts.where ? { where: opts.where } : {}) });
   const deps: ApiDeps = {
     store,
     now: () => clock.now,
     controls,
     zoneOf: controls.zoneOf,
     ...(opts.manualBans ? { manualBans: opts.manualBans } : {}),
+    ...(opts.where ? { where: opts.where } : {}),
     health: () => opts.health ?? {
       sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 1234, lines: 10, lagMs: 0 }],
       ami: null,
