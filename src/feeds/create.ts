@@ -30,3 +30,8 @@ export function createFeeds(d: FeedsDeps): FeedPoller {
     store: d.store, guard: d.guard, log: d.log, now: d.now,
   });
 }
+
+/** Whether the daemon runs the feeds: some are configured, or the store holds bans of feeds since removed (to end them). */
+export function feedsWanted(config: Pick<Config, 'feeds'>, store: Pick<Store, 'activeBans'>, now: number): boolean {
+  return config.feeds.length > 0 || store.activeBans(now).some((b) => b.createdBy?.startsWith('feed:'));
+}

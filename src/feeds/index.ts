@@ -2,4 +2,4 @@
 export { FeedPoller, lastIdKey, type FeedHealth, type FeedPollerDeps } from './poller.js';
 export { FeedBans, originOf, type FeedBansDeps } from './apply.js';
 export { parseList, parseLine, admissible, type ParsedList, type Widest } from './list.js';
-export { createFeeds, type FeedsDeps } from './create.js';
+export { createFeeds, feedsWanted, type FeedsDeps } from './create.js';

@@ -202,6 +202,29 @@ describe('a large list', () => {
   });
 });
 
+describe('feeds removed or disabled', () => {
+  it('their bans end at the first tick; a configured feed\'s and a person\'s stay', async () => {
+    srv.lists.set('drop.txt', { status: 200, body: '203.0.113.8\n' });
+    const seed = (ip: string, createdBy: string) => store.addBan({
+      ip: ip as BanTarget, reason: `${createdBy}: listed`, tier: 0, source: 'policy', failures: 0, evidence: [], accounts: [], createdAt: NOW, expiresAt: null, createdBy,
+    });
+    seed('203.0.113.8', 'feed:drop');
+    seed('198.51.100.1', 'feed:gone');
+    seed('198.51.100.2', 'feed:off');
+    store.manualBan({ ip: '198.51.100.3' as BanTarget, expiresAt: null, reason: 'by hand', actor: 'cli:root', at: NOW });
+    const { p } = poller(configOf([
+      `  - { name: drop, type: list, url: "${srv.url}/lists/drop.txt" }`,
+      `  - { name: off, type: list, url: "${srv.url}/lists/off.txt", enabled: false }`,
+    ].join('\n')));
+    p.tick();
+    await p.pollNow('drop');
+    await p.stop();
+    expect(active()).toEqual(['198.51.100.3', '203.0.113.8']);
+    expect(store.listBans({ ip: '198.51.100.1', state: 'released' }, clock.now).rows[0]?.releasedBy).toBe('feed:gone');
+    expect(srv.requests).toEqual(['/lists/drop.txt']);
+  });
+});
+
 describe('scheduling', () => {
   it('a feed is due at start, then every `every`; the schedule survives a restart', async () => {
     srv.lists.set('drop.txt', { status: 200, body: '203.0.113.8\n' });

@@ -67,6 +67,8 @@ export interface FeedPollerDeps {
   readonly timeoutMs?: number;
 }
 
+/** The key of the sweep in the running polls (no feed name can be it). */
+const SWEEP = ' sweep';
 const NO_SKIPS: Record<Skip, number> = { protected: 0, internal: 0, too_wide: 0 };
 const stateKey = (name: string) => `feed:${name}:state`;
 /** The meta key of an APIBAN feed's position. */
@@ -79,6 +81,7 @@ export class FeedPoller {
   readonly #running = new Map<string, Promise<void>>();
   readonly #failures = new Map<string, number>();
   readonly #stop = new AbortController();
+  #swept = false;
 
   constructor(private readonly deps: FeedPollerDeps) {
     const now = deps.now();
@@ -98,8 +101,14 @@ export class FeedPoller {
     return this.deps.feeds.map((f) => ({ ...(this.#health.get(f.name) as FeedHealth) }));
   }
 
-  /** The daemon's timer (every second): starts each due feed's poll in the background. */
+  /** The daemon's timer (every second): starts each due feed's poll in the background (first: the sweep of removed feeds' bans). */
   tick(): void {
+    if (this.#stop.signal.aborted) return;
+    if (!this.#swept) {
+      this.#swept = true;
+      const sweep = this.#sweep().catch((e: Error) => this.deps.log.warn({ error: e.message }, 'cannot end the bans of feeds no longer configured now; trying again at the next start'));
+      this.#running.set(SWEEP, sweep.finally(() => this.#running.delete(SWEEP)));
+    }
     const now = this.deps.now();
     for (const f of this.deps.feeds) {
       const h = this.#health.get(f.name);
@@ -178,6 +187,20 @@ export class FeedPoller {
       id = p.next;
     }
     Object.assign(h, { ...totals, banned: this.#owned(feed, this.deps.bans.active()).length });
+  }
+
+  /** Ends the bans of feeds no longer configured, or disabled (`enabled: false`): nobody renews them any more. */
+  async #sweep(): Promise<void> {
+    const kept = new Set(this.deps.feeds.filter((f) => f.enabled).map((f) => originOf(f.name)));
+    const orphans = new Map<string, BanTarget[]>();
+    for (const b of this.deps.bans.active().values()) {
+      if (!b.createdBy?.startsWith('feed:') || kept.has(b.createdBy)) continue;
+      orphans.set(b.createdBy, [...(orphans.get(b.createdBy) ?? []), b.ip]);
+    }
+    for (const [origin, targets] of orphans) {
+      const ended = await this.deps.bans.release(origin.slice('feed:'.length), targets, this.#stop.signal);
+      this.deps.log.info({ origin, ended }, 'a feed no longer configured (or disabled): its bans ended');
+    }
   }
 
   /** The feed's own bans in force (targets). */
