@@ -1,13 +1,18 @@
-/** The large protection on/off switch. Turning protection off asks first. */
+/**
+ * The large protection on/off switch. Turning protection off asks first. What it says is
+ * what the firewall does: with the dry-run firewall (`backend`), protection on detects
+ * and records but blocks nobody, and the banner says so (as `sipwarden status` does).
+ */
 import { useState } from 'react';
 import { api, ApiFailure } from '../api';
 import { ConfirmDialog } from './ConfirmDialog';
 
-export function ProtectionSwitch({ value, onChange }: { value: 'on' | 'off' | null; onChange: (v: 'on' | 'off') => void }) {
+export function ProtectionSwitch({ value, backend, onChange }: { value: 'on' | 'off' | null; backend?: string | null; onChange: (v: 'on' | 'off') => void }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const on = value === 'on';
+  const detectingOnly = on && backend === 'dry-run';
 
   const set = async (next: 'on' | 'off') => {
     setAsking(false);
@@ -24,7 +29,7 @@ export function ProtectionSwitch({ value, onChange }: { value: 'on' | 'off' | nu
   };
 
   return (
-    <div className={`protection ${on ? 'is-on' : 'is-off'}`}>
+    <div className={`protection ${on ? 'is-on' : 'is-off'}${detectingOnly ? ' is-detecting' : ''}`}>
       <button
         type="button"
         role="switch"
@@ -38,8 +43,10 @@ export function ProtectionSwitch({ value, onChange }: { value: 'on' | 'off' | nu
       </button>
       <div>
         <div className="protection-title">Protection is {value === null ? '…' : on ? 'ON' : 'OFF'}</div>
-        <div className="muted">
-          {on ? 'Attackers are blocked in the firewall.' : 'Attacks are detected and logged, but nobody is blocked.'}
+        <div className="muted" data-testid="protection-says">
+          {detectingOnly
+            ? 'Detecting only — dry-run: nothing is blocked. Attacks are detected and bans recorded, but no address is blocked in the firewall (firewall.backend is dry-run; nftables blocks).'
+            : on ? 'Attackers are blocked in the firewall.' : 'Attacks are detected and logged, but nobody is blocked.'}
         </div>
         {error && <div className="error">{error}</div>}
       </div>
