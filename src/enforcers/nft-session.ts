@@ -74,6 +74,7 @@ export class NftSession {
       const ms = REPLY_TIMEOUT_MS + Math.ceil(line.length / 100);
       const timer = setTimeout(() => this.kill(p, `no reply from nft within ${Math.round(ms / 1000)} s`), ms);
       timer.unref();
+      if (p.waiting.length === 0) hold(p, true);
       p.waiting.push({ n, resolve, reject, timer });
       const text = `${line}\n${MARK}${n}\n`;
       p.bytes += text.length;
@@ -96,8 +97,7 @@ export class NftSession {
     this.starts++;
     const p: Proc = { child, waiting: [], err: '', bytes: 0, dead: false };
     this.proc = p;
-    child.unref();
-    for (const s of [child.stdin, child.stdout, child.stderr] as Array<{ unref?: () => void }>) s.unref?.();
+    hold(p, false);
     child.stdout.resume(); // nft -i prints nothing sipwarden asks for; keep the pipe drained
     child.stderr.on('data', (b: Buffer) => {
       p.err += b.toString('utf8');
@@ -128,6 +128,7 @@ export class NftSession {
       p.waiting.shift();
       clearTimeout(w.timer);
       w.resolve({ ok: reply.trim().length === 0, stderr: reply });
+      if (p.waiting.length === 0) hold(p, false);
       if (p.waiting.length === 0 && p.bytes > this.recycleBytes && this.proc === p) {
         this.proc = null;
         void this.retire(p);
@@ -162,6 +163,15 @@ export class NftSession {
       clearTimeout(w.timer);
       w.reject(new NftChannelBroken(why));
     }
+  }
+}
+
+/** An idle process does not keep Node running (the daemon's stop need not end it first); one with requests waiting does. */
+function hold(p: Proc, busy: boolean): void {
+  const handles = [p.child, p.child.stdin, p.child.stdout, p.child.stderr] as Array<{ ref?: () => void; unref?: () => void }>;
+  for (const h of handles) {
+    if (busy) h.ref?.();
+    else h.unref?.();
   }
 }
 
