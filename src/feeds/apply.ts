@@ -86,7 +86,7 @@ export class FeedBans {
       const b = active.get(t);
       if (!b) wanted.push(t);
       else if (b.createdBy !== origin) out.already++;
-      else if (ban !== null && b.expiresAt !== null && b.expiresAt - now < ban / 2) {
+      else if (b.expiresAt !== null && (ban === null || b.expiresAt - now < ban / 2)) { // half run out, or the feed's bans became permanent
         wanted.push(t);
         out.renewed++;
       }

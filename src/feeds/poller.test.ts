@@ -6,7 +6,7 @@
  * zones always win; another origin's ban is never touched; a failing feed keeps its bans
  * and is said once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -189,6 +189,26 @@ describe('a plain list', () => {
     clock.now += 2 * H;
     await p.pollNow('drop');
     expect(store.getActiveBan('203.0.113.8' as BanTarget, clock.now)?.expiresAt).toBe(clock.now + 4 * H);
+    clock.now += H;
+    await poller(configOf(feed('permanent'))).p.pollNow('drop'); // the owner made the feed's bans permanent
+    expect(store.getActiveBan('203.0.113.8' as BanTarget, clock.now)).toMatchObject({ expiresAt: null, createdBy: 'feed:drop' });
+  });
+});
+
+describe('a list in a file, and an APIBAN key file', () => {
+  it('reads the file; a missing file or key file is said in one line, naming the file but never the key', async () => {
+    const list = join(dir, 'block.txt');
+    writeFileSync(list, '203.0.113.44\n');
+    const keyFile = join(dir, 'missing.key');
+    const { p } = poller(configOf([
+      `  - { name: mine, type: list, file: ${list} }`,
+      `  - { name: gone, type: list, file: ${join(dir, 'nope.txt')} }`,
+      `  - { name: apiban, type: apiban, url: "${srv.url}/api/", key_file: ${keyFile} }`,
+    ].join('\n')));
+    expect(await p.pollNow('mine')).toMatchObject({ state: 'ok', banned: 1 });
+    expect((await p.pollNow('gone')).error).toBe(`cannot read its file ${JSON.stringify(join(dir, 'nope.txt'))}: ENOENT`);
+    expect((await p.pollNow('apiban')).error).toBe(`cannot read its key file ${JSON.stringify(keyFile)}: ENOENT`);
+    expect(srv.requests).toEqual([]);
   });
 });
 
