@@ -10,6 +10,7 @@ import type { FailureReason, SecurityEvent, Service } from '../domain/events.js'
 import { ipv4ToInt, isNetwork, type BanTarget, type IpAddress } from '../domain/ip.js';
 import { Decider, Engine, type Effect, type PolicyInput, type RuleInput, type Zone, type ZoneInput } from '../engine/index.js';
 import { FraudDecider, type FraudAction, type FraudInput } from '../fraud/index.js';
+import type { Locator, Where } from '../geo/index.js';
 import { replayFiles, type FileStats } from '../sources/replay.js';
 import { readCallInputs, type CallFileStats } from './calls.js';
 
@@ -35,7 +36,7 @@ export interface CheckReport {
   readonly oversized: number;
   readonly files: readonly FileStats[];
   /** Addresses with failed attempts or scans; `failures` counts the attempts only. */
-  readonly addresses: ReadonlyArray<{ ip: IpAddress; failures: number; scans: number; zone: Zone }>;
+  readonly addresses: ReadonlyArray<{ ip: IpAddress; failures: number; scans: number; zone: Zone; where?: Where }>;
   /** Addresses and, from subnet escalation, networks. A network's `failures` is how many of its addresses were banned. */
   readonly bans: ReadonlyArray<{ ip: BanTarget; tier: number; until: number | null; failures: number }>;
   /** Every counted attempt and scan, in order; only collected when asked for. */
@@ -93,9 +94,11 @@ export function compareIp(a: string, b: string): number {
  */
 export function runCheck(
   paths: readonly string[], policy: PolicyInput, zones: ZoneInput,
-  opts: { listAttempts?: boolean; rules?: RuleInput; fraud?: FraudInput } = {},
+  opts: { listAttempts?: boolean; rules?: RuleInput; fraud?: FraudInput; geo?: Locator | null } = {},
 ): CheckReport {
   const engine = new Engine(policy, zones, opts.rules);
+  // With geo: the country policy decides as live, and each address says where it is.
+  if (opts.geo) engine.locate(opts.geo.country);
   const decider = new Decider(engine);
   const failures = new Map<IpAddress, number>();
   const scanned = new Map<IpAddress, number>();
@@ -134,13 +137,13 @@ export function runCheck(
     }
   };
   const files = replayFiles(paths, (ev: SecurityEvent) => collect(decider.decide(ev, ev.at), ev.at),
-    policy.scan ? 'all' : needsSuccesses(opts.rules) ? 'auth' : 'failures'); // challenges and successes, when nothing uses them, are skipped unparsed
+    policy.scan ? 'all' : needsSuccesses(opts.rules) || (opts.geo && opts.rules?.geo) ? 'auth' : 'failures'); // challenges and successes, when nothing uses them, are skipped unparsed
   // The end of the files: no answer will come to the challenges still waiting for one.
   collect(decider.finish(Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
   const calls = opts.fraud?.enabled ? checkCalls(paths, engine, opts.fraud, collect, fraud) : null;
   const addresses = [...new Set([...failures.keys(), ...scanned.keys()])]
     .sort((a, b) => compareIp(a, b))
-    .map((ip) => ({ ip, failures: failures.get(ip) ?? 0, scans: scanned.get(ip) ?? 0, zone: engine.zoneOf(ip) }));
+    .map((ip) => ({ ip, failures: failures.get(ip) ?? 0, scans: scanned.get(ip) ?? 0, zone: engine.zoneOf(ip), ...(opts.geo ? { where: opts.geo.where(ip) } : {}) }));
   const banList = [...bans.entries()]
     .sort((a, b) => compareIp(a[0], b[0]))
     .map(([ip, b]) => ({ ip, tier: b.tier, until: b.until, failures: isNetwork(ip) ? b.failures : (failures.get(ip as IpAddress) ?? 0) }));
@@ -184,6 +187,10 @@ function needsSuccesses(rules: RuleInput | undefined): boolean {
   return Boolean(rules && (rules.learnFor || rules.extensionsInternalOnly));
 }
 
+function placeJson(w: Where): object {
+  return { country: w.country, ...(w.asn !== null ? { asn: w.asn, network: w.network } : {}) };
+}
+
 /** The JSON contract of `sipwarden check --json`. */
 export function reportJson(r: CheckReport): object {
   return {
@@ -192,7 +199,8 @@ export function reportJson(r: CheckReport): object {
     attempts: r.attempts,
     scans: r.scans,
     // An address's `scans` only where it scanned: the shape of the others stays {ip, failures, zone}.
-    addresses: r.addresses.map(({ scans, ...a }) => (scans ? { ...a, scans } : a)),
+    // With geo on, `country` (null: unknown) and, with a network database, `asn` and `network`.
+    addresses: r.addresses.map(({ scans, where, ...a }) => ({ ...a, ...(scans ? { scans } : {}), ...(where ? placeJson(where) : {}) })),
     bans: r.bans.map((b) => ({ ip: b.ip, tier: b.tier, until: b.until === null ? 'permanent' : new Date(b.until).toISOString(), failures: b.failures })),
     // Only when an input held calls: the shape of a check of log files stays as it was.
     ...(r.calls ? { fraud: r.calls.fraud.map((f) => ({ ...f, at: new Date(f.at).toISOString() })) } : {}),

@@ -1,8 +1,10 @@
 /** `sipwarden check [--json] [--attempts] FILE…` */
 import { loadConfig } from '../config/index.js';
-import { terminalJson } from '../domain/strings.js';
+import { terminalJson, terminalText } from '../domain/strings.js';
 import { reportJson, runCheck } from '../check/index.js';
 import { policyInput, ruleInput, zoneInput } from '../daemon/inputs.js';
+import { flag, type Where } from '../geo/index.js';
+import { openConfiguredLocator } from '../geo/open.js';
 
 interface CheckOptions {
   config?: string;
@@ -12,9 +14,22 @@ interface CheckOptions {
 
 const iso = (t: number) => new Date(t).toISOString();
 
-export function checkCommand(files: string[], opts: CheckOptions): void {
+/** A database that cannot be read: one line on stderr, and the check goes on. */
+const warnings = {
+  warn: (f: Record<string, unknown>, msg: string) => process.stderr.write(`warning: ${msg} (${terminalText(String(f.err))})\n`),
+  error: (f: Record<string, unknown>, msg: string) => process.stderr.write(`warning: ${msg} (${terminalText(String(f.err))})\n`),
+};
+
+/** `🇩🇪 DE Germany, AS3320 Deutsche Telekom AG` (network text escaped for the terminal); `-` when unknown. */
+export function placeText(w: Where): string {
+  const country = w.country ? `${flag(w.country)} ${w.country} ${w.name ?? ''}`.trim() : '-';
+  return w.asn !== null ? `${country}, AS${w.asn}${w.network ? ` ${terminalText(w.network)}` : ''}` : country;
+}
+
+export async function checkCommand(files: string[], opts: CheckOptions): Promise<void> {
   const { config } = loadConfig(opts.config);
-  const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts), rules: ruleInput(config), fraud: config.fraud });
+  const geo = await openConfiguredLocator(config.geo, warnings);
+  const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts), rules: ruleInput(config), fraud: config.fraud, geo });
   if (opts.json) {
     process.stdout.write(`${terminalJson(reportJson(report))}\n`);
     return;
@@ -36,7 +51,7 @@ export function checkCommand(files: string[], opts: CheckOptions): void {
   const plural = (n: number, one: string, many: string) => `${String(n).padStart(6)} ${n === 1 ? `${one} ` : many}`;
   for (const a of report.addresses) {
     const scans = anyScans ? ` ${a.scans ? plural(a.scans, 'scan', 'scans') : ' '.repeat(12)}` : '';
-    out.push(`  ${a.ip.padEnd(39)} ${plural(a.failures, 'failure', 'failures')}${scans}  zone ${a.zone}`);
+    out.push(`  ${a.ip.padEnd(39)} ${plural(a.failures, 'failure', 'failures')}${scans}  zone ${a.zone}${a.where ? `  ${placeText(a.where)}` : ''}`);
   }
   out.push('', `Would ban (${report.bans.length}):`);
   for (const b of report.bans) out.push(`  ${b.ip.padEnd(39)} tier ${b.tier}  until ${b.until === null ? 'released' : iso(b.until)}`);
