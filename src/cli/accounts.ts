@@ -3,6 +3,7 @@ import { loadConfig } from '../config/index.js';
 import { ruleInput } from '../daemon/inputs.js';
 import { discoverAccounts } from '../asterisk/index.js';
 import { compileAccounts } from '../engine/index.js';
+import { terminalJson } from '../domain/strings.js';
 
 export function accountsCommand(opts: { config?: string; json?: boolean }): void {
   const { config } = loadConfig(opts.config);
@@ -13,7 +14,7 @@ export function accountsCommand(opts: { config?: string; json?: boolean }): void
   const rows = [...found.accounts.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((name) => ({ name, ...classify(name) }));
   const patterns = { extensions: config.accounts.extensions, trunks: config.accounts.trunks, roaming: config.accounts.roaming };
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ extensionsInternalOnly: rules.extensionsInternalOnly, patterns, discovered: rows, files: found.files })}\n`);
+    process.stdout.write(`${terminalJson({ extensionsInternalOnly: rules.extensionsInternalOnly, patterns, discovered: rows, files: found.files })}\n`);
     return;
   }
   const out = [
