@@ -1,5 +1,5 @@
 /**
- * Admin commands that work on the store: status, bans, ban, release. A ban or
+ * Admin commands that work on the store: status, ban, release (bans: bans.ts). A ban or
  * release is written to the store with its audit entry and a change record in one
  * transaction (`storeBans`); the running daemon's control loop applies it to the
  * firewall within 250 ms. Without a running daemon it is applied at the daemon's next
@@ -24,7 +24,9 @@ import { liveSettings } from '../daemon/web.js';
 import { Store } from '../store/index.js';
 import type { StoreHealth } from '../api/index.js';
 import { storeBans } from '../api/controls.js';
-import { liveOnly, readLive, storeLines } from './status-live.js';
+import { liveOnly, protectionLine, readLive, storeLines } from './status-live.js';
+import { geoLines, openConfiguredLocator, STDERR } from '../geo/open.js';
+import { blockingLine, blockingOf } from './status-blocking.js';
 
 const iso = (t: number | null) => (t === null ? 'until released' : formatInstant(t));
 const ACTOR = `cli:${process.env.SUDO_USER ?? process.env.USER ?? 'root'}`;
@@ -63,15 +65,20 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
     const stats = JSON.parse(store.getMeta('stats') ?? '{}') as Record<string, unknown>;
     const active = store.listBans({ state: 'active', limit: 1 }, now).total;
     const recent = store.listFailures({ from: now - 86_400_000, limit: 1 }).total;
+    const geo = (await openConfiguredLocator(config.geo, STDERR))?.databases ?? null;
     const status = {
-      running, pid: live?.pid ?? (running ? Number(store.getMeta('pid')) : null), protection: config.protection,
-      backend: stats.backend ?? null, activeBans: active, failuresLast24h: recent, sources: stats.followers ?? [],
+      running, pid: live?.pid ?? (running ? Number(store.getMeta('pid')) : null), protection: live?.protection ?? config.protection,
+      protectionInFile: config.protection,
+      backend: stats.backend ?? null,
+      blocking: blockingOf(live?.protection ?? config.protection, typeof stats.backend === 'string' ? stats.backend : config.firewall.backend === 'auto' ? null : config.firewall.backend),
+      activeBans: active, failuresLast24h: recent, sources: stats.followers ?? [],
       ami: (stats.ami as Record<string, unknown> | null | undefined) ?? null,
       reports: { events: stats.events ?? 0, attempts: stats.attempts ?? 0, duplicates: stats.duplicates ?? 0, injections: stats.injections ?? 0 },
       logs: config.asterisk.logs, store: config.store.path,
       watch: (stats.watch as WatchPlan | undefined) ?? null,
       asteriskLoss: (stats.asteriskLoss as { dropped: number; episodes: number } | undefined) ?? null,
       storeHealth: live?.store ?? (running ? (stats.store as StoreHealth | undefined) ?? null : null),
+      geo,
     };
     // LSB: `status` exits 3 when the program is not running (scripts and monitoring read it).
     if (!running) process.exitCode = 3;
@@ -81,11 +88,13 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
     }
     process.stdout.write([
       `sipwarden is ${running ? `running (pid ${status.pid})` : 'NOT running'}`,
-      `protection:       ${config.protection}${status.backend ? ` (firewall: ${status.backend})` : ''}`,
+      `protection:       ${protectionLine(live, config.protection)}${status.backend ? ` (firewall: ${status.backend})` : ''}`,
+      `blocking:         ${blockingLine(status.blocking)}`,
       `active bans:      ${active}`,
       `failures (24 h):  ${recent}`,
       `watching:         ${config.asterisk.logs.join(', ') || 'no log files (set asterisk.logs)'}`,
       `AMI:              ${amiLine(config.asterisk.ami ? status.ami : undefined)}`,
+      ...geoLines(geo),
       ...storeLines(status.storeHealth, config.store.path),
       ...watchLines(status.watch),
       ...(status.asteriskLoss?.episodes ? [`Asterisk logger: DROPPED ${status.asteriskLoss.dropped || 'some'} log lines (${status.asteriskLoss.episodes} time${status.asteriskLoss.episodes === 1 ? '' : 's'}): failures in that gap were never written; keep the AMI source on`] : []),
@@ -110,37 +119,6 @@ function amiLine(ami: Record<string, unknown> | null | undefined): string {
   const since = typeof ami.since === 'number' ? ` since ${new Date(ami.since).toISOString()}` : '';
   const reason = typeof ami.reason === 'string' ? ` (${terminalText(ami.reason)})` : '';
   return `${String(ami.status)}${since}${reason}`;
-}
-
-export function bansCommand(opts: { config?: string; all?: boolean; json?: boolean; account?: string }): void {
-  const { store } = openStore(opts.config);
-  const now = Date.now();
-  try {
-    const page = store.listBans({ state: opts.all ? 'all' : 'active', account: opts.account, limit: 1000, sort: 'created_at', order: 'desc' }, now);
-    if (opts.json) {
-      process.stdout.write(`${terminalJson(page)}\n`);
-      return;
-    }
-    if (page.rows.length === 0) {
-      process.stdout.write(opts.all ? 'no bans recorded\n' : 'no active bans\n');
-      return;
-    }
-    for (const b of page.rows) {
-      const state = b.releasedAt !== null ? `released ${iso(b.releasedAt)} by ${b.releasedBy}` : b.expiresAt !== null && b.expiresAt <= now ? 'expired' : `active ${iso(b.expiresAt)}`;
-      const accounts = b.accounts.length ? `  accounts ${b.accounts.slice(0, 5).map((a) => terminalJson(a)).join(',')}` : '';
-      process.stdout.write(`${b.ip.padEnd(39)} ${kindOf(b)}  ${state}  ${terminalJson(b.reason)}${accounts}\n`);
-    }
-    if (page.total > page.rows.length) process.stdout.write(`… and ${page.total - page.rows.length} more\n`);
-  } finally {
-    store.close();
-  }
-}
-
-/** What made a ban, in a word: manual, tier N, or the rule (extension-from-external, subnet-escalation, …). */
-function kindOf(b: { source: string; tier: number; reason: string }): string {
-  if (b.source === 'manual') return 'manual';
-  if (b.tier > 0) return `tier ${b.tier}`;
-  return /^[a-z-]{1,40}/.exec(b.reason)?.[0] ?? 'rule';
 }
 
 /** What a person's ban from this command is checked against: `limits`, this SSH session's client, this host's SSH connections. */

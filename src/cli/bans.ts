@@ -5,7 +5,7 @@
  *
  * JSON: `{"total", "exact", "rows": [{"id", "ip", "state", "reason", "tier", "source",
  * "failures", "evidence", "accounts", "createdAt", "expiresAt", "releasedAt", "releasedBy",
- * "createdBy"}]}` (times in ms since the epoch; `expiresAt` null: until released; `exact`
+ * "createdBy", "geo"}]}` (`geo`: `{country, name, asn?, network?}` where known; times in ms since the epoch; `expiresAt` null: until released; `exact`
  * false: `total` is a lower bound). Attacker-written text is escaped as on the terminal.
  */
 import Database from 'better-sqlite3';
@@ -13,6 +13,8 @@ import { createBanSearch, type BanPage } from '../api/ban-search.js';
 import { loadConfig } from '../config/index.js';
 import { formatInstant } from '../domain/duration.js';
 import { terminalJson } from '../domain/strings.js';
+import { placed } from '../api/geo.js';
+import { openConfiguredLocator, placeText, STDERR } from '../geo/open.js';
 import { BUSY_TIMEOUT_MS, Store, type BanRecord } from '../store/index.js';
 
 const LIMIT = 1000;
@@ -44,8 +46,9 @@ function kindOf(b: { source: string; tier: number; reason: string }): string {
 const until = (t: number | null) => (t === null ? 'until released' : formatInstant(t));
 
 /** The `bans` command. */
-export function bansCommand(opts: { config?: string; all?: boolean; json?: boolean; account?: string }): void {
+export async function bansCommand(opts: { config?: string; all?: boolean; json?: boolean; account?: string }): Promise<void> {
   const { config } = loadConfig(opts.config);
+  const geo = await openConfiguredLocator(config.geo, STDERR);
   const store = Store.open(config.store.path);
   const now = Date.now();
   const state = opts.all ? 'all' : 'active';
@@ -58,7 +61,7 @@ export function bansCommand(opts: { config?: string; all?: boolean; json?: boole
     store.close();
   }
   if (opts.json) {
-    process.stdout.write(`${terminalJson({ total: page.total, exact: page.exact, rows: page.rows.map((b) => ({ ...b, state: banState(b, now) })) })}\n`);
+    process.stdout.write(`${terminalJson({ total: page.total, exact: page.exact, rows: page.rows.map((b) => placed({ ...b, state: banState(b, now) }, geo?.where)) })}\n`);
     return;
   }
   const of = opts.account === undefined ? '' : ` of account ${terminalJson(opts.account)}`;
@@ -70,7 +73,9 @@ export function bansCommand(opts: { config?: string; all?: boolean; json?: boole
     const s = banState(b, now);
     const when = s === 'released' ? `released ${until(b.releasedAt)} by ${b.releasedBy}` : s === 'expired' ? 'expired' : `active ${until(b.expiresAt)}`;
     const accounts = b.accounts.length ? `  accounts ${b.accounts.slice(0, 5).map((a) => terminalJson(a)).join(',')}` : '';
-    process.stdout.write(`${b.ip.padEnd(39)} ${kindOf(b)}  ${when}  ${terminalJson(b.reason)}${accounts}\n`);
+    // Last on the line, where known: scripts reading the columns before it keep working.
+    const place = geo ? placeText(geo.where(b.ip)) : '-';
+    process.stdout.write(`${b.ip.padEnd(39)} ${kindOf(b)}  ${when}  ${terminalJson(b.reason)}${accounts}${place === '-' ? '' : `  from ${place}`}\n`);
   }
   if (page.total > page.rows.length) process.stdout.write(`… and ${page.exact ? '' : 'at least '}${page.total - page.rows.length} more\n`);
 }

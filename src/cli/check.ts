@@ -1,10 +1,9 @@
 /** `sipwarden check [--json] [--attempts] FILE…` */
 import { loadConfig } from '../config/index.js';
-import { terminalJson, terminalText } from '../domain/strings.js';
+import { terminalJson } from '../domain/strings.js';
 import { reportJson, runCheck } from '../check/index.js';
 import { policyInput, ruleInput, zoneInput } from '../daemon/inputs.js';
-import { flag, type Where } from '../geo/index.js';
-import { openConfiguredLocator } from '../geo/open.js';
+import { openConfiguredLocator, placeText, STDERR } from '../geo/open.js';
 
 interface CheckOptions {
   config?: string;
@@ -14,21 +13,9 @@ interface CheckOptions {
 
 const iso = (t: number) => new Date(t).toISOString();
 
-/** A database that cannot be read: one line on stderr, and the check goes on. */
-const warnings = {
-  warn: (f: Record<string, unknown>, msg: string) => process.stderr.write(`warning: ${msg} (${terminalText(String(f.err))})\n`),
-  error: (f: Record<string, unknown>, msg: string) => process.stderr.write(`warning: ${msg} (${terminalText(String(f.err))})\n`),
-};
-
-/** `🇩🇪 DE Germany, AS3320 Deutsche Telekom AG` (network text escaped for the terminal); `-` when unknown. */
-export function placeText(w: Where): string {
-  const country = w.country ? `${flag(w.country)} ${w.country} ${w.name ?? ''}`.trim() : '-';
-  return w.asn !== null ? `${country}, AS${w.asn}${w.network ? ` ${terminalText(w.network)}` : ''}` : country;
-}
-
 export async function checkCommand(files: string[], opts: CheckOptions): Promise<void> {
   const { config } = loadConfig(opts.config);
-  const geo = await openConfiguredLocator(config.geo, warnings);
+  const geo = await openConfiguredLocator(config.geo, STDERR);
   const report = runCheck(files, policyInput(config), zoneInput(config), { listAttempts: Boolean(opts.attempts), rules: ruleInput(config), fraud: config.fraud, geo });
   if (opts.json) {
     process.stdout.write(`${terminalJson(reportJson(report))}\n`);
