@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { AMI_DEFAULTS, DEFAULT_ASTERISK_LOGS, DEFAULTS } from './defaults.js';
+import { renderFeeds } from './feeds.js';
 
 /** One scalar in YAML syntax (quoted only if YAML needs it). */
 function scalar(v: string | number | boolean | null): string {
@@ -118,6 +119,8 @@ export function renderDefaultConfig(): string {
     `  tls_cert: ${scalar(D.web.tls_cert)}`,
     '  # ... and its private key file.',
     `  tls_key: ${scalar(D.web.tls_key)}`,
+    '  # The dashboard\'s address as you open it (alerts link to its pages), e.g. https://pbx.example.net:8472/; null: from listen.',
+    `  public_url: ${scalar(D.web.public_url)}`,
     '',
     '# Who may register from where: extensions (phones) only from internal networks, trunks from anywhere.',
     'accounts:',
@@ -149,12 +152,28 @@ export function renderDefaultConfig(): string {
     '  known_tiers:',
     ...D.trust.known_tiers.map((t) => `    - { failures: ${t.failures}, within: ${t.within}, ban: ${t.ban} }`),
     '',
-    '# Alerts (a compromised extension, failures from internal addresses): a program and/or a webhook.',
+    '# Alerts that reach a person (README "Alerts"): a program, a webhook and/or e-mail.',
     'alerts:',
     '  # Run with the alert as JSON on stdin, e.g. /usr/local/bin/notify-admin; null: none.',
     `  command: ${scalar(D.alerts.command)}`,
     '  # POSTed the alert as JSON; null: none.',
     `  webhook: ${scalar(D.alerts.webhook)}`,
+    '  # E-mail through an SMTP server; null: none. For example:',
+    '  #   email: { host: smtp.example.net, port: 587, security: starttls, user: pbx, password_file: /etc/sipwarden/smtp-password,',
+    '  #            from: pbx@example.net, to: [admin@example.net] }',
+    '  # security: starttls (required), tls (port 465) or none; ca: a PEM file of the server certificate\'s CA.',
+    `  email: ${scalar(D.alerts.email)}`,
+    '  # all, or a list of: permanent_ban, subnet_ban, extension_compromised, extension_from_external, internal_failures,',
+    '  # known_address_failures, new_country, toll_fraud, ami_lost, ami_back, log_missing, log_stale, asterisk_dropped_lines,',
+    '  # store_fault, store_recovered, unwatched_port.',
+    `  kinds: ${scalar(D.alerts.kinds as string)}`,
+    '  # The same kind about the same address (or file, or part) is sent once within this time.',
+    `  quiet: ${scalar(D.alerts.quiet)}`,
+    '  # At most digest_after alerts per digest_window; the rest arrive as one digest at the end of the window.',
+    `  digest_after: ${D.alerts.digest_after}`,
+    `  digest_window: ${scalar(D.alerts.digest_window)}`,
+    '  # A followed Asterisk log that has not grown for this long is reported stale; null: never.',
+    `  stale_log: ${scalar(D.alerts.stale_log)}`,
     '',
     '# What a person may do only when they confirm it.',
     'limits:',
@@ -169,6 +188,7 @@ export function renderDefaultConfig(): string {
     `  format: ${scalar(D.log.format)}`,
     '',
     ...renderCluster(),
+    ...renderFeeds(),
     ...renderFraud(),
   ].join('\n');
 }

@@ -55,6 +55,8 @@ export interface SourceDeps {
   readonly handle: (ev: ParsedEvent) => void;
   /** The toll-fraud guard: AMI call events and successful logins, and each (re)connection of the AMI. */
   readonly calls?: CallSink;
+  /** Each change of the AMI connection's state, with its source (`ami:host:port`): alerts when it is lost and back. */
+  readonly onAmiState?: (st: AmiState, source: string) => void;
 }
 
 /** Where the AMI's call events go (daemon/fraud.ts). */
@@ -143,6 +145,7 @@ function amiClient(d: SourceDeps, interest: 'all' | 'auth'): AmiClient | null {
     onState: (st) => {
       d.log.info({ source, status: st.status, reason: st.reason }, 'AMI connection');
       if (st.status === 'connected') calls?.connected();
+      d.onAmiState?.(st, source);
     },
   });
 }
