@@ -5,7 +5,7 @@
  * included, reaches the bundle.
  */
 export type {
-  AuditRow, Ban, BanList, BanListQuery, BanState, ErrorBody, Evidence, Failure, FailurePage, Health, Networks, Problem, RouteBody, RouteInput, RouteKey,
+  AccountsSettings, AuditRow, Ban, BanList, BanListQuery, BanState, ErrorBody, Evidence, Failure, FailurePage, Health, Networks, Problem, RouteBody, RouteInput, RouteKey,
   RouteQuery, RouteReply, Settings, Stats, StoreHealth, Subnets, Tier, WatchHealth,
 } from '../../src/api/schemas/index';
 

@@ -1,10 +1,15 @@
-/** Settings: protection, internal networks and trusted list, policy tiers, blocking whole networks, and the recent audit trail. */
+/**
+ * Settings: protection, internal networks and trusted list, phones outside the office
+ * (roaming accounts, extensions only from inside), policy tiers, blocking whole networks,
+ * and the recent audit trail. Every change is written into the config file.
+ */
 import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../api';
+import { CHECK_INPUT, CHECK_LABEL } from '../components/MyPhone';
 import { ProtectionSwitch } from '../components/ProtectionSwitch';
 import { Problems } from '../components/Problems';
 import { usePoll } from '../hooks';
-import type { Networks, Problem, SubnetsText, TierText } from '../types';
+import type { AccountsSettings, Networks, Problem, SubnetsText, TierText } from '../types';
 import { visible, when } from '../text';
 import { TiersEditor } from './TiersEditor';
 import { SubnetsEditor, subnetLabel, subnetsBody } from './SubnetsEditor';
@@ -44,6 +49,10 @@ export function Settings() {
   const pol = useSave<{ tiers: TierText[] }>();
   const [subnets, setSubnets] = useState<SubnetsText | null>(null);
   const sub = useSave<SubnetsText>();
+  const phones = usePoll(() => api('GET /api/settings/accounts'), []);
+  const [roaming, setRoaming] = useState('');
+  const [internalOnly, setInternalOnly] = useState(false);
+  const acc = useSave<AccountsSettings>();
 
   useEffect(() => {
     if (!settings.data) return;
@@ -52,12 +61,25 @@ export function Settings() {
     setTiers(settings.data.policy.tiers);
     setSubnets(settings.data.subnets);
   }, [settings.data]);
+  useEffect(() => {
+    if (!phones.data) return;
+    setRoaming(phones.data.roaming.join('\n'));
+    setInternalOnly(phones.data.extensions_internal_only);
+  }, [phones.data]);
 
   const saveNetworks = async () => {
     const r = await nets.save(() => api('PUT /api/settings/networks', { body: { internal: lines(internal), trusted: lines(trusted) } }));
     if (r) {
       setInternal(r.internal.join('\n'));
       setTrusted(r.trusted.join('\n'));
+      audit.reload();
+    }
+  };
+  const saveAccounts = async () => {
+    const r = await acc.save(() => api('PUT /api/settings/accounts', { body: { roaming: lines(roaming), extensions_internal_only: internalOnly } }));
+    if (r) {
+      setRoaming(r.roaming.join('\n'));
+      setInternalOnly(r.extensions_internal_only);
       audit.reload();
     }
   };
@@ -82,6 +104,7 @@ export function Settings() {
   return (
     <div className="page">
       <h1>Settings</h1>
+      <p className="muted small">Every change here is written into sipwarden's config file (comments kept, the old file kept as .bak), so the file always says what is in force.</p>
       <ProtectionSwitch value={settings.data?.protection ?? null} onChange={() => { settings.reload(); audit.reload(); }} />
       {settings.error && <div className="error">{settings.error}</div>}
 
@@ -100,6 +123,21 @@ export function Settings() {
         <Problems problems={nets.problems} message={nets.message} label={lineLabel} />
         {nets.saved && <div className="notice" role="status">Saved.</div>}
         <button type="button" className="primary" onClick={() => void saveNetworks()}>Save networks</button>
+      </section>
+
+      <section className="card">
+        <h2>Phones outside the office</h2>
+        <label style={CHECK_LABEL}>
+          <input style={CHECK_INPUT} type="checkbox" checked={internalOnly} onChange={(e) => setInternalOnly(e.target.checked)} />
+          <span>Extensions only from internal networks <span className="muted small">— a phone that tries an extension from any other address is blocked at once (24 h), and one that logs in from there is blocked until released, with an alert. Roaming extensions are exempt.</span></span>
+        </label>
+        <label>
+          Roaming extensions <span className="muted small">— phones used at home or on the road: may register from anywhere. One per line; ? is one character, * any run (2?? is 200 to 299).</span>
+          <textarea aria-label="Roaming extensions" rows={4} value={roaming} onChange={(e) => setRoaming(e.target.value)} spellCheck={false} />
+        </label>
+        <Problems problems={acc.problems} message={acc.message} label={(p) => p.replace(/^roaming\[(\d+)\].*$/, (_m, i: string) => `Roaming extensions, line ${Number(i) + 1}`)} />
+        {acc.saved && <div className="notice" role="status">Saved.</div>}
+        <button type="button" className="primary" onClick={() => void saveAccounts()}>Save phones</button>
       </section>
 
       <section className="card">
