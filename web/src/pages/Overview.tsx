@@ -1,6 +1,8 @@
 /** Overview: protection switch, active bans, failures in the last 24 h, top attackers and accounts, source health. */
 import { api } from '../api';
 import { BarChart } from '../components/BarChart';
+import { ClusterPanel } from '../components/ClusterPanel';
+import { CountryChart } from '../components/CountryChart';
 import { ProtectionSwitch } from '../components/ProtectionSwitch';
 import { StoreFault } from '../components/StoreFault';
 import { usePoll } from '../hooks';
@@ -19,7 +21,7 @@ export function Overview() {
 
   return (
     <div className="page">
-      <ProtectionSwitch value={h?.protection ?? null} onChange={() => health.reload()} />
+      <ProtectionSwitch value={h?.protection ?? null} backend={h?.firewall.backend ?? null} onChange={() => health.reload()} />
       <StoreFault store={h?.store} />
       {(stats.error || health.error) && <div className="error">{stats.error ?? health.error}</div>}
 
@@ -31,6 +33,10 @@ export function Overview() {
         <a className="card stat" href="#/failures">
           <div className="stat-value" data-testid="failures-24h">{s?.failures24h ?? '…'}</div>
           <div className="muted">failed logins in 24 h</div>
+        </a>
+        <a className="card stat" href="#/calls">
+          <div className="stat-value" data-testid="calls-stopped">{s ? s.callsStoppedToday ?? 0 : '…'}</div>
+          <div className="muted">calls stopped today</div>
         </a>
         <div className="card stat">
           <div className="stat-value small-value">{h?.firewall.backend ?? '…'}</div>
@@ -72,6 +78,9 @@ export function Overview() {
           </ol>
         </section>
       </div>
+
+      <CountryChart stats={s} />
+      <ClusterPanel />
 
       <section className="card">
         <h2>What sipwarden watches</h2>
