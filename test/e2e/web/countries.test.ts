@@ -46,7 +46,7 @@ describe.skipIf(!existsSync(CHROMIUM))('attacks by country on the overview', () 
     const chart = page.getByTestId('country-chart');
     await chart.waitFor({ timeout: 10_000 });
     // The overview polls every 10 s: reload until the stored rows are counted (bounded).
-    for (let i = 0; i < 20 && !(await chart.innerText()).includes('JP'); i++) {
+    for (let i = 0; i < 20 && !((await chart.textContent()) ?? '').includes('JP'); i++) {
       await page.waitForTimeout(250);
       await page.reload();
       await chart.waitFor({ timeout: 10_000 });
