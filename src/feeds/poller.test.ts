@@ -177,6 +177,10 @@ describe('a plain list', () => {
       expect(active('feed:drop')).toEqual(['203.0.113.8']);
     }
     expect(lines.filter((l) => /cannot be read/.test(l.msg))).toHaveLength(1);
+    clock.now += H;
+    await poller(configOf(feed())).p.pollNow('drop'); // a restart while it still fails: said once more, in the new run's log
+    expect(lines.filter((l) => /cannot be read/.test(l.msg))).toHaveLength(2);
+    expect(active('feed:drop')).toEqual(['203.0.113.8']);
   });
 
   it('renews a listed ban only once less than half its length is left', async () => {

@@ -82,6 +82,8 @@ export class FeedPoller {
   readonly #failures = new Map<string, number>();
   readonly #stop = new AbortController();
   #swept = false;
+  /** Feeds whose failure this run has said. */
+  readonly #said = new Set<string>();
 
   constructor(private readonly deps: FeedPollerDeps) {
     const now = deps.now();
@@ -218,6 +220,7 @@ export class FeedPoller {
   #ok(feed: FeedConfig, h: Mutable<FeedHealth>, changed: boolean): void {
     const now = this.deps.now();
     if (h.state === 'failing') this.deps.log.info({ feed: feed.name }, 'feed readable again');
+    this.#said.delete(feed.name);
     this.#failures.delete(feed.name);
     Object.assign(h, { state: 'ok', lastOkAt: now, error: null, nextAt: now + feed.every });
     const s = h.skipped;
@@ -235,7 +238,9 @@ export class FeedPoller {
     const backoff = Math.min(feed.every, 60_000 * 2 ** Math.min(n - 1, 10));
     const nextAt = now + Math.max(asked, backoff, this.deps.minGapMs ?? 3000);
     if (this.#stop.signal.aborted) return;
-    if (h.state !== 'failing') this.deps.log.warn({ feed: feed.name, error: message, retryAt: new Date(nextAt).toISOString() }, 'feed cannot be read; its bans stay in force (said once until it can be read again)');
+    // Said once per episode in this run (a failure stored by the run before is said again once, so today's log has it).
+    if (!this.#said.has(feed.name)) this.deps.log.warn({ feed: feed.name, error: message, retryAt: new Date(nextAt).toISOString() }, 'feed cannot be read; its bans stay in force (said once until it can be read again)');
+    this.#said.add(feed.name);
     Object.assign(h, { state: 'failing', error: message, nextAt });
   }
 }
