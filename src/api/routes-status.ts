@@ -21,7 +21,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps): void 
   // Loopback callers only, and only what `status` prints: the pid, the attempts counted since start, the store's health.
   api.get('/live', { schema: ROUTES['GET /api/live'], config: { public: true } }, async (req) => {
     if (!isLoopback(req.socket.remoteAddress)) throw new ApiError('AUTH_REQUIRED');
-    return { pid: process.pid, now: deps.now(), attempts: deps.metrics().attempts_total ?? null, store: deps.health().store ?? null };
+    return { pid: process.pid, now: deps.now(), attempts: deps.metrics().attempts_total ?? null, store: deps.health().store ?? null, protection: deps.controls.protection() };
   });
   api.get('/audit', { schema: ROUTES['GET /api/audit'] }, async (req) => ({
     rows: deps.store.listAudit(req.query.limit ?? 100),

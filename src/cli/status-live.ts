@@ -12,6 +12,8 @@ import type { Config } from '../config/index.js';
 export interface Live {
   readonly pid: number;
   readonly store: StoreHealth | null;
+  /** Protection as the daemon enforces it now; null from a daemon too old to say. */
+  readonly protection: 'on' | 'off' | null;
 }
 
 /** Asks the daemon at `config.web.listen`; null if nothing answers within `timeoutMs`. */
@@ -30,7 +32,7 @@ export function readLive(config: Config, timeoutMs = 1500): Promise<Live | null>
       res.on('end', () => {
         try {
           const v = JSON.parse(body) as Partial<Live>;
-          resolve(res.statusCode === 200 && typeof v.pid === 'number' ? { pid: v.pid, store: v.store ?? null } : null);
+          resolve(res.statusCode === 200 && typeof v.pid === 'number' ? { pid: v.pid, store: v.store ?? null, protection: v.protection === 'on' || v.protection === 'off' ? v.protection : null } : null);
         } catch {
           resolve(null);
         }
@@ -65,4 +67,15 @@ export function liveOnly(live: Live, path: string, err: string, json: boolean): 
     ...storeLines(live.store, path),
     `(bans and failures not shown: the store cannot be opened here: ${err})`,
   ].join('\n') + '\n';
+}
+
+/**
+ * The protection line of `status`: what the running daemon does now, never only what the
+ * file says; the file's value too when they differ (edited since the start), or when no
+ * daemon answered.
+ */
+export function protectionLine(live: Live | null, file: 'on' | 'off'): string {
+  if (live?.protection == null) return `${file} in the config file (${live ? 'the daemon did not say what it enforces' : 'no daemon answered'})`;
+  if (live.protection === file) return live.protection;
+  return `${live.protection} (in force in the daemon; the config file now says ${file}: restart sipwarden to use it)`;
 }

@@ -10,7 +10,7 @@
  * create.ts.
  */
 import type { Logger } from 'pino';
-import { loadConfig, type LoadedConfig } from '../config/index.js';
+import { DEFAULT_CONFIG_PATH, loadConfig, type LoadedConfig } from '../config/index.js';
 import { createDaemon } from './create.js';
 
 export { createDaemon, type Daemon, type DaemonDeps, type EnforcerFactory } from './create.js';
@@ -31,7 +31,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const { log } = opts;
   const { path: configPath, config } = opts.loaded ?? loadConfig(opts.configPath);
   log.info({ config: configPath ?? '(built-in defaults: no config file)' }, 'sipwarden starting');
-  const daemon = createDaemon({ config, log, now: () => Date.now(), stopped: opts.stopped });
+  // The dashboard's changes go into the file read (or, with none, the default path, created then).
+  const daemon = createDaemon({ config, configFile: configPath ?? DEFAULT_CONFIG_PATH, log, now: () => Date.now(), stopped: opts.stopped });
   opts.onReopen?.(() => {
     if (daemon.running) daemon.reopen();
   });

@@ -10,9 +10,10 @@ import type { Config } from '../config/index.js';
 import type { Classified, Engine } from '../engine/index.js';
 import { canTellSeen, type Enforcer } from '../enforcers/index.js';
 import type { Store } from '../store/index.js';
+import type { LiveSettings } from '../api/index.js';
 import { ruleInput } from './inputs.js';
 import { planWatch, PortWatch, type WatchEffects, type WatchPlan } from './watch.js';
-import { liveSettings, withSettings } from './web.js';
+import { withSettings } from './web.js';
 
 /** Reads the PBX's configuration. */
 export interface PbxReader {
@@ -45,8 +46,10 @@ export function sayWatch(plan: WatchPlan, log: Logger): void {
 }
 
 export interface PbxSyncDeps {
-  /** The config file's (the dashboard's stored settings go over it at each re-read). */
+  /** The config file's as read at start (the settings in force go over it at each re-read). */
   readonly fileConfig: Config;
+  /** The live settings in force now (the dashboard may have changed them since the start). */
+  readonly settings: () => LiveSettings;
   readonly config: Config;
   readonly store: Store;
   readonly engine: Engine;
@@ -67,8 +70,8 @@ export function pbxSync(d: PbxSyncDeps): { portWatch: PortWatch; reread(): void 
   });
   const rediscover = () => {
     try {
-      // With the settings in force now: the dashboard may have changed subnet escalation since the start.
-      d.engine.setRules(ruleInput(withSettings(d.fileConfig, liveSettings(d.fileConfig, d.store)), d.reader.accounts()));
+      // With the settings in force now: the dashboard may have changed subnet escalation or roaming accounts since the start.
+      d.engine.setRules(ruleInput(withSettings(d.fileConfig, d.settings()), d.reader.accounts()));
     } catch (e) {
       log.error({ err: (e as Error).message }, 'cannot re-read the PBX configuration; keeping the accounts known so far');
     }

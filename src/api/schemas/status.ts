@@ -105,7 +105,11 @@ export const Health = Closed({
 export type Health = Static<typeof Health>;
 
 /** `GET /api/live` (loopback, no session): what `sipwarden status` prints. */
-export const Live = Closed({ pid: Type.Integer(), now: Type.Integer(), attempts: Nullable(Type.Number()), store: Nullable(StoreHealth) });
+export const Live = Closed({
+  pid: Type.Integer(), now: Type.Integer(), attempts: Nullable(Type.Number()), store: Nullable(StoreHealth),
+  /** Protection as the daemon enforces it now (the config file may have been edited since it started). */
+  protection: Type.Enum(['on', 'off'], { type: 'string' }),
+});
 export type Live = Static<typeof Live>;
 
 /** `GET /api/audit?limit=`. */
