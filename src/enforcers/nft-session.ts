@@ -23,7 +23,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { toolArgv, type Tool } from './exec.js';
 
 /** Input after which the process is replaced (its history grows by every line). */
-export const RECYCLE_BYTES = 8 * 1024 * 1024;
+export const RECYCLE_BYTES = 1024 * 1024;
 /** How long a request may wait for its reply, plus 1 ms per 100 bytes of it. */
 const REPLY_TIMEOUT_MS = 15_000;
 const MARK = 'sipwarden-mark-';
