@@ -115,7 +115,7 @@ export function emailChannel(e: EmailConfig, timeoutMs = 20_000): Channel {
       const transport = nodemailer.createTransport({
         host: e.host, port: e.port, secure: e.security === 'tls', requireTLS: e.security === 'starttls',
         ...(e.user !== null ? { auth: { user: e.user, pass: pass ?? '' } } : {}),
-        tls: { servername: e.host, ...(ca ? { ca } : {}) },
+        ...(ca ? { tls: { ca } } : {}),
         connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
         disableFileAccess: true, disableUrlAccess: true,
       });
