@@ -119,6 +119,16 @@ describe('searchBans by account, through the failure history', () => {
     expect(hsearch({ state: 'released', account: '104', limit: 50, offset: 0 }, T + 60).rows.map((b) => b.ip)).toEqual(['198.51.100.11']);
   });
 
+  it('agrees with the store\'s listBans (the dashboard\'s other sorts), for every state', () => {
+    for (const state of ['all', 'active', 'expired', 'released'] as const) {
+      const want = hstore.listBans({ state, account: '104', limit: 50, sort: 'created_at', order: 'desc' }, T + 60);
+      const got = hsearch({ state, account: '104', limit: 50, offset: 0 }, T + 60);
+      expect(got.rows.map((b) => b.id), state).toEqual(want.rows.map((b) => b.id));
+      expect(got.total, state).toBe(want.total);
+    }
+    expect(hstore.listBans({ account: '104', limit: 50, sort: 'ip', order: 'asc' }, T + 60).rows.map((b) => b.ip)).toEqual([...phone, '203.0.113.9']);
+  });
+
   it('pages the merged list without losing or repeating a ban', () => {
     const pages = [0, 2, 4].flatMap((offset) => hsearch({ state: 'all', account: '104', limit: 2, offset }, T + 60).rows.map((b) => b.id));
     expect(pages).toEqual(hsearch({ state: 'all', account: '104', limit: 50, offset: 0 }, T + 60).rows.map((b) => b.id));

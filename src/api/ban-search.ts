@@ -23,6 +23,7 @@
  * Every user value is a bound parameter; SQL is built from fixed fragments only.
  */
 import type Database from 'better-sqlite3';
+import { ACCOUNT_HISTORY } from '../store/ban-list.js';
 import { toBan, type BanRow } from '../store/ban-row.js';
 import type { BanRecord, BanState } from '../store/index.js';
 
@@ -43,8 +44,8 @@ export interface BanSearchQuery {
 /** `searchBans(q, now)`: newest-first page of bans, optionally of one account and one state. */
 export type SearchBans = (q: BanSearchQuery, now: number) => BanPage;
 
-/** How many of an account's latest failures are looked through for banned addresses. */
-export const RECENT_FAILURES = 10_000;
+/** How many of an account's latest failures are looked through for banned addresses (the store's listBans reads as many). */
+export const RECENT_FAILURES = ACCOUNT_HISTORY;
 
 /** Below this many active bans, the active list is read via the active-ban index and sorted. */
 export const SPARSE_ACTIVE = 2000;

@@ -1,13 +1,17 @@
 /**
  * Listing bans for the dashboard, API and CLI: filters, paging, ordering and a total.
  * SQL is assembled only from fixed fragments chosen by the query's enum fields; every
- * user value is a bound parameter.
+ * user value is a bound parameter. An account's bans are those that name it and those of
+ * the addresses among its latest {@link ACCOUNT_HISTORY} failures (as api/ban-search.ts).
  */
 import type Database from 'better-sqlite3';
 import { parseIp } from '../domain/index.js';
 import { toBan, type BanRow } from './ban-row.js';
 import { pageBounds } from './paging.js';
 import type { BanQuery, BanRecord, Page } from './types.js';
+
+/** How many of an account's latest failures are looked through for the addresses whose bans are the account's too. */
+export const ACCOUNT_HISTORY = 10_000;
 
 const STATE_SQL = {
   all: null,
@@ -44,7 +48,10 @@ export function createBanLister(db: Database.Database): ListBans {
     if (cached) return cached;
     const where: string[] = [];
     if (q.ip !== undefined) where.push('ip = @ip');
-    if (q.account !== undefined) where.push('id IN (SELECT ban_id FROM ban_accounts WHERE account = @account)');
+    if (q.account !== undefined) {
+      where.push(`(id IN (SELECT ban_id FROM ban_accounts WHERE account = @account)
+        OR ip IN (SELECT ip FROM failures WHERE account = @account ORDER BY at DESC LIMIT ${ACCOUNT_HISTORY}))`);
+    }
     const stateSql = STATE_SQL[state];
     if (stateSql !== null) where.push(stateSql);
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
