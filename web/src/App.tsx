@@ -1,14 +1,15 @@
-/** The shell: session check, login, navigation between the four pages (hash routes). */
+/** The shell: session check, login, navigation between the pages (hash routes). */
 import { useEffect, useState } from 'react';
 import { api, setCsrf, setLoggedOutHandler } from './api';
 import { useHashRoute } from './hooks';
 import { Bans } from './pages/Bans';
+import { Calls } from './pages/Calls';
 import { Failures } from './pages/Failures';
 import { Login } from './pages/Login';
 import { Overview } from './pages/Overview';
 import { Settings } from './pages/Settings';
 
-const NAV: Array<[string, string]> = [['/', 'Overview'], ['/bans', 'Blocked'], ['/failures', 'Failed attempts'], ['/settings', 'Settings']];
+const NAV: Array<[string, string]> = [['/', 'Overview'], ['/bans', 'Blocked'], ['/failures', 'Failed attempts'], ['/calls', 'Calls'], ['/settings', 'Settings']];
 
 export function App() {
   const [user, setUser] = useState<string | null | undefined>(undefined);
@@ -46,6 +47,7 @@ export function App() {
       <main>
         {path === '/bans' ? <Bans key={params.toString()} params={params} />
           : path === '/failures' ? <Failures params={params} />
+          : path === '/calls' ? <Calls />
           : path === '/settings' ? <Settings />
           : <Overview />}
       </main>

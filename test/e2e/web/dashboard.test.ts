@@ -114,7 +114,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     await page.locator('header nav').getByRole('link', { name: 'Blocked' }).click();
     await page.getByLabel('Search by address or account').fill('104');
     await expect.poll(() => page.getByTestId('ban-count').textContent(), { timeout: WAIT }).toContain('1 ban matching “104”');
-    const card = page.locator('article.ban[data-ip="203.0.113.7"]');
+    const card = page.locator('tbody.ban[data-ip="203.0.113.7"]');
     await card.waitFor();
     await card.getByRole('button', { name: 'Why?' }).click();
     // The triggering line, and every failed attempt of the address before the ban.
@@ -151,11 +151,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     await page.getByRole('button', { name: 'Block' }).click();
     await page.getByText('Blocked 198.51.100.0/24').waitFor();
     await until(() => h.enforcer.held.has('198.51.100.0/24' as IpAddress), 'the firewall network ban');
-    const net = page.locator('article.ban[data-ip="198.51.100.0/24"]');
+    const net = page.locator('tbody.ban[data-ip="198.51.100.0/24"]');
     await net.waitFor();
     expect(await net.locator('.ban-why').textContent()).toContain('Blocked by hand');
 
-    await page.locator('article.ban[data-ip="198.51.100.23"]').getByRole('button', { name: 'Release' }).click();
+    await page.locator('tbody.ban[data-ip="198.51.100.23"]').getByRole('button', { name: 'Release' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Release' }).click();
     await page.getByText('Released 198.51.100.23, but it is still blocked: its whole network 198.51.100.0/24 is banned.').waitFor();
     await shot('bans-network');
@@ -170,7 +170,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
 
   it('shows a hostile account name as text, and no dialog is ever raised', async () => {
     await page.getByLabel('Search by address or account').fill(HOSTILE);
-    const card = page.locator('article.ban[data-ip="192.0.2.66"]');
+    const card = page.locator('tbody.ban[data-ip="192.0.2.66"]');
     await card.waitFor();
     expect(await card.locator('.chip').first().textContent()).toBe(HOSTILE);
     await card.getByRole('button', { name: 'Why?' }).click();
@@ -273,7 +273,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     });
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${h.url}/#/bans?q=198.51.100.23&state=all`);
-    await phone.locator('article.ban[data-ip="198.51.100.23"]').waitFor();
+    await phone.locator('tbody.ban[data-ip="198.51.100.23"]').waitFor();
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('bans-phone', phone);

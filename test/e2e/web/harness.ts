@@ -11,18 +11,40 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { DEFAULT_WEB_ROOT, setAdminPassword, type SettingsControls } from '../../../src/api/index.js';
 import type { PortDiscovery } from '../../../src/asterisk/index.js';
-import type { ParsedEvent } from '../../../src/domain/events.js';
+import type { AuthSucceeded, CallEvent, ParsedEvent } from '../../../src/domain/events.js';
 import { defaultConfig, type Config } from '../../../src/config/index.js';
-import { createDaemon } from '../../../src/daemon/index.js';
+import { createDaemon, type Daemon } from '../../../src/daemon/index.js';
 import type { Engine } from '../../../src/engine/index.js';
 import { DryRunEnforcer } from '../../../src/enforcers/index.js';
 import { newDateCache, parseLine } from '../../../src/parsers/index.js';
 import { Store } from '../../../src/store/index.js';
 
 export const PASSWORD = 'dashboard test password';
+/** Debian's chromium, which the browser tests drive. */
+export const CHROMIUM = '/usr/bin/chromium';
+/** Where the browser tests save screenshots (gitignored). */
+export const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
+
+/** Launches headless Debian chromium for a browser test. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 30_000,
+  });
+}
+
+/** Logs `page` in to the harness's dashboard at `url` and waits for the overview. */
+export async function logIn(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Protection is ON').waitFor();
+}
 
 export interface Harness {
   readonly url: string;
@@ -32,6 +54,10 @@ export interface Harness {
   readonly engine: Engine;
   /** Feeds Asterisk log lines through parser → engine → store → firewall, as the daemon's sources do. */
   replay(lines: readonly string[], source: string): void;
+  /** The daemon's toll-fraud guard, live. */
+  readonly fraud: Daemon['fraud'];
+  /** Feeds call events and successful logins to the toll-fraud guard, as the AMI source does. */
+  calls(events: ReadonlyArray<CallEvent | AuthSucceeded>): void;
   close(): Promise<void>;
 }
 
@@ -52,24 +78,24 @@ const FREEPBX_PORTS: PortDiscovery = {
   ],
 };
 
-/** Starts the harness. */
-export async function startHarness(): Promise<Harness> {
+/** Starts the harness; `configFile`: where the dashboard's changes are written, `tune`: the config to run with. */
+export async function startHarness(o: { configFile?: string; tune?: (c: Config) => Config } = {}): Promise<Harness> {
   ensureDashboardBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'sipwarden-web-'));
   const store = Store.open(join(dir, 'sipwarden.db'));
   await setAdminPassword(store, PASSWORD);
   // Built-in defaults (web.listen 127.0.0.1:8472: the dashboard's port in the watch), with the files in the temp dir.
   const defaults = defaultConfig({ fileExists: () => false });
-  const config: Config = {
+  const config: Config = (o.tune ?? ((c: Config) => c))({
     ...defaults,
     store: { ...defaults.store, path: join(dir, 'sipwarden.db') },
     failedAuthLog: { ...defaults.failedAuthLog, path: join(dir, 'failed-auth.log') },
     asterisk: { ...defaults.asterisk, logs: [], ami: null },
-  };
+  });
   const made: { enforcer?: DryRunEnforcer; handle?: (ev: ParsedEvent) => void } = {};
   const log = { path: SECURITY_LOG, exists: true, offset: 0, lines: 0, lagMs: 0 };
   const daemon = createDaemon({
-    config, store, log: pino({ level: 'silent' }), now: () => Date.now(), hostAddresses: [],
+    config, store, log: pino({ level: 'silent' }), now: () => Date.now(), hostAddresses: [], ...(o.configFile ? { configFile: o.configFile } : {}),
     enforcer: ({ zoneOf, log }) => (made.enforcer = new DryRunEnforcer(zoneOf, log)),
     pbx: { accounts: () => undefined, ports: () => FREEPBX_PORTS },
     // The security log as the overview shows it; its lines come from replay(), through the daemon's own handle.
@@ -91,7 +117,10 @@ export async function startHarness(): Promise<Harness> {
   if (dropped) handle(dropped);
   return {
     url: daemon.url.replace(/\/$/, ''),
-    store, enforcer, controls: daemon.controls, engine: daemon.engine,
+    store, enforcer, controls: daemon.controls, engine: daemon.engine, fraud: daemon.fraud,
+    calls(events) {
+      for (const ev of events) daemon.fraud.handle(ev);
+    },
     replay(lines, source) {
       const cache = newDateCache();
       lines.forEach((line, i) => {
