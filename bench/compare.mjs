@@ -5,7 +5,8 @@
  * Run it through `bench/compare` (which installs fail2ban and CrowdSec if they are missing).
  *
  *   bench/compare [--quick] [--strict] [--lines N] [--seed S] [--regen] [--peers fail2ban,crowdsec]
- *                 [--per-rate N] [--cs-per-rate N] [--burst N] [--mem-addresses N] [--daemon-addresses N] [--v6-share X]
+ *                 [--per-rate N] [--cs-per-rate N] [--burst N] [--cs-burst N] [--mem-addresses N]
+ *                 [--daemon-addresses N] [--cs-daemon-addresses N] [--v6-share X]
  *                 [--skip-throughput] [--skip-live] [--skip-memory] [--update-readme]
  *
  * 1. throughput and correctness on the generated Asterisk log (compare-lib/throughput.mjs);
@@ -45,6 +46,8 @@ function options() {
         peers: { type: 'string', default: 'fail2ban,crowdsec' },
         'per-rate': { type: 'string' },
         'cs-per-rate': { type: 'string' },
+        'cs-burst': { type: 'string' },
+        'cs-daemon-addresses': { type: 'string' },
         burst: { type: 'string' },
         'mem-addresses': { type: 'string' },
         'daemon-addresses': { type: 'string' },
@@ -74,7 +77,11 @@ function options() {
     rates: [10, 100, 1000],
     perRate: num('per-rate', v['per-rate'], q ? 10 : 50, 1, 1000),
     // CrowdSec's bouncer pulls every 10 s by default: each of its attackers takes seconds, not ms.
-    csPerRate: num('cs-per-rate', v['cs-per-rate'], q ? 4 : 10, 1, 1000),
+    csPerRate: num('cs-per-rate', v['cs-per-rate'], q ? 4 : 6, 1, 1000),
+    // CrowdSec's agent takes a few hundred new addresses a second (a bucket goroutine each):
+    // its burst and its daemon's memory run with fewer addresses, so the whole run stays within minutes.
+    csBurst: num('cs-burst', v['cs-burst'], q ? 500 : 1000, 0, 12_000),
+    csDaemonAddresses: num('cs-daemon-addresses', v['cs-daemon-addresses'], q ? 5000 : 20_000, 0, 2_000_000),
     burst: num('burst', v.burst, q ? 500 : 5000, 1, 12_000),
     memAddresses: num('mem-addresses', v['mem-addresses'], q ? 100_000 : 1_000_000, 100, 5_000_000),
     daemonAddresses: num('daemon-addresses', v['daemon-addresses'], q ? 20_000 : 200_000, 0, 2_000_000),

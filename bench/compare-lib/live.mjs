@@ -411,6 +411,9 @@ export async function startCrowdsec(ns, dir, logPath, bouncer) {
   readline.createInterface({ input: stderrOf(child) }).on('line', onLine);
   for (let i = 0; i < 600 && !ready && !child.isDone(); i++) await sleep(100);
   if (!ready) throw new Error(`crowdsec did not start within 60 s: ${head.slice(-2000)}`);
+  // Its file tailer starts after that line and begins at the end of the file: lines written
+  // in the same instant would be skipped.
+  await sleep(1_000);
   /** @type {import('./util.mjs').Proc | null} */
   let bouncerChild = null;
   if (bouncer !== null) {
@@ -613,7 +616,7 @@ export async function runLive(o) {
     const cs = { perRate: o.csPerRate, security: true, threshold: CS_THRESHOLD };
     // The bouncer's pull interval comes on top of detection: wait a whole interval more.
     const poll10 = await measureTool({ ...cs, key: 'cs10', graceMs: 12_000, spreadMs: 10_000, burst: 0, start: (ns, dir, lp) => startCrowdsec(ns, dir, lp, '10s') }, o);
-    const poll1 = await measureTool({ ...cs, key: 'cs1', graceMs: 3_000, spreadMs: 1_000, burst: o.burst, start: (ns, dir, lp) => startCrowdsec(ns, dir, lp, '1s') }, o);
+    const poll1 = await measureTool({ ...cs, key: 'cs1', graceMs: 3_000, spreadMs: 1_000, burst: o.csBurst, start: (ns, dir, lp) => startCrowdsec(ns, dir, lp, '1s') }, o);
     crowdsec = { ...crowdsecInfo(), threshold: CS_THRESHOLD, perRate: o.csPerRate, poll10, poll1 };
   }
   return { fail2banBackend: backend, pyinotify: info.pyinotify, rates: o.rates, perRate: o.perRate, burstAttackers: o.burst, capS: o.capMs / 1000, sipwarden, fail2ban, crowdsec };

@@ -143,6 +143,7 @@ export async function runMemory(o) {
 /**
  * @typedef {object} DaemonMemory one daemon's figures
  * @property {string} setup
+ * @property {number} addresses distinct addresses it was fed
  * @property {number} counted failures it logged (warm-up left out)
  * @property {number} confirmed its own count, warm-up included
  * @property {boolean} complete
@@ -214,6 +215,8 @@ export async function runDaemonMemory(o) {
   const out = { addresses: n, v6Share: o.v6Share, waitS: o.daemonWaitMs / 1000, fail2banBackend: backend };
   const tools = /** @type {const} */ (['sipwarden', 'fail2ban', 'crowdsec']).filter((x) => x === 'sipwarden' || o.peers.includes(x));
   for (const tool of tools) {
+    const n = tool === 'crowdsec' ? Math.min(o.csDaemonAddresses, o.daemonAddresses) : o.daemonAddresses;
+    if (n === 0) continue;
     const dir = tmpDir(`swcmp-mem-${tool}-`);
     const logPath = path.join(dir, 'asterisk.log');
     const live = new LiveLog(logPath, { security: tool === 'crowdsec' });
@@ -284,7 +287,7 @@ export async function runDaemonMemory(o) {
       const confirmed = await confirm();
       const complete = counted >= n;
       out[tool] = {
-        setup: t.describe, counted, confirmed, complete, writeMs, ingestMs,
+        setup: t.describe, addresses: n, counted, confirmed, complete, writeMs, ingestMs,
         baseRssMb: base.rss / 1024, rssMb: end.rss / 1024, hwmMb: end.hwm / 1024,
         bytesPerAddressRss: ((end.rss - base.rss) * 1024) / Math.max(1, counted),
         bytesPerAddressHwm: ((end.hwm - base.hwm) * 1024) / Math.max(1, counted),

@@ -189,7 +189,8 @@ function memorySection(r) {
     if (d.crowdsec) peers.push(['crowdsec (agent + Local API)', d.crowdsec]);
     const A = d.sipwarden;
     o.push('');
-    o.push(`The daemons, fed the same kind of lines (${int(d.addresses)} distinct addresses, one failure each, dated now, appended in 1,000-line writes; CrowdSec the InvalidPassword security event of each guess) after a 10-line warm-up; the benchmark waits (at most ${d.waitS} s) until each has counted every failure (sipwarden's failed-auth log, fail2ban's \`Found\` lines, CrowdSec's parser metrics), then reads /proc/<pid>/status. Bytes per address = (RSS after − RSS after the warm-up) ÷ failures counted.`);
+    const fewer = d.crowdsec && d.crowdsec.addresses !== d.addresses ? ` (CrowdSec ${int(d.crowdsec.addresses)}: it takes a few hundred new addresses a second)` : '';
+    o.push(`The daemons, fed the same kind of lines (${int(d.addresses)} distinct addresses${fewer}, one failure each, dated now, appended in 1,000-line writes; CrowdSec the InvalidPassword security event of each guess) after a 10-line warm-up; the benchmark waits (at most ${d.waitS} s) until each has counted every failure (sipwarden's failed-auth log, fail2ban's \`Found\` lines, CrowdSec's parser metrics), then reads /proc/<pid>/status. Bytes per address = (RSS after − RSS after the warm-up) ÷ failures counted.`);
     o.push('');
     o.push(`| | sipwarden run |${peers.map(([n]) => ` ${n} |`).join('')}${peers.map(([n]) => ` ${n.split(' ')[0]} ÷ sipwarden |`).join('')}`);
     o.push(`|---|---:|${peers.map(() => '---:|---:|').join('')}`);
