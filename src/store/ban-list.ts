@@ -11,7 +11,7 @@ import { pageBounds } from './paging.js';
 import type { BanQuery, BanRecord, Page } from './types.js';
 
 /** How many of an account's latest failures are looked through for the addresses whose bans are the account's too. */
-export const ACCOUNT_HISTORY = 10_000;
+export const ACCOUNT_HISTORY = 1000;
 
 const STATE_SQL = {
   all: null,
