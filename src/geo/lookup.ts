@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import ipaddr from 'ipaddr.js';
 import maxmind, { type Reader, type Response } from 'maxmind';
+import { ipv4ToInt } from '../domain/ip.js';
 import { countryName, isCountryCode } from './names.js';
 
 /** Where one address is. Every field null: unknown (a private range, or not in the databases). */
@@ -111,6 +112,7 @@ export function createLocator(
     const number = as && Number.isSafeInteger(as.autonomous_system_number) && (as.autonomous_system_number as number) > 0 ? (as.autonomous_system_number as number) : null;
     const org = number !== null && typeof as?.autonomous_system_organization === 'string' ? as.autonomous_system_organization.slice(0, 128) : null;
     if (code === null && number === null) return NOWHERE;
+    if (number === null) return countryOnly(code as string);
     return { country: code, name: code === null ? null : countryName(code), asn: number, network: org };
   };
   const where = (ip: string): Where => {
@@ -131,6 +133,17 @@ export function createLocator(
   };
 }
 
+/** One shared answer per country when there is no network: a flood of new addresses allocates nothing here. */
+const COUNTRY_ONLY = new Map<string, Where>();
+function countryOnly(code: string): Where {
+  let w = COUNTRY_ONLY.get(code);
+  if (!w) {
+    w = Object.freeze({ country: code, name: countryName(code), asn: null, network: null });
+    if (COUNTRY_ONLY.size < 1024) COUNTRY_ONLY.set(code, w);
+  }
+  return w;
+}
+
 function safeGet(reader: Reader<Response>, ip: string): unknown {
   try {
     return reader.get(ip);
@@ -145,8 +158,28 @@ function codeOf(r: CountryRecord | null): string | null {
   return typeof c === 'string' && isCountryCode(c) ? c : null;
 }
 
+/**
+ * IPv4 ranges that are not global unicast (ipaddr.js's special ranges: this network,
+ * private, shared CGN, loopback, link-local, IETF protocol assignments, the three
+ * documentation networks, 6to4 relay, benchmarking, multicast, reserved and broadcast),
+ * as [base, prefix length], checked on the integer: the hot path of a first failure.
+ */
+const V4_SPECIAL_LIST = ([
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
+  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const);
+/** Shifts and shifted bases of {@link V4_SPECIAL_LIST}, as flat arrays (no allocation in the loop). */
+const V4_SHIFT = Int32Array.from(V4_SPECIAL_LIST, ([, len]) => 32 - len);
+const V4_BASE = Uint32Array.from(V4_SPECIAL_LIST, ([a, len]) => ipv4ToInt(a) >>> (32 - len));
+
 /** The address to look up, or null: only global unicast addresses have a place; IPv4-mapped IPv6 is its IPv4 address. */
 function globalAddress(ip: string): string | null {
+  const v4 = ipv4ToInt(ip);
+  if (v4 >= 0) {
+    for (let i = 0; i < V4_SHIFT.length; i++) if (v4 >>> (V4_SHIFT[i] as number) === V4_BASE[i]) return null;
+    return ip;
+  }
   if (!ipaddr.isValid(ip)) return null;
   let a = ipaddr.parse(ip);
   if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
