@@ -58,6 +58,9 @@ export function renderCommandManPage(program: Command, stamp: PageStamp): string
     '.PP',
     'Expected failures print one line on standard error. Exit status: 0 on success, 2 for bad usage or unreadable input,',
     'other values for the errors each command documents.',
+    '.PP',
+    'With \\fB\\-\\-json\\fR (or \\fB\\-o json\\fR) a command that prints data prints one JSON object on one line, and an error is',
+    `one line ${roff('{"error":{"code","message","fix"}}')} on standard error, with the same exit status.`,
     '.SH COMMANDS',
     ...cmds.flatMap((c) => [
       '.SS',
@@ -72,6 +75,8 @@ export function renderCommandManPage(program: Command, stamp: PageStamp): string
     '.TP', `\\fI${roff(DEFAULT_CONFIG_PATH)}\\fR`, 'The configuration, see \\fBsipwarden.yaml\\fR(5). Optional: without it every key takes its default.',
     '.TP', '\\fI/var/lib/sipwarden/sipwarden.db\\fR', 'The store (SQLite): bans with their evidence, failure history, audit trail, positions in the logs.',
     '.TP', '\\fI/var/log/sipwarden/failed\\-auth.log\\fR', 'One line per failed authentication; reopened on SIGHUP (logrotate).',
+    '.TP', '\\fI/usr/share/zsh/vendor\\-completions/_sipwarden\\fR, \\fI/usr/share/bash\\-completion/completions/sipwarden\\fR',
+    'Shell completion, generated from the same command tree (\\fBsipwarden completion zsh\\fR|\\fBbash\\fR prints it).',
     '.TP', '\\fI/var/lib/sipwarden/install\\-manifest.json\\fR', 'What \\fBsipwarden init\\fR changed, with the backups \\fBinit \\-\\-uninstall\\fR restores.',
     '.SH SEE ALSO',
     '\\fBsipwarden.yaml\\fR(5), \\fBnft\\fR(8), \\fBsystemctl\\fR(1), \\fBjournalctl\\fR(1), \\fBasterisk\\fR(8)',
