@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig, renderDefaultConfig } from './index.js';
 import { parseConfigText } from './load.js';
 
 const parse = (text: string) => parseConfigText(text, 'FILE', { fileExists: () => false }).geo;
@@ -27,5 +28,11 @@ describe('the geo: section', () => {
     expect(configError('geo: { deny: [XX] }\n')).toContain('expected a two-letter country code');
     expect(configError('geo: { allow: { extension: [] } }\n')).toBe('config error in FILE at geo.allow.extension: an empty list would refuse extensions from every country; leave the key out to allow any country');
     expect(configError('geo: { allow: { extensions: [DE] } }\n')).toContain("unknown key 'extensions' (did you mean 'extension'?)");
+  });
+
+  it('is in the commented file init writes, and that file reads back to the defaults', () => {
+    const text = renderDefaultConfig();
+    expect(text).toContain('\ngeo:\n  # false: no countries anywhere and no country policy.\n  enabled: true\n');
+    expect(parseConfigText(text, 'rendered', { fileExists: () => false }).geo).toEqual(defaultConfig().geo);
   });
 });

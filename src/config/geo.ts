@@ -76,3 +76,29 @@ export const geoSection = section('geo', {
 }).transform((g): GeoConfig => ({
   enabled: g.enabled, database: g.database, asnDatabase: g.asn_database, deny: g.deny, allow: g.allow, ban: g.ban, newCountryAlert: g.new_country_alert,
 }));
+
+/** The `geo:` section of the commented config file `init` writes (README "Countries"). */
+export function renderGeo(): string[] {
+  const nul = (v: string | null) => (v === null ? 'null' : v);
+  return [
+    '# Where attacks come from (README "Countries"): the country of every address, offline, from the',
+    '# database shipped with sipwarden (ip-location-db geo-whois-asn-country, CC0); and a country policy.',
+    'geo:',
+    '  # false: no countries anywhere and no country policy.',
+    `  enabled: ${D.enabled}`,
+    '  # A country .mmdb of your own (e.g. MaxMind GeoLite2-Country.mmdb); null: the shipped one.',
+    `  database: ${nul(D.database)}`,
+    '  # A network (AS) .mmdb for network names (e.g. GeoLite2-ASN.mmdb); null: countries only.',
+    `  asn_database: ${nul(D.asn_database)}`,
+    '  # Countries whose every failed login bans at once (country-denied), e.g. [KP].',
+    `  deny: [${D.deny.join(', ')}]`,
+    '  # Per kind of account, the only countries it may log in from; a kind left out: any country.',
+    '  # extension, trunk, roaming, unknown, ami, dashboard. E.g. { extension: [DE, AT], ami: [DE] }',
+    '  allow: {}',
+    '  # How long a country-denied or country-not-allowed ban lasts (a duration, or permanent).',
+    `  ban: ${D.ban}`,
+    '  # Alert the first time an account logs in successfully from a country it never used.',
+    `  new_country_alert: ${D.new_country_alert}`,
+    '',
+  ];
+}

@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import { AMI_DEFAULTS, DEFAULT_ASTERISK_LOGS, DEFAULTS } from './defaults.js';
 import { renderFeeds } from './feeds.js';
+import { renderGeo } from './geo.js';
 
 /** One scalar in YAML syntax (quoted only if YAML needs it). */
 function scalar(v: string | number | boolean | null): string {
@@ -189,6 +190,7 @@ export function renderDefaultConfig(): string {
     '',
     ...renderCluster(),
     ...renderFeeds(),
+    ...renderGeo(),
     ...renderFraud(),
   ].join('\n');
 }
