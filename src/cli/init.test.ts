@@ -1,7 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SipwardenError } from '../domain/errors.js';
-import { fakeProgram, fakeRunner, freepbxTree, snapshot, tempRoot } from '../../test/support/kits/setup.js';
+import { parseConfigText } from '../config/index.js';
+import { fakeProgram, fakeRunner, freepbxTree, plainAsteriskTree, snapshot, tempRoot } from '../../test/support/kits/setup.js';
 import { runInit, type InitCliOptions, type InitDeps } from './init.js';
 
 const SECRET = 'CliCliCliCliCliCliCliCli';
@@ -113,5 +116,36 @@ describe('sipwarden init (command)', () => {
       .action((opts: InitCliOptions) => { got = opts; });
     await program.parseAsync(['node', 'sipwarden', 'init', '--dry-run', '-y', '--root', '/tmp/x', '--asterisk-dir', '/etc/pbx', '--uninstall', '--purge', '--force']);
     expect(got).toEqual({ dryRun: true, yes: true, root: '/tmp/x', asteriskDir: '/etc/pbx', uninstall: true, purge: true, force: true });
+  });
+});
+
+describe('sipwarden init asks about phones used outside the office', () => {
+  const outside = '[Nov 24 18:08:00] SECURITY[16648] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="2026-11-24T18:08:00.494+0000",Severity="Informational",Service="PJSIP",EventVersion="1",AccountID="100",SessionID="3",LocalAddress="IPV4/UDP/10.0.0.2/5060",RemoteAddress="IPV4/UDP/192.0.2.44/5060",UsingPassword="1"\n';
+  const roamingOf = () => parseConfigText(readFileSync(join(root, 'etc/sipwarden/sipwarden.yaml'), 'utf8'), 'sipwarden.yaml', { fileExists: () => true }).accounts.roaming;
+
+  it('lists the extensions with the logs\' proposal as the default, says a wrong name and asks again, and writes the answer', async () => {
+    plainAsteriskTree(root);
+    writeFileSync(join(root, 'var/log/asterisk/security'), outside);
+    const d = deps(true);
+    const questions: string[] = [];
+    const answers = ['100 bad!name', '100 3??'];
+    await runInit({ root }, { ...d.deps, askLine: async (q) => {
+      questions.push(q);
+      return answers.shift() ?? '';
+    } });
+    expect(d.lines[0]).toBe('Extensions in the PBX\'s configuration: 100, 101, 102, 200, 201, iaxuser');
+    expect(d.lines[1]).toBe('  100 logged in from 192.0.2.44, outside your internal networks (/var/log/asterisk/security)');
+    expect(questions[0]).toBe('Which are used outside the office (roaming: allowed from anywhere)? Names or patterns (2??) separated by spaces, "none" for none [100]: ');
+    expect(d.lines[2]).toBe('not an account name or pattern: "bad!name" (letters, digits, _ . @ + -, and the wildcards ? and *)');
+    expect(d.lines).toContain('  Roaming extensions (accounts.roaming), allowed from anywhere: 100, 3??');
+    expect(roamingOf()).toEqual(['100', '3??']);
+  });
+
+  it('with --yes takes the logs\' proposal without asking', async () => {
+    plainAsteriskTree(root);
+    writeFileSync(join(root, 'var/log/asterisk/security'), outside);
+    const d = deps();
+    await runInit({ root, yes: true }, { ...d.deps, askLine: async () => { throw new Error('asked with --yes'); } });
+    expect(roamingOf()).toEqual(['100']);
   });
 });

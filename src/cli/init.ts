@@ -6,9 +6,10 @@
  * conversation and the flow are the ones every set-up command shares (src/setup/).
  */
 import { realWorld } from './terminal.js';
+import { configSchema } from '../config/schema.js';
 import { SipwardenError } from '../domain/errors.js';
 import { sayPlanJson, sayUndoJson } from '../setup/plan-json.js';
-import { carryOut, carryOutUndo, formatPlan, inOneLine, planInit, planUninstall, requireRoot, type Conversation, type PlanOptions } from '../setup/index.js';
+import { carryOut, carryOutUndo, formatPlan, inOneLine, planInit, planUninstall, requireRoot, type Conversation, type Plan, type PlanOptions } from '../setup/index.js';
 
 /** The command line's options, as commander gives them. */
 export interface InitCliOptions {
@@ -24,7 +25,10 @@ export interface InitCliOptions {
 }
 
 /** What the command needs from the world (the terminal, the runner, the clock, how to plan); tests replace it. */
-export interface InitDeps extends Conversation, Pick<PlanOptions, 'randomSecret' | 'repoDir' | 'nodePath' | 'hostname'> {}
+export interface InitDeps extends Conversation, Pick<PlanOptions, 'randomSecret' | 'repoDir' | 'nodePath' | 'hostname'> {
+  /** Asks for a line of text; absent or null when there is no terminal to ask on. */
+  readonly askLine?: ((question: string) => Promise<string>) | null;
+}
 
 function check(opts: InitCliOptions, deps: InitDeps): void {
   if (opts.purge && !opts.uninstall) throw new SipwardenError('USAGE', '--purge goes with --uninstall');
@@ -33,10 +37,34 @@ function check(opts: InitCliOptions, deps: InitDeps): void {
 }
 
 async function install(opts: InitCliOptions, deps: InitDeps): Promise<void> {
-  const plan = planInit({ root: opts.root, asteriskDir: opts.asteriskDir, force: opts.force, randomSecret: deps.randomSecret, repoDir: deps.repoDir, nodePath: deps.nodePath, hostname: deps.hostname });
+  const planOpts = { root: opts.root, asteriskDir: opts.asteriskDir, force: opts.force, randomSecret: deps.randomSecret, repoDir: deps.repoDir, nodePath: deps.nodePath, hostname: deps.hostname, ...(deps.now ? { now: deps.now().getTime() } : {}) };
+  let plan = planInit(planOpts);
   if (sayPlanJson(opts, deps.out, plan, plan.actions, { packaged: plan.packaged })) return;
+  const roaming = await askRoaming(plan.phones, opts, deps);
+  if (roaming) plan = planInit({ ...planOpts, roaming });
   const applied = await carryOut(plan, plan.actions, formatPlan(plan), opts, deps);
   if (applied && plan.actions.some((a) => a.kind === 'write' && a.role === 'unit')) deps.out('Start sipwarden with: systemctl enable --now sipwarden.service');
+}
+
+/**
+ * On a terminal, without --yes or --dry-run, when init writes the config: lists the
+ * extensions and asks which are used outside the office, the logs' proposal as the
+ * default (Enter). Each name is checked as the config checks it; a wrong answer is said
+ * and asked again. Null: not asked (the proposal stands).
+ */
+async function askRoaming(p: Plan['phones'], opts: InitCliOptions, deps: InitDeps): Promise<string[] | null> {
+  if (!deps.askLine || opts.yes || opts.dryRun || !p.written || p.extensions.length === 0) return null;
+  deps.out(`Extensions in the PBX's configuration: ${p.extensions.join(', ')}`);
+  for (const o of p.outside) deps.out(`  ${o.account} logged in from ${o.ip}, outside your internal networks (${o.log})`);
+  const proposal = p.roaming.length ? p.roaming.join(' ') : 'none';
+  for (let tries = 0; tries < 3; tries++) {
+    const answer = (await deps.askLine(`Which are used outside the office (roaming: allowed from anywhere)? Names or patterns (2??) separated by spaces, "none" for none [${proposal}]: `)).trim();
+    const names = answer === '' ? [...p.roaming] : answer.toLowerCase() === 'none' ? [] : answer.split(/[\s,]+/).filter(Boolean);
+    const parsed = configSchema.safeParse({ accounts: { roaming: names } });
+    if (parsed.success) return [...parsed.data.accounts.roaming];
+    deps.out(`not an account name or pattern: ${parsed.error.issues.map((i) => JSON.stringify(names[Number(i.path[2])] ?? '')).join(', ')} (letters, digits, _ . @ + -, and the wildcards ? and *)`);
+  }
+  throw new SipwardenError('USAGE', 'no valid answer to "which extensions are used outside the office": nothing was changed');
 }
 
 async function uninstall(opts: InitCliOptions, deps: InitDeps): Promise<void> {

@@ -16,6 +16,16 @@ async function askTerminal(question: string): Promise<boolean> {
   }
 }
 
+/** The real terminal's question for a line of text. */
+async function askLineTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
 /** The real-world dependencies of a system-changing command working on `root`. */
 export function realWorld(root: string | undefined) {
   const live = root === undefined || root === '/';
@@ -24,6 +34,7 @@ export function realWorld(root: string | undefined) {
       process.stdout.write(`${line}\n`);
     },
     ask: process.stdin.isTTY && process.stdout.isTTY ? askTerminal : null,
+    askLine: process.stdin.isTTY && process.stdout.isTTY ? askLineTerminal : null,
     uid: process.getuid?.() ?? 0,
     ...(live ? {} : { runCommand: async () => ({ code: -1, stdout: '', stderr: 'not run: --root names another system tree' }) }),
   };

@@ -19,6 +19,7 @@ import { fileRecord, readManifest, sha256, type Manifest } from './manifest.js';
 import { normaliseRoot, onHost, PATHS } from './paths.js';
 import { planAsterisk, type AsteriskEdit, type Reload } from './plan-asterisk.js';
 import { dialplanFiles, planDialplanCheck } from './plan-dialplan.js';
+import { findPhones, type Phones } from './phones.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { PACKAGED, renderConfig, renderLogrotate, renderUnit } from './templates.js';
 
@@ -46,6 +47,8 @@ export interface Plan extends Planned {
    * runs with the config just written.
    */
   readonly packaged: boolean;
+  /** The extensions found, those seen logging in from outside, and the roaming list the config gets (phones.ts). */
+  readonly phones: Phones & { readonly roaming: readonly string[]; readonly written: boolean };
 }
 
 /** The commands that put the packaged service to work (after the Asterisk reloads). */
@@ -66,6 +69,10 @@ export interface PlanOptions {
   /** A new AMI secret (default: 24 random letters and digits). */
   readonly randomSecret?: () => string;
   readonly hostname?: string;
+  /** The extensions used outside the office, as the person answered (default: those the logs show logging in from outside). */
+  readonly roaming?: readonly string[];
+  /** Anchors the logs' dates without a year (default: now). */
+  readonly now?: number;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -138,7 +145,9 @@ export function planInit(opts: PlanOptions = {}): Plan {
 
   // Security log first, as detection lists it, so a later run computes the same list.
   const logs = [...new Set([...(ast.addedSecurityLog ? [ast.addedSecurityLog] : []), ...setup.logs])];
-  const config = renderConfig({ logs: logs.length > 0 ? logs : null, ami: ast.ami });
+  const found = findPhones(setup, opts.now ?? Date.now());
+  const roaming = [...(opts.roaming ?? found.outside.map((o) => o.account))];
+  const config = renderConfig({ logs: logs.length > 0 ? logs : null, ami: ast.ami, roaming });
   parseConfigText(config, PATHS.configFile, { fileExists: () => true }); // a bug if it throws
   if (existing === null) out.actions.push({ kind: 'write', path: PATHS.configFile, role: 'config', before: null, after: config, mode: 0o600, say: `write sipwarden's config ${PATHS.configFile} (mode 600: it holds the AMI secret)` });
   else if (force && existing.text !== config) out.actions.push({ kind: 'write', path: PATHS.configFile, role: 'config', before: existing.text, after: config, mode: 0o600, say: `replace sipwarden's config ${PATHS.configFile} (--force; the old one is kept as a backup)` });
@@ -151,7 +160,7 @@ export function planInit(opts: PlanOptions = {}): Plan {
 
   if (existsSync(onHost(root, PACKAGED.unit))) {
     out.done.push(`the systemd unit ${PACKAGED.unit} and the logrotate entry ${PATHS.logrotate} come with the Debian package`);
-    return finish(root, setup, out, true);
+    return finish(root, setup, out, true, phonesOf(found, roaming, out.actions, existing?.config ?? null));
   }
   const repoDir = opts.repoDir ?? defaultRepoDir();
   const nodePath = opts.nodePath ?? process.execPath;
@@ -166,13 +175,19 @@ export function planInit(opts: PlanOptions = {}): Plan {
   planWrite({ path: PATHS.unit, role: 'unit', after: unit, mode: 0o644 }, 'the systemd unit', root, manifest, force, out);
   const logrotate = renderLogrotate(cfg?.failedAuthLog.path ?? join(PATHS.logDir, 'failed-auth.log'));
   planWrite({ path: PATHS.logrotate, role: 'logrotate', after: logrotate, mode: 0o644 }, 'the logrotate entry', root, manifest, force, out);
-  return finish(root, setup, out, false);
+  return finish(root, setup, out, false, phonesOf(found, roaming, out.actions, existing?.config ?? null));
+}
+
+/** The phones part of the plan: the roaming list the config gets if init writes it, else the existing config's. */
+function phonesOf(found: Phones, roaming: readonly string[], actions: readonly Action[], cfg: Config | null): Plan['phones'] {
+  const written = actions.some((a) => a.kind === 'write' && a.role === 'config');
+  return { ...found, roaming: written || !cfg ? roaming : cfg.accounts.roaming, written };
 }
 
 /** The plan with what runs after its actions. */
-function finish(root: string, setup: AsteriskSetup, out: { actions: Action[]; done: string[]; warnings: string[] }, packaged: boolean): Plan {
+function finish(root: string, setup: AsteriskSetup, out: { actions: Action[]; done: string[]; warnings: string[] }, packaged: boolean, phones: Plan['phones']): Plan {
   const reloads = new Set(out.actions.flatMap((a) => (a.kind === 'edit' ? [a.reload] : a.kind === 'write' && a.role === 'unit' ? ['unit' as const] : [])));
-  return { command: 'init', root, setup, ...out, followUps: initFollowUps(reloads, packaged && out.actions.length > 0), packaged };
+  return { command: 'init', root, setup, ...out, followUps: initFollowUps(reloads, packaged && out.actions.length > 0), packaged, phones };
 }
 
 /**

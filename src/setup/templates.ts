@@ -13,6 +13,8 @@ export interface ConfigValues {
   /** null: leave `logs: null` (the defaults that exist). */
   readonly logs: readonly string[] | null;
   readonly ami: { readonly host: string; readonly port: number; readonly username: string; readonly secret: string } | null;
+  /** Extensions used outside the office (`accounts.roaming`); absent: none. */
+  readonly roaming?: readonly string[];
 }
 
 const scalar = (v: string | number | boolean) => stringify(v).trimEnd();
@@ -35,6 +37,8 @@ export function renderConfig(v: ConfigValues): string {
   if (v.logs !== null) text = replaceLine(text, '  logs: null', `  logs: [${v.logs.map(scalar).join(', ')}]`);
   // What the owner asked for: phones register only from inside; trunks from anywhere.
   text = replaceLine(text, '  extensions_internal_only: false', '  extensions_internal_only: true');
+  // ... except the phones the owner named as used outside the office (init's question).
+  if (v.roaming?.length) text = replaceLine(text, '  roaming: []', `  roaming: [${v.roaming.map((r) => JSON.stringify(r)).join(', ')}]`);
   if (v.ami !== null) {
     text = replaceLine(text, '  ami: null', [
       '  ami:',
