@@ -48,20 +48,20 @@ export function BanFilters({ value, rows, onChange }: { value: Filters; rows: re
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => onChange({ ...value, [k]: e.target.value });
   return (
     <div className="toolbar wrap filters">
-      <select aria-label="Reason" value={value.reason} onChange={set('reason')}>
+      <select aria-label="Filter by reason" value={value.reason} onChange={set('reason')}>
         <option value="">Any reason</option>
         {REASONS.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
       </select>
-      <select aria-label="Tier" value={value.tier} onChange={set('tier')}>
+      <select aria-label="Filter by tier" value={value.tier} onChange={set('tier')}>
         <option value="">Any tier</option>
         {tiers.map((t) => <option key={t} value={String(t)}>{t === 0 ? 'No tier (by hand, fraud)' : `Tier ${t}`}</option>)}
       </select>
-      <select aria-label="Country" value={value.country} onChange={set('country')}>
+      <select aria-label="Filter by country" value={value.country} onChange={set('country')}>
         <option value="">Any country</option>
         {[...countries].sort((a, b) => a[1].localeCompare(b[1])).map(([code, name]) => <option key={code} value={code}>{name} ({code})</option>)}
         <option value="-">Unknown</option>
       </select>
-      <select aria-label="Origin" value={value.origin} onChange={set('origin')}>
+      <select aria-label="Filter by origin" value={value.origin} onChange={set('origin')}>
         <option value="">Any origin</option>
         {ORIGINS.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
       </select>
