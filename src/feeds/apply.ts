@@ -18,13 +18,13 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BanTarget } from '../domain/ip.js';
 import type { EnforcerOp } from '../enforcers/types.js';
 import type { Engine } from '../engine/index.js';
-import type { BanRecord, NewBan, Store } from '../store/index.js';
+import type { ActiveOrigin, NewBan, Store } from '../store/index.js';
 
 /** Entries per store transaction and firewall change. */
-export const BATCH = 500;
+export const BATCH = 200;
 
 export interface FeedBansDeps {
-  readonly store: Pick<Store, 'commitProgress' | 'activeBans' | 'getActiveBan' | 'releaseBan'>;
+  readonly store: Pick<Store, 'commitProgress' | 'activeOrigins' | 'getActiveBan' | 'releaseBan'>;
   readonly engine: Pick<Engine, 'applyBan' | 'cancelBan'>;
   /** The runner's door to the firewall (Pipeline.enforce): resolves whether the change held. */
   readonly enforce: (ops: readonly EnforcerOp[]) => Promise<boolean>;
@@ -63,10 +63,10 @@ export const originOf = (feed: string) => `feed:${feed}`;
 export class FeedBans {
   constructor(private readonly deps: FeedBansDeps) {}
 
-  /** Every ban in force now, by target (one read per poll). Throws StoreBusyError if the store cannot be read. */
-  active(): Map<string, BanRecord> {
+  /** Every ban in force now, in brief, by target (one read per poll). Throws StoreBusyError if the store cannot be read. */
+  active(): Map<string, ActiveOrigin> {
     const now = this.deps.now();
-    const all = this.deps.guard(() => this.deps.store.activeBans(now));
+    const all = this.deps.guard(() => this.deps.store.activeOrigins(now));
     if (!all) throw new StoreBusyError();
     return new Map(all.map((b) => [b.ip, b]));
   }
@@ -77,12 +77,14 @@ export class FeedBans {
    * target (read once per poll by the caller). Throws StoreBusyError when the store
    * refuses a batch (the batches before it hold).
    */
-  async add(feed: string, ban: number | null, targets: readonly BanTarget[], active: Map<string, BanRecord>, meta?: readonly [string, string], signal?: AbortSignal): Promise<Applied> {
+  async add(feed: string, ban: number | null, targets: readonly BanTarget[], active: Map<string, ActiveOrigin>, meta?: readonly [string, string], signal?: AbortSignal): Promise<Applied> {
     const origin = originOf(feed);
     const out: Applied = { banned: 0, renewed: 0, already: 0 };
     const now = this.deps.now();
     const wanted: BanTarget[] = [];
-    for (const t of targets) {
+    for (let i = 0; i < targets.length; i++) {
+      if (i > 0 && i % 5000 === 0) await nextTurn();
+      const t = targets[i] as BanTarget;
       const b = active.get(t);
       if (!b) wanted.push(t);
       else if (b.createdBy !== origin) out.already++;
@@ -108,7 +110,7 @@ export class FeedBans {
       if (!this.#commit(bans, last ? meta : undefined)) throw new StoreBusyError();
       for (const b of bans) {
         this.deps.engine.applyBan(b.ip, until, 0, origin);
-        active.set(b.ip, { ...b, id: 0, releasedAt: null, releasedBy: null, createdBy: origin });
+        active.set(b.ip, { ip: b.ip, createdBy: origin, expiresAt: until });
       }
       await this.deps.enforce(bans.map((b) => ({ op: 'ban' as const, ip: b.ip, until })));
       await nextTurn();
@@ -124,8 +126,8 @@ export class FeedBans {
     }) === true;
   }
 
-  /** Ends the feed's own bans of `targets` (no longer listed, or no longer allowed here); returns how many ended. */
-  async release(feed: string, targets: readonly BanTarget[], signal?: AbortSignal): Promise<number> {
+  /** Ends the feed's own bans of `targets` (no longer listed, or no longer allowed here), also in `active`; returns how many ended. */
+  async release(feed: string, targets: readonly BanTarget[], signal?: AbortSignal, active?: Map<string, ActiveOrigin>): Promise<number> {
     const origin = originOf(feed);
     let ended = 0;
     for (let i = 0; i < targets.length; i += BATCH) {
@@ -139,6 +141,7 @@ export class FeedBans {
         if (!r) continue;
         this.deps.engine.cancelBan(ip); // the ban ends; the address's counted failures stay
         ops.push({ op: 'unban', ip });
+        active?.delete(ip);
         ended++;
       }
       if (ops.length) await this.deps.enforce(ops);

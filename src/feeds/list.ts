@@ -12,6 +12,7 @@
  * `ban_internal` says: a list's text never bans the office), and networks wider than the
  * ban-width limits. Zones always win.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isNetwork, isV6Target, parseBanTarget, parseCidr, parseIp, type BanTarget } from '../domain/ip.js';
 import { terminalText } from '../domain/strings.js';
 import { zoneOfTarget, type ZoneOf } from '../engine/zones.js';
@@ -52,31 +53,64 @@ export function parseLine(line: string): BanTarget | null | 'bad' {
   return target;
 }
 
+/** Reads a list line by line (the lines of one list, in order); `result()` when done. */
+export class ListReader {
+  readonly #seen = new Set<string>();
+  readonly #entries: BanTarget[] = [];
+  readonly #first: string[] = [];
+  #bad = 0;
+
+  /** One line (without its line end; a trailing CR is dropped). */
+  line(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const r = parseLine(line);
+    if (r === null) return;
+    if (r === 'bad') {
+      this.#bad++;
+      if (this.#first.length < BAD_SHOWN) this.#first.push(shown(line));
+      return;
+    }
+    if (!this.#seen.has(r)) {
+      this.#seen.add(r);
+      this.#entries.push(r);
+    }
+  }
+
+  result(): ParsedList {
+    return { entries: this.#entries, bad: { count: this.#bad, first: this.#first } };
+  }
+}
+
 /** Reads a whole list; see the module comment. */
 export function parseList(text: string): ParsedList {
-  const seen = new Set<string>();
-  const entries: BanTarget[] = [];
-  const first: string[] = [];
-  let bad = 0;
+  const reader = new ListReader();
+  eachLine(text, (l) => reader.line(l));
+  return reader.result();
+}
+
+/** Like {@link parseList}, with a turn of the event loop every `every` lines: a list of a million lines never holds the daemon up. */
+export async function parseListYielding(text: string, every = 5000): Promise<ParsedList> {
+  const reader = new ListReader();
+  let n = 0;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end).replace(/\r$/, '');
+    reader.line(text.slice(start, end));
     start = end + 1;
-    const r = parseLine(line);
-    if (r === null) continue;
-    if (r === 'bad') {
-      bad++;
-      if (first.length < BAD_SHOWN) first.push(shown(line));
-      continue;
-    }
-    if (!seen.has(r)) {
-      seen.add(r);
-      entries.push(r);
-    }
+    if (++n % every === 0) await nextTurn();
   }
-  return { entries, bad: { count: bad, first } };
+  return reader.result();
+}
+
+function eachLine(text: string, fn: (line: string) => void): void {
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    fn(text.slice(start, end));
+    start = end + 1;
+  }
 }
 
 /** A bad line as a message may quote it: cut to 60 characters, every control character escaped. */
@@ -102,11 +136,13 @@ export function skipReason(target: BanTarget, zoneOf: ZoneOf, widest: Widest): S
   return null;
 }
 
-/** The entries that may be banned, and how many were skipped for each reason. */
-export function admissible(entries: readonly BanTarget[], zoneOf: ZoneOf, widest: Widest): { targets: BanTarget[]; skipped: Record<Skip, number> } {
+/** The entries that may be banned, and how many were skipped for each reason; a turn of the event loop every 5,000 entries. */
+export async function admissible(entries: readonly BanTarget[], zoneOf: ZoneOf, widest: Widest): Promise<{ targets: BanTarget[]; skipped: Record<Skip, number> }> {
   const skipped: Record<Skip, number> = { protected: 0, internal: 0, too_wide: 0 };
   const targets: BanTarget[] = [];
-  for (const t of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    if (i > 0 && i % 5000 === 0) await nextTurn();
+    const t = entries[i] as BanTarget;
     const why = skipReason(t, zoneOf, widest);
     if (why) skipped[why]++;
     else targets.push(t);

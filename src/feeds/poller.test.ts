@@ -217,11 +217,11 @@ describe('a list in a file, and an APIBAN key file', () => {
 });
 
 describe('a large list', () => {
-  it('20,000 entries go in as batches of 500 (one store transaction and one firewall change each), all of them', async () => {
+  it('20,000 entries go in as batches of 200 (one store transaction and one firewall change each), all of them', async () => {
     srv.lists.set('big.txt', { status: 200, body: addresses(1000, 20_000).join('\n') });
     const { p, firewall } = poller(configOf(`  - { name: big, type: list, url: "${srv.url}/lists/big.txt" }`));
     expect(await p.pollNow('big')).toMatchObject({ state: 'ok', listed: 20_000, banned: 20_000 });
-    expect(firewall.batches.map((b) => b.length)).toEqual(Array(40).fill(500));
+    expect(firewall.batches.map((b) => b.length)).toEqual(Array(100).fill(200));
     expect(active('feed:big')).toHaveLength(20_000);
   });
 });

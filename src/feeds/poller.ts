@@ -24,7 +24,7 @@ import type { Store } from '../store/index.js';
 import { APIBAN_FIRST_ID, APIBAN_MAX_PAGES, APIBAN_PAGE, apibanUrl, readApiban } from './apiban.js';
 import { originOf, type FeedBans } from './apply.js';
 import { FeedFetchError, fetchText } from './fetch.js';
-import { admissible, parseList, skipReason, type Skip, type Widest } from './list.js';
+import { admissible, parseListYielding, skipReason, type Skip, type Widest } from './list.js';
 import { readKey, readListText } from './source.js';
 
 /** What `sipwarden feeds`, the status and the logs say of one feed. */
@@ -150,18 +150,18 @@ export class FeedPoller {
 
   async #list(feed: FeedConfig, h: Mutable<FeedHealth>): Promise<void> {
     const text = await readListText(feed, this.deps.now(), this.#stop.signal, this.deps.timeoutMs);
-    const list = parseList(text);
+    const list = await parseListYielding(text);
     if (list.entries.length === 0) {
       throw new FeedFetchError(list.bad.count ? `its answer is not a list of addresses (${list.bad.count} bad lines, first ${list.bad.first.join(', ')})` : 'its answer is empty');
     }
-    const { targets, skipped } = admissible(list.entries, this.deps.zoneOf, this.deps.widest);
+    const { targets, skipped } = await admissible(list.entries, this.deps.zoneOf, this.deps.widest);
     const active = this.deps.bans.active();
     await this.deps.bans.add(feed.name, feed.ban, targets, active, undefined, this.#stop.signal);
     const keep = new Set<string>(targets);
     const gone = [...this.#owned(feed, active)].filter((t) => !keep.has(t));
-    const released = gone.length ? await this.deps.bans.release(feed.name, gone, this.#stop.signal) : 0;
+    const released = gone.length ? await this.deps.bans.release(feed.name, gone, this.#stop.signal, active) : 0;
     if (released) this.deps.log.info({ feed: feed.name, released }, 'feed no longer lists some of its addresses: their bans ended');
-    Object.assign(h, { listed: list.entries.length, bad: list.bad.count, badFirst: list.bad.first, skipped, banned: this.#owned(feed, this.deps.bans.active()).length });
+    Object.assign(h, { listed: list.entries.length, bad: list.bad.count, badFirst: list.bad.first, skipped, banned: this.#owned(feed, active).length });
   }
 
   async #apiban(feed: FeedConfig, h: Mutable<FeedHealth>): Promise<void> {
@@ -178,7 +178,7 @@ export class FeedPoller {
       const r = await fetchText(apibanUrl(feed.url ?? '', key, id), { maxBytes: 4 * 1024 * 1024, timeoutMs: this.deps.timeoutMs ?? 60_000, signal: this.#stop.signal }, this.deps.now());
       const p = readApiban(r);
       if (p.kind === 'up_to_date') break;
-      const { targets, skipped } = admissible(p.targets, this.deps.zoneOf, this.deps.widest);
+      const { targets, skipped } = await admissible(p.targets, this.deps.zoneOf, this.deps.widest);
       await this.deps.bans.add(feed.name, feed.ban, targets, active, [lastIdKey(feed.name), p.next], this.#stop.signal);
       h.lastId = p.next;
       totals.listed += p.targets.length;
@@ -188,7 +188,7 @@ export class FeedPoller {
       if (p.size < APIBAN_PAGE || p.next === id) break;
       id = p.next;
     }
-    Object.assign(h, { ...totals, banned: this.#owned(feed, this.deps.bans.active()).length });
+    Object.assign(h, { ...totals, banned: this.#owned(feed, active).length });
   }
 
   /** Ends the bans of feeds no longer configured, or disabled (`enabled: false`): nobody renews them any more. */
@@ -213,7 +213,7 @@ export class FeedPoller {
 
   async #releaseRefused(feed: FeedConfig, active: ReturnType<FeedBans['active']>): Promise<void> {
     const refused = this.#owned(feed, active).filter((t) => skipReason(t, this.deps.zoneOf, this.deps.widest) !== null);
-    if (refused.length) await this.deps.bans.release(feed.name, refused, this.#stop.signal);
+    if (refused.length) await this.deps.bans.release(feed.name, refused, this.#stop.signal, active);
   }
 
   /** `changed`: the bad lines or skipped entries differ from the last poll's (said once, not at every poll). */

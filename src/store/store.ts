@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import { isNetwork, networkHolds, type BanTarget, type IpAddress } from '../domain/index.js';
 import { createAuditRepo, type AuditRepo } from './audit.js';
 import { createBanLister, type ListBans } from './ban-list.js';
-import { createBanRepo, type BanRepo } from './bans.js';
+import { createBanRepo, type ActiveOrigin, type BanRepo } from './bans.js';
 import { createChangeRepo, type ChangeRepo } from './changes.js';
 import { openDatabase, openSnapshot } from './db.js';
 import { createFailureRepo, type FailureRepo } from './failures.js';
@@ -148,6 +148,11 @@ export class Store {
   /** Bans in force at `now` (not released, not expired), oldest first. */
   activeBans(now: number): BanRecord[] {
     return this.#bans.activeBans(now);
+  }
+
+  /** Bans in force at `now` in brief — target, who made it, when it ends — oldest first (no JSON columns read: cheap for 100,000). */
+  activeOrigins(now: number): ActiveOrigin[] {
+    return this.#bans.activeOrigins(now);
   }
 
   /** The ban of `ip` in force at `now`, or null. */
