@@ -14,6 +14,7 @@
 import { compileZones, followZones, type NetworkZoneOf } from '../engine/zones.js';
 import { sortTiers, type Tier } from '../engine/policy.js';
 import { isNetwork, type BanTarget, type IpAddress } from '../domain/index.js';
+import type { AlertsConfig } from '../config/alerts.js';
 import type { BanRecord, ManualBan, ManualRelease, Store } from '../store/index.js';
 import type { AccountSettings, BanActions, Controls, NetworkSettings, Released, SubnetSettings } from './deps.js';
 
@@ -49,6 +50,8 @@ export interface LiveSettings {
   readonly networks: NetworkSettings;
   readonly subnets: SubnetSettings;
   readonly accounts: AccountSettings;
+  /** Where alerts go and which kinds (the config's `alerts:` section, config/alerts.ts). */
+  readonly alerts: AlertsConfig;
 }
 
 /** Which setting changed, the complete new settings, and who changed it. */
@@ -114,6 +117,14 @@ export class SettingsControls implements Controls {
 
   setAccounts(a: AccountSettings, actor: string): Promise<void> {
     return this.update((cur) => ({ ...cur, accounts: a }), 'accounts', actor);
+  }
+
+  alerts(): AlertsConfig {
+    return this.#s.alerts;
+  }
+
+  setAlerts(a: AlertsConfig, actor: string): Promise<void> {
+    return this.update((cur) => ({ ...cur, alerts: a }), 'alerts', actor);
   }
 
   /** Changes run one at a time, each on the settings the previous one left. */

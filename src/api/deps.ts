@@ -20,6 +20,8 @@ import type { SearchBans } from './ban-search.js';
 import type { FraudControls } from './routes-calls.js';
 import type { Stats } from './stats.js';
 import type { Where } from '../geo/index.js';
+import type { ChannelResult } from '../alerts/index.js';
+import type { AlertsConfig } from '../config/alerts.js';
 
 /** Internal networks and the trusted list, as the settings page edits them. */
 export interface NetworkSettings {
@@ -61,6 +63,9 @@ export interface Controls {
   accounts(): AccountSettings;
   /** Receives roaming patterns already validated by the config schema. */
   setAccounts(a: AccountSettings, actor: string): void | Promise<void>;
+  /** Where alerts go and which kinds; receives settings already validated by the config schema. */
+  alerts(): AlertsConfig;
+  setAlerts(a: AlertsConfig, actor: string): void | Promise<void>;
 }
 
 /** A manual release as stored, and the network ban that still blocks the address (null: none, or a network was released). */
@@ -147,6 +152,8 @@ export interface ApiDeps {
   /** The clock (ms since the epoch); only the composition root reads real time. */
   now(): number;
   readonly controls: Controls;
+  /** Sends a test alert through the channels of the given settings (default: a notifier of the API's own, without dashboard links). */
+  readonly testAlert?: (settings: AlertsConfig, actor: string) => Promise<readonly ChannelResult[]>;
   /** Manual bans and releases (default: `storeBans(store)`, written for a daemon in another process to apply). */
   readonly bans?: BanActions;
   /** Zone of an address (and, with `network`, of a network) under the current networks: a manual ban of `never`/`trusted` is refused. */

@@ -28,6 +28,7 @@ import { registerClusterRoutes } from './routes-cluster.js';
 import { registerExportRoutes } from './routes-export.js';
 import { registerFailureRoutes } from './routes-failures.js';
 import { registerPhoneRoutes } from './routes-phone.js';
+import { registerAlertRoutes } from './routes-alerts.js';
 import { registerSettingsRoutes } from './routes-settings.js';
 import { registerStatusRoutes } from './routes-status.js';
 import { ROUTES } from './schemas/index.js';
@@ -94,6 +95,7 @@ export function createApiServer(deps: ApiDeps, opts: ApiOptions): FastifyInstanc
     registerFailureRoutes(api, deps, { maxStreams: opts.maxStreams ?? 16 });
     registerExportRoutes(api, deps, opts.exportToken ?? null);
     registerSettingsRoutes(api, deps);
+    registerAlertRoutes(api, deps);
     registerPhoneRoutes(api, deps);
     registerStatusRoutes(api, deps);
     registerCallsRoutes(api, deps);

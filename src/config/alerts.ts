@@ -6,6 +6,7 @@
  * other key has a default. Normalised to exactly what the notifier consumes (src/alerts/).
  */
 import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
+import { formatDuration } from '../domain/index.js';
 import { DEFAULTS } from './defaults.js';
 import { distinct, list, mapping, section } from './shapes.js';
 import { duration, expected, leaf, oneOf, port, text, wholeNumber, type Checked } from './values.js';
@@ -100,3 +101,19 @@ export const alertsSection = section('alerts', {
   command: a.command, webhook: a.webhook, email: a.email, kinds: a.kinds, quiet: a.quiet,
   digestAfter: a.digest_after, digestWindow: a.digest_window, staleLog: a.stale_log,
 }));
+
+/** The section as the config file writes it (snake_case, durations as text, `all` for every kind): what the dashboard saves. */
+export function alertsFileForm(a: AlertsConfig): Record<string, unknown> {
+  const e = a.email;
+  return {
+    command: a.command, webhook: a.webhook,
+    email: e && {
+      host: e.host, port: e.port, security: e.security, user: e.user,
+      ...(e.passwordFile !== null ? { password_file: e.passwordFile } : { password: e.password }),
+      from: e.from, to: [...e.to], ca: e.ca,
+    },
+    kinds: a.kinds.length === ALERT_KINDS.length ? 'all' : [...a.kinds],
+    quiet: formatDuration(a.quiet), digest_after: a.digestAfter, digest_window: formatDuration(a.digestWindow),
+    stale_log: a.staleLog === null ? null : formatDuration(a.staleLog),
+  };
+}

@@ -172,6 +172,7 @@ export function renderDefaultConfig(): string {
     `  quiet: ${scalar(D.alerts.quiet)}`,
     '  # At most digest_after alerts per digest_window; the rest arrive as one digest at the end of the window.',
     `  digest_after: ${D.alerts.digest_after}`,
+    '  # ... the window: a flood sends digest_after alerts, then one digest per window while it lasts.',
     `  digest_window: ${scalar(D.alerts.digest_window)}`,
     '  # A followed Asterisk log that has not grown for this long is reported stale; null: never.',
     `  stale_log: ${scalar(D.alerts.stale_log)}`,

@@ -191,6 +191,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const settings = deps.configFile ? migrateStoredSettings(deps.configFile, fileConfig, store, log, now()) : liveSettings(fileConfig, store);
   const current = { settings: () => settings };
   const config = withSettings(fileConfig, settings);
+  alerts.configure(config.alerts);
   const reader = deps.pbx ?? pbxFromFiles(config);
   const discovered = reader.accounts();
   const trustedNames = new TrustedNames(config.networks.trustedNames, { graceMs: 86_400_000, now, log });
@@ -340,12 +341,17 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   // 7. The dashboard.
   const file = deps.configFile;
   const save = file ? (next: LiveSettings, changed: keyof LiveSettings) => void saveSetting(file, next, changed) : undefined;
-  const controls = new SettingsControls(settings, settingsApplier({ config, store, engine, enforcer, host, dynamicTrusted: trustedNames, ssh, log, now, discovered: () => reader.accounts(), ...(save ? { save } : {}) }));
+  const applySettings = settingsApplier({ config, store, engine, enforcer, host, dynamicTrusted: trustedNames, ssh, log, now, discovered: () => reader.accounts(), ...(save ? { save } : {}) });
+  const controls = new SettingsControls(settings, async (next, changed, actor) => {
+    await applySettings(next, changed, actor);
+    if (changed === 'alerts') alerts.configure(next.alerts); // the channels and kinds saved are the ones used from now on
+  });
   current.settings = () => controls.current;
   const web = deps.web === false ? null : await startWeb({
     config, store, engine, enforcer, pipeline, controls, bans: manual, handle, bus, log, now, ssh, sources: () => src.health(),
     watch: () => pbx.portWatch.current(), logLoss: () => logLoss.health(), persistence: () => persistence.health(),
     fraud: fraudControls(config.fraud, fraudDecider.guard, fraud), cluster: () => cluster?.health() ?? null, geo,
+    testAlert: (s, actor) => alerts.test(s, actor),
   }, deps.web).catch((e: Error) => {
     log.error({ err: e.message }, 'cannot start the dashboard; protection goes on without it');
     return null;

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { LiveSettings } from '../api/index.js';
 import { writeConfigEdits, type Config, type ConfigEdit, type WriteBackResult } from '../config/index.js';
+import { alertsFileForm } from '../config/alerts.js';
 import { formatDuration } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { liveSettings, SETTINGS_META_KEY } from './web.js';
@@ -36,6 +37,8 @@ export function settingsEdits(s: LiveSettings, key: keyof LiveSettings): ConfigE
         { path: ['accounts', 'roaming'], value: [...s.accounts.roaming] },
         { path: ['accounts', 'extensions_internal_only'], value: s.accounts.extensionsInternalOnly },
       ];
+    case 'alerts':
+      return Object.entries(alertsFileForm(s.alerts)).map(([k, value]) => ({ path: ['alerts', k], value }));
   }
 }
 
@@ -52,6 +55,7 @@ export function fileSettings(config: Config): LiveSettings {
     networks: { internal: config.networks.internal, trusted: config.networks.trusted, trustedNames: config.networks.trustedNames },
     subnets: config.policy.subnets,
     accounts: { roaming: config.accounts.roaming, extensionsInternalOnly: config.accounts.extensionsInternalOnly },
+    alerts: config.alerts,
   };
 }
 
@@ -82,5 +86,5 @@ export function migrateStoredSettings(file: string, config: Config, store: Store
 
 /** The config file's name for a live setting, as a person looks for it. */
 function fileKey(k: keyof LiveSettings): string {
-  return { protection: 'protection', networks: 'networks', tiers: 'policy.tiers', subnets: 'policy.subnets', accounts: 'accounts.roaming/extensions_internal_only' }[k];
+  return { protection: 'protection', networks: 'networks', tiers: 'policy.tiers', subnets: 'policy.subnets', accounts: 'accounts.roaming/extensions_internal_only', alerts: 'alerts' }[k];
 }

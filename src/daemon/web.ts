@@ -11,7 +11,7 @@ import {
   ensureAdminPassword, openReadModel, startApiServer,
   type AmiHealth, type FailureBus, type ApplySettings, type Controls, type LiveSettings, type ReadModel, type SourceHealth, type StoreHealth,
 } from '../api/index.js';
-import type { BanActions } from '../api/deps.js';
+import type { ApiDeps, BanActions } from '../api/deps.js';
 import type { FraudControls } from '../api/routes-calls.js';
 import type { ClusterHealth } from '../cluster/index.js';
 import { DEFAULT_WEB_ROOT } from '../api/server.js';
@@ -43,6 +43,7 @@ export function liveSettings(config: Config, store: Store): LiveSettings {
     networks: { internal: config.networks.internal, trusted: config.networks.trusted, trustedNames: config.networks.trustedNames },
     subnets: config.policy.subnets,
     accounts: { roaming: config.accounts.roaming, extensionsInternalOnly: config.accounts.extensionsInternalOnly },
+    alerts: config.alerts,
   };
   const saved = store.getMeta(SETTINGS_META_KEY);
   if (!saved) return base;
@@ -61,6 +62,7 @@ export function withSettings(config: Config, s: LiveSettings): Config {
     policy: { ...config.policy, tiers: s.tiers, subnets: s.subnets },
     networks: { ...config.networks, internal: s.networks.internal, trusted: s.networks.trusted, trustedNames: s.networks.trustedNames },
     accounts: { ...config.accounts, roaming: s.accounts.roaming, extensionsInternalOnly: s.accounts.extensionsInternalOnly },
+    alerts: s.alerts,
   };
 }
 
@@ -95,6 +97,8 @@ export interface WebDeps {
   readonly fraud?: FraudControls;
   /** The cluster part's health, in cluster mode. */
   readonly cluster?: () => ClusterHealth | null;
+  /** Sends a test alert through the given alert settings' channels (the daemon's notifier: its host name and links). */
+  readonly testAlert?: ApiDeps['testAlert'];
 }
 
 /** How the dashboard is served; every field has the daemon's default. */
@@ -162,6 +166,7 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
       store,
       now,
       controls: d.controls,
+      ...(d.testAlert ? { testAlert: d.testAlert } : {}),
       bans: d.bans,
       zoneOf: engine.zoneOf,
       manualBans: {

@@ -57,6 +57,7 @@ const REQUESTS: Partial<Record<RouteKey, { query?: string; body?: object; anon?:
   'PUT /api/settings/subnets': { body: { enabled: false, addresses: 5, within: '1d', ban: '1d', ipv4_prefix: 24, ipv6_prefix: 64 } },
   'PUT /api/settings/accounts': { body: { roaming: ['201'], extensions_internal_only: true } },
   'GET /api/audit': { query: '?limit=5' },
+  'PUT /api/settings/alerts': { body: { command: null, webhook: null, email: null, kinds: ['permanent_ban'], quiet: '10m', digest_after: 5, digest_window: '10m', stale_log: null } },
   'POST /api/calls/allow': { body: { account: '100' } },
 };
 

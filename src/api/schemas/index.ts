@@ -7,6 +7,7 @@ export * from './common.js';
 export * from './bans.js';
 export * from './failures.js';
 export * from './settings.js';
+export * from './alerts.js';
 export * from './phone.js';
 export * from './status.js';
 export * from './session.js';

@@ -15,6 +15,7 @@ import { BanExport, ExportQuery } from './export.js';
 import { FailureFilters, FailureListQuery, FailurePage } from './failures.js';
 import { AccountsBody, AccountsSettings, MyPhone, MyPhoneBody } from './phone.js';
 import { Session, LoginBody } from './session.js';
+import { AlertSettings, AlertSettingsBody, TestAlertReply } from './alerts.js';
 import { Networks, NetworksBody, Policy, PolicyBody, Protection, Settings, Subnets, SubnetsBody } from './settings.js';
 import { AuditList, AuditQuery, Health, Live, Stats } from './status.js';
 
@@ -46,6 +47,9 @@ export const ROUTES = {
   'PUT /api/settings/networks': { body: NetworksBody, response: { 200: Networks } },
   'PUT /api/settings/policy': { body: PolicyBody, response: { 200: Policy } },
   'PUT /api/settings/subnets': { body: SubnetsBody, response: { 200: Subnets } },
+  'GET /api/settings/alerts': { response: { 200: AlertSettings } },
+  'PUT /api/settings/alerts': { body: AlertSettingsBody, response: { 200: AlertSettings } },
+  'POST /api/settings/alerts/test': { response: { 200: TestAlertReply } },
   'GET /api/settings/accounts': { response: { 200: AccountsSettings } },
   'PUT /api/settings/accounts': { body: AccountsBody, response: { 200: AccountsSettings } },
 

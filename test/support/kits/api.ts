@@ -15,6 +15,7 @@ import { setAdminPassword } from '../../../src/api/password.js';
 import { openReadModel, type ReadModel } from '../../../src/api/read-model.js';
 import { createApiServer, type ApiOptions } from '../../../src/api/server.js';
 import { DEFAULT_TIERS } from '../../../src/config/defaults.js';
+import { defaultConfig } from '../../../src/config/index.js';
 import { parseCidr, type Cidr } from '../../../src/domain/index.js';
 import { Store } from '../../../src/store/index.js';
 
@@ -47,6 +48,7 @@ export function defaultSettings(): LiveSettings {
     networks: { internal: cidrs(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']), trusted: [], trustedNames: [] },
     subnets: { enabled: true, addresses: 5, within: 86_400_000, ban: 86_400_000, ipv4Prefix: 24, ipv6Prefix: 64 },
     accounts: { roaming: [], extensionsInternalOnly: false },
+    alerts: defaultConfig({ fileExists: () => false }).alerts,
   };
 }
 
