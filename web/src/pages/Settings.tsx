@@ -12,6 +12,7 @@ import { usePoll } from '../hooks';
 import type { AccountsSettings, Networks, Problem, SubnetsText, TierText } from '../types';
 import { visible, when } from '../text';
 import { TiersEditor } from './TiersEditor';
+import { AlertsSettings } from './AlertsSettings';
 import { SubnetsEditor, subnetLabel, subnetsBody } from './SubnetsEditor';
 
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
@@ -159,6 +160,8 @@ export function Settings() {
         )}
         <button type="button" className="primary" onClick={() => void saveSubnets()} disabled={!subnets}>Save network blocking</button>
       </section>
+
+      <AlertsSettings onSaved={audit.reload} />
 
       <section className="card">
         <h2>Recent changes</h2>
