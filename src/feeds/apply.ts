@@ -9,6 +9,8 @@
  * - A feed only ever touches bans whose `createdBy` is its own origin `feed:<name>`: an
  *   address already banned by the policy, a person, another PBX or another feed is left
  *   as it is (counted `already`), and a release never ends someone else's ban.
+ * - A person's release sticks: an address a person ever released is never banned again
+ *   on a feed's word (the owner's own address on a shared list stays reachable).
  * - A listed address's own ban is renewed once less than half its length is left, not at
  *   every poll (no store write per entry per poll).
  * - What a batch stores is stored with the feed's position (`meta`) in the same
@@ -24,7 +26,7 @@ import type { ActiveOrigin, NewBan, Store } from '../store/index.js';
 export const BATCH = 200;
 
 export interface FeedBansDeps {
-  readonly store: Pick<Store, 'commitProgress' | 'activeOrigins' | 'getActiveBan' | 'releaseBan'>;
+  readonly store: Pick<Store, 'commitProgress' | 'activeOrigins' | 'getActiveBan' | 'releaseBan' | 'releasedByPerson'>;
   readonly engine: Pick<Engine, 'applyBan' | 'cancelBan'>;
   /** The runner's door to the firewall (Pipeline.enforce): resolves whether the change held. */
   readonly enforce: (ops: readonly EnforcerOp[]) => Promise<boolean>;
@@ -39,6 +41,8 @@ export interface Applied {
   renewed: number;
   /** Banned already by someone else (policy, a person, another PBX or feed): left as it is. */
   already: number;
+  /** Released by a person once: a feed never bans it again. */
+  personReleased: number;
 }
 
 /** The store could not take a batch: what was stored before it holds, the rest comes at the next poll. */
@@ -79,14 +83,19 @@ export class FeedBans {
    */
   async add(feed: string, ban: number | null, targets: readonly BanTarget[], active: Map<string, ActiveOrigin>, meta?: readonly [string, string], signal?: AbortSignal): Promise<Applied> {
     const origin = originOf(feed);
-    const out: Applied = { banned: 0, renewed: 0, already: 0 };
+    const out: Applied = { banned: 0, renewed: 0, already: 0, personReleased: 0 };
     const now = this.deps.now();
     const wanted: BanTarget[] = [];
     for (let i = 0; i < targets.length; i++) {
       if (i > 0 && i % 5000 === 0) await nextTurn();
       const t = targets[i] as BanTarget;
       const b = active.get(t);
-      if (!b) wanted.push(t);
+      if (!b) {
+        const released = this.deps.guard(() => this.deps.store.releasedByPerson(t));
+        if (released === undefined) throw new StoreBusyError();
+        if (released) out.personReleased++;
+        else wanted.push(t);
+      }
       else if (b.createdBy !== origin) out.already++;
       else if (b.expiresAt !== null && (ban === null || b.expiresAt - now < ban / 2)) { // half run out, or the feed's bans became permanent
         wanted.push(t);

@@ -118,8 +118,8 @@ export function shown(line: string): string {
   return JSON.stringify(terminalText(line.length > 60 ? `${line.slice(0, 57)}...` : line));
 }
 
-/** What may not be banned from a list, and why. */
-export type Skip = 'protected' | 'internal' | 'too_wide';
+/** What may not be banned from a list, and why (`released`: a person released it once; see apply.ts). */
+export type Skip = 'protected' | 'internal' | 'too_wide' | 'released';
 
 /** The ban-width limits (`limits.widest_ipv4_ban` / `widest_ipv6_ban`: prefix lengths). */
 export interface Widest {
@@ -128,7 +128,7 @@ export interface Widest {
 }
 
 /** Why `target` may not be banned on a feed's word, or null if it may. */
-export function skipReason(target: BanTarget, zoneOf: ZoneOf, widest: Widest): Skip | null {
+export function skipReason(target: BanTarget, zoneOf: ZoneOf, widest: Widest): Exclude<Skip, 'released'> | null {
   if (isNetwork(target) && Number(target.split('/')[1]) < (isV6Target(target) ? widest.ipv6 : widest.ipv4)) return 'too_wide';
   const zone = zoneOfTarget(zoneOf, target);
   if (zone === 'never' || zone === 'trusted') return 'protected';
@@ -138,7 +138,7 @@ export function skipReason(target: BanTarget, zoneOf: ZoneOf, widest: Widest): S
 
 /** The entries that may be banned, and how many were skipped for each reason; a turn of the event loop every 5,000 entries. */
 export async function admissible(entries: readonly BanTarget[], zoneOf: ZoneOf, widest: Widest): Promise<{ targets: BanTarget[]; skipped: Record<Skip, number> }> {
-  const skipped: Record<Skip, number> = { protected: 0, internal: 0, too_wide: 0 };
+  const skipped: Record<Skip, number> = { protected: 0, internal: 0, too_wide: 0, released: 0 };
   const targets: BanTarget[] = [];
   for (let i = 0; i < entries.length; i++) {
     if (i > 0 && i % 5000 === 0) await nextTurn();

@@ -165,6 +165,18 @@ describe('a plain list', () => {
     expect(active('feed:drop')).toEqual(['203.0.113.8']);
   });
 
+  it('a person\'s release sticks: the feed never bans that address again, and says so', async () => {
+    srv.lists.set('drop.txt', { status: 200, body: '203.0.113.8\n203.0.113.9\n' });
+    const { p } = poller(configOf(feed()));
+    await p.pollNow('drop');
+    store.manualRelease({ ip: '203.0.113.8' as BanTarget, actor: 'web:admin@192.168.1.5', at: clock.now });
+    clock.now += H;
+    const h = await p.pollNow('drop');
+    expect(active('feed:drop')).toEqual(['203.0.113.9']);
+    expect(h).toMatchObject({ banned: 1, skipped: { released: 1 } });
+    expect(lines.some((l) => /released by a person/.test(l.msg))).toBe(true);
+  });
+
   it('an unreachable or broken list keeps its bans; an error page is no empty list', async () => {
     srv.lists.set('drop.txt', { status: 200, body: '203.0.113.8\n' });
     const { p } = poller(configOf(feed()));

@@ -69,7 +69,7 @@ export interface FeedPollerDeps {
 
 /** The key of the sweep in the running polls (no feed name can be it). */
 const SWEEP = ' sweep';
-const NO_SKIPS: Record<Skip, number> = { protected: 0, internal: 0, too_wide: 0 };
+const NO_SKIPS: Record<Skip, number> = { protected: 0, internal: 0, too_wide: 0, released: 0 };
 const stateKey = (name: string) => `feed:${name}:state`;
 /** The meta key of an APIBAN feed's position. */
 export const lastIdKey = (name: string) => `feed:${name}:last_id`;
@@ -156,7 +156,7 @@ export class FeedPoller {
     }
     const { targets, skipped } = await admissible(list.entries, this.deps.zoneOf, this.deps.widest);
     const active = this.deps.bans.active();
-    await this.deps.bans.add(feed.name, feed.ban, targets, active, undefined, this.#stop.signal);
+    skipped.released += (await this.deps.bans.add(feed.name, feed.ban, targets, active, undefined, this.#stop.signal)).personReleased;
     const keep = new Set<string>(targets);
     const gone = [...this.#owned(feed, active)].filter((t) => !keep.has(t));
     const released = gone.length ? await this.deps.bans.release(feed.name, gone, this.#stop.signal, active) : 0;
@@ -179,7 +179,7 @@ export class FeedPoller {
       const p = readApiban(r);
       if (p.kind === 'up_to_date') break;
       const { targets, skipped } = await admissible(p.targets, this.deps.zoneOf, this.deps.widest);
-      await this.deps.bans.add(feed.name, feed.ban, targets, active, [lastIdKey(feed.name), p.next], this.#stop.signal);
+      skipped.released += (await this.deps.bans.add(feed.name, feed.ban, targets, active, [lastIdKey(feed.name), p.next], this.#stop.signal)).personReleased;
       h.lastId = p.next;
       totals.listed += p.targets.length;
       totals.bad += p.bad;
@@ -225,7 +225,7 @@ export class FeedPoller {
     Object.assign(h, { state: 'ok', lastOkAt: now, error: null, nextAt: now + feed.every });
     const s = h.skipped;
     if (changed && h.bad) this.deps.log.warn({ feed: feed.name, bad: h.bad, first: h.badFirst }, 'feed has lines that are no address or network; they were skipped');
-    if (changed && s.protected + s.internal + s.too_wide) this.deps.log.warn({ feed: feed.name, ...s }, 'feed lists addresses this PBX never bans (protected, internal, or wider than limits.widest_*_ban); they were skipped');
+    if (changed && s.protected + s.internal + s.too_wide + s.released) this.deps.log.warn({ feed: feed.name, ...s }, 'feed lists addresses this PBX never bans (protected, internal, wider than limits.widest_*_ban, or released by a person); they were skipped');
     this.deps.log.info({ feed: feed.name, listed: h.listed, banned: h.banned, lastId: h.lastId ?? undefined }, 'feed read');
   }
 
@@ -256,7 +256,7 @@ function readState(text: string | null): Partial<FeedHealth> {
       state, lastOkAt: num(v.lastOkAt), lastAttemptAt: num(v.lastAttemptAt), nextAt: num(v.nextAt), error: typeof v.error === 'string' ? v.error : null,
       listed: num(v.listed) ?? 0, bad: num(v.bad) ?? 0, banned: num(v.banned) ?? 0,
       badFirst: Array.isArray(v.badFirst) ? v.badFirst.filter((x): x is string => typeof x === 'string').slice(0, 3) : [],
-      skipped: { protected: num((v.skipped as Record<string, unknown>)?.protected) ?? 0, internal: num((v.skipped as Record<string, unknown>)?.internal) ?? 0, too_wide: num((v.skipped as Record<string, unknown>)?.too_wide) ?? 0 },
+      skipped: { protected: num((v.skipped as Record<string, unknown>)?.protected) ?? 0, internal: num((v.skipped as Record<string, unknown>)?.internal) ?? 0, too_wide: num((v.skipped as Record<string, unknown>)?.too_wide) ?? 0, released: num((v.skipped as Record<string, unknown>)?.released) ?? 0 },
     };
   } catch {
     return {};

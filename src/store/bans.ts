@@ -37,6 +37,7 @@ export interface BanRepo {
   policyBansSince(since: number): Array<{ ip: BanTarget; createdAt: number }>;
   activeNetworkBans(now: number): BanRecord[];
   activeOrigins(now: number): ActiveOrigin[];
+  releasedByPerson(ip: BanTarget): boolean;
 }
 
 /** An active ban in brief: its target, who made it and when it ends (no JSON columns parsed). */
@@ -78,6 +79,9 @@ export function createBanRepo(db: Database.Database): BanRepo {
     UNION ALL
     SELECT id FROM bans WHERE released_at IS NULL AND expires_at > ?
   ) ORDER BY id`);
+
+  // Every release but a feed's own (a person's, or a person's on another PBX of the cluster); a search of index bans_ip.
+  const personRelease = db.prepare<[string], number>("SELECT 1 FROM bans WHERE ip = ? AND released_at IS NOT NULL AND released_by NOT LIKE 'feed:%' LIMIT 1").pluck();
 
   const get = (id: number): BanRecord => toBan(byId.get(id) as BanRow);
 
@@ -139,6 +143,7 @@ export function createBanRepo(db: Database.Database): BanRepo {
     // Only NewBan.ip (a canonical address or network) is ever written to the column.
     activeNetworkBans: (now) => activeNets.all(now).map(toBan),
     activeOrigins: (now) => origins.all(now),
+    releasedByPerson: (ip) => personRelease.get(ip) !== undefined,
     policyBansSince: (since) => policySince.all(since) as Array<{ ip: BanTarget; createdAt: number }>,
   };
 }

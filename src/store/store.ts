@@ -155,6 +155,11 @@ export class Store {
     return this.#bans.activeOrigins(now);
   }
 
+  /** Whether a person (here, or on another PBX of the cluster) ever released a ban of `ip`: a feed never bans it again. */
+  releasedByPerson(ip: BanTarget): boolean {
+    return this.#bans.releasedByPerson(ip);
+  }
+
   /** The ban of `ip` in force at `now`, or null. */
   getActiveBan(ip: BanTarget, now: number): BanRecord | null {
     return this.#bans.getActiveBan(ip, now);
