@@ -67,13 +67,13 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync('/usr/bin/redis-server'))('
       await page.reload();
       await panel.locator('.nodes-table').waitFor({ timeout: 3000 }).catch(() => undefined);
       return panel.locator('.nodes-table td[data-label="PBX"]').allTextContents();
-    }, { timeout: 30_000, intervals: [2000] }).toEqual(expect.arrayContaining(['pbx-a (this one)', 'pbx-b']));
+    }, { timeout: 30_000, interval: 2000 }).toEqual(expect.arrayContaining(['pbx-a (this one)', 'pbx-b']));
     await page.screenshot({ path: join(SHOTS, 'overview-cluster.png'), fullPage: true });
 
     await redis.kill();
     await expect.poll(async () => {
       await page.reload();
       return page.getByTestId('cluster-redis').textContent({ timeout: 3000 }).catch(() => '');
-    }, { timeout: 30_000, intervals: [1000] }).toMatch(/^Redis (not reachable|connecting…)/);
+    }, { timeout: 30_000, interval: 1000 }).toMatch(/^Redis (not reachable|connecting…)/);
   }, 90_000);
 });
