@@ -25,7 +25,7 @@ import { toolArgv, type Tool } from './exec.js';
 /** Input after which the process is replaced (its history grows by every line). */
 export const RECYCLE_BYTES = 1024 * 1024;
 /** How long a request may wait for its reply, plus 1 ms per 100 bytes of it. */
-const REPLY_TIMEOUT_MS = 15_000;
+const REPLY_TIMEOUT_MS = 5_000;
 const MARK = 'sipwarden-mark-';
 
 /** The channel lost a request's reply (the process died, stopped answering, or could not start). */

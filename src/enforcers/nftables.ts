@@ -16,7 +16,7 @@
  *   when their transaction is under SESSION_MAX_BYTES; bigger ones, reconcile, init,
  *   watch and close start an `nft -f -` of their own. A transaction whose reply the
  *   channel lost runs again in its own process (every apply script may run twice), so
- *   a broken channel costs time, never a ban.
+ *   a broken channel costs time, never a ban; after 3 lost replies in a row it is given up.
  * - A timed ban is an element with a timeout (the kernel expires it even if sipwarden
  *   is down); a permanent ban is an element without one.
  * - `held` is what this process last put in the sets (rebuilt by every reconcile,
@@ -65,6 +65,8 @@ const SLICE = 1_000;
 const EXPIRY_MARGIN_MS = 5_000;
 /** Transactions up to this size go over the long-lived nft; bigger ones (one per many bans) start their own. */
 const SESSION_MAX_BYTES = 256 * 1024;
+/** After this many lost replies in a row the channel is given up: every transaction starts its own nft. */
+const SESSION_MAX_BREAKS = 3;
 
 /** A banIfSeen request waiting for its transaction. */
 interface Guarded {
@@ -83,6 +85,8 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   private resolved: Tool | null = null;
   /** The long-lived nft for small transactions; started on first use. */
   private session: NftSession | null = null;
+  /** Replies the channel lost in a row; at SESSION_MAX_BREAKS it is no longer used. */
+  private breaks = 0;
   /** Addresses this process put in the sets -> end of the ban on performance.now()'s clock (null: permanent); null until the first reconcile. */
   private held: Map<IpAddress, number | null> | null = null;
   /** Networks this process banned -> end of the ban on the same clock; empty (and unused) until the first reconcile. */
@@ -296,18 +300,23 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     const full = seenGuard(this.layout.table, seenIps) + script;
     if (full.length === 0) return null;
     const tool = this.tool();
-    if (full.length <= SESSION_MAX_BYTES) {
+    if (full.length <= SESSION_MAX_BYTES && this.breaks < SESSION_MAX_BREAKS) {
       const commands = full.split('\n').filter((l) => l.length > 0);
       try {
         this.session ??= new NftSession(tool);
         const reply = await this.session.request(commands);
+        this.breaks = 0;
         if (reply.ok) return null;
         const k = /^Error: Could not process rule: No such file or directory$/m.test(reply.stderr) ? failedCommand(reply.stderr, commands) : null;
         if (k !== null && k % 2 === 0 && k < 2 * seenIps.length) return k / 2;
         throw toolFailure(tool, what, { code: 1, stdout: '', stderr: reply.stderr });
       } catch (e) {
         if (!(e instanceof NftChannelBroken)) throw e;
-        this.opts.log.warn({ backend: this.name, err: e.message }, 'the nft channel lost a reply: the transaction runs again in an nft of its own; the next one starts a new channel');
+        this.breaks++;
+        const giveUp = this.breaks >= SESSION_MAX_BREAKS;
+        if (giveUp) void this.endSession();
+        this.opts.log.warn({ backend: this.name, err: e.message, inARow: this.breaks },
+          giveUp ? 'the nft channel lost replies too often: every transaction now runs in an nft of its own (slower bans) until sipwarden restarts' : 'the nft channel lost a reply: the transaction runs again in an nft of its own; the next one starts a new channel');
       }
     }
     const r = await runTool(tool, ['-f', '-'], full);

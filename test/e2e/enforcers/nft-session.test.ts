@@ -5,7 +5,9 @@
  * read enough, and an nft killed while a ban waits for its reply — the ban still lands
  * (run again in an nft of its own) and the next transaction starts a new channel.
  */
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseIp, type IpAddress } from '../../../src/domain/ip.js';
 import { compileZones } from '../../../src/engine/zones.js';
@@ -148,5 +150,27 @@ describe('the nftables enforcer over the channel', () => {
     expect(await elements('sipwarden', 'ban4')).toContain('10.77.0.5');
     await e.close({ keepBans: false });
     expect(await channelPids()).toEqual([]);
+  });
+
+  it('an nft whose channel never works (it dies at once): every ban still lands, and after 3 losses in a row the channel is given up, said once', async () => {
+    warnings.length = 0;
+    const dir = await mkdtemp(join(tmpdir(), 'sw-nft-'));
+    try {
+      const real = (await must(null, 'sh', ['-c', 'command -v nft || echo /usr/sbin/nft'])).trim();
+      const nft = join(dir, 'nft');
+      await writeFile(nft, `#!/bin/sh\n[ "$1" = "-i" ] && exit 1\nexec ${real} "$@"\n`);
+      await chmod(nft, 0o755);
+      const zoneOf = compileZones({ internal: [], trusted: [], hostAddresses: [ip(pair.pbx4), ip(pair.pbx6)] });
+      const e = new NftablesEnforcer({ zoneOf, log, netns: pair.pbx, nftPath: nft });
+      await e.init();
+      const sent = ['10.77.0.2', '10.77.0.3', '10.77.0.4', '198.51.100.1', '198.51.100.2'];
+      for (const a of sent) await e.apply([{ op: 'ban', ip: ip(a), until: null }], Date.now());
+      expect(await elements('sipwarden', 'ban4')).toEqual([...sent].sort());
+      expect(warnings.filter((w) => w.includes('lost a reply'))).toHaveLength(2);
+      expect(warnings.filter((w) => w.includes('given up') || w.includes('too often'))).toHaveLength(1);
+      await e.close({ keepBans: false });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
