@@ -13,6 +13,9 @@ import { freepbxAclTree } from '../support/kits/acl.js';
 import { freepbxTree, snapshot, tempRoot } from '../support/kits/setup.js';
 import { CLI, FIXTURES, sandbox, sipwarden } from '../support/cli.js';
 
+/** Each test runs the CLI as a process several times: seconds each on a loaded machine (bounded all the same). */
+const CLI_TIMEOUT = 180_000;
+
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -58,7 +61,7 @@ describe('--json and -o json on every command that prints data', () => {
     const s = both(['status', '--config', b.config], 3);
     expect(s).toMatchObject({ running: false, pid: null, protection: 'on', blocking: 'detecting-only', activeBans: 0, failuresLast24h: 0, store: b.file('sipwarden.db') });
     for (const k of ['backend', 'sources', 'ami', 'reports', 'logs', 'watch', 'storeHealth']) expect(s).toHaveProperty(k);
-  });
+  }, CLI_TIMEOUT);
 
   it('ban, bans and release: the ban, the list with each ban\'s state, the released ban', () => {
     const b = box();
@@ -72,7 +75,7 @@ describe('--json and -o json on every command that prints data', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ ip: `203.0.113.${7 + i}`, state: 'released', stillBlockedBy: null, daemonRunning: false });
     }
-  });
+  }, CLI_TIMEOUT);
 
   it('accounts: the patterns, what was discovered and from which files', () => {
     const b = box();
@@ -80,17 +83,17 @@ describe('--json and -o json on every command that prints data', () => {
     expect(a).toMatchObject({ extensionsInternalOnly: expect.any(Boolean), patterns: { extensions: expect.any(Array), trunks: expect.any(Array), roaming: expect.any(Array) } });
     expect(Array.isArray(a.discovered)).toBe(true);
     expect(Array.isArray(a.files)).toBe(true);
-  });
+  }, CLI_TIMEOUT);
 
   it('check: lines, events, attempts, addresses and bans', () => {
     const c = both(['check', `${FIXTURES}/security.log`]);
     expect(c).toMatchObject({ lines: expect.any(Number), events: expect.any(Number), attempts: expect.any(Number), addresses: expect.any(Array), bans: [] });
-  });
+  }, CLI_TIMEOUT);
 
   it('allow-calls: the account, its suspension, whether the daemon runs, the AstDB key', () => {
     const b = box();
     expect(both(['allow-calls', '100', '--config', b.config])).toEqual({ account: '100', suspended: null, daemonRunning: false, astdbKey: 'sipwarden/suspended/100' });
-  });
+  }, CLI_TIMEOUT);
 
   it('passwd: who and when, never the password', () => {
     const b = box();
@@ -102,7 +105,7 @@ describe('--json and -o json on every command that prints data', () => {
     const short = spawnSync(process.execPath, [CLI, 'passwd', '--password-stdin', '--json', '--config', b.config], { input: 'short', encoding: 'utf8', timeout: 60_000 });
     expect(short.status).toBe(2);
     expect(JSON.parse(short.stderr)).toMatchObject({ error: { code: 'USAGE', message: expect.stringContaining('at least') } });
-  });
+  }, CLI_TIMEOUT);
 
   it('init --dry-run --json: the plan (changes, follow-ups, warnings), never the AMI secret, nothing changed', () => {
     const r = root();
@@ -118,7 +121,7 @@ describe('--json and -o json on every command that prints data', () => {
     expect((plan.followUps as Array<{ program: string }>).map((f) => f.program)).toContain('asterisk');
     expect(JSON.stringify(plan)).not.toMatch(/secret *=/);
     expect(jsonError(['init', '--json', '--root', r])).toMatchObject({ code: 2, error: { code: 'USAGE', message: expect.stringContaining('--dry-run') } });
-  });
+  }, CLI_TIMEOUT);
 
   it('asterisk-acl --dry-run --json: the plan with the extensions it protects', () => {
     const r = root();
@@ -128,7 +131,7 @@ describe('--json and -o json on every command that prints data', () => {
     expect(snapshot(r)).toEqual(before);
     expect(plan).toMatchObject({ command: 'asterisk-acl', action: 'install', root: r, config: 'the built-in defaults' });
     for (const k of ['changes', 'followUps', 'done', 'warnings', 'internal', 'protect', 'leftAlone', 'refused']) expect(Array.isArray(plan[k]), k).toBe(true);
-  });
+  }, CLI_TIMEOUT);
 });
 
 describe('errors in JSON mode', () => {
@@ -141,14 +144,14 @@ describe('errors in JSON mode', () => {
     expect(jsonError(['bans', '--json', '-o', 'text', '--config', b.config])).toMatchObject({ code: 2, error: { code: 'USAGE' } });
     expect(jsonError(['check', '/nonexistent/messages', '--json'])).toMatchObject({ code: 2, error: { code: 'INPUT_UNREADABLE' } });
     expect(jsonError(['status', '--json', '--config', b.file('missing.yaml')]).code).toBe(2);
-  });
+  }, CLI_TIMEOUT);
 
   it('attacker-written text in a message stays one escaped line', () => {
     const b = box();
     const e = jsonError(['ban', 'x\u001b[2J\nevil', '--json', '--config', b.config]);
     expect(e.error.message).toContain('not an IP address or network');
     expect(e.error.message).not.toContain('\u001b');
-  });
+  }, CLI_TIMEOUT);
 });
 
 describe('truthful status and bans --account', () => {
@@ -157,7 +160,7 @@ describe('truthful status and bans --account', () => {
     const r = sipwarden(['status', '--config', b.config]);
     expect(r.stdout).toContain('Detecting only — dry-run: nothing is blocked');
     expect(r.stdout).not.toMatch(/attackers are blocked/i);
-  });
+  }, CLI_TIMEOUT);
 
   it('bans --account 104 finds the bans of addresses that failed with 104, though no ban names it', () => {
     const b = box();
@@ -176,5 +179,5 @@ describe('truthful status and bans --account', () => {
     const text = sipwarden(['bans', '--account', '104', '--config', b.config]).stdout;
     expect(text).toContain('198.51.100.11');
     expect(text).not.toContain('203.0.113.5');
-  });
+  }, CLI_TIMEOUT);
 });
