@@ -207,6 +207,9 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   // Where addresses are (geo/): the country policy decides with it; log lines, alerts and the dashboard show it.
   const geo = await openConfiguredLocator(config.geo, log);
   if (geo) engine.locate(geo.country);
+  // The countries each account used (new_country alerts) survive a restart: kept in the store's meta at stop.
+  engine.restoreAccountCountries(parseJson(store.getMeta(ACCOUNT_COUNTRIES)));
+  stops.push('account countries', () => persistence.guard(now(), () => store.setMeta(ACCOUNT_COUNTRIES, JSON.stringify(engine.accountCountries()))));
   if (discovered) {
     const n = [...discovered.values()];
     log.info({ extensions: n.filter((c) => c.cls === 'extension').length, trunks: n.filter((c) => c.cls === 'trunk').length, dir: config.accounts.asteriskConfigDir }, 'accounts read from the PBX configuration');
@@ -364,4 +367,16 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     pbx.reread();
   };
   return { store, engine, enforcer, pipeline, controls, bans: manual, fraud, url: web?.url ?? null, reopen, handle };
+}
+
+/** The store's meta key of the countries each account logged in from (engine/geo-policy.ts). */
+const ACCOUNT_COUNTRIES = 'geo_account_countries';
+
+/** JSON text read back from the store, or null when there is none or it is damaged. */
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

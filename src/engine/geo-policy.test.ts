@@ -126,4 +126,18 @@ describe('the country policy', () => {
     const line = effects.find((x) => x.kind === 'log');
     expect(line && 'line' in line ? line.line : '').toContain('action=banned ban=country-denied');
   });
+
+  it('keeps what each account used across a restart (snapshot for the store), skipping damaged entries', () => {
+    const e = engine();
+    e.handle(ok('203.0.113.1', 'itsp-main'));
+    e.handle(ok('203.0.113.2', 'itsp-main', T0 + 1));
+    const saved = JSON.parse(JSON.stringify(e.accountCountries()));
+    expect(saved).toEqual([['PJSIP\u0000itsp-main', ['DE', 'AT']]]);
+    const after = engine();
+    expect(after.restoreAccountCountries([...saved, ['x', ['<b>', 7]], 'junk', ['y']])).toBe(1);
+    expect(after.handle(ok('203.0.113.2', 'itsp-main', T0 + 2)).alerts).toEqual([]);
+    expect(after.handle(ok('203.0.113.3', 'itsp-main', T0 + 3)).alerts[0]).toMatchObject({ kind: 'new_country', country: 'CN', usual: ['DE', 'AT'] });
+    expect(after.restoreAccountCountries(null)).toBe(0);
+    expect(new Engine(POLICY, { internal: [], trusted: [] }, RULES).accountCountries()).toEqual([]); // no locator: no policy
+  });
 });

@@ -119,6 +119,31 @@ export class GeoPolicy {
     return before.length === 0 ? NOTHING : { notAllowed: null, newCountry: { country, usual: before } };
   }
 
+  /** What each account used, for the store (a restart keeps it): `[service NUL account, countries]`, oldest generation first. */
+  snapshot(): Array<[string, string[]]> {
+    const out = new Map<string, string[]>(this.older);
+    for (const [k, v] of this.seen) out.set(k, v);
+    return [...out];
+  }
+
+  /**
+   * Takes back a {@link snapshot} read from the store: entries that are not one
+   * (damaged, from another version) are skipped, and the bounds hold. Returns how many
+   * accounts came back.
+   */
+  restore(entries: unknown): number {
+    if (!Array.isArray(entries)) return 0;
+    let n = 0;
+    for (const e of entries.slice(-ACCOUNTS_PER_GENERATION)) {
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || e[0].length > 400 || !Array.isArray(e[1])) continue;
+      const countries = (e[1] as unknown[]).filter((c): c is string => typeof c === 'string' && /^[A-Z]{2}$/.test(c)).slice(-COUNTRIES_PER_ACCOUNT);
+      if (countries.length === 0) continue;
+      this.keep(e[0], countries);
+      n++;
+    }
+    return n;
+  }
+
   private keep(key: string, countries: string[]): void {
     if (!this.seen.has(key) && this.seen.size >= ACCOUNTS_PER_GENERATION) {
       this.older = this.seen;

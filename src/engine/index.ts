@@ -139,6 +139,16 @@ export class Engine {
     else this.geo = new GeoPolicy(rules.geo, this.countryOf);
   }
 
+  /** The countries each account logged in from (country policy; [] without one), for the store. */
+  accountCountries(): Array<[string, string[]]> {
+    return this.geo?.snapshot() ?? [];
+  }
+
+  /** Takes back what {@link accountCountries} gave (after `locate`); anything else is skipped. Returns the accounts restored. */
+  restoreAccountCountries(saved: unknown): number {
+    return this.geo?.restore(saved) ?? 0;
+  }
+
   /** Where addresses are, for the country policy (geo/), given once at start; null: no country policy. */
   locate(countryOf: CountryOf | null): void {
     this.countryOf = countryOf;
