@@ -64,6 +64,8 @@ export function alertsBody(f: Form): RouteBody<'PUT /api/settings/alerts'> {
 export function AlertsSettings({ onSaved }: { onSaved?: () => void }) {
   const view = usePoll(() => api('GET /api/settings/alerts'), []);
   const [form, setForm] = useState<Form | null>(null);
+  /** The settings in force as the server last said them (after a save: its reply). */
+  const [current, setCurrent] = useState<View | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -71,20 +73,23 @@ export function AlertsSettings({ onSaved }: { onSaved?: () => void }) {
   const [testing, setTesting] = useState(false);
 
   useEffect(() => {
-    if (view.data) setForm(formOf(view.data));
+    if (!view.data) return;
+    setCurrent(view.data);
+    setForm(formOf(view.data));
   }, [view.data]);
-  if (!form || !view.data) return <section className="card"><h2>Alerts</h2>{view.error ? <div className="error">{view.error}</div> : <p className="muted">Loading…</p>}</section>;
+  if (!form || !current) return <section className="card"><h2>Alerts</h2>{view.error ? <div className="error">{view.error}</div> : <p className="muted">Loading…</p>}</section>;
 
   const set = (k: keyof Form, v: string | boolean | string[]) => {
     setForm({ ...form, [k]: v });
     setSaved(false);
   };
-  const passwordSet = view.data.email?.password_set ?? false;
+  const passwordSet = current.email?.password_set ?? false;
   const save = async () => {
     setProblems([]);
     setMessage(null);
     try {
       const r = await api('PUT /api/settings/alerts', { body: alertsBody(form) });
+      setCurrent(r);
       setForm(formOf(r));
       setSaved(true);
       onSaved?.();
@@ -148,7 +153,7 @@ export function AlertsSettings({ onSaved }: { onSaved?: () => void }) {
       )}
       <fieldset>
         <legend>Send these kinds</legend>
-        {view.data.available.map((k) => (
+        {current.available.map((k) => (
           <label key={k.kind}>
             <input type="checkbox" checked={form.kinds.includes(k.kind)}
               onChange={(e) => set('kinds', e.target.checked ? [...form.kinds, k.kind] : form.kinds.filter((x) => x !== k.kind))} /> {k.title}
@@ -166,10 +171,10 @@ export function AlertsSettings({ onSaved }: { onSaved?: () => void }) {
       <button type="button" className="primary" onClick={() => void save()}>Save alerts</button>{' '}
       <button type="button" onClick={() => void test()} disabled={testing}>{testing ? 'Sending…' : 'Send a test alert'}</button>
       {results && (
-        <ul aria-label="Test alert results" role="status">
+        <div role="status"><ul aria-label="Test alert results">
           {results.length === 0 && <li>No channel is set: save a program, a webhook or e-mail first.</li>}
           {results.map((r) => <li key={r.channel}>{r.channel} ({r.target}): {r.ok ? 'sent' : `failed: ${r.error ?? ''}`}</li>)}
-        </ul>
+        </ul></div>
       )}
     </section>
   );
