@@ -130,8 +130,11 @@ export function Settings() {
         <h2>Phones outside the office</h2>
         <label style={CHECK_LABEL}>
           <input style={CHECK_INPUT} type="checkbox" checked={internalOnly} onChange={(e) => setInternalOnly(e.target.checked)} />
-          <span>Extensions only from internal networks <span className="muted small">— a phone that tries an extension from any other address is blocked at once (24 h), and one that logs in from there is blocked until released, with an alert. Roaming extensions are exempt.</span></span>
+          <span>Extensions only from inside the office</span>
         </label>
+        <p className="muted small">
+          A phone that tries an extension from an address outside your internal networks is blocked at once (24 h), and one that logs in from there is blocked until released, with an alert. Roaming extensions are exempt.
+        </p>
         <label>
           Roaming extensions <span className="muted small">— phones used at home or on the road: may register from anywhere. One per line; ? is one character, * any run (2?? is 200 to 299).</span>
           <textarea aria-label="Roaming extensions" rows={4} value={roaming} onChange={(e) => setRoaming(e.target.value)} spellCheck={false} />
