@@ -181,8 +181,11 @@ async function main() {
   await api.setAdminPassword(s, PASSWORD);
   const started = Date.now();
   const now = () => NOW + (Date.now() - started);
-  const { policy } = defaultConfig();
-  const controls = new api.SettingsControls({ protection: 'on', tiers: policy.tiers, networks: { internal: [], trusted: [], trustedNames: [] }, subnets: policy.subnets }, () => undefined);
+  const { policy, alerts } = defaultConfig();
+  const controls = new api.SettingsControls({
+    protection: 'on', tiers: policy.tiers, networks: { internal: [], trusted: [], trustedNames: [] }, subnets: policy.subnets,
+    accounts: { roaming: [], extensionsInternalOnly: false }, alerts,
+  }, () => undefined);
   const read = api.openReadModel(file, { memoMs: 0 });
   const bus = new api.FailureBus();
   const app = await api.startApiServer({
