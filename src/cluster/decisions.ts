@@ -18,6 +18,7 @@ import { parseIp, type IpAddress } from '../domain/ip.js';
 import type { BanEffect, Effect, Engine } from '../engine/index.js';
 import { formatDuration } from '../domain/duration.js';
 import { formatFailure } from '../faillog/format.js';
+import type { Where } from '../geo/index.js';
 import type { RemoteMessage } from './types.js';
 
 const NONE: readonly Effect[] = Object.freeze([]);
@@ -28,8 +29,8 @@ const NONE: readonly Effect[] = Object.freeze([]);
  * the one node whose own failure is the latest the ban stands on (inbox.ts), so a ban two
  * nodes reach at the same instant is in the stream once, not never or twice.
  */
-export function remoteEffects(engine: Engine, m: RemoteMessage, now: number, publish = false): readonly Effect[] {
-  if (m.type === 'failure') return remoteFailure(engine, m, now, publish);
+export function remoteEffects(engine: Engine, m: RemoteMessage, now: number, publish = false, geo?: (ip: string) => Where): readonly Effect[] {
+  if (m.type === 'failure') return remoteFailure(engine, m, now, publish, geo);
   if (m.type !== 'ban') return NONE;
   if (m.until !== null && m.until <= now) return NONE;
   const { decision, zone } = engine.remoteBan(m.target, m.at, m.until, `cluster:${m.origin}`);
@@ -48,7 +49,7 @@ export function remoteEffects(engine: Engine, m: RemoteMessage, now: number, pub
   return [{ kind: 'say', level: 'info', fields: { ip: m.target, origin: m.origin, until: m.until }, msg: 'banned on the word of another PBX of the cluster' }, ban];
 }
 
-function remoteFailure(engine: Engine, m: RemoteMessage & { type: 'failure' }, now: number, publish: boolean): readonly Effect[] {
+function remoteFailure(engine: Engine, m: RemoteMessage & { type: 'failure' }, now: number, publish: boolean, geo?: (ip: string) => Where): readonly Effect[] {
   const v = engine.remoteFailure(m.ip, m.at, m.reason);
   const d = v?.decision;
   if (!v || !d || (d.until !== null && d.until <= now)) return NONE;
@@ -64,7 +65,7 @@ function remoteFailure(engine: Engine, m: RemoteMessage & { type: 'failure' }, n
     line: formatFailure({
       at: m.at, ip: m.ip, port: null, service: m.service, account: m.account, reason: m.reason, zone: v.zone,
       counts: v.counts.map((n, i) => ({ n, within: formatDuration(v.windows[i] ?? 0) })), action: v.action, tier: v.tier, until,
-      decoys: [], source: ev.evidence.source, line: 0,
+      decoys: [], source: ev.evidence.source, line: 0, geo: geo?.(m.ip),
     }),
   }, {
     kind: 'ban', ifSeen: false, cause: ev, remote: m.origin,

@@ -142,7 +142,7 @@ export class Pipeline {
 
   /** A failure or ban another PBX published (cluster/), judged by this node's zones; `publish`: see cluster/decisions.ts. Never throws. */
   remote(m: RemoteMessage, publish = false): void {
-    this.apply(remoteEffects(this.deps.engine, m, this.deps.now(), publish));
+    this.apply(remoteEffects(this.deps.engine, m, this.deps.now(), publish, this.deps.geo));
   }
 
   /** Applies effects decided elsewhere (the toll-fraud guard's lines, alerts and bans: daemon/fraud.ts) in this order. Never throws for bad input. */

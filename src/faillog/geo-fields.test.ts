@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthFailed } from '../domain/events.js';
 import { parseIp, type IpAddress } from '../domain/ip.js';
+import { remoteEffects } from '../cluster/decisions.js';
 import { Decider, Engine } from '../engine/index.js';
 import { openLocator, shippedCountryDatabase } from '../geo/index.js';
 import { formatAlert, formatFailure, readLogLine } from './index.js';
@@ -51,5 +52,15 @@ describe('country and network on failed-auth log lines', () => {
     expect(lines(ext)[0]).toContain(' ALERT kind=extension_from_external ip=130.54.1.1 country=JP asn=- ');
     const alert = ext.find((e) => e.kind === 'alert');
     expect(alert && alert.kind === 'alert' ? alert.alert.geo : undefined).toEqual({ country: 'JP', name: 'Japan', asn: null, network: null });
+  });
+
+  it('a failure another PBX of the cluster shared is written with its country too', async () => {
+    const geo = await openLocator({ country: shippedCountryDatabase() });
+    const engine = new Engine({ tiers: [{ failures: 1, within: 3_600_000, ban: 3_600_000 }], countReasons: ['wrong_password'], banInternal: false, protection: 'on' }, { internal: [], trusted: [] });
+    const effects = remoteEffects(engine, {
+      type: 'failure', ip: parseIp('130.54.1.1') as IpAddress, at, reason: 'wrong_password', service: 'PJSIP', account: '100', origin: 'pbx2', eid: 'e1',
+    }, at, false, geo.where);
+    const line = effects.find((e) => e.kind === 'log');
+    expect(line && line.kind === 'log' ? line.line : '').toContain(' ip=130.54.1.1 port=- service=PJSIP account="100" reason=wrong_password zone=external country=JP asn=- ');
   });
 });
