@@ -4,7 +4,7 @@
  * a column with the order kept in the URL (a reload keeps it), the origin of every ban
  * (this PBX, another PBX, a feed, a person), filters (origin, reason, tier) kept in the
  * URL, several bans released with one confirm (the store, the audit and the firewall
- * follow), and on a phone the rows become stacked cells with nothing wider than the screen.
+ * follow), where an address is (flag, code, name) from the shipped country database, and on a phone the rows become stacked cells with nothing wider than the screen.
  * Screenshots go to test-artifacts/screenshots/. Only 127.0.0.1; every wait is bounded.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -150,6 +150,31 @@ describe.skipIf(!existsSync(CHROMIUM))('the Blocked table in chromium', () => {
     expect(h.store.listAudit(10).filter((a) => a.action === 'release').map((a) => [a.ip, a.actor]).sort()).toEqual(picked.map((a) => [a, 'web:admin@127.0.0.1']));
     await until(() => picked.every((a) => h.enforcer.batches.slice(batches).some((b) => b.some((op) => op.op === 'unban' && op.ip === a))), 'the firewall unbans');
     await expect.poll(() => page.getByTestId('ban-count').textContent(), { timeout: WAIT }).toBe('59 bans');
+  });
+
+  it('shows where an address is (flag, code, name; its network) from the shipped database, and filters by country', async () => {
+    h.store.addBan({
+      ip: ip('8.8.8.8'), reason: '2 failures within 1h', tier: 1, source: 'policy', failures: 2, evidence: [], accounts: ['400'],
+      createdAt: Date.now(), expiresAt: Date.now() + 3_600_000,
+    });
+    const res = await page.request.get(`${h.url}/api/bans?ip=8.8.8.8`);
+    const geo = (await res.json()).rows[0]?.geo as { country: string; name: string; network?: string } | undefined;
+    expect(geo?.country).toMatch(/^[A-Z]{2}$/);
+    const code = geo?.country ?? '';
+    const flag = String.fromCodePoint(...[...code].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+    await page.goto(`${h.url}/#/bans`);
+    await page.reload(); // the same address as now: load the list again at once
+    const row = page.locator('tbody.ban[data-ip="8.8.8.8"]');
+    await row.waitFor();
+    expect(await row.locator('td[data-label="Country"]').textContent()).toBe(`${flag} ${code} ${geo?.name}`);
+    expect(await row.locator('td[data-label="Network"]').textContent()).toContain(geo?.network ?? '');
+    // A documentation address is nowhere: its cells are empty.
+    expect(await page.locator('tbody.ban[data-ip="198.51.100.13"] td[data-label="Country"]').textContent()).toBe('');
+    await page.getByLabel('Filter by country').selectOption(code);
+    await expect.poll(rowIps, { timeout: WAIT }).toEqual(['8.8.8.8']);
+    await page.getByLabel('Filter by country').selectOption('-');
+    await expect.poll(async () => (await rowIps()).includes('8.8.8.8'), { timeout: WAIT }).toBe(false);
+    expect((await rowIps()).length).toBe(50);
   });
 
   it('on a phone the rows become stacked cells, nothing wider than the screen', async () => {
