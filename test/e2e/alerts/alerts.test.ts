@@ -37,7 +37,7 @@ function failure(ip: string, account: string, i: number): string {
 }
 
 /** Starts a daemon following `lines` whose first failure bans until released, alerting through the kit's three channels. */
-async function start(lines: string, digest: { after: number; window: string }): Promise<Daemon> {
+async function start(lines: string, digest: { after: number; window: string }, policy = 'policy: { tiers: [{ failures: 1, within: 1h, ban: permanent }], subnets: { enabled: false } }'): Promise<Daemon> {
   const log = path.join(dir, 'security.log');
   fs.writeFileSync(log, lines);
   const config = parseConfigText([
@@ -46,7 +46,7 @@ async function start(lines: string, digest: { after: number; window: string }): 
     `store: { path: ${path.join(dir, 'sipwarden.db')} }`,
     `failed_auth_log: { path: ${path.join(dir, 'failed-auth.log')} }`,
     `accounts: { discover: false, asterisk_config: ${dir} }`,
-    'policy: { tiers: [{ failures: 1, within: 1h, ban: permanent }], subnets: { enabled: false } }',
+    policy,
     'web: { public_url: "https://pbx.example.net:8472" }',
     'alerts:',
     `  command: ${kit.command}`,
@@ -84,6 +84,16 @@ describe('alerts reach a person', () => {
       expect(json).toMatchObject({ kind: 'permanent_ban', ip: '203.0.113.7', account: hostile, host: os.hostname(), link: 'https://pbx.example.net:8472/#/bans?q=203.0.113.7&state=all' });
       expect(typeof json?.at).toBe('string');
     }
+  });
+
+  it('a network banned (subnet escalation): one subnet_ban alert linking to the network, and no permanent_ban for 1-hour bans', async () => {
+    const lines = ['203.0.113.10', '203.0.113.20'].map((ip, i) => failure(ip, '100', i)).join('');
+    await start(lines, { after: 5, window: '10m' }, 'policy: { tiers: [{ failures: 1, within: 1h, ban: 1h }], subnets: { enabled: true, addresses: 2, within: 1h, ban: 1d } }');
+    expect(await waitFor(() => kit.posts.some((p) => p.kind === 'subnet_ban'))).toBe(true);
+    expect(kit.posts.filter((p) => p.kind === 'subnet_ban')).toEqual([expect.objectContaining({
+      ip: '203.0.113.0/24', title: 'Network banned: 203.0.113.0/24', link: 'https://pbx.example.net:8472/#/bans?q=203.0.113.0%2F24&state=all',
+    })]);
+    expect(kit.posts.map((p) => p.kind)).not.toContain('permanent_ban');
   });
 
   it('a burst of 200 bans sends digest_after mails and then one digest with the count', async () => {
