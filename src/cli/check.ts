@@ -38,7 +38,8 @@ export async function checkCommand(files: string[], opts: CheckOptions): Promise
   const plural = (n: number, one: string, many: string) => `${String(n).padStart(6)} ${n === 1 ? `${one} ` : many}`;
   for (const a of report.addresses) {
     const scans = anyScans ? ` ${a.scans ? plural(a.scans, 'scan', 'scans') : ' '.repeat(12)}` : '';
-    out.push(`  ${a.ip.padEnd(39)} ${plural(a.failures, 'failure', 'failures')}${scans}  zone ${a.zone}${a.where ? `  ${placeText(a.where)}` : ''}`);
+    const place = a.where ? placeText(a.where) : '-';
+    out.push(`  ${a.ip.padEnd(39)} ${plural(a.failures, 'failure', 'failures')}${scans}  zone ${a.zone}${place === '-' ? '' : `  ${place}`}`);
   }
   out.push('', `Would ban (${report.bans.length}):`);
   for (const b of report.bans) out.push(`  ${b.ip.padEnd(39)} tier ${b.tier}  until ${b.until === null ? 'released' : iso(b.until)}`);
