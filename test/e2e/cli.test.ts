@@ -23,7 +23,8 @@ describe('sipwarden check', () => {
       attempts: 73,
       // svmap, svwar: challenges never answered (one each, whichever files report them).
       scans: 49,
-      addresses: [{ ip: '127.0.0.1', failures: 72, zone: 'never', scans: 49 }, { ip: '127.0.0.2', failures: 1, zone: 'never' }],
+      // Loopback has no country (geo/): null, never a guess from the database.
+      addresses: [{ ip: '127.0.0.1', failures: 72, zone: 'never', scans: 49, country: null }, { ip: '127.0.0.2', failures: 1, zone: 'never', country: null }],
       bans: [],
     });
   });
@@ -64,8 +65,8 @@ describe('sipwarden check', () => {
     const out = JSON.parse(r.stdout);
     expect(out.attempts).toBe(4);
     expect(out.addresses).toEqual([
-      { ip: '192.168.1.20', failures: 2, zone: 'internal' },
-      { ip: '203.0.113.5', failures: 2, zone: 'external' },
+      { ip: '192.168.1.20', failures: 2, zone: 'internal', country: null }, // private and documentation ranges have no country
+      { ip: '203.0.113.5', failures: 2, zone: 'external', country: null },
     ]);
     expect(out.bans).toEqual([{ ip: '203.0.113.5', tier: 1, until: '2026-11-24T11:02:00.000Z', failures: 2 }]);
   });
