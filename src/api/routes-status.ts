@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
+import { clusterView } from './routes-cluster.js';
 import { ROUTES } from './schemas/index.js';
 
 /** Registers the status routes on the `/api` context. */
@@ -21,7 +22,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps): void 
   // Loopback callers only, and only what `status` prints: the pid, the attempts counted since start, the store's health.
   api.get('/live', { schema: ROUTES['GET /api/live'], config: { public: true } }, async (req) => {
     if (!isLoopback(req.socket.remoteAddress)) throw new ApiError('AUTH_REQUIRED');
-    return { pid: process.pid, now: deps.now(), attempts: deps.metrics().attempts_total ?? null, store: deps.health().store ?? null, protection: deps.controls.protection() };
+    return { pid: process.pid, now: deps.now(), attempts: deps.metrics().attempts_total ?? null, store: deps.health().store ?? null, protection: deps.controls.protection(), cluster: clusterView(deps.cluster?.() ?? null, deps.now()).node };
   });
   api.get('/audit', { schema: ROUTES['GET /api/audit'] }, async (req) => ({
     rows: deps.store.listAudit(req.query.limit ?? 100),

@@ -24,7 +24,7 @@ import { liveSettings } from '../daemon/web.js';
 import { Store } from '../store/index.js';
 import type { StoreHealth } from '../api/index.js';
 import { storeBans } from '../api/controls.js';
-import { liveOnly, protectionLine, readLive, storeLines } from './status-live.js';
+import { clusterLines, liveOnly, protectionLine, readLive, storeLines } from './status-live.js';
 import { geoLines, openConfiguredLocator, STDERR } from '../geo/open.js';
 import { blockingLine, blockingOf } from './status-blocking.js';
 
@@ -79,6 +79,7 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
       asteriskLoss: (stats.asteriskLoss as { dropped: number; episodes: number } | undefined) ?? null,
       storeHealth: live?.store ?? (running ? (stats.store as StoreHealth | undefined) ?? null : null),
       geo,
+      cluster: config.cluster.enabled ? live?.cluster ?? null : null,
     };
     // LSB: `status` exits 3 when the program is not running (scripts and monitoring read it).
     if (!running) process.exitCode = 3;
@@ -95,6 +96,7 @@ export async function statusCommand(opts: { config?: string; json?: boolean }): 
       `watching:         ${config.asterisk.logs.join(', ') || 'no log files (set asterisk.logs)'}`,
       `AMI:              ${amiLine(config.asterisk.ami ? status.ami : undefined)}`,
       ...geoLines(geo),
+      ...clusterLines(live?.cluster, config.cluster.enabled, now, terminalText),
       ...storeLines(status.storeHealth, config.store.path),
       ...watchLines(status.watch),
       ...(status.asteriskLoss?.episodes ? [`Asterisk logger: DROPPED ${status.asteriskLoss.dropped || 'some'} log lines (${status.asteriskLoss.episodes} time${status.asteriskLoss.episodes === 1 ? '' : 's'}): failures in that gap were never written; keep the AMI source on`] : []),

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { StoreHealth } from '../api/index.js';
+import type { Live as LiveReply } from '../api/schemas/index.js';
 import type { Config } from '../config/index.js';
 
 /** What the daemon says about itself. */
@@ -14,6 +15,8 @@ export interface Live {
   readonly store: StoreHealth | null;
   /** Protection as the daemon enforces it now; null from a daemon too old to say. */
   readonly protection: 'on' | 'off' | null;
+  /** This PBX in its cluster group; null: cluster mode off; undefined: a daemon too old to say. */
+  readonly cluster?: LiveReply['cluster'];
 }
 
 /** Asks the daemon at `config.web.listen`; null if nothing answers within `timeoutMs`. */
@@ -32,7 +35,9 @@ export function readLive(config: Config, timeoutMs = 1500): Promise<Live | null>
       res.on('end', () => {
         try {
           const v = JSON.parse(body) as Partial<Live>;
-          resolve(res.statusCode === 200 && typeof v.pid === 'number' ? { pid: v.pid, store: v.store ?? null, protection: v.protection === 'on' || v.protection === 'off' ? v.protection : null } : null);
+          resolve(res.statusCode === 200 && typeof v.pid === 'number'
+            ? { pid: v.pid, store: v.store ?? null, protection: v.protection === 'on' || v.protection === 'off' ? v.protection : null, cluster: v.cluster }
+            : null);
         } catch {
           resolve(null);
         }
@@ -78,4 +83,22 @@ export function protectionLine(live: Live | null, file: 'on' | 'off'): string {
   if (live?.protection == null) return `${file} in the config file (${live ? 'the daemon did not say what it enforces' : 'no daemon answered'})`;
   if (live.protection === file) return live.protection;
   return `${live.protection} (in force in the daemon; the config file now says ${file}: restart sipwarden to use it)`;
+}
+
+/**
+ * The cluster's lines of `status` (README "Many PBXs"): this node, its group, Redis, and
+ * each node of the group with when it was last heard of. Node names come from other
+ * PBXs through Redis: passed through `text` (terminal-safe) by the caller.
+ */
+export function clusterLines(c: Live['cluster'], configured: boolean, now: number, text: (s: string) => string): string[] {
+  if (!configured) return [];
+  if (c === undefined) return ['cluster:          configured; state unknown (is the daemon running?)'];
+  if (c === null) return ['cluster:          configured, but the running daemon has it off (restart sipwarden to use the file)'];
+  const ago = (t: number) => `${Math.max(0, Math.round((now - t) / 1000))} s ago`;
+  const redis = c.redis.state === 'up' ? 'reachable' : `${c.redis.state === 'down' ? 'UNREACHABLE' : 'connecting'} since ${new Date(c.redis.since).toISOString()}${c.redis.lastError ? ` (${text(c.redis.lastError)})` : ''}`;
+  return [
+    `cluster:          node ${text(c.name)} in group ${text(c.group)}, counting ${c.count}; Redis ${redis}`,
+    ...c.nodes.map((n) => `  ${text(n.name).padEnd(20)} last seen ${ago(n.lastSeen)}`),
+    `  received from other nodes: ${c.received}, applied here: ${c.applied}`,
+  ];
 }

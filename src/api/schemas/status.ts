@@ -1,5 +1,6 @@
 /** `/api/stats`, `/api/health`, `/api/live`, `/api/audit`: what the overview, `sipwarden status` and the audit trail read. */
 import Type, { type Static } from 'typebox';
+import { ClusterView } from './cluster.js';
 import { Closed, Geo, Nullable } from './common.js';
 
 const COUNTS = Closed({ start: Type.Integer(), counts: Type.Array(Type.Integer()) });
@@ -109,6 +110,8 @@ export const Live = Closed({
   pid: Type.Integer(), now: Type.Integer(), attempts: Nullable(Type.Number()), store: Nullable(StoreHealth),
   /** Protection as the daemon enforces it now (the config file may have been edited since it started). */
   protection: Type.Enum(['on', 'off'], { type: 'string' }),
+  /** This PBX in its cluster group (null: cluster mode off), as `/api/cluster` says it. */
+  cluster: Type.Optional(ClusterView.properties.node),
 });
 export type Live = Static<typeof Live>;
 

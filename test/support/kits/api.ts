@@ -53,7 +53,7 @@ export function defaultSettings(): LiveSettings {
 }
 
 /** Starts a test API (not listening) over a fresh store with the admin password {@link TEST_PASSWORD}. */
-export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls; manualBans?: ApiDeps['manualBans']; where?: ApiDeps['where'] } = {}): Promise<TestApi> {
+export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls; manualBans?: ApiDeps['manualBans']; where?: ApiDeps['where']; cluster?: ApiDeps['cluster'] } = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'sipwarden-api-'));
   const dbPath = join(dir, 'sipwarden.db');
   const store = Store.open(dbPath);
@@ -73,6 +73,7 @@ export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; h
     zoneOf: controls.zoneOf,
     ...(opts.manualBans ? { manualBans: opts.manualBans } : {}),
     ...(opts.where ? { where: opts.where } : {}),
+    ...(opts.cluster ? { cluster: opts.cluster } : {}),
     health: () => opts.health ?? {
       sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 1234, lines: 10, lagMs: 0 }],
       ami: null,

@@ -18,6 +18,8 @@ export const COLUMNS = 10;
 /** Why the ban exists, in plain words. */
 export function why(b: Ban): string {
   if (b.source === 'manual') return `Blocked by hand${b.createdBy ? ` by ${b.createdBy}` : ''}: ${b.reason}`;
+  if (b.createdBy?.startsWith('feed:')) return `On the blocklist feed ${b.createdBy.slice(5)}`;
+  if (b.createdBy?.startsWith('cluster:')) return `Blocked by another PBX (${b.createdBy.slice(8)}): ${b.reason}`;
   if (b.ip.includes('/')) return `Whole network blocked (subnet escalation): ${b.reason.replace(/^subnet-escalation:\s*/, '')}`;
   if (b.reason === 'toll-fraud') return 'Toll fraud: the account that placed the calls logged in from here';
   const reason = /^tier \d/i.test(b.reason) || b.tier === 0 ? b.reason : `tier ${b.tier}: ${b.reason}`;
