@@ -11,7 +11,9 @@ import { writeConfigEdits, type Config, type ConfigEdit, type WriteBackResult } 
 import { alertsFileForm } from '../config/alerts.js';
 import { formatDuration } from '../domain/index.js';
 import type { Store } from '../store/index.js';
-import { liveSettings, SETTINGS_META_KEY } from './web.js';
+import { fileSettings, liveSettings, SETTINGS_META_KEY } from './web.js';
+
+export { fileSettings };
 
 /** Where the settings moved from the store are kept, with when and into which file (nothing is lost). */
 export const MIGRATED_META_KEY = 'settings_migrated';
@@ -47,17 +49,6 @@ export function saveSetting(file: string, next: LiveSettings, changed: keyof Liv
   return writeConfigEdits(file, settingsEdits(next, changed));
 }
 
-/** The live settings as the config file alone gives them. */
-export function fileSettings(config: Config): LiveSettings {
-  return {
-    protection: config.protection,
-    tiers: config.policy.tiers,
-    networks: { internal: config.networks.internal, trusted: config.networks.trusted, trustedNames: config.networks.trustedNames },
-    subnets: config.policy.subnets,
-    accounts: { roaming: config.accounts.roaming, extensionsInternalOnly: config.accounts.extensionsInternalOnly },
-    alerts: config.alerts,
-  };
-}
 
 /**
  * At start: settings an older version stored over the file's values are written into

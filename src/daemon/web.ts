@@ -32,12 +32,9 @@ import type { SshClients } from './ssh.js';
 
 export const SETTINGS_META_KEY = 'settings';
 
-/**
- * The settings in force: the config file's, overridden by what the dashboard stored.
- * A stored object from before a setting existed lacks its key: the file's value stands.
- */
-export function liveSettings(config: Config, store: Store): LiveSettings {
-  const base: LiveSettings = {
+/** The live settings as the config file alone gives them. */
+export function fileSettings(config: Config): LiveSettings {
+  return {
     protection: config.protection,
     tiers: config.policy.tiers,
     networks: { internal: config.networks.internal, trusted: config.networks.trusted, trustedNames: config.networks.trustedNames },
@@ -45,6 +42,14 @@ export function liveSettings(config: Config, store: Store): LiveSettings {
     accounts: { roaming: config.accounts.roaming, extensionsInternalOnly: config.accounts.extensionsInternalOnly },
     alerts: config.alerts,
   };
+}
+
+/**
+ * The settings in force: the config file's, overridden by what the dashboard stored.
+ * A stored object from before a setting existed lacks its key: the file's value stands.
+ */
+export function liveSettings(config: Config, store: Store): LiveSettings {
+  const base = fileSettings(config);
   const saved = store.getMeta(SETTINGS_META_KEY);
   if (!saved) return base;
   try {
