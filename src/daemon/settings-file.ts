@@ -13,8 +13,6 @@ import { formatDuration } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { fileSettings, liveSettings, SETTINGS_META_KEY } from './web.js';
 
-export { fileSettings };
-
 /** Where the settings moved from the store are kept, with when and into which file (nothing is lost). */
 export const MIGRATED_META_KEY = 'settings_migrated';
 
