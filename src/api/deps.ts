@@ -19,7 +19,8 @@ import type { ClusterHealth } from '../cluster/index.js';
 import type { SearchBans } from './ban-search.js';
 import type { FraudControls } from './routes-calls.js';
 import type { Stats } from './stats.js';
-import type { Where } from '../geo/index.js';
+import type { DatabaseInfo, Where } from '../geo/index.js';
+import type { GeoConfig } from '../config/geo.js';
 import type { ChannelResult } from '../alerts/index.js';
 import type { AlertsConfig } from '../config/alerts.js';
 
@@ -185,4 +186,15 @@ export interface ApiDeps {
   readonly cluster?: () => ClusterHealth | null;
   /** Where an address is (geo/, cached): the `geo` of bans and failures; absent: geo off. */
   readonly where?: (ip: string) => Where;
+  /** The country policy the settings page edits (daemon/geo-settings.ts); absent: `/api/settings/geo` says it cannot be changed here. */
+  readonly geoSettings?: GeoSettingsControls;
+}
+
+/** The country policy (config `geo.deny`, `geo.allow`) read and changed by the dashboard. */
+export interface GeoSettingsControls {
+  current(): GeoConfig;
+  /** Saves the lists into the config file, then puts them into force; throws (nothing changed) when the file cannot be written. */
+  set(next: Pick<GeoConfig, 'deny' | 'allow'>, actor: string): void;
+  /** The country database in use; null: none could be read. */
+  readonly database: DatabaseInfo | null;
 }

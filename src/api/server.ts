@@ -29,6 +29,7 @@ import { registerExportRoutes } from './routes-export.js';
 import { registerFailureRoutes } from './routes-failures.js';
 import { registerPhoneRoutes } from './routes-phone.js';
 import { registerAlertRoutes } from './routes-alerts.js';
+import { registerGeoSettingsRoutes } from './routes-geo-settings.js';
 import { registerSettingsRoutes } from './routes-settings.js';
 import { registerStatusRoutes } from './routes-status.js';
 import { ROUTES } from './schemas/index.js';
@@ -96,6 +97,7 @@ export function createApiServer(deps: ApiDeps, opts: ApiOptions): FastifyInstanc
     registerExportRoutes(api, deps, opts.exportToken ?? null);
     registerSettingsRoutes(api, deps);
     registerAlertRoutes(api, deps);
+    registerGeoSettingsRoutes(api, deps);
     registerPhoneRoutes(api, deps);
     registerStatusRoutes(api, deps);
     registerCallsRoutes(api, deps);

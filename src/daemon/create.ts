@@ -38,6 +38,7 @@ import { FraudDecider } from '../fraud/index.js';
 import type { Store } from '../store/index.js';
 import { hostAddresses, policyInput, ruleInput, zoneInput } from './inputs.js';
 import { openConfiguredLocator } from '../geo/open.js';
+import { GeoSettingsControl, geoPolicyInput, withLiveGeo } from './geo-settings.js';
 import { StopStack } from './lifecycle.js';
 import { LogLoss } from './log-loss.js';
 import { ManualChanges } from './manual.js';
@@ -190,7 +191,8 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   // 2. The engine, with the settings in force (older versions' stored dashboard settings moved into the file first).
   const settings = deps.configFile ? migrateStoredSettings(deps.configFile, fileConfig, store, log, now()) : liveSettings(fileConfig, store);
   const current = { settings: () => settings };
-  const config = withSettings(fileConfig, settings);
+  let geoInForce = fileConfig.geo; // the country policy, changed from the dashboard (daemon/geo-settings.ts): every later reading sees it
+  const config = withLiveGeo(withSettings(fileConfig, settings), () => geoInForce);
   alerts.configure(config.alerts);
   const reader = deps.pbx ?? pbxFromFiles(config);
   const discovered = reader.accounts();
@@ -235,7 +237,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const faillog = openDaemonFailedAuthLog(config, store, persistence, { now, log });
   stops.push('failed-auth log', () => faillog.close());
   const pbx = pbxSync({
-    fileConfig, config, store, engine, enforcer, reader, first: { plan: firstPlan, discovery }, log, settings: () => current.settings(),
+    fileConfig: withLiveGeo(fileConfig, () => geoInForce), config, store, engine, enforcer, reader, first: { plan: firstPlan, discovery }, log, settings: () => current.settings(),
     unwatched: (service, sentence) => {
       const alert = { at: now(), kind: 'unwatched_port' as const, ip: '-', account: '', service, message: sentence };
       log.warn({ service }, sentence);
@@ -355,6 +357,9 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     watch: () => pbx.portWatch.current(), logLoss: () => logLoss.health(), persistence: () => persistence.health(),
     fraud: fraudControls(config.fraud, fraudDecider.guard, fraud), cluster: () => cluster?.health() ?? null, geo,
     testAlert: (s, actor) => alerts.test(s, actor),
+    geoSettings: new GeoSettingsControl(fileConfig.geo, {
+      file, database: geo?.databases.country ?? null, log, apply: (g) => { geoInForce = g; engine.setGeo(geoPolicyInput(g)); },
+    }),
   }, deps.web).catch((e: Error) => {
     log.error({ err: e.message }, 'cannot start the dashboard; protection goes on without it');
     return null;

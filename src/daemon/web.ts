@@ -104,6 +104,8 @@ export interface WebDeps {
   readonly cluster?: () => ClusterHealth | null;
   /** Sends a test alert through the given alert settings' channels (the daemon's notifier: its host name and links). */
   readonly testAlert?: ApiDeps['testAlert'];
+  /** The country policy the settings page edits (daemon/geo-settings.ts). */
+  readonly geoSettings?: ApiDeps['geoSettings'];
 }
 
 /** How the dashboard is served; every field has the daemon's default. */
@@ -203,6 +205,7 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
       ...(d.cluster ? { cluster: d.cluster } : {}),
       onFailure: d.bus.subscribe,
       ...(d.geo ? { where: d.geo.where } : {}),
+      ...(d.geoSettings ? { geoSettings: d.geoSettings } : {}),
       onLoginFailure: (ipText, username, at) => {
         const ip = parseIp(ipText);
         if (!ip || o.ignoreLoginFailures) return;

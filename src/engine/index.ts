@@ -139,6 +139,11 @@ export class Engine {
     else this.geo = new GeoPolicy(rules.geo, this.countryOf);
   }
 
+  /** Replaces the country policy alone (edited in the dashboard; undefined: off); the countries each account used are kept. */
+  setGeo(geo: GeoPolicyInput | undefined): void {
+    this.setRules({ ...this.rules, geo });
+  }
+
   /** The countries each account logged in from (country policy; [] without one), for the store. */
   accountCountries(): Array<[string, string[]]> {
     return this.geo?.snapshot() ?? [];

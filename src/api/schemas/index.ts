@@ -8,6 +8,7 @@ export * from './bans.js';
 export * from './failures.js';
 export * from './settings.js';
 export * from './alerts.js';
+export * from './geo-settings.js';
 export * from './phone.js';
 export * from './status.js';
 export * from './session.js';

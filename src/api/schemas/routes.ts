@@ -16,6 +16,7 @@ import { FailureFilters, FailureListQuery, FailurePage } from './failures.js';
 import { AccountsBody, AccountsSettings, MyPhone, MyPhoneBody } from './phone.js';
 import { Session, LoginBody } from './session.js';
 import { AlertSettings, AlertSettingsBody, TestAlertReply } from './alerts.js';
+import { GeoSettings, GeoSettingsBody } from './geo-settings.js';
 import { Networks, NetworksBody, Policy, PolicyBody, Protection, Settings, Subnets, SubnetsBody } from './settings.js';
 import { AuditList, AuditQuery, Health, Live, Stats } from './status.js';
 
@@ -50,6 +51,8 @@ export const ROUTES = {
   'GET /api/settings/alerts': { response: { 200: AlertSettings } },
   'PUT /api/settings/alerts': { body: AlertSettingsBody, response: { 200: AlertSettings } },
   'POST /api/settings/alerts/test': { response: { 200: TestAlertReply } },
+  'GET /api/settings/geo': { response: { 200: GeoSettings } },
+  'PUT /api/settings/geo': { body: GeoSettingsBody, response: { 200: GeoSettings } },
   'GET /api/settings/accounts': { response: { 200: AccountsSettings } },
   'PUT /api/settings/accounts': { body: AccountsBody, response: { 200: AccountsSettings } },
 
