@@ -59,6 +59,7 @@ const REQUESTS: Partial<Record<RouteKey, { query?: string; body?: object; anon?:
   'GET /api/audit': { query: '?limit=5' },
   'PUT /api/settings/alerts': { body: { command: null, webhook: null, email: null, kinds: ['permanent_ban'], quiet: '10m', digest_after: 5, digest_window: '10m', stale_log: null } },
   'POST /api/calls/allow': { body: { account: '100' } },
+  'PUT /api/settings/geo': { body: { deny: ['KP'], allow: { extension: ['DE', 'AT'] } } },
 };
 
 const errorsOf = (schema: TSchema, value: unknown) => Errors(schema, value).map((e) => `${e.instancePath} ${e.message}`);

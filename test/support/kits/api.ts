@@ -16,6 +16,7 @@ import { openReadModel, type ReadModel } from '../../../src/api/read-model.js';
 import { createApiServer, type ApiOptions } from '../../../src/api/server.js';
 import { DEFAULT_TIERS } from '../../../src/config/defaults.js';
 import { defaultConfig } from '../../../src/config/index.js';
+import { GeoSettingsControl } from '../../../src/daemon/geo-settings.js';
 import { parseCidr, type Cidr } from '../../../src/domain/index.js';
 import { Store } from '../../../src/store/index.js';
 
@@ -53,7 +54,7 @@ export function defaultSettings(): LiveSettings {
 }
 
 /** Starts a test API (not listening) over a fresh store with the admin password {@link TEST_PASSWORD}. */
-export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls; manualBans?: ApiDeps['manualBans']; where?: ApiDeps['where']; cluster?: ApiDeps['cluster'] } = {}): Promise<TestApi> {
+export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls; manualBans?: ApiDeps['manualBans']; where?: ApiDeps['where']; cluster?: ApiDeps['cluster']; geoSettings?: ApiDeps['geoSettings'] } = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'sipwarden-api-'));
   const dbPath = join(dir, 'sipwarden.db');
   const store = Store.open(dbPath);
@@ -74,6 +75,8 @@ export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; h
     ...(opts.manualBans ? { manualBans: opts.manualBans } : {}),
     ...(opts.where ? { where: opts.where } : {}),
     ...(opts.cluster ? { cluster: opts.cluster } : {}),
+    // The country policy saved into a config file of the test's own (created on the first change), put into force nowhere.
+    geoSettings: opts.geoSettings ?? new GeoSettingsControl(defaultConfig().geo, { file: join(dir, 'sipwarden.yaml'), database: null, log: { warn: () => undefined }, apply: () => undefined }),
     health: () => opts.health ?? {
       sources: [{ path: '/var/log/asterisk/security', exists: true, offset: 1234, lines: 10, lagMs: 0 }],
       ami: null,
