@@ -13,6 +13,7 @@ import type { AccountsSettings, Networks, Problem, SubnetsText, TierText } from 
 import { visible, when } from '../text';
 import { TiersEditor } from './TiersEditor';
 import { AlertsSettings } from './AlertsSettings';
+import { GeoSettings } from './GeoSettings';
 import { SubnetsEditor, subnetLabel, subnetsBody } from './SubnetsEditor';
 
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
@@ -165,6 +166,8 @@ export function Settings() {
       </section>
 
       <AlertsSettings onSaved={audit.reload} />
+
+      <GeoSettings onSaved={audit.reload} />
 
       <section className="card">
         <h2>Recent changes</h2>
