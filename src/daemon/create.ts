@@ -355,7 +355,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const web = deps.web === false ? null : await startWeb({
     config, store, engine, enforcer, pipeline, controls, bans: manual, handle, bus, log, now, ssh, sources: () => src.health(),
     watch: () => pbx.portWatch.current(), logLoss: () => logLoss.health(), persistence: () => persistence.health(),
-    fraud: fraudControls(config.fraud, fraudDecider.guard, fraud), cluster: () => cluster?.health() ?? null, geo,
+    fraud: fraudControls(config.fraud, fraudDecider.guard, fraud, { file, decider: fraudDecider, log }), cluster: () => cluster?.health() ?? null, geo,
     testAlert: (s, actor) => alerts.test(s, actor),
     geoSettings: new GeoSettingsControl(fileConfig.geo, {
       file, database: geo?.databases.country ?? null, log, apply: (g) => { geoInForce = g; engine.setGeo(geoPolicyInput(g)); },

@@ -45,8 +45,25 @@ export const FraudAlert = Closed({
 });
 export type FraudAlert = Static<typeof FraudAlert>;
 
-/** A rule of `fraud.rules`, read-only: its name, plain words, and what it does. */
-export const FraudRuleView = Closed({ name: Type.String(), words: Type.String(), actions: Type.Array(Type.String()) });
+/**
+ * A rule of `fraud.rules` as the config file writes it (`within: 1m`, `from: "08:00"`,
+ * `days: [mon, fri]`): what the editor shows and sends back. Each kind has only its own
+ * fields; the config schema checks them (src/config/fraud.ts).
+ */
+export const FraudRuleFile = Closed({
+  rule: Type.String({ maxLength: 40 }),
+  max: Type.Optional(Type.Integer()),
+  within: Type.Optional(Type.String({ maxLength: 40 })),
+  learn: Type.Optional(Type.String({ maxLength: 40 })),
+  from: Type.Optional(Type.String({ maxLength: 10 })),
+  to: Type.Optional(Type.String({ maxLength: 10 })),
+  days: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: 7 })),
+  action: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 }),
+});
+export type FraudRuleFile = Static<typeof FraudRuleFile>;
+
+/** A rule of `fraud.rules`: its name, plain words, what it does, and the same as the config file writes it. */
+export const FraudRuleView = Closed({ name: Type.String(), words: Type.String(), actions: Type.Array(Type.String()), file: FraudRuleFile });
 export type FraudRuleView = Static<typeof FraudRuleView>;
 
 /** `GET /api/calls`. `enabled: false`: calls are not judged (fraud.enabled, or no AMI). */
@@ -78,3 +95,17 @@ export type AllowCallsBody = Static<typeof AllowCallsBody>;
 /** What allowing did: whether the guard held the account suspended. */
 export const AllowedCalls = Closed({ account: Type.String(), wasSuspended: Type.Boolean() });
 export type AllowedCalls = Static<typeof AllowedCalls>;
+
+/**
+ * `PUT /api/calls/rules`: the rules in force (a rule left out is no longer judged),
+ * `fraud.never_stop` and `fraud.home_country`, saved into the config file and put into
+ * force at once. A list that drops every emergency number (112, 911) is refused unless
+ * `drop_emergency` says the owner means it.
+ */
+export const CallRulesBody = Closed({
+  rules: Type.Array(FraudRuleFile, { maxItems: 50 }),
+  never_stop: Type.Array(Type.String({ maxLength: 20 }), { maxItems: 100 }),
+  home_country: Nullable(Type.String({ maxLength: 10 })),
+  drop_emergency: Type.Optional(Type.Boolean()),
+});
+export type CallRulesBody = Static<typeof CallRulesBody>;

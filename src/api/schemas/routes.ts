@@ -8,7 +8,7 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { Ban, BanBody, BanList, BanListQuery, ReleaseBody, Released } from './bans.js';
-import { AllowCallsBody, AllowedCalls, Calls } from './calls.js';
+import { AllowCallsBody, AllowedCalls, CallRulesBody, Calls } from './calls.js';
 import { ClusterView } from './cluster.js';
 import { NoQuery } from './common.js';
 import { BanExport, ExportQuery } from './export.js';
@@ -63,6 +63,7 @@ export const ROUTES = {
 
   'GET /api/calls': { querystring: NoQuery, response: { 200: Calls } },
   'POST /api/calls/allow': { body: AllowCallsBody, response: { 200: AllowedCalls } },
+  'PUT /api/calls/rules': { body: CallRulesBody, response: { 200: Calls } },
   'GET /api/cluster': { querystring: NoQuery, response: { 200: ClusterView } },
 
   /** One active address or network a line (text/plain); with the dashboard's session or `Authorization: Bearer <feeds_export.token>`. */
