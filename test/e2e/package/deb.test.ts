@@ -95,8 +95,13 @@ async function until(ms: number, check: () => boolean): Promise<boolean> {
   return check();
 }
 
+/** A failed login as Asterisk 20 writes it, dated now (a fixed date would be in the past one day, and its ban already over). */
 function securityLine(n: number): string {
-  return `[Dec  7 10:00:0${n}] SECURITY[16648] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="2026-12-07T10:00:0${n}.446+0000",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="100",SessionID="33712932${n}",LocalAddress="IPV4/UDP/${HOST}/5060",RemoteAddress="IPV4/UDP/${ATTACKER}/5092",Challenge="179554360${n}/abccfd014c5be7ad7767532f0b25a29${n}",Response="53a9554163a974e805723053942708e${n}",ExpectedResponse=""\n`;
+  const at = new Date(Date.now() - 3_000 + n * 1_000); // the container's clock is the host's; its zone is UTC
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const stamp = `${MONTHS[at.getUTCMonth()]} ${String(at.getUTCDate()).padStart(2, ' ')} ${at.toISOString().slice(11, 19)}`;
+  const tv = `${at.toISOString().slice(0, 19)}.446+0000`;
+  return `[${stamp}] SECURITY[16648] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="${tv}",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="100",SessionID="33712932${n}",LocalAddress="IPV4/UDP/${HOST}/5060",RemoteAddress="IPV4/UDP/${ATTACKER}/5092",Challenge="179554360${n}/abccfd014c5be7ad7767532f0b25a29${n}",Response="53a9554163a974e805723053942708e${n}",ExpectedResponse=""\n`;
 }
 
 const banned = () => c.run(['nft', 'list', 'set', 'inet', 'sipwarden', 'ban4']).stdout.includes(ATTACKER);
