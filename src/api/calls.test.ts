@@ -3,11 +3,22 @@
  * audit records in plain words (attacker text kept as data), allowing an account
  * written as the CLI's `allow_calls` record with the dashboard user, a bad account name
  * refused with nothing written, "calls stopped today" counted from 00:00 UTC, and the
- * cluster panel's view (off, and a node's health).
+ * cluster panel's view (off, and a node's health); the rules editor saving into a real
+ * config file (comments kept) and putting the rules into force in a real guard, refusing
+ * bad rules, a silent drop of 112/911 and an unwritable file with nothing changed.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, T0 } from '../../test/support/calls.js';
 import { login, startTestApi, type Client, type TestApi } from '../../test/support/kits/api.js';
+import { parseConfigText } from '../config/index.js';
+import { fraudControls } from '../daemon/fraud-controls.js';
+import { policyInput, ruleInput, zoneInput } from '../daemon/inputs.js';
+import { Engine } from '../engine/index.js';
+import { FraudDecider } from '../fraud/decide.js';
 import { clusterView } from './routes-cluster.js';
+import { createApiServer } from './server.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -95,5 +106,91 @@ describe('GET /api/cluster', () => {
         nodes: [{ name: 'pbx-b', lastSeen: 200 }, { name: 'pbx-a', lastSeen: 100 }], received: 7, applied: 6,
       },
     });
+  });
+});
+
+describe('PUT /api/calls/rules', () => {
+  const CONFIG = [
+    '# the PBX in the office',
+    'fraud:',
+    '  # emergency numbers first',
+    '  never_stop: ["112", "911"]',
+    '  rules:',
+    '    - { rule: calls, max: 8, within: 1m, action: [hangup, alert] }',
+    '    - { rule: high_risk, action: [hangup, suspend, ban, alert] }',
+    '',
+  ].join('\n');
+
+  /** An API over the test's store with a real guard (FraudDecider over an Engine) whose rules are saved into `file`. */
+  async function withGuard(file: string | undefined) {
+    const config = parseConfigText(CONFIG, 'test.yaml', { fileExists: () => false });
+    const decider = new FraudDecider(new Engine(policyInput(config), zoneInput(config), ruleInput(config)), config.fraud);
+    const fraud = fraudControls(config.fraud, decider.guard, { pollAllows: () => undefined }, { file, decider, log: { warn: () => undefined } });
+    const app = createApiServer({ ...t.deps, fraud }, { listen: { host: '127.0.0.1', port: 0 } });
+    await app.ready();
+    return { app, decider, client: await login(app) };
+  }
+  const body = (max: number, neverStop = ['112', '911']) => ({
+    rules: [{ rule: 'calls', max, within: '10m', action: ['hangup', 'alert'] }],
+    never_stop: neverStop, home_country: 'DE',
+  });
+  const feedCalls = (decider: FraudDecider, n: number) =>
+    Array.from({ length: n }, (_, i) => decider.decide(call('100', '5551234567').begin(T0 + i * 1000), T0 + i * 1000)).flat()
+      .filter((e) => e.kind === 'hangup').length;
+
+  it('saves the rules into the config file with its comments, puts them into force in the guard and audits the user', async () => {
+    const file = join(t.dir, 'sipwarden.yaml');
+    writeFileSync(file, CONFIG);
+    const g = await withGuard(file);
+    try {
+      const res = await g.client.req({ method: 'PUT', url: '/api/calls/rules', payload: body(2) });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().rules).toEqual([{ name: 'calls/10m', words: 'more than 2 calls within 10m', actions: ['hangup', 'alert'], file: { rule: 'calls', max: 2, within: '10m', action: ['hangup', 'alert'] } }]);
+      expect(res.json().settings.homeCountry).toBe('DE');
+      const text = readFileSync(file, 'utf8');
+      for (const kept of ['# the PBX in the office', '# emergency numbers first', 'never_stop: [ "112", "911" ]', 'home_country: DE', 'max: 2', 'within: 10m']) expect(text).toContain(kept);
+      expect(text).not.toContain('high_risk');
+      expect(readFileSync(`${file}.bak`, 'utf8')).toBe(CONFIG);
+      // The guard judges by the new rule: the third call within 10 minutes is hung up.
+      expect(feedCalls(g.decider, 3)).toBe(1);
+      const audit = t.store.listAudit(5).find((a) => a.action === 'fraud_rules');
+      expect(audit?.actor).toBe('web:admin@127.0.0.1');
+      expect(JSON.parse(audit?.detail ?? '{}').to).toEqual({ home_country: 'DE', never_stop: ['112', '911'], rules: [{ rule: 'calls', max: 2, within: '10m', action: ['hangup', 'alert'] }] });
+    } finally {
+      await g.app.close();
+    }
+  });
+
+  it('refuses bad rules in the config schema\'s words, and dropping 112 and 911 unless confirmed; nothing changes', async () => {
+    const file = join(t.dir, 'sipwarden.yaml');
+    writeFileSync(file, CONFIG);
+    const g = await withGuard(file);
+    try {
+      const bad = await g.client.req({ method: 'PUT', url: '/api/calls/rules', payload: { ...body(2), rules: [{ rule: 'calls', max: 0, within: 'soon', action: [] }] } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().problems.map((p: { path: string }) => p.path)).toEqual(['rules[0].max', 'rules[0].within', 'rules[0].action']);
+      const noEmergency = await g.client.req({ method: 'PUT', url: '/api/calls/rules', payload: body(2, ['110']) });
+      expect(noEmergency.statusCode).toBe(400);
+      expect(noEmergency.json().problems).toEqual([{ path: 'never_stop', message: expect.stringContaining('keeps none of the emergency numbers 112 and 911') }]);
+      expect(readFileSync(file, 'utf8')).toBe(CONFIG);
+      expect(t.store.listAudit(5).filter((a) => a.action === 'fraud_rules')).toEqual([]);
+      expect(feedCalls(g.decider, 3)).toBe(0); // still 8 a minute
+      const confirmed = await g.client.req({ method: 'PUT', url: '/api/calls/rules', payload: { ...body(2, ['110']), drop_emergency: true } });
+      expect(confirmed.json().settings.neverStop).toEqual(['110']);
+    } finally {
+      await g.app.close();
+    }
+  });
+
+  it('a config file that cannot be written: CONFIG_UNWRITABLE, the guard keeps its rules', async () => {
+    const g = await withGuard(join(t.dir, 'no-such-dir', 'sipwarden.yaml'));
+    try {
+      const res = await g.client.req({ method: 'PUT', url: '/api/calls/rules', payload: body(2) });
+      expect(res.json()).toMatchObject({ code: 'CONFIG_UNWRITABLE', message: expect.stringContaining('nothing was changed') });
+      expect((await g.client.req({ url: '/api/calls' })).json().rules.map((r: { name: string }) => r.name)).toEqual(['calls/1m', 'high_risk']);
+      expect(feedCalls(g.decider, 3)).toBe(0);
+    } finally {
+      await g.app.close();
+    }
   });
 });
