@@ -91,7 +91,7 @@ export function ruleFileForm(r: FraudRule): FraudRuleFile {
  * refuses dropping every emergency number that was kept; returns the guard's next input.
  */
 export function checkCallRules(body: CallRulesBody, current: FraudInput): FraudInput {
-  const parsed = configSchema.safeParse({ fraud: { rules: body.rules, never_stop: body.never_stop, home_country: body.home_country } }, { reportInput: true });
+  const parsed = configSchema.safeParse({ fraud: { rules: body.rules, never_stop: body.never_stop, home_country: body.home_country || null } }, { reportInput: true }); // the body's null may arrive coerced to ''
   if (!parsed.success) throw invalid(schemaProblems(parsed.error.issues, 'fraud'));
   const f = parsed.data.fraud;
   const kept = EMERGENCY.filter((n) => current.neverStop.includes(n));

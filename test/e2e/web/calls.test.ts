@@ -5,11 +5,14 @@
  * bans the address it logged in from, the alert with the rule in plain words and the
  * number dialled, the rules read-only; "Allow calls again" with its confirm lifts the
  * suspension in the guard, audited with the dashboard user, exactly once; the overview
- * counts the call stopped today; a hostile "number" is shown as text. No AMI: the
+ * counts the call stopped today; a hostile "number" is shown as text; the rules editor
+ * saves a new limit into the config file (its comments kept), warns before 112/911 are
+ * dropped, and the guard stops the call breaking the new limit. No AMI: the
  * hang-ups the guard asks for go nowhere (test doubles only for Asterisk).
  * Only 127.0.0.1; every wait is bounded.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +22,11 @@ import { CHROMIUM, launchChromium, logIn, SHOTS, startHarness, type Harness } fr
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const WAIT = 10_000;
+const CONFIG = '# sipwarden on the office PBX\nfraud:\n  enabled: true # judge the calls\n';
 
 let h: Harness;
+let configDir: string;
+let configFile: string;
 let browser: Browser;
 let page: Page;
 const dialogs: string[] = [];
@@ -37,7 +43,10 @@ async function until(cond: () => boolean, what: string, ms = 3000): Promise<void
 describe.skipIf(!existsSync(CHROMIUM))('the Calls page in chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    h = await startHarness();
+    configDir = mkdtempSync(join(tmpdir(), 'sipwarden-calls-config-'));
+    configFile = join(configDir, 'sipwarden.yaml');
+    writeFileSync(configFile, CONFIG);
+    h = await startHarness({ configFile });
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(WAIT);
@@ -52,6 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Calls page in chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await h?.close();
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
   });
 
   it('shows trunk calls up now per account, a high-risk call stopped, its account suspended, the alert in plain words', async () => {
@@ -126,6 +136,38 @@ describe.skipIf(!existsSync(CHROMIUM))('the Calls page in chromium', () => {
     await page.getByTestId('calls-stopped').click();
     await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
     expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the rules editor saves a new limit into the config file, comments kept, and the guard stops the call breaking it', async () => {
+    await page.locator('header nav').getByRole('link', { name: 'Calls' }).click();
+    await page.getByRole('button', { name: 'Edit rules' }).click();
+    await page.getByLabel('calls/1m: most allowed').fill('2');
+    await page.getByLabel('calls/1m: window (like 1m, 1h, 24h)').fill('10m');
+    // Dropping the emergency numbers is warned about, and refused without the tick.
+    const never = page.getByLabel('Numbers never stopped (emergency services)');
+    await never.fill('110');
+    await page.getByText('Neither 112 nor 911 is in this list').waitFor();
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByText('keeps none of the emergency numbers 112 and 911').waitFor();
+    expect(readFileSync(configFile, 'utf8')).toBe(CONFIG);
+    await never.fill('112, 911');
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByText('Saved into the config file.').waitFor();
+
+    const text = readFileSync(configFile, 'utf8');
+    for (const kept of ['# sipwarden on the office PBX', 'enabled: true # judge the calls', 'max: 2', 'within: 10m']) expect(text).toContain(kept);
+    const audit = h.store.listAudit(50).filter((a) => a.action === 'fraud_rules');
+    expect(audit.map((a) => a.actor)).toEqual(['web:admin@127.0.0.1']);
+    const rules = await page.locator('.rules li').allTextContents();
+    expect(rules.some((r) => r.startsWith('More than 2 calls within 10m calls/10m'))).toBe(true);
+
+    // Three calls from one account within seconds: the third breaks the new limit and is stopped.
+    const t = Date.now();
+    h.calls([0, 1, 2].map((i) => call('103', '5551234567').begin(t + i * 1000)));
+    await until(() => h.store.listAudit(50).some((a) => a.action === 'toll_fraud' && JSON.parse(a.detail ?? '{}').rule === 'calls/10m'), 'the finding of the new rule');
+    const finding = JSON.parse(h.store.listAudit(50).find((a) => a.action === 'toll_fraud' && a.detail?.includes('calls/10m'))?.detail ?? '{}');
+    expect(finding).toMatchObject({ account: '103', rule: 'calls/10m', actions: expect.arrayContaining(['hangup']) });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
-/** The toll-fraud guard's rules (`fraud:` in the config), read-only and in plain words. */
+/** The toll-fraud guard's rules (`fraud:` in the config) in plain words, and "Edit rules" (CallRulesEditor). */
+import { useState } from 'react';
 import type { RouteReply } from '../types';
+import { CallRulesEditor } from './CallRulesEditor';
 
 type Calls = RouteReply<'GET /api/calls'>;
 import { span } from '../text';
@@ -8,11 +10,23 @@ const ACTION_WORDS: Record<string, string> = {
   hangup: 'hang up the call', suspend: 'suspend the account', ban: 'ban its address', unregister: 'remove its registrations', alert: 'send an alert',
 };
 
-export function CallRules({ rules, settings: s }: { rules: Calls['rules']; settings: Calls['settings'] }) {
+export function CallRules({ data, onSaved }: { data: Calls; onSaved: () => void }) {
+  const { rules, settings: s } = data;
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
+  if (editing) {
+    return (
+      <section className="card">
+        <h2>Rules</h2>
+        <CallRulesEditor data={data} onDone={(ok) => { setEditing(false); setSaved(ok); if (ok) onSaved(); }} />
+      </section>
+    );
+  }
   return (
     <section className="card">
       <h2>Rules</h2>
-      <p className="muted small">Set in the config file (fraud:); each is judged per account, on calls that leave through a trunk.</p>
+      <p className="muted small">Kept in the config file (fraud:); each is judged per account, on calls that leave through a trunk.</p>
+      {saved && <div className="notice" role="status">Saved into the config file. The new rules judge calls from now on.</div>}
       {rules.length === 0 ? <p className="muted">No rule.</p> : (
         <ul className="rules">
           {rules.map((r) => (
@@ -32,6 +46,7 @@ export function CallRules({ rules, settings: s }: { rules: Calls['rules']; setti
         {s.timeZone && <li>Business hours in {s.timeZone}</li>}
         {s.allowedCountries.map((a) => <li key={a.accounts}>{a.accounts} accounts may call: {a.countries.join(', ') || 'nowhere abroad'}</li>)}
       </ul>
+      <button type="button" onClick={() => { setSaved(false); setEditing(true); }}>Edit rules</button>
     </section>
   );
 }

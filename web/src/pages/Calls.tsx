@@ -137,7 +137,7 @@ export function Calls() {
         )}
       </section>
 
-      {d && <CallRules rules={d.rules} settings={d.settings} />}
+      {d && <CallRules data={d} onSaved={calls.reload} />}
 
       {allowing !== null && (
         <ConfirmDialog title={`Allow ${visible(allowing)} to call out again?`} confirm="Allow calls again" onConfirm={() => void allow(allowing)} onCancel={() => setAllowing(null)}>
