@@ -11,6 +11,7 @@
  * hang-ups the guard asks for go nowhere (test doubles only for Asterisk).
  * Only 127.0.0.1; every wait is bounded.
  */
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { CHROMIUM, launchChromium, logIn, SHOTS, startHarness, type Harness } fr
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const WAIT = 10_000;
+const AXE = createRequire(import.meta.url).resolve('axe-core');
 const CONFIG = '# sipwarden on the office PBX\nfraud:\n  enabled: true # judge the calls\n';
 
 let h: Harness;
@@ -142,6 +144,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the Calls page in chromium', () => {
   it('the rules editor saves a new limit into the config file, comments kept, and the guard stops the call breaking it', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Calls' }).click();
     await page.getByRole('button', { name: 'Edit rules' }).click();
+    // Every input of the editor has a label (axe-core's label rules, run on the editor).
+    await page.evaluate(readFileSync(AXE, 'utf8'));
+    const labels = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: string, o: object): Promise<{ violations: Array<{ id: string }>; passes: Array<{ id: string }> }> } }).axe;
+      const r = await axe.run('.rules-editor', { runOnly: ['label', 'label-title-only'] });
+      return { violations: r.violations.map((v) => v.id), passes: r.passes.map((v) => v.id) };
+    });
+    expect(labels.violations).toEqual([]);
+    expect(labels.passes).toContain('label');
     await page.getByLabel('calls/1m: most allowed').fill('2');
     await page.getByLabel('calls/1m: window (like 1m, 1h, 24h)').fill('10m');
     // Dropping the emergency numbers is warned about, and refused without the tick.
