@@ -3,12 +3,20 @@
  * with the table's schema object, and every JSON reply (of data seeded to reach each
  * optional shape) and a live-stream row match their schema, with no field left out of it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Check, Errors } from 'typebox/value';
 import type { TSchema } from 'typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Health as DaemonHealth } from '../deps.js';
 import { createApiServer } from '../server.js';
+import { defaultConfig } from '../../config/index.js';
+import { fraudControls } from '../../daemon/fraud-controls.js';
+import { policyInput, ruleInput, zoneInput } from '../../daemon/inputs.js';
 import { parseIp, type IpAddress } from '../../domain/index.js';
+import { Engine } from '../../engine/index.js';
+import { FraudDecider } from '../../fraud/decide.js';
 import type { FailureRow } from '../../store/index.js';
 import { login, startTestApi, TEST_PASSWORD, type Client, type TestApi } from '../../../test/support/kits/api.js';
 import { ErrorBody, Failure, ROUTES, type RouteKey } from './index.js';
@@ -60,18 +68,26 @@ const REQUESTS: Partial<Record<RouteKey, { query?: string; body?: object; anon?:
   'PUT /api/settings/alerts': { body: { command: null, webhook: null, email: null, kinds: ['permanent_ban'], quiet: '10m', digest_after: 5, digest_window: '10m', stale_log: null } },
   'POST /api/calls/allow': { body: { account: '100' } },
   'PUT /api/settings/geo': { body: { deny: ['KP'], allow: { extension: ['DE', 'AT'] } } },
+  'PUT /api/calls/rules': { body: { rules: [{ rule: 'calls', max: 3, within: '10m', action: ['hangup', 'alert'] }, { rule: 'hours', from: '08:00', to: '18:00', days: ['mon'], action: ['alert'] }], never_stop: ['112'], home_country: 'DE' } },
 };
 
 const errorsOf = (schema: TSchema, value: unknown) => Errors(schema, value).map((e) => `${e.instancePath} ${e.message}`);
 
 let t: TestApi;
 let c: Client;
+let configDir: string;
 beforeEach(async () => {
-  t = await startTestApi({ health: HEALTH });
+  // A real toll-fraud guard whose rules the Calls page's editor saves into a config file of the test's own.
+  configDir = mkdtempSync(join(tmpdir(), 'sipwarden-schemas-'));
+  const config = defaultConfig({ fileExists: () => false });
+  const decider = new FraudDecider(new Engine(policyInput(config), zoneInput(config), ruleInput(config)), config.fraud);
+  const fraud = fraudControls(config.fraud, decider.guard, { pollAllows: () => undefined }, { file: join(configDir, 'sipwarden.yaml'), decider, log: { warn: () => undefined } });
+  t = await startTestApi({ health: HEALTH, fraud });
   c = await login(t.app);
 });
 afterEach(async () => {
   await t.close();
+  rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('the route table', () => {

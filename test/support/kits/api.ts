@@ -54,7 +54,7 @@ export function defaultSettings(): LiveSettings {
 }
 
 /** Starts a test API (not listening) over a fresh store with the admin password {@link TEST_PASSWORD}. */
-export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls; manualBans?: ApiDeps['manualBans']; where?: ApiDeps['where']; cluster?: ApiDeps['cluster']; geoSettings?: ApiDeps['geoSettings'] } = {}): Promise<TestApi> {
+export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; health?: Health; controls?: SettingsControls; manualBans?: ApiDeps['manualBans']; where?: ApiDeps['where']; cluster?: ApiDeps['cluster']; geoSettings?: ApiDeps['geoSettings']; fraud?: ApiDeps['fraud'] } = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'sipwarden-api-'));
   const dbPath = join(dir, 'sipwarden.db');
   const store = Store.open(dbPath);
@@ -75,6 +75,7 @@ export async function startTestApi(opts: Partial<ApiOptions> & { now?: number; h
     ...(opts.manualBans ? { manualBans: opts.manualBans } : {}),
     ...(opts.where ? { where: opts.where } : {}),
     ...(opts.cluster ? { cluster: opts.cluster } : {}),
+    ...(opts.fraud ? { fraud: opts.fraud } : {}),
     // The country policy saved into a config file of the test's own (created on the first change), put into force nowhere.
     geoSettings: opts.geoSettings ?? new GeoSettingsControl(defaultConfig().geo, { file: join(dir, 'sipwarden.yaml'), database: null, log: { warn: () => undefined }, apply: () => undefined }),
     health: () => opts.health ?? {
