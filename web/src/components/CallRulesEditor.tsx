@@ -72,13 +72,13 @@ export function CallRulesEditor({ data, onDone }: { data: Calls; onDone: (saved:
           <legend>{d.words.charAt(0).toUpperCase() + d.words.slice(1)} <span className="muted small mono">{d.name}</span></legend>
           <label><input type="checkbox" checked={d.on} onChange={(e) => change(i, (x) => ({ ...x, on: e.target.checked }))} /> In force<span className="visually-hidden"> ({d.name})</span></label>
           {d.file.max !== undefined && (
-            <label> More than <input className="narrow" inputMode="numeric" value={d.file.max} onChange={(e) => change(i, (x) => ({ ...x, file: { ...x.file, max: e.target.value } }))} aria-label={`${d.name}: most allowed`} /></label>
+            <label> More than <input inputMode="numeric" value={d.file.max} onChange={(e) => change(i, (x) => ({ ...x, file: { ...x.file, max: e.target.value } }))} aria-label={`${d.name}: most allowed`} /></label>
           )}
           {d.file.within !== undefined && (
-            <label> within <input className="narrow" value={d.file.within} onChange={(e) => change(i, (x) => ({ ...x, file: { ...x.file, within: e.target.value } }))} aria-label={`${d.name}: window (like 1m, 1h, 24h)`} /></label>
+            <label> within <input value={d.file.within} onChange={(e) => change(i, (x) => ({ ...x, file: { ...x.file, within: e.target.value } }))} aria-label={`${d.name}: window (like 1m, 1h, 24h)`} /></label>
           )}
           {d.file.learn !== undefined && (
-            <label> Learn for <input className="narrow" value={d.file.learn} onChange={(e) => change(i, (x) => ({ ...x, file: { ...x.file, learn: e.target.value } }))} aria-label={`${d.name}: learning time (like 14d)`} /></label>
+            <label> Learn for <input value={d.file.learn} onChange={(e) => change(i, (x) => ({ ...x, file: { ...x.file, learn: e.target.value } }))} aria-label={`${d.name}: learning time (like 14d)`} /></label>
           )}
           {d.file.from !== undefined && <span className="muted small"> {d.file.from}–{d.file.to} on {d.file.days?.join(', ')} (edit these in the config file)</span>}
           <div className="small">
@@ -94,7 +94,7 @@ export function CallRulesEditor({ data, onDone }: { data: Calls; onDone: (saved:
           </div>
         </fieldset>
       ))}
-      <label>Home country <input className="narrow" value={home} onChange={(e) => setHome(e.target.value)} placeholder="US" /></label>
+      <label>Home country <input value={home} onChange={(e) => setHome(e.target.value)} placeholder="US" /></label>
       <label>Numbers never stopped (emergency services) <input value={neverStop} onChange={(e) => setNeverStop(e.target.value)} placeholder="112, 911" /></label>
       {noEmergency && (
         <div className="notice" role="alert">
