@@ -58,7 +58,22 @@ describe.skipIf(!existsSync(CHROMIUM))('attacks by country on the overview', () 
       '?? Unknown 1 1 address',
       '\u{1f1ef}\u{1f1f5} JP Japan 1 1 address',
     ]);
+    // The top addresses carry their country too; a private address none.
+    const top = (await page.locator('ol.toplist').first().locator('li').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+    expect(top[0]).toBe('8.8.8.8 \u{1f1fa}\u{1f1f8} US United States 3');
+    expect(top.find((r) => r.startsWith('192.168.1.20'))).toBe('192.168.1.20 1');
     expect(dialogs).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'overview-countries.png'), fullPage: true });
+  }, 60_000);
+
+  it('shows the country of each failed attempt, none for a private address', async () => {
+    await page.goto(`${h.url}/#/failures`);
+    const table = page.locator('table.failures');
+    await table.locator('tbody tr').first().waitFor({ timeout: 10_000 });
+    const countryOf = async (ip: string) => (await table.locator('tbody tr', { hasText: ip }).first().locator('td[data-label="Country"]').innerText()).replace(/\s+/g, ' ').trim();
+    expect(await countryOf('130.54.1.1')).toBe('\u{1f1ef}\u{1f1f5} JP Japan');
+    expect(await countryOf('129.187.254.49')).toBe('\u{1f1e9}\u{1f1ea} DE Germany');
+    expect(await countryOf('192.168.1.20')).toBe('');
+    await page.screenshot({ path: join(SHOTS, 'failures-countries.png'), fullPage: true });
   }, 60_000);
 });

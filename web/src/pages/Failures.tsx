@@ -7,6 +7,7 @@ import { api, query } from '../api';
 import { replaceQuery, usePoll } from '../hooks';
 import type { Failure } from '../types';
 import { REASONS, visible, when } from '../text';
+import { Country } from '../components/Geo';
 
 const RANGES: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
 const LIVE_KEEP = 200;
@@ -83,7 +84,7 @@ export function Failures({ params }: { params: URLSearchParams }) {
       {history.data && <p className="muted">{history.data.total} in the last {range}{live.length ? `, ${live.length} new since you opened this page` : ''}.</p>}
       <table className="table failures">
         <thead>
-          <tr><th>Time</th><th>Address</th><th>Service</th><th>Account</th><th>Reason</th><th>Action</th></tr>
+          <tr><th>Time</th><th>Address</th><th>Country</th><th>Service</th><th>Account</th><th>Reason</th><th>Action</th></tr>
         </thead>
         <tbody>
           {rows.map(({ r, isNew }, i) => {
@@ -92,6 +93,7 @@ export function Failures({ params }: { params: URLSearchParams }) {
               <tr key={key} className={isNew ? 'new' : ''} onClick={() => setOpen(open === key ? null : key)}>
                 <td data-label="Time">{when(r.at)}</td>
                 <td data-label="Address" className="mono"><a href={`#/bans?q=${encodeURIComponent(r.ip)}&state=all`}>{r.ip}</a></td>
+                <td data-label="Country"><Country geo={r.geo} /></td>
                 <td data-label="Service">{r.service}</td>
                 <td data-label="Account" className="mono account">{visible(r.account)}</td>
                 <td data-label="Reason">{REASONS[r.reason] ?? r.reason}</td>

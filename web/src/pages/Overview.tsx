@@ -8,6 +8,7 @@ import { StoreFault } from '../components/StoreFault';
 import { usePoll } from '../hooks';
 import type { WatchHealth } from '../types';
 import { span, visible, when } from '../text';
+import { Country } from '../components/Geo';
 
 const bansLink = (q: string) => `#/bans?q=${encodeURIComponent(q)}&state=all`;
 
@@ -61,7 +62,7 @@ export function Overview() {
           {s && s.topAddresses.length === 0 && <p className="muted">No failed logins in the last 24 hours.</p>}
           <ol className="toplist">
             {s?.topAddresses.map((a) => (
-              <li key={a.ip}><a href={bansLink(a.ip)} className="mono">{a.ip}</a><span>{a.failures}</span></li>
+              <li key={a.ip}><a href={bansLink(a.ip)} className="mono">{a.ip}</a>{a.geo && <> <Country geo={a.geo} /></>}<span>{a.failures}</span></li>
             ))}
           </ol>
         </section>
