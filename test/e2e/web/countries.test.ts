@@ -70,7 +70,7 @@ describe.skipIf(!existsSync(CHROMIUM))('attacks by country on the overview', () 
     await page.goto(`${h.url}/#/failures`);
     const table = page.locator('table.failures');
     await table.locator('tbody tr').first().waitFor({ timeout: 10_000 });
-    const countryOf = async (ip: string) => (await table.locator('tbody tr', { hasText: ip }).first().locator('td[data-label="Country"]').innerText()).replace(/\s+/g, ' ').trim();
+    const countryOf = async (ip: string) => (await table.locator('tbody tr', { hasText: ip }).first().locator('td[data-label="Country"]').textContent() ?? '').replace(/\s+/g, ' ').trim();
     expect(await countryOf('130.54.1.1')).toBe('\u{1f1ef}\u{1f1f5} JP Japan');
     expect(await countryOf('129.187.254.49')).toBe('\u{1f1e9}\u{1f1ea} DE Germany');
     expect(await countryOf('192.168.1.20')).toBe('');
