@@ -1,5 +1,7 @@
 /** Small React hooks: hash routing and polling. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiFailure } from './api';
+import type { Problem } from './types';
 
 /** The current `#/path?query` split into path and params; updates on navigation. */
 export function useHashRoute(): { path: string; params: URLSearchParams } {
@@ -62,4 +64,39 @@ export function usePoll<T>(load: () => Promise<T>, deps: unknown[], everyMs?: nu
   latest.current = run;
   const reload = useCallback(() => latest.current(), []);
   return { data, error, reload };
+}
+
+/**
+ * A settings section of its own route (alerts, countries): the view as the server last
+ * said it (loaded, then each save's reply), the form made from it, and a save that keeps
+ * the server's problems and message, or says it saved.
+ */
+export function useSettingsSection<V, F>(load: () => Promise<V>, formOf: (v: V) => F, put: (form: F) => Promise<V>, onSaved?: () => void) {
+  const view = usePoll(load, []);
+  const [current, setCurrent] = useState<V | null>(null);
+  const [form, setForm] = useState<F | null>(null);
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (!view.data) return;
+    setCurrent(view.data);
+    setForm(formOf(view.data));
+  }, [view.data]);
+  const save = async () => {
+    if (!form) return;
+    setProblems([]);
+    setMessage(null);
+    try {
+      const r = await put(form);
+      setCurrent(r);
+      setForm(formOf(r));
+      setSaved(true);
+      onSaved?.();
+    } catch (e) {
+      setMessage(e instanceof ApiFailure ? e.message : String(e));
+      setProblems(e instanceof ApiFailure ? e.problems : []);
+    }
+  };
+  return { error: view.error, current, form, setForm, problems, message, setMessage, saved, setSaved, save };
 }

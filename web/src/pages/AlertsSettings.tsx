@@ -5,11 +5,11 @@
  * one is set, and an empty field keeps it. Values are checked by the server in the
  * config file's words.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, ApiFailure } from '../api';
 import { Problems } from '../components/Problems';
-import { usePoll } from '../hooks';
-import type { Problem, RouteBody, RouteReply } from '../types';
+import { useSettingsSection } from '../hooks';
+import type { RouteBody, RouteReply } from '../types';
 
 type View = RouteReply<'GET /api/settings/alerts'>;
 type Results = RouteReply<'POST /api/settings/alerts/test'>['results'];
@@ -62,42 +62,18 @@ export function alertsBody(f: Form): RouteBody<'PUT /api/settings/alerts'> {
 }
 
 export function AlertsSettings({ onSaved }: { onSaved?: () => void }) {
-  const view = usePoll(() => api('GET /api/settings/alerts'), []);
-  const [form, setForm] = useState<Form | null>(null);
-  /** The settings in force as the server last said them (after a save: its reply). */
-  const [current, setCurrent] = useState<View | null>(null);
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
+  const { error, current, form, setForm, problems, message, setMessage, saved, setSaved, save } = useSettingsSection(
+    () => api('GET /api/settings/alerts'), formOf, (f: Form) => api('PUT /api/settings/alerts', { body: alertsBody(f) }), onSaved);
   const [results, setResults] = useState<Results | null>(null);
   const [testing, setTesting] = useState(false);
 
-  useEffect(() => {
-    if (!view.data) return;
-    setCurrent(view.data);
-    setForm(formOf(view.data));
-  }, [view.data]);
-  if (!form || !current) return <section className="card"><h2>Alerts</h2>{view.error ? <div className="error">{view.error}</div> : <p className="muted">Loading…</p>}</section>;
+  if (!form || !current) return <section className="card"><h2>Alerts</h2>{error ? <div className="error">{error}</div> : <p className="muted">Loading…</p>}</section>;
 
   const set = (k: keyof Form, v: string | boolean | string[]) => {
     setForm({ ...form, [k]: v });
     setSaved(false);
   };
   const passwordSet = current.email?.password_set ?? false;
-  const save = async () => {
-    setProblems([]);
-    setMessage(null);
-    try {
-      const r = await api('PUT /api/settings/alerts', { body: alertsBody(form) });
-      setCurrent(r);
-      setForm(formOf(r));
-      setSaved(true);
-      onSaved?.();
-    } catch (e) {
-      setMessage(e instanceof ApiFailure ? e.message : String(e));
-      setProblems(e instanceof ApiFailure ? e.problems : []);
-    }
-  };
   const test = async () => {
     setTesting(true);
     setResults(null);

@@ -6,13 +6,12 @@
  * country this browser connects from is warned about before saving (the server refuses
  * it: it would lock the owner out). Codes are text the admin typed; React escapes them.
  */
-import { useEffect, useState } from 'react';
-import { api, ApiFailure } from '../api';
+import { api } from '../api';
 import { flag } from '../components/Geo';
 import { Problems } from '../components/Problems';
-import { usePoll } from '../hooks';
+import { useSettingsSection } from '../hooks';
 import { when } from '../text';
-import type { Problem, RouteBody, RouteReply } from '../types';
+import type { RouteBody, RouteReply } from '../types';
 
 type View = RouteReply<'GET /api/settings/geo'>;
 type Kind = keyof View['allow'];
@@ -86,19 +85,9 @@ function Names({ text, id }: { text: string; id: string }) {
 }
 
 export function GeoSettings({ onSaved }: { onSaved?: () => void }) {
-  const view = usePoll(() => api('GET /api/settings/geo'), []);
-  const [current, setCurrent] = useState<View | null>(null);
-  const [form, setForm] = useState<Form | null>(null);
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-
-  useEffect(() => {
-    if (!view.data) return;
-    setCurrent(view.data);
-    setForm(formOf(view.data));
-  }, [view.data]);
-  if (!form || !current) return <section className="card"><h2>Countries</h2>{view.error ? <div className="error">{view.error}</div> : <p className="muted">Loading…</p>}</section>;
+  const { error, current, form, setForm, problems, message, saved, setSaved, save } = useSettingsSection(
+    () => api('GET /api/settings/geo'), formOf, (f: Form) => api('PUT /api/settings/geo', { body: bodyOf(f) }), onSaved);
+  if (!form || !current) return <section className="card"><h2>Countries</h2>{error ? <div className="error">{error}</div> : <p className="muted">Loading…</p>}</section>;
 
   const edit = (next: Form) => {
     setForm(next);
@@ -108,20 +97,6 @@ export function GeoSettings({ onSaved }: { onSaved?: () => void }) {
   const client = current.client;
   const dashboard = codesOf(form.allow.dashboard);
   const locksOut = dashboard.length > 0 && !client.internal && client.country !== null && !dashboard.includes(client.country);
-  const save = async () => {
-    setProblems([]);
-    setMessage(null);
-    try {
-      const r = await api('PUT /api/settings/geo', { body: bodyOf(form) });
-      setCurrent(r);
-      setForm(formOf(r));
-      setSaved(true);
-      onSaved?.();
-    } catch (e) {
-      setMessage(e instanceof ApiFailure ? e.message : String(e));
-      setProblems(e instanceof ApiFailure ? e.problems : []);
-    }
-  };
   const db = current.database;
   const here = client.internal ? 'an internal network (the country policy never judges it)'
     : client.country ? `${flag(client.country)} ${client.country} ${countryName(client.country) ?? ''}`.trim() : 'a country the database does not know';
