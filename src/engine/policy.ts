@@ -21,10 +21,10 @@
  *
  * Deterministic: the time of every call is a parameter; nothing reads a clock.
  */
-import ipaddr from 'ipaddr.js';
 import type { FailureReason } from '../domain/events.js';
 import { formatDuration } from '../domain/duration.js';
-import { networkHolds, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
+import type { BanTarget, Cidr, IpAddress } from '../domain/ip.js';
+import { AddressStates } from './address-state.js';
 import type { Zone, ZoneOf } from './zones.js';
 
 /**
@@ -114,55 +114,21 @@ export interface FailureVerdict {
   readonly ban: BanInForce | null;
 }
 
-interface AddressState {
-  /** Newest failure times, ascending, at most maxCount. */
-  times: number[];
-  /** Until when the address is "known" (learned trust); NaN if not. */
-  knownUntil: number;
-  /** Ban end; NaN when not banned, Infinity when permanent. */
-  banUntil: number;
-  banTier: number;
-  /** What made a ban no tier made (banTier 0): a rule's name, `manual`; null otherwise. */
-  banBy: string | null;
-}
-
 /** Tiers sorted by ascending `failures`; tier numbers are 1-based positions in this order. */
 export function sortTiers(tiers: readonly Tier[]): Tier[] {
   return [...tiers].sort((a, b) => a.failures - b.failures);
 }
 
-/**
- * The window of an address with no failure of its own yet, shared and never written:
- * push() replaces it with a new array at the first failure.
- */
-const EMPTY: number[] = Object.freeze([]) as unknown as number[];
-
-/** Sliding-window policy engine. State is in memory; the store persists what must survive. */
-/**
- * How far after a failure's own time the window judging it still reaches. Asterisk's
- * log lines carry whole seconds (`[Dec  7 10:00:01]`) while its security events and
- * AMI carry milliseconds, so two reports of one second — one attempt's NOTICE at
- * .000, the previous attempt's security event at .345 — must count together, or the
- * second failure of a fast guesser would not see the first (a ban several guesses
- * late). A report read late (catching up) still never counts failures more than a
- * second after it.
- */
-const SAME_SECOND = 1000;
-
+/** Sliding-window policy engine. State is in memory (typed storage: address-state.ts); the store persists what must survive. */
 export class PolicyEngine {
-  private readonly state = new Map<string, AddressState>();
-  /** Failure windows shared by the IPv6 addresses of one prefix. */
-  private readonly windows = new Map<string, number[]>();
-  private readonly prefixMemo = new Map<string, string>();
-  private v6Prefix = 64;
+  /** Per-address windows, bans and learned trust; scan windows; IPv6 prefix windows. */
+  private readonly states = new AddressStates();
   private tierList: Tier[] = [];
   private knownTiers: Tier[] = [];
   private maxCount = 1;
   private maxWithin = 0;
   private counted = new Set<FailureReason>();
   private scanPolicy: ScanPolicy | null = null;
-  /** Scan times of addresses that sent unanswered challenges, ascending, at most `scan.challenges` each. */
-  private readonly scanWindows = new Map<string, number[]>();
   private banInternal = false;
   private protection: 'on' | 'off' = 'on';
 
@@ -186,7 +152,7 @@ export class PolicyEngine {
     this.counted = new Set(policy.countReasons);
     this.banInternal = policy.banInternal;
     this.protection = policy.protection;
-    this.v6Prefix = policy.ipv6Prefix ?? 64;
+    this.states.v6Prefix = policy.ipv6Prefix ?? 64;
     this.scanPolicy = policy.scan ?? null;
   }
 
@@ -203,12 +169,12 @@ export class PolicyEngine {
   failure(ip: IpAddress, at: number, reason: FailureReason, exempt = false): FailureVerdict {
     const zone = this.zoneOf(ip);
     if (exempt || !this.counted.has(reason)) {
-      const known = this.state.get(ip);
-      const tiers = known && known.knownUntil > at ? this.knownTiers : this.tierList;
+      const known = this.states.find(ip);
+      const tiers = known >= 0 && this.states.knownUntil(known) > at ? this.knownTiers : this.tierList;
       return { ip, zone, counts: this.countsOf(known, at, tiers), windows: tiers.map((t) => t.within), action: 'not_counted', tier: null, decision: null, ban: null };
     }
     const s = this.push(ip, at);
-    const tiers = s.knownUntil > at ? this.knownTiers : this.tierList;
+    const tiers = this.states.knownUntil(s) > at ? this.knownTiers : this.tierList;
     const counts = this.countsOf(s, at, tiers);
     const windows = tiers.map((t) => t.within);
     let fired = -1;
@@ -233,13 +199,11 @@ export class PolicyEngine {
     const wasBanned = this.isBanned(s, at);
     // A banned address's later failures (log lag, other services) extend its ban to a full
     // ban length after the latest one: "blocked for at least 1 hour" holds for every failure.
-    if (wasBanned && s.banUntil >= until) {
+    if (wasBanned && this.states.banUntil(s) >= until) {
       return { ip, zone, counts, windows, action: 'already_banned', tier: tierNo, decision: null, ban: this.inForce(s) };
     }
-    s.banUntil = until;
     // The longer ban is now this tier's (a rule's shorter ban it outlasts no longer names it).
-    s.banTier = wasBanned ? Math.max(tierNo, s.banTier) : tierNo;
-    s.banBy = null;
+    this.states.setBan(s, until, wasBanned ? Math.max(tierNo, this.states.banTier(s)) : tierNo, null);
     const failures = counts[fired] as number;
     const decision: BanDecision = {
       kind: 'ban', ip, at, until: tier.ban === null ? null : until, tier: tierNo, failures,
@@ -258,25 +222,23 @@ export class PolicyEngine {
     const windows = [sp.within];
     // Known addresses (learned trust) count like any other: their phones answer their challenges,
     // and an attacker who guessed one password must not enumerate the rest unseen.
-    const n = this.pushScan(ip, at, sp);
+    const n = this.states.pushScan(ip, at, sp.challenges, sp.within);
     const counts = [n];
     if (n < sp.challenges) {
-      const s = this.state.get(ip);
-      if (s && this.isBanned(s, at)) return { ip, zone, counts, windows, action: 'already_banned', tier: null, decision: null, ban: this.inForce(s) };
+      const s = this.states.find(ip);
+      if (s >= 0 && this.isBanned(s, at)) return { ip, zone, counts, windows, action: 'already_banned', tier: null, decision: null, ban: this.inForce(s) };
       return { ip, zone, counts, windows, action: 'counted', tier: null, decision: null, ban: null };
     }
     if (zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) {
       return { ip, zone, counts, windows, action: 'exempt', tier: null, decision: null, ban: null };
     }
     if (this.protection === 'off') return { ip, zone, counts, windows, action: 'detect_only', tier: null, decision: null, ban: null };
-    const s = this.stateOf(ip);
+    const s = this.states.open(ip);
     const until = sp.ban === null ? Infinity : at + sp.ban;
-    if (this.isBanned(s, at) && s.banUntil >= until) {
+    if (this.isBanned(s, at) && this.states.banUntil(s) >= until) {
       return { ip, zone, counts, windows, action: 'already_banned', tier: null, decision: null, ban: this.inForce(s) };
     }
-    s.banUntil = until;
-    s.banTier = 0;
-    s.banBy = 'scan';
+    this.states.setBan(s, until, 0, 'scan');
     const decision: BanDecision = {
       kind: 'ban', ip, at, until: sp.ban === null ? null : until, tier: 0, failures: n,
       reason: `scan: ${n} unanswered challenges within ${formatDuration(sp.within)}`,
@@ -289,35 +251,12 @@ export class PolicyEngine {
     return this.scanPolicy;
   }
 
-  /** Adds a scan to the address's scan window (the newest `challenges` kept); returns how many lie within `within` of `at`. */
-  private pushScan(ip: IpAddress, at: number, sp: ScanPolicy): number {
-    const w = this.scanWindows.get(ip);
-    if (!w) {
-      this.scanWindows.set(ip, [at]); // an array of exactly one: most scanning addresses of a botnet send one or two
-      return 1;
-    }
-    let i = w.length;
-    while (i > 0 && (w[i - 1] as number) > at) i--;
-    w.splice(i, 0, at);
-    if (w.length > sp.challenges) w.splice(0, w.length - sp.challenges);
-    return this.scansWithin(ip, at, sp.within);
-  }
-
-  private scansWithin(ip: IpAddress, at: number, within: number): number {
-    const w = this.scanWindows.get(ip) as number[];
-    let n = 0;
-    for (let i = w.length - 1; i >= 0; i--) {
-      const t = w[i] as number;
-      if (t < at - within) break;
-      if (t < at + SAME_SECOND) n++; // a report read late counts in the window ending at it, not with later ones
-    }
-    return n;
-  }
-
   /** The ban in force on a banned address, as the failed-auth log names it. */
-  private inForce(s: AddressState): BanInForce {
-    const until = s.banUntil === Infinity ? null : s.banUntil;
-    return s.banTier > 0 ? { tier: s.banTier, by: null, until } : { tier: null, by: s.banBy ?? 'manual', until };
+  private inForce(s: number): BanInForce {
+    const banUntil = this.states.banUntil(s);
+    const until = banUntil === Infinity ? null : banUntil;
+    const tier = this.states.banTier(s);
+    return tier > 0 ? { tier, by: null, until } : { tier: null, by: this.states.banBy(s) ?? 'manual', until };
   }
 
   /**
@@ -329,41 +268,34 @@ export class PolicyEngine {
   forceBan(ip: IpAddress, at: number, length: number | null, reason: string): BanDecision | null {
     const zone = this.zoneOf(ip);
     if (this.protection === 'off' || zone === 'never' || zone === 'trusted' || (zone === 'internal' && !this.banInternal)) return null;
-    const s = this.stateOf(ip);
+    const s = this.states.open(ip);
     const until = length === null ? Infinity : at + length;
-    if (this.isBanned(s, at) && s.banUntil >= until) return null;
-    s.banUntil = until;
-    s.banTier = 0;
-    s.banBy = reason;
-    return { kind: 'ban', ip, at, until: length === null ? null : until, tier: 0, failures: s.times.length, reason };
+    if (this.isBanned(s, at) && this.states.banUntil(s) >= until) return null;
+    this.states.setBan(s, until, 0, reason);
+    return { kind: 'ban', ip, at, until: length === null ? null : until, tier: 0, failures: this.states.length(s), reason };
   }
 
   /** Withdraws a ban the engine just decided (the firewall refused it), keeping the counts. */
   cancelBan(ip: IpAddress): void {
-    const s = this.state.get(ip);
-    if (s) {
-      s.banUntil = NaN;
-      s.banTier = 0;
-      s.banBy = null;
-    }
+    const s = this.states.find(ip);
+    if (s >= 0) this.states.setBan(s, Number.NaN, 0, null);
   }
 
   /** Marks an address as known (learned trust) until `until`. */
   learn(ip: IpAddress, until: number): void {
-    const s = this.stateOf(ip);
-    if (!(s.knownUntil >= until)) s.knownUntil = until;
+    const s = this.states.open(ip);
+    if (!(this.states.knownUntil(s) >= until)) this.states.setKnown(s, ip, until);
   }
 
   /** Whether an address is known (learned trust) at `at`. */
   isKnown(ip: IpAddress, at: number): boolean {
-    const s = this.state.get(ip);
-    return s !== undefined && s.knownUntil > at;
+    const s = this.states.find(ip);
+    return s >= 0 && this.states.knownUntil(s) > at;
   }
 
   /** An address inside `net` that is known (learned trust) at `at`, if any. */
   knownInside(net: Cidr, at: number): IpAddress | null {
-    for (const [ip, s] of this.state) if (s.knownUntil > at && networkHolds(net, ip as IpAddress)) return ip as IpAddress;
-    return null;
+    return this.states.knownInside(net, at);
   }
 
   /**
@@ -371,10 +303,8 @@ export class PolicyEngine {
    * a failure; `by` names what made a ban of tier 0 (default: a person, `manual`).
    */
   applyBan(ip: IpAddress, until: number | null, tier: number, by: string | null = null): void {
-    const s = this.stateOf(ip);
-    s.banUntil = until === null ? Infinity : until;
-    s.banTier = tier;
-    s.banBy = tier > 0 ? null : by;
+    const s = this.states.open(ip);
+    this.states.setBan(s, until === null ? Infinity : until, tier, tier > 0 ? null : by);
   }
 
   /** Re-adds a stored failure to the window (restart), without deciding anything. */
@@ -382,114 +312,48 @@ export class PolicyEngine {
     this.push(ip, at);
   }
 
-  /** Clears the address's window and ban; returns whether it was banned at `at`. */
+  /** Clears the address's window and ban; returns whether it was banned at `at`. For IPv6 the prefix's shared window is cleared, so the released network starts afresh. */
   release(ip: IpAddress, at: number): boolean {
-    const s = this.state.get(ip);
-    this.state.delete(ip);
-    this.scanWindows.delete(ip);
-    if (s && s.times !== EMPTY) s.times.length = 0; // for IPv6: the prefix's shared window, so the released network starts afresh
-    return s ? this.isBanned(s, at) : false;
+    const s = this.states.find(ip);
+    const banned = s >= 0 && this.isBanned(s, at);
+    this.states.release(ip);
+    return banned;
   }
 
   /** The active ban of an address at `at`, if any. */
   activeBan(ip: IpAddress, at: number): { until: number | null; tier: number } | null {
-    const s = this.state.get(ip);
-    if (!s || !this.isBanned(s, at)) return null;
-    return { until: s.banUntil === Infinity ? null : s.banUntil, tier: s.banTier };
+    const s = this.states.find(ip);
+    if (s < 0 || !this.isBanned(s, at)) return null;
+    const until = this.states.banUntil(s);
+    return { until: until === Infinity ? null : until, tier: this.states.banTier(s) };
   }
 
-  /** Drops addresses with no failure inside the longest window and no active ban. */
+  /** Drops addresses with no failure inside the longest window and no active ban (and old prefix and scan windows). */
   prune(now: number): number {
-    let dropped = 0;
-    for (const [ip, s] of this.state) {
-      const newest = s.times[s.times.length - 1] ?? -Infinity;
-      if (newest < now - this.maxWithin && !this.isBanned(s, now) && !(s.knownUntil > now)) {
-        this.state.delete(ip);
-        dropped++;
-      }
-    }
-    for (const [key, w] of this.windows) if ((w[w.length - 1] ?? -Infinity) < now - this.maxWithin) this.windows.delete(key);
-    const scanWithin = this.scanPolicy?.within ?? 0;
-    for (const [ip, w] of this.scanWindows) if ((w[w.length - 1] ?? -Infinity) < now - scanWithin) this.scanWindows.delete(ip);
-    this.prefixMemo.clear();
-    return dropped;
+    return this.states.prune(now, now - this.maxWithin, now - (this.scanPolicy?.within ?? 0));
   }
 
   /** Number of addresses with state. */
   get size(): number {
-    return this.state.size;
+    return this.states.size;
   }
 
-  private isBanned(s: AddressState, at: number): boolean {
-    return s.banUntil > at; // NaN compares false
+  /** The failure times in the window `ip` is judged by, ascending (tests). */
+  windowOf(ip: IpAddress): number[] {
+    return this.states.times(ip);
   }
 
-  private stateOf(ip: IpAddress): AddressState {
-    let s = this.state.get(ip);
-    if (!s) {
-      s = { times: this.windowOf(ip), knownUntil: NaN, banUntil: NaN, banTier: 0, banBy: null };
-      this.state.set(ip, s);
-    }
+  private isBanned(s: number, at: number): boolean {
+    return this.states.banUntil(s) > at; // NaN compares false
+  }
+
+  private push(ip: IpAddress, at: number): number {
+    const s = this.states.open(ip);
+    this.states.push(s, at, this.maxCount);
     return s;
   }
 
-  /** EMPTY (replaced at the first failure) for an IPv4 address; the shared window of its prefix for IPv6. */
-  private windowOf(ip: IpAddress): number[] {
-    if (ip.indexOf(':') < 0 || this.v6Prefix >= 128) return EMPTY;
-    const key = this.prefixOf(ip);
-    let w = this.windows.get(key);
-    if (!w) {
-      w = [];
-      this.windows.set(key, w);
-    }
-    return w;
-  }
-
-  private prefixOf(ip: IpAddress): string {
-    let key = this.prefixMemo.get(ip);
-    if (key === undefined) {
-      const bytes = ipaddr.IPv6.parse(ip).toByteArray();
-      const full = Math.floor(this.v6Prefix / 8);
-      const rest = this.v6Prefix % 8;
-      const kept = bytes.slice(0, full);
-      if (rest) kept.push((bytes[full] as number) & (0xff << (8 - rest)) & 0xff);
-      key = `${kept.map((b) => b.toString(16).padStart(2, '0')).join('')}/${this.v6Prefix}`;
-      if (this.prefixMemo.size >= 65_536) this.prefixMemo.clear();
-      this.prefixMemo.set(ip, key);
-    }
-    return key;
-  }
-
-  private push(ip: IpAddress, at: number): AddressState {
-    const s = this.stateOf(ip);
-    const t = s.times;
-    if (t.length === 0 && t === EMPTY) {
-      // An address's own first failure: an array of exactly one (a push onto [] reserves 17).
-      s.times = [at];
-      return s;
-    }
-    if (t.length === 0 || at >= (t[t.length - 1] as number)) {
-      t.push(at);
-    } else {
-      let i = t.length;
-      while (i > 0 && (t[i - 1] as number) > at) i--;
-      t.splice(i, 0, at);
-    }
-    if (t.length > this.maxCount) t.splice(0, t.length - this.maxCount);
-    return s;
-  }
-
-  private countsOf(s: AddressState | undefined, at: number, tiers: readonly Tier[] = this.tierList): number[] {
-    return tiers.map((tier) => {
-      if (!s) return 0;
-      const from = at - tier.within;
-      let n = 0;
-      for (let i = s.times.length - 1; i >= 0; i--) {
-        const t = s.times[i] as number;
-        if (t < from) break;
-        if (t < at + SAME_SECOND) n++; // a failure read late (catching up) counts in the window ending at it, not with later ones
-      }
-      return n;
-    });
+  private countsOf(s: number, at: number, tiers: readonly Tier[] = this.tierList): number[] {
+    return tiers.map((tier) => (s < 0 ? 0 : this.states.count(s, at, tier.within)));
   }
 }
