@@ -60,14 +60,16 @@ function addressOf(/** @type {number} */ i) {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
-/** @param {number} i @param {number} k the address's k-th failure */
+/** The followed file (one string, as the follower keeps it). */
+const SOURCE = '/var/log/asterisk/messages';
+/** An event as the parser makes it: the line's text a flat string of its own, as the follower reads it from a Buffer. @param {number} i @param {number} k the address's k-th failure */
 function event(i, k) {
   const ip = /** @type {import('../src/domain/ip.js').IpAddress} */ (ipMod.parseIp(addressOf(i)));
   const text = `[Dec  7 10:00:00] NOTICE[16641] chan_sip.c: Registration from '"200" <sip:200@10.0.0.1>' failed for '${ip}:5094' - Wrong password`;
   return /** @type {import('../src/domain/events.js').AuthFailed} */ ({
     kind: 'auth_failed', at: T0 + i + k * 1000, service: 'SIP', ip, port: 5094, account: '200', session: null,
     signature: 'chansip-registration-failed', decoys: [], reason: 'wrong_password', detail: 'Wrong password',
-    evidence: { source: '/var/log/asterisk/messages', line: i * FAILURES + k + 1, text: text.slice(0) },
+    evidence: { source: SOURCE, line: i * FAILURES + k + 1, text: Buffer.from(text, 'latin1').toString('latin1') },
   });
 }
 

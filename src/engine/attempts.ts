@@ -40,24 +40,24 @@ import { detach } from '../domain/strings.js';
 type Mode = 'count' | 'distinct' | 'pairs';
 interface Witness {
   /** The source and channel (one interned string per pair, shared by every group). */
-  readonly source: string;
-  readonly cls: string;
-  readonly primary: boolean;
-  readonly mode: Mode;
+  source: string;
+  cls: string;
+  primary: boolean;
+  mode: Mode;
   n: number;
   accounts: Set<string> | null;
 }
 /**
- * One epoch of a group key. Its witnesses are a short array (one to a few: one per
- * source, channel and class), not a Map: a flood of one-attempt groups then costs a
- * few objects each.
+ * One epoch of a group key. It is its own first witness (`source` '' until its first
+ * report), and any others (one per further source, channel and class) are a short array,
+ * not a Map: a flood of one-attempt groups then costs one object each.
  */
-interface Group {
+interface Group extends Witness {
   total: number;
   /** Event times of the earliest and the latest report in it. */
   first: number;
   last: number;
-  witnesses: Witness[];
+  more: Witness[] | null;
 }
 /** The epochs of one key: one group, or several sorted by `first`. */
 type Slot = Group | Group[];
@@ -146,12 +146,21 @@ export class AttemptCounter {
     // A file that holds both NOTICE and SECURITY lines (e.g. `full => notice,security`) has
     // two independent witnesses of the same attempts: the channel is part of the source.
     const source = this.sourceKey(ev.evidence.source, channelOf(ev));
-    let w: Witness | undefined;
-    for (const x of g.witnesses) if (x.source === source && x.cls === c.cls) w = x;
+    let w: Witness | undefined = g.source === source && g.cls === c.cls ? g : undefined;
+    if (!w && g.more) for (const x of g.more) if (x.source === source && x.cls === c.cls) w = x;
+    if (!w && g.source === '') {
+      // The group's first report: the group is this witness.
+      w = g;
+      g.source = source;
+      g.cls = c.cls;
+      g.primary = c.primary;
+      g.mode = c.mode;
+      g.accounts = c.mode === 'distinct' ? new Set() : null;
+    }
     if (!w) {
       w = { source, cls: c.cls, primary: c.primary, mode: c.mode, n: 0, accounts: c.mode === 'distinct' ? new Set() : null };
       // An array literal of exactly its elements: a push onto [] reserves room for 17.
-      g.witnesses = g.witnesses.length === 0 ? [w] : [...g.witnesses, w];
+      g.more = g.more ? [...g.more, w] : [w];
     }
     if (w.accounts) {
       if (w.accounts.has(ev.account)) return false; // the retry of a request already counted
@@ -271,13 +280,16 @@ export class AttemptCounter {
   private sourceCount(g: Group, source: string): number {
     let primary = 0;
     let companion = 0;
-    for (const w of g.witnesses) {
+    const more = g.more;
+    // The group itself (its first witness), then the others.
+    for (let i = -1, len = more ? more.length : 0; i < len; i++) {
+      const w = i < 0 ? g : ((more as Witness[])[i] as Witness);
       if (w.source !== source) continue;
       const n = w.mode === 'pairs' ? Math.ceil(w.n / 2) : w.n;
       if (w.primary) primary += n;
       else if (n > companion) companion = n;
     }
-    return Math.max(primary , companion);
+    return Math.max(primary, companion);
   }
 }
 
@@ -293,5 +305,5 @@ function join(g: Group, at: number): Group {
 }
 
 function fresh(at: number): Group {
-  return { total: 0, first: at, last: at, witnesses: [] };
+  return { total: 0, first: at, last: at, source: '', cls: '', primary: false, mode: 'count', n: 0, accounts: null, more: null };
 }

@@ -141,11 +141,18 @@ export interface DeciderOptions {
   readonly geo?: (ip: string) => Where;
 }
 
-/** The latest reports of one address, kept to be stored with its ban. */
-interface Recent {
+/**
+ * The latest reports of one address, kept to be stored with its ban: one report alone
+ * (most addresses of a flood fail once: two fields, no arrays), or several.
+ */
+class One {
+  constructor(readonly evidence: Evidence, readonly account: string) {}
+}
+interface Many {
   readonly evidence: Evidence[];
   readonly accounts: string[];
 }
+type Recent = One | Many;
 
 /** Addresses per generation of the evidence kept for bans. */
 const RECENT_GENERATION = 50_000;
@@ -284,8 +291,8 @@ export class Decider {
       cause: ev,
       ban: {
         ip: d.ip, reason: d.reason, tier: Math.max(d.tier, current?.tier ?? 0), source: 'policy', failures: d.failures,
-        evidence: recent?.evidence.length ? [...recent.evidence] : [ev.evidence],
-        accounts: recent?.accounts.length ? [...recent.accounts] : [ev.account],
+        evidence: recent instanceof One ? [recent.evidence] : recent?.evidence.length ? [...recent.evidence] : [ev.evidence],
+        accounts: recent instanceof One ? [recent.account] : recent?.accounts.length ? [...recent.accounts] : [ev.account],
         createdAt: d.at, expiresAt: until,
       },
     });
@@ -298,6 +305,11 @@ export class Decider {
 
   private remember(ev: LocatedEvent): void {
     const r = this.recent.get(ev.ip);
+    if (r instanceof One) {
+      // Its second report: arrays of exactly their elements (a push onto [] reserves 17).
+      this.recent.set(ev.ip, { evidence: [r.evidence, ev.evidence], accounts: r.account === ev.account ? [r.account] : [r.account, ev.account] });
+      return;
+    }
     if (r) {
       r.evidence.push(ev.evidence);
       if (r.evidence.length > 12) r.evidence.shift();
@@ -310,8 +322,7 @@ export class Decider {
       this.recent = new Map();
     }
     const old = this.older.get(ev.ip);
-    // Arrays of exactly one when new: most addresses of a flood fail once (a push onto [] reserves 17).
-    this.recent.set(ev.ip, old ?? { evidence: [ev.evidence], accounts: [ev.account] });
+    this.recent.set(ev.ip, old ?? new One(ev.evidence, ev.account));
     if (old) this.remember(ev);
   }
 }
