@@ -51,6 +51,8 @@ if (process.getuid?.() !== 0) {
 ensureBuilt();
 
 const loadAtStart = os.loadavg()[0].toFixed(2);
+/** How the daemon said its bans reach the kernel (`netlink`, or `nft -i` without the addon). */
+let fastPath = '?';
 const lab = createLab('ttb', { attackers: WARMUP + RUNS * RATES.length });
 const result = await withLab(lab, 'ttb', (dir) => measure(dir));
 process.exit(report(result));
@@ -86,6 +88,7 @@ async function measure(dir) {
   /** @type {Map<string, number>} ip -> the daemon's own time of its first 'banned' log line */
   const decided = new Map();
   const onLine = (/** @type {string} */ line) => {
+    if (line.includes('"msg":"nftables firewall ready"')) fastPath = JSON.parse(line).fastPath ?? 'nft -i';
     if (!line.includes('"msg":"banned"')) return;
     const o = JSON.parse(line);
     if (!decided.has(o.ip)) decided.set(o.ip, o.time);
@@ -212,6 +215,7 @@ function report({ groups, errors }) {
     '- block ms: from the 2nd failure\'s security line (EventTV, ms) to the ban4 element in the kernel (`nft monitor`).',
     '- answered guesses: wrong-password REGISTERs that got any answer; the policy lets 2 through, the rest are the ban\'s lag.',
     '- permanent bans: attackers whose element in the kernel has no timeout at the end (they reached the 12-failure tier because the block came too late).',
+    `- the daemon's path to the kernel for these bans: ${fastPath}.`,
     `- load average (1 min) at the start and the end: ${loadAtStart} / ${os.loadavg()[0].toFixed(2)} (other work on the machine slows everything down).`,
     `- warm-up: the daemon's first ${groups.find((g) => g.name === 'warm-up')?.attackers ?? 0} bans after its start, not in the targets.`, '',
     `Targets (issue 18): p99 ≤ 10 ms; at 1,000 tries/s answered guesses p99 ≤ 4 (2 beyond the policy's 2). **${pass ? 'MET' : 'NOT MET'}**`,

@@ -103,32 +103,58 @@ export interface NetRewrite {
  * ops of that family are then already part of `rewrite`.
  */
 export function applyScript(table: string, ops: readonly EnforcerOp[], now: number, mayHold: (t: BanTarget) => boolean = () => true, rewrite: NetRewrite = {}): string {
+  const lines: string[] = [];
+  for (const p of applyPlan(ops, now, mayHold, rewrite)) {
+    const set = `inet ${table} ${p.set}`;
+    if (p.rewrite !== undefined) {
+      lines.push(`flush set ${set}`);
+      pushChunks(lines, `add element ${set}`, p.rewrite.map((n) => element(n.net, n.until, now)));
+      continue;
+    }
+    pushChunks(lines, `add element ${set}`, p.touched);
+    pushChunks(lines, `delete element ${set}`, p.touched);
+    pushChunks(lines, `add element ${set}`, p.banned.map((b) => element(b.target, b.until, now)));
+  }
+  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
+}
+
+/**
+ * What one apply transaction does to each ban set, in order (applyScript writes it as
+ * nft text, the netlink path as messages): `touched` targets are added plain and
+ * deleted, then `banned` ones added with their ends; a set in `rewrite` is flushed
+ * and refilled instead. Sets with nothing to do are left out.
+ */
+export interface SetPlan {
+  readonly set: BanSet;
+  readonly touched: readonly BanTarget[];
+  readonly banned: ReadonlyArray<{ readonly target: BanTarget; readonly until: number | null }>;
+  readonly rewrite?: readonly NetBan[];
+}
+
+/** The plan of applyScript (its rules are in its comment). */
+export function applyPlan(ops: readonly EnforcerOp[], now: number, mayHold: (t: BanTarget) => boolean = () => true, rewrite: NetRewrite = {}): SetPlan[] {
   const last = new Map<BanTarget, number | null | 'unban'>();
   for (const op of ops) {
     last.delete(op.ip); // keep the order of the last mention
     last.set(op.ip, op.op === 'unban' || (op.until !== null && op.until <= now) ? 'unban' : op.until);
   }
-  const lines: string[] = [];
+  const plan: SetPlan[] = [];
   for (const name of BAN_SETS) {
-    const set = `inet ${table} ${name}`;
     const whole = name === 'net4' || name === 'net6' ? rewrite[name] : undefined;
     if (whole !== undefined) {
-      lines.push(`flush set ${set}`);
-      pushChunks(lines, `add element ${set}`, whole.map((p) => element(p.net, p.until, now)));
+      plan.push({ set: name, touched: [], banned: [], rewrite: whole });
       continue;
     }
-    const touched: string[] = [];
-    const banned: string[] = [];
+    const touched: BanTarget[] = [];
+    const banned: Array<{ target: BanTarget; until: number | null }> = [];
     for (const [target, state] of last) {
       if (setFor(target) !== name) continue;
       if (state === 'unban' || mayHold(target)) touched.push(target);
-      if (state !== 'unban') banned.push(element(target, state, now));
+      if (state !== 'unban') banned.push({ target, until: state });
     }
-    pushChunks(lines, `add element ${set}`, touched);
-    pushChunks(lines, `delete element ${set}`, touched);
-    pushChunks(lines, `add element ${set}`, banned);
+    if (touched.length > 0 || banned.length > 0) plan.push({ set: name, touched, banned });
   }
-  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
+  return plan;
 }
 
 /**

@@ -12,6 +12,12 @@
  * - Each apply() and each reconcile() is ONE nft transaction: all or nothing.
  *   Transactions run one at a time in call order; apply() calls that wait behind a
  *   running one are merged into a single transaction (see queue.ts).
+ * - Small address-only transactions (the seen check and ban of banIfSeen, seen(), and
+ *   apply() of single addresses) go as one netlink batch straight to the kernel
+ *   (nft-netlink.ts; the same element changes applyScript writes, from applyPlan) when
+ *   the addon is built; a batch whose answers were lost runs again through nft, and
+ *   after 3 lost in a row the fast path is given up. Everything else, and everything
+ *   without the addon:
  * - apply(), banIfSeen() and seen() go over one long-lived `nft -i` (nft-session.ts)
  *   when their transaction is under SESSION_MAX_BYTES; bigger ones, reconcile, init,
  *   watch and close start an `nft -f -` of their own. A transaction whose reply the
@@ -37,13 +43,15 @@
  *   slice; if any address fails the guard, a line nft rejects is written before
  *   stdin closes, so nft applies nothing (nft acts only on a complete, valid file).
  */
+import { constants as osConstants } from 'node:os';
 import { SipwardenError } from '../domain/errors.js';
 import { isNetwork, isV6Target, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from './exec.js';
 import { failedCommand, NftChannelBroken, NftSession } from './nft-session.js';
+import { NetlinkChannel, NetlinkLost, openNetlink, type ElementOp } from './nft-netlink.js';
 import { overlapsAnother, segmentNetworks, type NetBan } from './nets.js';
-import { applyScript, dropScript, seenGuard, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout } from './nft-script.js';
-import { checkFirewallOptions, checkName, checkPorts, samePorts, type CheckedFirewallOptions, type FirewallOptions, type PortSet } from './options.js';
+import { applyPlan, applyScript, dropScript, MAX_TIMEOUT_SECONDS, seenGuard, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout, type SetPlan } from './nft-script.js';
+import { checkFirewallOptions, checkName, checkPorts, remainingSeconds, samePorts, type CheckedFirewallOptions, type FirewallOptions, type PortSet } from './options.js';
 import { TransactionQueue } from './queue.js';
 import { checkAddress, guardBans, guardOps } from './guard.js';
 import type { SeenProbe } from './seen.js';
@@ -56,6 +64,8 @@ export interface NftablesOptions extends FirewallOptions {
   readonly nftPath?: string;
   /** Capacity of each seen set. Default 262,144 senders per family. */
   readonly seenSize?: number;
+  /** Use the netlink fast path when the addon is built (default true; false: every change through nft). */
+  readonly netlink?: boolean;
 }
 
 const TABLE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -67,6 +77,9 @@ const EXPIRY_MARGIN_MS = 5_000;
 const SESSION_MAX_BYTES = 256 * 1024;
 /** After this many lost replies in a row the channel is given up: every transaction starts its own nft. */
 const SESSION_MAX_BREAKS = 3;
+/** Element changes up to this many go over netlink (their answers fit the socket's buffer); bigger batches go through nft. */
+const NETLINK_MAX_OPS = 256;
+const ENOENT = 2;
 
 /** A banIfSeen request waiting for its transaction. */
 interface Guarded {
@@ -99,6 +112,10 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   });
   /** banIfSeen requests waiting for their transaction. */
   private guarded: Guarded[] = [];
+  /** The netlink fast path (nft-netlink.ts): undefined until init() tried it, null when unavailable or given up. */
+  private netlink: NetlinkChannel | null | undefined = undefined;
+  /** Netlink batches lost in a row; at SESSION_MAX_BREAKS the fast path is given up. */
+  private netlinkBreaks = 0;
 
   /** Checks the options (throws a one-line error on a bad one); touches nothing yet. */
   constructor(options: NftablesOptions) {
@@ -107,6 +124,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     if (!Number.isInteger(seenSize) || seenSize < 1 || seenSize > 16_777_216) throw new SipwardenError('ENFORCER_FAILED', `invalid firewall option: seenSize must be an integer 1-16777216`);
     this.layout = { table: checkName('table', options.table ?? 'sipwarden', TABLE_NAME), scope: this.opts.scope, ports: this.opts.ports, seenPorts: this.opts.seenPorts, seenTimeoutSeconds: this.opts.seenTimeoutSeconds, seenSize };
     this.nftPath = options.nftPath;
+    if (options.netlink === false) this.netlink = null;
   }
 
   /** Resolves if nft is installed and can list tables here (root, nf_tables present); else throws the one-line error. */
@@ -127,8 +145,13 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
         await this.run(setupScript(this.layout, true), 'create its table');
       }
     });
+    if (this.netlink === undefined) {
+      const c = openNetlink(this.opts.netns);
+      this.netlink = c instanceof NetlinkChannel ? c : null;
+      if (!(c instanceof NetlinkChannel)) this.opts.log.info({ backend: this.name, reason: c.unavailable }, 'bans go through nft (no netlink fast path)');
+    }
     const { table, scope, ports, seenPorts } = this.layout;
-    this.opts.log.info({ backend: this.name, table: `inet ${table}`, scope, ports: scope === 'sip' ? ports : 'all', seenPorts }, 'nftables firewall ready');
+    this.opts.log.info({ backend: this.name, table: `inet ${table}`, scope, ports: scope === 'sip' ? ports : 'all', seenPorts, fastPath: this.netlink ? 'netlink' : 'nft -i' }, 'nftables firewall ready');
   }
 
   /** Rewrites the chain's rules for new watched ports (seen, and drop under scope `sip`); the sets keep their elements. */
@@ -190,7 +213,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** True if `ip` sent a packet to one of the seen ports within the seen timeout (the kernel's memory). */
   async seen(ip: IpAddress): Promise<boolean> {
     const addr = checkAddress(ip);
-    return (await this.transact('', `look up ${addr} in the seen set`, [addr])) === null;
+    return (await this.transact('', `look up ${addr} in the seen set`, [addr], [], 0)) === null;
   }
 
   /**
@@ -270,8 +293,8 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
       }
     }
     const rewrite = netsAfter === null ? {} : this.netRewrite(netOps, netsAfter, now, mono, mayBeThere);
-    const script = applyScript(this.layout.table, ops, now, mayHold, rewrite);
-    const unseen = await this.transact(script, 'apply bans', ifSeen);
+    const plan = applyPlan(ops, now, mayHold, rewrite);
+    const unseen = await this.transact(() => applyScript(this.layout.table, ops, now, mayHold, rewrite), 'apply bans', ifSeen, plan, now);
     if (unseen !== null) return unseen;
     if (held === null) return null;
     for (const op of ops) {
@@ -296,8 +319,13 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
    * address never seen (nothing applied), or null when committed; throws nft's error.
    * Small ones go over the session; a lost reply runs again in an nft of its own.
    */
-  private async transact(script: string, what: string, seenIps: readonly IpAddress[] = []): Promise<number | null> {
-    const full = seenGuard(this.layout.table, seenIps) + script;
+  private async transact(script: string | (() => string), what: string, seenIps: readonly IpAddress[] = [], plan?: readonly SetPlan[], now = 0): Promise<number | null> {
+    const fast = plan === undefined ? null : this.netlinkOps(seenIps, plan, now);
+    if (fast !== null) {
+      const r = this.viaNetlink(fast, seenIps.length, what);
+      if (r !== 'lost') return r;
+    }
+    const full = seenGuard(this.layout.table, seenIps) + (typeof script === 'string' ? script : script());
     if (full.length === 0) return null;
     const tool = this.tool();
     if (full.length <= SESSION_MAX_BYTES && this.breaks < SESSION_MAX_BREAKS) {
@@ -326,7 +354,64 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     throw toolFailure(tool, what, r);
   }
 
+  /**
+   * The transaction as netlink element changes, or null when it must go through nft
+   * (no fast path, networks, a set rewritten whole, or too big): the seen checks first
+   * (delete + add of each address in its seen set: an absent one aborts the batch
+   * with ENOENT at its delete), then each set's plan as applyScript writes it.
+   */
+  private netlinkOps(seenIps: readonly IpAddress[], plan: readonly SetPlan[], now: number): ElementOp[] | null {
+    if (!this.netlink) return null;
+    const out: ElementOp[] = [];
+    for (const ip of seenIps) {
+      const set = isV6Target(ip) ? 'seen6' : 'seen4';
+      out.push({ op: 'delete', set, ip }, { op: 'add', set, ip });
+    }
+    for (const p of plan) {
+      if (p.rewrite !== undefined || p.set === 'net4' || p.set === 'net6') return null;
+      for (const t of p.touched) out.push({ op: 'add', set: p.set, ip: t as IpAddress });
+      for (const t of p.touched) out.push({ op: 'delete', set: p.set, ip: t as IpAddress });
+      for (const b of p.banned) {
+        const timeoutMs = b.until === null ? null : Math.min(Math.max(1, remainingSeconds(b.until, now)), MAX_TIMEOUT_SECONDS) * 1000;
+        out.push({ op: 'add', set: p.set, ip: b.target as IpAddress, timeoutMs });
+      }
+    }
+    return out.length > 0 && out.length <= NETLINK_MAX_OPS ? out : null;
+  }
+
+  /** Runs element changes over netlink: null (committed), the index of an unseen address, or 'lost' (run it through nft); throws the kernel's refusal. */
+  private viaNetlink(ops: readonly ElementOp[], seenCount: number, what: string): number | null | 'lost' {
+    const channel = this.netlink as NetlinkChannel;
+    let r: ReturnType<NetlinkChannel['transact']>;
+    try {
+      r = channel.transact(this.layout.table, ops);
+    } catch (e) {
+      if (!(e instanceof NetlinkLost)) throw e;
+      this.netlinkBreaks++;
+      const giveUp = this.netlinkBreaks >= SESSION_MAX_BREAKS;
+      if (giveUp) {
+        this.netlink = null;
+        channel.close();
+      }
+      this.opts.log.warn({ backend: this.name, err: e.message, inARow: this.netlinkBreaks },
+        giveUp ? 'the netlink fast path lost answers too often: bans go through nft until sipwarden restarts' : 'the netlink fast path lost an answer: the transaction runs again through nft');
+      return 'lost';
+    }
+    this.netlinkBreaks = 0;
+    if (r === null) return null;
+    // Unseen: the seen delete found nothing while the add beside it was fine (a missing table fails both).
+    for (let i = 0; i < seenCount; i++) if (r.errnos[2 * i] === ENOENT && r.errnos[2 * i + 1] === 0) return i;
+    const k = r.errnos.findIndex((e) => e !== 0);
+    const errno = k < 0 ? r.batchErrno : (r.errnos[k] as number);
+    const op = k < 0 ? 'the batch' : `${(ops[k] as ElementOp).op} element ${(ops[k] as ElementOp).set} { ${(ops[k] as ElementOp).ip} }`;
+    throw new SipwardenError('ENFORCER_FAILED', `nftables could not ${what}: the kernel refused ${op} (${errnoName(errno)}) — check that the table inet ${this.layout.table} exists (sipwarden restart recreates it)`);
+  }
+
   private async endSession(): Promise<void> {
+    if (this.netlink) {
+      this.netlink.close();
+      this.netlink = undefined;
+    }
     const s = this.session;
     this.session = null;
     await s?.close();
@@ -387,4 +472,10 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     this.resolved ??= resolveTool('nft', this.nftPath, this.opts.netns);
     return this.resolved;
   }
+}
+
+/** `ENOENT (2)` for errno 2. */
+function errnoName(n: number): string {
+  const name = Object.entries(osConstants.errno).find(([, v]) => v === n)?.[0];
+  return name ? `${name} (${n})` : `errno ${n}`;
 }

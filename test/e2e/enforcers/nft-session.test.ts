@@ -106,7 +106,7 @@ describe('the nft -i channel (real kernel, network namespaces)', () => {
 describe('the nftables enforcer over the channel', () => {
   function enforcer(): NftablesEnforcer {
     const zoneOf = compileZones({ internal: [], trusted: [], hostAddresses: [ip(pair.pbx4), ip(pair.pbx6)] });
-    return new NftablesEnforcer({ zoneOf, log, netns: pair.pbx });
+    return new NftablesEnforcer({ zoneOf, log, netns: pair.pbx, netlink: false });
   }
 
   it('a transaction nft refuses is reported with nft\'s error; the channel keeps answering the next ones', async () => {
@@ -161,7 +161,7 @@ describe('the nftables enforcer over the channel', () => {
       await writeFile(nft, `#!/bin/sh\n[ "$1" = "-i" ] && exit 1\nexec ${real} "$@"\n`);
       await chmod(nft, 0o755);
       const zoneOf = compileZones({ internal: [], trusted: [], hostAddresses: [ip(pair.pbx4), ip(pair.pbx6)] });
-      const e = new NftablesEnforcer({ zoneOf, log, netns: pair.pbx, nftPath: nft });
+      const e = new NftablesEnforcer({ zoneOf, log, netns: pair.pbx, nftPath: nft, netlink: false });
       await e.init();
       const sent = ['10.77.0.2', '10.77.0.3', '10.77.0.4', '198.51.100.1', '198.51.100.2'];
       for (const a of sent) await e.apply([{ op: 'ban', ip: ip(a), until: null }], Date.now());

@@ -1,0 +1,107 @@
+/**
+ * The netlink channel to nf_tables against the real kernel, inside a network namespace
+ * this file makes (root only; nothing is skipped): elements added with and without a
+ * timeout, deleted, an absent element's delete aborting the whole batch with ENOENT at
+ * the right message, and a batch on a set that does not exist. The addon is built by
+ * scripts/build-native (scripts/setup runs it); its absence fails here, not silently.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseIp, type IpAddress } from '../../../src/domain/ip.js';
+import { encodeBatch, NetlinkChannel, openNetlink } from '../../../src/enforcers/nft-netlink.js';
+import { createNsPair, exec, must, type NsPair } from '../../support/netns.js';
+
+const ip = (s: string) => parseIp(s) as IpAddress;
+const SETUP = [
+  'add table inet swn',
+  'add set inet swn ban4 { type ipv4_addr; flags timeout; }',
+  'add set inet swn ban6 { type ipv6_addr; flags timeout; }',
+  'add set inet swn seen4 { type ipv4_addr; flags dynamic,timeout; timeout 600s; size 1024; }',
+].join('\n');
+
+let pair: NsPair;
+let channel: NetlinkChannel;
+
+beforeAll(async () => {
+  pair = await createNsPair('nfnl');
+  const c = openNetlink(pair.pbx);
+  if (!(c instanceof NetlinkChannel)) throw new Error(c.unavailable);
+  channel = c;
+}, 20_000);
+
+afterAll(async () => {
+  channel?.close();
+  await pair?.remove();
+});
+
+afterEach(async () => {
+  await exec(pair.pbx, 'nft', ['delete', 'table', 'inet', 'swn']);
+});
+
+/** The set's elements as `ip` or `ip timeout Ns` (nft's own listing). */
+async function listing(set: string): Promise<string[]> {
+  const out = JSON.parse(await must(pair.pbx, 'nft', ['-j', 'list', 'set', 'inet', 'swn', set])) as { nftables: Array<{ set?: { elem?: Array<string | { elem: { val: string; timeout?: number } }> } }> };
+  const elems = out.nftables.find((x) => x.set)?.set?.elem ?? [];
+  return elems.map((e) => (typeof e === 'string' ? e : `${e.elem.val}${e.elem.timeout === undefined ? '' : ` timeout ${e.elem.timeout}s`}`)).sort();
+}
+
+describe('netlink channel', () => {
+  it('adds elements with and without a timeout, in IPv4 and IPv6, and deletes them', async () => {
+    await must(pair.pbx, 'nft', ['-f', '-'], SETUP);
+    expect(channel.transact('swn', [
+      { op: 'add', set: 'ban4', ip: ip('203.0.113.7'), timeoutMs: 3_600_000 },
+      { op: 'add', set: 'ban4', ip: ip('203.0.113.8') },
+      { op: 'add', set: 'ban6', ip: ip('2001:db8::1'), timeoutMs: 90_000 },
+    ])).toBeNull();
+    expect(await listing('ban4')).toEqual(['203.0.113.7 timeout 3600s', '203.0.113.8']);
+    expect(await listing('ban6')).toEqual(['2001:db8::1 timeout 90s']);
+    expect(channel.transact('swn', [{ op: 'delete', set: 'ban4', ip: ip('203.0.113.8') }])).toBeNull();
+    expect(await listing('ban4')).toEqual(['203.0.113.7 timeout 3600s']);
+  });
+
+  it('an absent element makes its delete fail with ENOENT and nothing in the batch is applied', async () => {
+    await must(pair.pbx, 'nft', ['-f', '-'], `${SETUP}\nadd element inet swn seen4 { 198.51.100.1 }`);
+    const r = channel.transact('swn', [
+      { op: 'delete', set: 'seen4', ip: ip('198.51.100.1') },
+      { op: 'add', set: 'seen4', ip: ip('198.51.100.1') },
+      { op: 'delete', set: 'seen4', ip: ip('198.51.100.2') },
+      { op: 'add', set: 'seen4', ip: ip('198.51.100.2') },
+      { op: 'add', set: 'ban4', ip: ip('198.51.100.1'), timeoutMs: 60_000 },
+      { op: 'add', set: 'ban4', ip: ip('198.51.100.2'), timeoutMs: 60_000 },
+    ]);
+    expect(r).not.toBeNull();
+    expect(r?.errnos[2]).toBe(2); // ENOENT: 198.51.100.2 never sent a packet
+    expect(r?.errnos.filter((e) => e !== 0)).toEqual([2]);
+    expect(await listing('ban4')).toEqual([]);
+    // The seen element that was there is still there (the batch was rolled back whole), with the set's timeout.
+    expect((await listing('seen4')).map((e) => e.split(' ')[0])).toEqual(['198.51.100.1']);
+    // And the same batch without the unseen address commits.
+    expect(channel.transact('swn', [
+      { op: 'delete', set: 'seen4', ip: ip('198.51.100.1') },
+      { op: 'add', set: 'seen4', ip: ip('198.51.100.1') },
+      { op: 'add', set: 'ban4', ip: ip('198.51.100.1'), timeoutMs: 60_000 },
+    ])).toBeNull();
+    expect(await listing('ban4')).toEqual(['198.51.100.1 timeout 60s']);
+  });
+
+  it('a set that does not exist is an error of its message, with nothing applied', async () => {
+    await must(pair.pbx, 'nft', ['-f', '-'], SETUP);
+    const r = channel.transact('swn', [
+      { op: 'add', set: 'ban4', ip: ip('192.0.2.1') },
+      { op: 'add', set: 'nosuchset', ip: ip('192.0.2.2') },
+    ]);
+    expect(r?.errnos).toEqual([0, 2]);
+    expect(await listing('ban4')).toEqual([]);
+  });
+
+  it('numbers the messages of a batch from BEGIN to END', () => {
+    const b = encodeBatch('swn', [{ op: 'add', set: 'ban4', ip: ip('192.0.2.1'), timeoutMs: 1000 }], 40);
+    const seqs: number[] = [];
+    const types: number[] = [];
+    for (let at = 0; at < b.length; at += b.readUInt32LE(at)) {
+      types.push(b.readUInt16LE(at + 4));
+      seqs.push(b.readUInt32LE(at + 8));
+    }
+    expect(types).toEqual([0x10, (10 << 8) | 12, 0x11]);
+    expect(seqs).toEqual([40, 41, 42]);
+  });
+});
