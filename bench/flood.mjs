@@ -4,9 +4,9 @@
  * Flood: a writer appends chan_sip "Wrong password" NOTICE lines to a live log at a
  * fixed rate while `sipwarden run` follows it. Measures lost / double-counted lines,
  * lag from write to the daemon's failed-auth line, the daemon's peak RSS and the
- * sustained throughput.
+ * sustained throughput, and the daemon's CPU time per line.
  *
- *   node bench/flood.mjs [--rate 50000] [--seconds 20]
+ *   node bench/flood.mjs [--rate 200000] [--seconds 5] [--cpu-prof DIR]
  *
  * - Every line has a DIFFERENT attacker address, so no address reaches the policy's
  *   2-failure tier: nothing is banned and the policy never interferes. Addresses come
@@ -22,7 +22,11 @@
  * - Daemon: `node dist/cli/main.js run` with TZ=UTC, dry-run firewall, store and
  *   failed-auth log in a temp dir, web on 127.0.0.1:<free port>, accounts.discover off.
  *   Its stdout (pino JSON lines) is drained continuously.
- * Targets: no loss (each written address exactly once), lag p99 <= 50 ms, RSS <= 200 MB.
+ * - CPU: the daemon's user + system time (all its threads, and its main thread alone)
+ *   from /proc/<pid>/stat between the first write and the end of the wait, per line:
+ *   what the rate would be if the daemon had a core to itself (the machine is shared).
+ * Targets (issue 18): the rate sustained (written at >= 200,000 lines/s, every line
+ * seen) with lag p99 <= 100 ms, none lost or doubled; peak RSS <= 350 MB for 1 M lines.
  * Prints a Markdown table and writes bench/results/flood.md.
  * Exit 0: all targets met; 1: a target missed; 2: the benchmark could not run.
  */
@@ -37,15 +41,19 @@ import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
-const { values } = parseArgs({ options: { rate: { type: 'string', default: '50000' }, seconds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { rate: { type: 'string', default: '200000' }, seconds: { type: 'string', default: '5' }, 'cpu-prof': { type: 'string' } } });
+/** Where the daemon writes a V8 CPU profile (`node --cpu-prof`), for finding what to optimise; absent: none. */
+const CPU_PROF = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 if (!(RATE > 0) || !(SECONDS > 0)) fail(`--rate and --seconds must be positive numbers`);
 const TOTAL = Math.round(RATE * SECONDS);
 const BATCH_MS = 10;
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`: 100 on Linux). */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 const DRAIN_TIMEOUT_MS = 30_000;
 const START_TIMEOUT_MS = 30_000;
-const TARGET = { lagP99: 50, rssMb: 200 };
+const TARGET = { rate: 200_000, lagP99: 100, rssMb: 350 };
 
 // ---- addresses: index <-> IPv4 -------------------------------------------------
 const BENCH_BASE = (198 << 24 >>> 0) + (18 << 16) + 1; // 198.18.0.1
@@ -125,7 +133,7 @@ async function main() {
   /** @type {string[]} */
   const tail = [];
   let stdoutLines = 0;
-  const child = spawn(process.execPath, [CLI, 'run', '--config', CONFIG], { cwd: dir, env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []), CLI, 'run', '--config', CONFIG], { cwd: dir, env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
   daemon = child;
   let running = false;
   /** @type {{ code: number | null, sig: NodeJS.Signals | null } | null} */
@@ -195,6 +203,7 @@ async function main() {
   let written = 0;
   let batches = 0;
   let maxBatch = 0;
+  const cpu0 = cpuOf(pid);
   const t0 = now();
   let lastWrite = t0;
   await /** @type {Promise<void>} */ (new Promise((resolve) => {
@@ -228,6 +237,7 @@ async function main() {
   clearInterval(pollTimer);
   if (fd >= 0) fs.closeSync(fd);
 
+  const cpu1 = cpuOf(pid);
   // ---- peak RSS ----
   let hwmKb = NaN;
   try { hwmKb = Number(/VmHWM:\s+(\d+)\s*kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]); } catch { /* exited */ }
@@ -250,7 +260,13 @@ async function main() {
   const procSecs = (lastSeen - t0) / 1000;
   const rssMb = hwmKb / 1024;
   const noLoss = missing === 0 && doubled === 0 && foreign === 0 && failedLines === TOTAL;
-  const pass = { loss: noLoss, lag: missing === 0 && lag.p99 <= TARGET.lagP99, rss: rssMb <= TARGET.rssMb };
+  const writtenRate = written / writeSecs;
+  const cpuUs = { all: ((cpu1.all - cpu0.all) * 1e6) / TOTAL, main: ((cpu1.main - cpu0.main) * 1e6) / TOTAL };
+  const pass = {
+    loss: noLoss, lag: missing === 0 && lag.p99 <= TARGET.lagP99, rss: rssMb <= TARGET.rssMb,
+    // Sustained: the writer really wrote at the target rate (2 % for timer slack) and the daemon kept up with it.
+    rate: writtenRate >= TARGET.rate * 0.98 && noLoss && lag.p99 <= TARGET.lagP99,
+  };
   const passFail = (/** @type {boolean} */ b) => (b ? 'PASS' : 'FAIL');
   const f1 = (/** @type {number} */ x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
   const int = (/** @type {number} */ x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
@@ -267,8 +283,10 @@ async function main() {
     `| lines lost / counted twice / unknown | ${int(missing)} / ${int(doubled)} / ${int(foreign)} (FAILED lines: ${int(failedLines)} of ${int(TOTAL)}) | 0 / 0 / 0 | ${passFail(pass.loss)} |`,
     `| lag write → failed-auth line p50 / p95 / p99 / max | ${f1(lag.p50)} / ${f1(lag.p95)} / ${f1(lag.p99)} / ${f1(lag.max)} ms${missing ? ` (of the ${int(lags.length)} lines seen only)` : ''} | p99 ≤ ${TARGET.lagP99} ms | ${passFail(pass.lag)} |`,
     `| daemon peak RSS (VmHWM) | ${f1(rssMb)} MB | ≤ ${TARGET.rssMb} MB | ${passFail(pass.rss)} |`,
-    `| written | ${int(written)} lines in ${writeSecs.toFixed(2)} s = ${int(written / writeSecs)} lines/s | ${int(RATE)} lines/s | — |`,
+    `| sustained: written at, and kept up with (every line, lag p99 in target) | ${int(writtenRate)} lines/s, ${noLoss && lag.p99 <= TARGET.lagP99 ? 'kept up' : 'not kept up'} | ≥ ${int(TARGET.rate)} lines/s | ${passFail(pass.rate)} |`,
+    `| written | ${int(written)} lines in ${writeSecs.toFixed(2)} s = ${int(writtenRate)} lines/s | ${int(RATE)} lines/s asked | — |`,
     `| processed | ${int(TOTAL - missing)} lines by ${procSecs.toFixed(2)} s after the first write = ${int((TOTAL - missing) / procSecs)} lines/s | — | — |`,
+    `| daemon CPU per line (user + system, all threads / main thread) | ${cpuUs.all.toFixed(2)} / ${cpuUs.main.toFixed(2)} µs = ${int(1e6 / cpuUs.main)} lines/s on one core for the main thread | ≤ ${(1e6 / TARGET.rate).toFixed(1)} µs (main thread) | — |`,
     `| daemon stdout lines | ${int(stdoutLines)} | — | — |`,
     '',
   ].join('\n');
@@ -277,7 +295,22 @@ async function main() {
   fs.writeFileSync(path.join(ROOT, 'bench/results/flood.md'), md);
   if (exited) process.stderr.write(`flood: the daemon exited during the run ${JSON.stringify(exited)}:\n${tail.join('\n')}\n`);
   else if (!noLoss) process.stderr.write(`flood: the daemon's last output lines:\n${tail.slice(-15).join('\n')}\n`);
-  return pass.loss && pass.lag && pass.rss ? 0 : 1;
+  return pass.loss && pass.lag && pass.rss && pass.rate ? 0 : 1;
+}
+
+/**
+ * CPU seconds (user + system) of a process, all its threads and its main thread (Linux /proc).
+ * @param {number | undefined} pid  @returns {{ all: number, main: number }}
+ */
+function cpuOf(pid) {
+  const secs = (/** @type {string} */ file) => {
+    try {
+      const f = fs.readFileSync(file, 'utf8');
+      const fields = f.slice(f.lastIndexOf(')') + 2).split(' '); // after the command name, which may hold spaces
+      return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime (fields 14 and 15)
+    } catch { return NaN; }
+  };
+  return { all: secs(`/proc/${pid}/stat`), main: secs(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 /** @param {number} ms  @returns {Promise<void>} */
