@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isUnsafeChar } from '../domain/strings.js';
 import { FailedAuthLog, formatFailure, formatInjection, quote } from './index.js';
 
 const base = {
@@ -33,6 +34,19 @@ describe('failed-auth log lines', () => {
     const line = formatFailure({ ...base, account: '100\u009b2J\u202e\u2067evil\u2069\u200f' });
     expect(line).toContain('account="100\\x9b2J\\u202e\\u2067evil\\u2069\\u200f"');
     expect(line).not.toMatch(/[\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it('leaves a character as it is exactly when it is neither a quote, a backslash nor unsafe (the fast path agrees with the escaper)', () => {
+    const wrong: string[] = [];
+    let escaped = 0;
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      const must = c === 0x22 || c === 0x5c || isUnsafeChar(c);
+      if (must) escaped++;
+      if ((quote(`a${ch}b`) !== `"a${ch}b"`) !== must) wrong.push(`U+${c.toString(16)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(escaped).toBe(2 + 32 + 33 + 1 + 2 + 2 + 5 + 4); // quote, backslash, C0, DEL+C1, U+061C, U+200E/F, U+2028/9, U+202A-E, U+2066-9
   });
 
   it('cuts very long text', () => {

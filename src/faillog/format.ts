@@ -13,11 +13,19 @@ import { isUnsafeChar } from '../domain/strings.js';
 const MAX_TEXT = 128;
 
 /**
+ * A character {@link quote} must escape: quote, backslash, and exactly what
+ * `isUnsafeChar` (domain/strings.ts) calls unsafe (C0, DEL, C1, U+061C, U+200E/F,
+ * U+2028/9, U+202A–E, U+2066–9). Text without one is written as it is, in one piece.
+ */
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
  * Quotes text for a log line: backslash, quote, every control character (C0, DEL, C1),
  * line separator and bidirectional control escaped; long text cut with ….
  */
 export function quote(text: string, max = MAX_TEXT): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  if (!NEEDS_ESCAPE.test(cut)) return `"${cut}"`; // the common case: nothing to escape
   let out = '"';
   for (let i = 0; i < cut.length; i++) {
     const c = cut.charCodeAt(i);
@@ -71,27 +79,20 @@ function token(s: string): string {
   return SAFE_TOKEN.test(s) ? s : quote(s, 32);
 }
 
-/** Formats one failed attempt as a single line (no newline). */
+/** Formats one failed attempt as a single line (no newline). Built by concatenation: it runs once per failure line of a flood. */
 export function formatFailure(f: FailureLine): string {
-  const parts = [
-    new Date(f.at).toISOString(),
-    'FAILED',
-    `ip=${token(f.ip)}`,
-    `port=${f.port ?? '-'}`,
-    `service=${token(f.service)}`,
-    `account=${quote(f.account)}`,
-    `reason=${token(f.reason)}`,
-    `zone=${token(f.zone)}`,
-    ...(f.geo ? [geoPart(f.geo)] : []),
-    `counts=${f.counts.map((c) => `${c.n}/${c.within}`).join(',')}`,
-    `action=${token(f.action)}`,
-  ];
-  if (f.tier !== null) parts.push(`tier=${f.tier}`);
-  if (f.ban !== undefined) parts.push(`ban=${token(f.ban)}`);
-  if (f.until !== undefined) parts.push(`until=${formatInstant(f.until)}`);
-  if (f.decoys.length) parts.push(`injected=${quote(f.decoys.join(','))}`);
-  parts.push(`source=${quote(f.source, 256)}:${f.line}`);
-  return parts.join(' ');
+  let counts = '';
+  for (let i = 0; i < f.counts.length; i++) {
+    const c = f.counts[i] as { n: number; within: string };
+    counts += `${i ? ',' : ''}${c.n}/${c.within}`;
+  }
+  let line = `${new Date(f.at).toISOString()} FAILED ip=${token(f.ip)} port=${f.port ?? '-'} service=${token(f.service)} account=${quote(f.account)}`
+    + ` reason=${token(f.reason)} zone=${token(f.zone)}${f.geo ? ` ${geoPart(f.geo)}` : ''} counts=${counts} action=${token(f.action)}`;
+  if (f.tier !== null) line += ` tier=${f.tier}`;
+  if (f.ban !== undefined) line += ` ban=${token(f.ban)}`;
+  if (f.until !== undefined) line += ` until=${formatInstant(f.until)}`;
+  if (f.decoys.length) line += ` injected=${quote(f.decoys.join(','))}`;
+  return `${line} source=${quote(f.source, 256)}:${f.line}`;
 }
 
 /** Formats a report whose address could not be told apart from injected decoys. */

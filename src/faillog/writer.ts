@@ -61,8 +61,11 @@ export class FailedAuthLog {
   private queue: string[] = [];
   /** Index of the first live entry of `queue` (entries before it are written). */
   private head = 0;
-  /** Bytes of the chunk being written whose write did not finish, and how many lines it completes. */
-  private partial: Buffer | null = null;
+  /**
+   * The chunk being written (text, until a short write leaves only bytes of it) and how
+   * many lines it completes. Text goes to the kernel without a Buffer of its own.
+   */
+  private partial: string | Buffer | null = null;
   private partialLines = 0;
   private dropped = 0;
   private scheduled = false;
@@ -102,9 +105,10 @@ export class FailedAuthLog {
           if (this.head === this.queue.length) break;
           this.takeChunk();
         }
-        const buf = this.partial as Buffer;
-        const n = fs.writeSync(fd, buf);
-        if (n < buf.length) {
+        const chunk = this.partial as string | Buffer;
+        const n = typeof chunk === 'string' ? fs.writeSync(fd, chunk) : fs.writeSync(fd, chunk);
+        if (n < (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length)) {
+          const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
           for (let i = 0; i < n; i++) if (buf[i] === 10) this.partialLines--; // lines the short write completed
           this.partial = buf.subarray(n);
           continue; // the next write says why (ENOSPC) or takes the rest
@@ -166,7 +170,7 @@ export class FailedAuthLog {
       bytes += (this.queue[end] as string).length;
       end++;
     }
-    this.partial = Buffer.from(this.queue.slice(this.head, end).join(''), 'utf8');
+    this.partial = this.queue.slice(this.head, end).join('');
     this.partialLines = end - this.head;
     this.head = end;
   }
