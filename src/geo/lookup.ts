@@ -116,6 +116,10 @@ export function createLocator(
     return { country: code, name: code === null ? null : countryName(code), asn: number, network: org };
   };
   const where = (ip: string): Where => {
+    // A private or reserved IPv4 address is told apart on the address itself, before the
+    // cache: a flood from such ranges costs no cache entry and evicts nobody's.
+    const v4 = ipv4ToInt(ip);
+    if (v4 >= 0 && specialV4(v4)) return NOWHERE;
     let w = young.get(ip);
     if (w !== undefined) return w;
     w = old.get(ip) ?? find(ip);
@@ -173,13 +177,16 @@ const V4_SPECIAL_LIST = ([
 const V4_SHIFT = Int32Array.from(V4_SPECIAL_LIST, ([, len]) => 32 - len);
 const V4_BASE = Uint32Array.from(V4_SPECIAL_LIST, ([a, len]) => ipv4ToInt(a) >>> (32 - len));
 
+/** Whether an IPv4 address (as an integer) is in one of {@link V4_SPECIAL_LIST}'s ranges. */
+function specialV4(v4: number): boolean {
+  for (let i = 0; i < V4_SHIFT.length; i++) if (v4 >>> (V4_SHIFT[i] as number) === V4_BASE[i]) return true;
+  return false;
+}
+
 /** The address to look up, or null: only global unicast addresses have a place; IPv4-mapped IPv6 is its IPv4 address. */
 function globalAddress(ip: string): string | null {
   const v4 = ipv4ToInt(ip);
-  if (v4 >= 0) {
-    for (let i = 0; i < V4_SHIFT.length; i++) if (v4 >>> (V4_SHIFT[i] as number) === V4_BASE[i]) return null;
-    return ip;
-  }
+  if (v4 >= 0) return specialV4(v4) ? null : ip;
   if (!ipaddr.isValid(ip)) return null;
   let a = ipaddr.parse(ip);
   if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
