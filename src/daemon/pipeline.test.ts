@@ -49,16 +49,22 @@ function rig(o: { seen?: 'yes' | 'no' | 'none'; storeFails?: () => boolean } = {
     },
   } as unknown as Store;
   const fwOp = (ops: readonly EnforcerOp[]) => ops.map((x) => `${x.op} ${x.ip}`).join(',');
+  /** What reached the kernel, in order: address and end (null: permanent). */
+  const kernel: Array<{ ip: string; until: number | null }> = [];
   const enforcer: Enforcer & Partial<SeenProbe> = {
     name: 'journal', init: async () => {}, reconcile: async () => {}, close: async () => {},
-    apply: async (ops) => void journal.push(`fw:${fwOp(ops)}`),
+    apply: async (ops) => {
+      journal.push(`fw:${fwOp(ops)}`);
+      for (const x of ops) if (x.op === 'ban') kernel.push({ ip: x.ip, until: x.until });
+    },
   };
   let seen: SeenProbe | null = null;
   if (o.seen === 'yes' || o.seen === 'no') {
     seen = {
       seen: async () => o.seen === 'yes',
-      banIfSeen: async (ip) => {
+      banIfSeen: async (ip, until) => {
         journal.push(`seen+ban:${ip}`);
+        if (o.seen === 'yes') kernel.push({ ip, until });
         return o.seen === 'yes';
       },
       watch: async () => {},
@@ -70,7 +76,7 @@ function rig(o: { seen?: 'yes' | 'no' | 'none'; storeFails?: () => boolean } = {
   const quiet = { info() {}, warn() {}, error() {} };
   const pipeline = new Pipeline({ engine, store, enforcer, faillog, log: quiet, now: () => now.t, cursors: () => [], seen, startedAt: T0 - H });
   const settle = () => new Promise((r) => setImmediate(r)).then(() => new Promise((r) => setImmediate(r)));
-  return { pipeline, engine, journal, stored, settle };
+  return { pipeline, engine, journal, stored, settle, kernel };
 }
 
 describe('the runner applies the effects in its documented order', () => {
@@ -115,6 +121,24 @@ describe('the runner applies the effects in its documented order', () => {
     expect(r.stored.bans.at(-1)).toMatchObject({ ip: '203.0.113.9', tier: 2, expiresAt: null });
     // The kernel was given the 1-hour ban in that transaction: the permanent one follows as its own op.
     expect(r.journal.filter((j) => j.startsWith('fw:'))).toEqual(['fw:ban 203.0.113.9']);
+  });
+
+  it('a longer ban decided after a shorter one was committed but before it was flushed: the kernel ends with the longer one', async () => {
+    const r = rig({ seen: 'yes' });
+    const ip = '203.0.113.11';
+    r.pipeline.handle(fail(ip, T0));
+    r.pipeline.handle(fail(ip, T0 + 100)); // tier 1: asked of the kernel
+    r.pipeline.handle(fail(ip, T0 + 200)); // extends it while the kernel is asked: committed as a firewall op to flush
+    for (let k = 0; k < 5; k++) await Promise.resolve(); // the kernel answered; the flush waits for the next turn
+    for (let i = 3; i < 12; i++) r.pipeline.handle(fail(ip, T0 + i * 100)); // tier 2 (permanent): a kernel transaction of its own
+    await r.settle();
+    expect(r.stored.bans.at(-1)).toMatchObject({ ip, tier: 2, expiresAt: null });
+    // Every transaction for the address carries a ban at least as long as the one before it
+    // (a shorter one landing after a longer one would shorten the kernel's ban), and the last is permanent.
+    const ends = r.kernel.filter((k) => k.ip === ip).map((k) => k.until ?? Infinity);
+    expect(ends.length).toBeGreaterThan(1);
+    for (let i = 1; i < ends.length; i++) expect(ends[i], `transaction ${i}: ${ends.join(' ')}`).toBeGreaterThanOrEqual(ends[i - 1] as number);
+    expect(ends.at(-1)).toBe(Infinity);
   });
 
   it('an enforced ban feeds subnet escalation: the third address of a /24 bans the network, stored and enforced the same way', async () => {

@@ -4,7 +4,10 @@
  *
  * 1. failed-auth log lines and the daemon's own log lines, at once;
  * 2. alerts, to the notifier;
- * 3. failure rows, batched (a transaction per batch of lines, or per 1,000 rows);
+ * 3. failure rows, batched (a transaction per batch of lines, or per 1,000 rows) — with a
+ *    store writer thread (`writer`, store/writer-thread.ts), committed there, on the other
+ *    core, one batch at a time, what comes meanwhile waiting for the next; a batch with
+ *    bans, and every retry after a store fault, is committed on this thread as before;
  * 4. bans: where the kernel can tell (require_seen), first "did this address send the
  *    PBX packets?" — one check per address at a time, the newest decision replacing a
  *    waiting one so they cannot land out of order; an address never seen goes back to
@@ -27,7 +30,9 @@
  * is dropped beyond it is counted and said) and is retried with backoff (`storeFaults`).
  * A batch is committed only after the failed-auth log holds every line of it, and the
  * log's position goes into the same transaction, so after a crash the log holds every
- * failure the store holds, and none twice (the next start cuts what came after).
+ * failure the store holds, and none twice (the next start cuts what came after). A batch
+ * the writer thread could not commit goes back in front of what waits (unless the store
+ * shows it did commit: the thread died after COMMIT), so nothing is lost or doubled.
  */
 import { formatInstant } from '../domain/duration.js';
 import type { SecurityEvent } from '../domain/events.js';
@@ -40,7 +45,7 @@ import { FAILLOG_POSITION_KEY, type FailedAuthLog } from '../faillog/index.js';
 import { banAlert } from '../alerts/bans.js';
 import type { Notifier } from './notify.js';
 import type { Where } from '../geo/index.js';
-import { FaultTracker, type Store } from '../store/index.js';
+import { FaultTracker, type Store, type StoreWriter, type WriterBatch } from '../store/index.js';
 import type { Cursor, FailureRow, NewBan } from '../store/types.js';
 import type { Log } from '../domain/log.js';
 
@@ -70,6 +75,8 @@ export interface PipelineDeps {
   readonly cluster?: { publish(m: ClusterMessage): void } | null;
   /** Where an address is (geo/, cached), for the failed-auth log's and alerts' country; absent: geo off. */
   readonly geo?: (ip: string) => Where;
+  /** Commits failure rows on a second thread (store/writer-thread.ts); absent: every commit on this thread. */
+  readonly writer?: Pick<StoreWriter, 'commit' | 'landed'> | null;
 }
 
 /** What waits for the store, and what was dropped because too much waited. */
@@ -103,6 +110,8 @@ export class Pipeline {
   /** Firewall changes of the pending bans, applied right after they are stored. */
   private pendingOps: EnforcerOp[] = [];
   private flushScheduled = false;
+  /** The batch the writer thread is committing (one at a time), and its outcome handled. */
+  private inFlight: { readonly rows: FailureRow[]; readonly done: Promise<void>; discard: boolean } | null = null;
   /** Bans waiting for the kernel's answer to "seen?", one per address: the newest decision replaces the waiting one. */
   private readonly seenPending = new Map<string, { effect: BanEffect }>();
 
@@ -128,11 +137,17 @@ export class Pipeline {
   discardWaiting(): void {
     this.pending = [];
     this.pendingBans = [];
+    if (this.inFlight) this.inFlight.discard = true; // if it fails, it is not retried either
+  }
+
+  /** Waits until no batch is being committed on the writer thread (before a last `flush(true)`, at stop). Never rejects. */
+  async settle(): Promise<void> {
+    while (this.inFlight) await this.inFlight.done;
   }
 
   /** What waits for the store now, and what was dropped since start. */
   backlog(): PipelineBacklog {
-    return { rows: this.pending.length, bans: this.pendingBans.length, droppedRows: this.droppedRows, droppedBans: this.droppedBans };
+    return { rows: this.pending.length + (this.inFlight?.rows.length ?? 0), bans: this.pendingBans.length, droppedRows: this.droppedRows, droppedBans: this.droppedBans };
   }
 
   /** Handles one event. Never throws for bad input; firewall errors are logged and counted. */
@@ -257,13 +272,26 @@ export class Pipeline {
    * (`force`: try now anyway, as at stop).
    */
   flush(force = false): void {
-    const ops = this.pendingOps;
+    const now = this.deps.now();
+    // Each ban as the engine holds it now: a longer ban decided since this op was queued may
+    // already be on its way to the kernel (its own seen-and-ban transaction), and a shorter
+    // one applied after it would shorten the kernel's ban (the kernel keeps the last write).
+    const ops = this.pendingOps.map((op) => this.longest(op, now));
     this.pendingOps = [];
     this.persist(force);
     if (ops.length) this.enforce(ops);
   }
 
+  /** `op`, or the same ban lengthened to the engine's current one for its target (never shortened, never dropped). */
+  private longest(op: EnforcerOp, now: number): EnforcerOp {
+    if (op.op !== 'ban' || op.until === null) return op;
+    const current = this.deps.engine.activeBan(op.ip, now);
+    if (current === null || (current.until !== null && current.until <= op.until)) return op;
+    return { ...op, until: current.until };
+  }
+
   private persist(force: boolean): void {
+    if (this.inFlight) return; // one commit at a time, in order: what came meanwhile waits for it
     const now = this.deps.now();
     if (!force && !this.faults.due(now)) return;
     // The store waits for the log: a failure it holds must be in the log, even after a crash.
@@ -272,6 +300,11 @@ export class Pipeline {
     const bans = this.pendingBans;
     const position = this.deps.faillog.position();
     const ep = this.faults.current();
+    const writer = this.deps.writer;
+    if (writer && !force && !ep && bans.length === 0 && rows.length > 0 && !this.deps.store.isSnapshot) {
+      this.handOver(writer, { rows, cursors: this.deps.cursors(), meta: position ? [[FAILLOG_POSITION_KEY, position]] : [] });
+      return;
+    }
     try {
       // A read-only connection (or a copy in memory, after a start on a full disk) stays so until reopened.
       if (ep && (this.deps.store.isSnapshot || ep.kind === 'read_only')) this.deps.store.reopen();
@@ -284,6 +317,41 @@ export class Pipeline {
     this.pendingBans = [];
     this.faults.ok(now);
     if (rows.length) this.deps.onStored?.(rows);
+  }
+
+  /**
+   * Hands failure rows (with the cursors and the log's position) to the writer thread.
+   * Committed: like a commit here. Not: they go back in front of what waits, and the
+   * fault tracker hears of it (its retries are commits on this thread).
+   */
+  private handOver(writer: NonNullable<PipelineDeps['writer']>, batch: WriterBatch): void {
+    const rows = batch.rows as FailureRow[];
+    this.pending = [];
+    const landed = () => {
+      this.faults.ok(this.deps.now());
+      this.deps.onStored?.(rows);
+    };
+    const entry = {
+      rows, discard: false,
+      done: writer.commit(batch).then(landed, (e: unknown) => {
+        let committed = false;
+        try {
+          committed = writer.landed(batch, (key) => this.deps.store.getMeta(key)); // the thread died after COMMIT?
+        } catch {
+          // The store cannot be read either: the rows are retried (the fault episode says why).
+        }
+        if (committed) return landed();
+        if (!entry.discard) {
+          this.pending = rows.concat(this.pending);
+          if (this.pending.length > (this.deps.maxPending ?? 100_000)) this.dropOldest('rows');
+        }
+        this.faults.fail(e, this.deps.now());
+      }).finally(() => {
+        this.inFlight = null;
+        if (this.pending.length || this.pendingBans.length) this.flushSoon();
+      }),
+    };
+    this.inFlight = entry;
   }
 
   /** Drops the oldest tenth of what waits for the store (it has waited too long), counts it and says so loudly. */
