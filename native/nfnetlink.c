@@ -125,6 +125,22 @@ static napi_value nl_transact(napi_env env, napi_callback_info info) {
   struct sockaddr_nl kernel;
   memset(&kernel, 0, sizeof kernel);
   kernel.nl_family = AF_NETLINK;
+  /* A big batch (a reconcile) needs a send buffer as big as itself, as nft sets it. */
+  int sndbuf = 0;
+  socklen_t optlen = sizeof sndbuf;
+  if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &optlen) == 0 && (size_t)sndbuf < len + 4096) {
+    int want = len > 0x3fffffff ? 0x3fffffff : (int)len + 4096;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof want) < 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof want);
+  }
+  /* The kernel queues every answer before sendto returns (each an skb of ~1 KB truesize):
+     the receive buffer must hold them all, or they are dropped (ENOBUFS). */
+  int rcvbuf = 0;
+  optlen = sizeof rcvbuf;
+  long need = (long)count * 2048 + 65536;
+  if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &optlen) == 0 && rcvbuf < need) {
+    int want = need > 0x3fffffff ? 0x3fffffff : (int)need;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof want) < 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof want);
+  }
   ssize_t sent = sendto(fd, data, len, 0, (struct sockaddr *)&kernel, sizeof kernel);
   if (sent < 0) return throw_errno(env, "netlink send", errno);
   if ((size_t)sent != len) return throw_errno(env, "netlink send (short)", EMSGSIZE);

@@ -135,6 +135,85 @@ export function encodeBatch(table: string, ops: readonly ElementOp[], seq0: numb
   return Buffer.concat(parts);
 }
 
+/** One set's whole new contents for `fillBatch`: flushed, then these elements (timeoutMs null: none of its own). */
+export interface SetFill {
+  readonly set: string;
+  readonly elements: ReadonlyArray<{ readonly ip: IpAddress; readonly timeoutMs: number | null }>;
+}
+
+/** Elements per NEWSETELEM message of a fill (the elements attribute's length is 16 bits: 1,024 × 40 bytes fits). */
+const FILL_PER_MESSAGE = 1024;
+
+/** Writes an address's key bytes at `o` (IPv4 parsed by hand: a reconcile writes a million of them). */
+function writeKey(b: Buffer, o: number, ip: IpAddress, v6: boolean): void {
+  if (!v6) {
+    let part = 0;
+    let k = 0;
+    for (let i = 0; i < ip.length; i++) {
+      const c = ip.charCodeAt(i);
+      if (c === 46) {
+        b[o + k++] = part;
+        part = 0;
+      } else part = part * 10 + (c - 48);
+    }
+    b[o + k] = part;
+    return;
+  }
+  const bytes = ipaddr.parse(ip).toByteArray();
+  for (let i = 0; i < 16; i++) b[o + i] = bytes[i] as number;
+}
+
+/**
+ * The batch that makes each set in `fills` hold exactly its elements, in one
+ * transaction: a flush of each set (DELSETELEM without elements), then NEWSETELEM
+ * messages of up to FILL_PER_MESSAGE elements. Every message but BEGIN and END asks
+ * for an answer; `count` is how many. IPv4 sets hold 4-byte keys, the others 16.
+ */
+export function fillBatch(table: string, fills: readonly SetFill[], seq0: number): { batch: Buffer; count: number } {
+  const parts: Buffer[] = [message(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq0, 0, NFNL_SUBSYS_NFTABLES, [])];
+  let seq = seq0 + 1;
+  const head = (setName: string): Buffer[] => {
+    const attrs: Buffer[] = [];
+    attr(attrs, NFTA_SET_ELEM_LIST_TABLE, cstring(table));
+    attr(attrs, NFTA_SET_ELEM_LIST_SET, cstring(setName));
+    return attrs;
+  };
+  for (const f of fills) parts.push(message((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_DELSETELEM, NLM_F_REQUEST | NLM_F_ACK, seq++, NFPROTO_INET, 0, head(f.set)));
+  for (const f of fills) {
+    const v6 = f.elements.some((e) => e.ip.indexOf(':') >= 0);
+    const keyLen = v6 ? 16 : 4;
+    for (let i = 0; i < f.elements.length; i += FILL_PER_MESSAGE) {
+      const slice = f.elements.slice(i, i + FILL_PER_MESSAGE);
+      let size = 0;
+      for (const e of slice) size += 16 + keyLen + (e.timeoutMs === null ? 0 : 12);
+      const elems = Buffer.alloc(4 + size);
+      elems.writeUInt16LE(4 + size, 0);
+      elems.writeUInt16LE(NFTA_SET_ELEM_LIST_ELEMENTS | NLA_F_NESTED, 2);
+      let o = 4;
+      for (const e of slice) {
+        const len = 16 + keyLen + (e.timeoutMs === null ? 0 : 12);
+        elems.writeUInt16LE(len, o);
+        elems.writeUInt16LE(NFTA_LIST_ELEM | NLA_F_NESTED, o + 2);
+        elems.writeUInt16LE(8 + keyLen, o + 4);
+        elems.writeUInt16LE(NFTA_SET_ELEM_KEY | NLA_F_NESTED, o + 6);
+        elems.writeUInt16LE(4 + keyLen, o + 8);
+        elems.writeUInt16LE(NFTA_DATA_VALUE, o + 10);
+        writeKey(elems, o + 12, e.ip, v6);
+        if (e.timeoutMs !== null) {
+          elems.writeUInt16LE(12, o + 12 + keyLen);
+          elems.writeUInt16LE(NFTA_SET_ELEM_TIMEOUT, o + 14 + keyLen);
+          elems.writeBigUInt64BE(BigInt(Math.max(1, Math.round(e.timeoutMs))), o + 16 + keyLen);
+        }
+        o += len;
+      }
+      parts.push(message((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSETELEM, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, seq++, NFPROTO_INET, 0, [...head(f.set), elems]));
+    }
+  }
+  const count = seq - seq0 - 1;
+  parts.push(message(NFNL_MSG_BATCH_END, NLM_F_REQUEST, seq, 0, NFNL_SUBSYS_NFTABLES, []));
+  return { batch: Buffer.concat(parts), count };
+}
+
 /** What one batch did: null when committed, else each op's errno (0: that op was fine, another aborted the batch) and the batch's own error. */
 export type BatchResult = null | { readonly errnos: readonly number[]; readonly batchErrno: number };
 
@@ -147,18 +226,39 @@ export class NetlinkChannel {
 
   /** Runs `ops` in table `inet <table>` as one transaction. Throws NetlinkLost if its answers were not all read. */
   transact(table: string, ops: readonly ElementOp[]): BatchResult {
-    if (this.closed) throw new NetlinkLost('the netlink channel is closed');
     if (ops.length === 0) return null;
+    const seq0 = this.next(ops.length);
+    return this.send(encodeBatch(table, ops, seq0), seq0, ops.length, ANSWER_TIMEOUT_MS);
+  }
+
+  /**
+   * Makes each set of `fills` hold exactly its elements, in one transaction (a reconcile);
+   * the answers are per message (flushes first, then the fills' messages in order).
+   * Throws NetlinkLost if its answers were not all read within `timeoutMs`.
+   */
+  fill(table: string, fills: readonly SetFill[], timeoutMs: number): BatchResult {
     const seq0 = this.seq;
-    this.seq = (this.seq + ops.length + 2) % 0x7fff_0000;
-    const batch = encodeBatch(table, ops, seq0);
+    const { batch, count } = fillBatch(table, fills, seq0);
+    this.next(count);
+    return this.send(batch, seq0, count, timeoutMs);
+  }
+
+  /** Reserves the sequence numbers of a batch of `count` messages; returns its first (BEGIN's). */
+  private next(count: number): number {
+    const seq0 = this.seq;
+    this.seq = (this.seq + count + 2) % 0x4000_0000;
+    return seq0;
+  }
+
+  private send(batch: Buffer, seq0: number, count: number, timeoutMs: number): BatchResult {
+    if (this.closed) throw new NetlinkLost('the netlink channel is closed');
     let answers: Int32Array;
     try {
-      answers = this.native.transact(this.fd, batch, ops.length, ANSWER_TIMEOUT_MS);
+      answers = this.native.transact(this.fd, batch, count, timeoutMs);
     } catch (e) {
       throw new NetlinkLost(`netlink: ${(e as Error).message}`);
     }
-    const errnos = new Array<number>(ops.length).fill(-1);
+    const errnos = new Array<number>(count).fill(-1);
     let batchErrno = 0;
     let failed = false;
     for (let k = 0; k + 1 < answers.length; k += 2) {
@@ -167,7 +267,7 @@ export class NetlinkChannel {
       if (errno !== 0) failed = true;
       const i = seq - seq0 - 1;
       if (seq === seq0) batchErrno = errno;
-      else if (i >= 0 && i < ops.length) errnos[i] = errno;
+      else if (i >= 0 && i < count) errnos[i] = errno;
       else throw new NetlinkLost(`netlink: an answer to a message of another batch (seq ${seq})`);
     }
     if (!failed && errnos.every((e) => e === 0)) return null;

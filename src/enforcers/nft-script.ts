@@ -174,10 +174,16 @@ export class ReconcileBuilder {
   private readonly pending: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
   private readonly dups = new Set<BanTarget>();
 
-  constructor(private readonly l: NftLayout, private readonly now: number) {}
+  /**
+   * `addressesApart`: the address sets (ban4/ban6) are neither flushed nor written here —
+   * another transaction fills them (the netlink path, nftables.ts); `held` still gets
+   * every address (the longest ban of each), and networks are written as ever.
+   */
+  constructor(private readonly l: NftLayout, private readonly now: number, private readonly addressesApart = false) {}
 
   head(): string {
-    return setupScript(this.l) + BAN_SETS.map((s) => `flush set inet ${this.l.table} ${s}\n`).join('');
+    const sets = this.addressesApart ? BAN_SETS.filter((s) => s === 'net4' || s === 'net6') : BAN_SETS;
+    return setupScript(this.l) + sets.map((s) => `flush set inet ${this.l.table} ${s}\n`).join('');
   }
 
   add(bans: readonly BanEntry[]): string {
@@ -191,7 +197,7 @@ export class ReconcileBuilder {
         continue;
       }
       this.held.set(b.ip, b.until);
-      if (isNetwork(b.ip)) continue; // written whole at the end
+      if (isNetwork(b.ip) || this.addressesApart) continue; // networks written whole at the end
       const family = isV6Target(b.ip) ? 6 : 4;
       const buf = this.pending[family];
       buf.push(element(b.ip, b.until, this.now));
@@ -206,7 +212,7 @@ export class ReconcileBuilder {
   tail(): string {
     const lines: string[] = [];
     for (const f of [4, 6] as const) pushChunks(lines, `add element inet ${this.l.table} ban${f}`, this.pending[f]);
-    for (const f of [4, 6] as const) {
+    for (const f of this.addressesApart ? [] : ([4, 6] as const)) {
       const dups = [...this.dups].filter((ip) => (isV6Target(ip) ? 6 : 4) === f);
       pushChunks(lines, `delete element inet ${this.l.table} ban${f}`, dups);
       pushChunks(lines, `add element inet ${this.l.table} ban${f}`, dups.map((ip) => element(ip, this.held.get(ip) ?? null, this.now)));

@@ -7,7 +7,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseIp, type IpAddress } from '../../../src/domain/ip.js';
+import { compileZones } from '../../../src/engine/zones.js';
 import { encodeBatch, NetlinkChannel, openNetlink } from '../../../src/enforcers/nft-netlink.js';
+import { NftablesEnforcer } from '../../../src/enforcers/nftables.js';
 import { createNsPair, exec, must, type NsPair } from '../../support/netns.js';
 
 const ip = (s: string) => parseIp(s) as IpAddress;
@@ -35,11 +37,12 @@ afterAll(async () => {
 
 afterEach(async () => {
   await exec(pair.pbx, 'nft', ['delete', 'table', 'inet', 'swn']);
+  await exec(pair.pbx, 'nft', ['delete', 'table', 'inet', 'sipwarden']);
 });
 
 /** The set's elements as `ip` or `ip timeout Ns` (nft's own listing). */
-async function listing(set: string): Promise<string[]> {
-  const out = JSON.parse(await must(pair.pbx, 'nft', ['-j', 'list', 'set', 'inet', 'swn', set])) as { nftables: Array<{ set?: { elem?: Array<string | { elem: { val: string; timeout?: number } }> } }> };
+async function listing(set: string, table = 'swn'): Promise<string[]> {
+  const out = JSON.parse(await must(pair.pbx, 'nft', ['-j', 'list', 'set', 'inet', table, set])) as { nftables: Array<{ set?: { elem?: Array<string | { elem: { val: string; timeout?: number } }> } }> };
   const elems = out.nftables.find((x) => x.set)?.set?.elem ?? [];
   return elems.map((e) => (typeof e === 'string' ? e : `${e.elem.val}${e.elem.timeout === undefined ? '' : ` timeout ${e.elem.timeout}s`}`)).sort();
 }
@@ -91,6 +94,47 @@ describe('netlink channel', () => {
     ]);
     expect(r?.errnos).toEqual([0, 2]);
     expect(await listing('ban4')).toEqual([]);
+  });
+
+  it('fill: each set flushed and refilled in one transaction, thousands of elements over several messages', async () => {
+    await must(pair.pbx, 'nft', ['-f', '-'], `${SETUP}\nadd element inet swn ban4 { 192.0.2.99 }`);
+    const v4 = Array.from({ length: 3000 }, (_, i) => ({ ip: ip(`10.9.${i >> 8}.${i & 255}`), timeoutMs: i % 2 ? 120_000 : null }));
+    const v6 = [{ ip: ip('2001:db8::7'), timeoutMs: null }];
+    expect(channel.fill('swn', [{ set: 'ban4', elements: v4 }, { set: 'ban6', elements: v6 }], 10_000)).toBeNull();
+    const held = await listing('ban4');
+    expect(held).toHaveLength(3000);
+    expect(held).not.toContain('192.0.2.99'); // flushed
+    expect(held).toContain('10.9.0.1 timeout 120s');
+    expect(held).toContain('10.9.11.183 timeout 120s'); // the last: 2,999 = 11 * 256 + 183, odd: timed
+    expect(held).toContain('10.9.11.182'); // even: permanent
+    expect(held.filter((e) => e.includes('timeout'))).toHaveLength(1500);
+    expect(await listing('ban6')).toEqual(['2001:db8::7']);
+  });
+
+  it('the enforcer restores bans over netlink: addresses (longest ban of a duplicate wins) beside networks written by nft', async () => {
+    const infos: string[] = [];
+    const log = { info: (o: object, msg?: string) => void infos.push(`${msg ?? ''} ${JSON.stringify(o)}`), warn: () => undefined };
+    const zoneOf = compileZones({ internal: [], trusted: [] });
+    const e = new NftablesEnforcer({ zoneOf, log, netns: pair.pbx });
+    await e.init();
+    expect(infos.join('\n')).toMatch(/nftables firewall ready .*"fastPath":"netlink"/);
+    const now = Date.now();
+    await e.apply([{ op: 'ban', ip: ip('198.51.100.200'), until: null }], now); // to be dropped by the restore
+    await e.reconcile([
+      { ip: ip('198.51.100.1'), until: now + 60_000 },
+      { ip: ip('198.51.100.1'), until: null },
+      { ip: ip('198.51.100.2'), until: now + 3_600_000 },
+      { ip: ip('198.51.100.3'), until: now - 1000 }, // over already
+      { ip: ip('2001:db8::5'), until: now + 90_000 },
+      { ip: '203.0.113.0/24' as never, until: null },
+    ], now);
+    expect(await listing('ban4', 'sipwarden')).toEqual(['198.51.100.1', '198.51.100.2 timeout 3600s']);
+    expect(await listing('ban6', 'sipwarden')).toEqual(['2001:db8::5 timeout 90s']);
+    expect(await must(pair.pbx, 'nft', ['list', 'set', 'inet', 'sipwarden', 'net4'])).toContain('203.0.113.0/24');
+    // And the fast path bans on top of what was restored.
+    await e.apply([{ op: 'ban', ip: ip('198.51.100.2'), until: null }], now);
+    expect(await listing('ban4', 'sipwarden')).toEqual(['198.51.100.1', '198.51.100.2']);
+    await e.close({ keepBans: false });
   });
 
   it('numbers the messages of a batch from BEGIN to END', () => {

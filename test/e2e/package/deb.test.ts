@@ -216,6 +216,8 @@ describe('the Debian package on Debian 12 under systemd', () => {
     expect(c.must(['journalctl', '-u', 'sipwarden.service', '--no-pager', '-p', 'warning', '-o', 'cat'])).toContain('AMI connection to 127.0.0.1:5038 failed');
     // The plain view is readable too.
     expect(c.must(['journalctl', '-u', 'sipwarden.service', '--no-pager', '-o', 'cat'])).toContain('sipwarden running backend=nftables');
+    // The package's netlink addon loads under the bundled node: bans take the fast path.
+    expect(c.must(['journalctl', '-u', 'sipwarden.service', '--no-pager', '-o', 'cat'])).toMatch(/nftables firewall ready .*fastPath=netlink/);
   });
 
   it('the unit rates at most 2.5 in systemd-analyze security, and systemd gets the watchdog pings', async () => {
