@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIp, type IpAddress } from '../domain/ip.js';
+import { parseIp, type Cidr, type IpAddress } from '../domain/ip.js';
 import { AddressTable, keyOfIp, maskV6 } from './address-table.js';
 import { AddressStates } from './address-state.js';
 import { Windows } from './windows.js';
@@ -176,4 +176,45 @@ describe('AddressStates: the policy state of an address', () => {
     expect(s.size).toBe(70_000);
     expect(s.find(ip('198.51.100.1'))).toBe(-1);
   });
+
+  it('prune drops what nothing needs: an old window without ban or trust; it keeps bans, trust and recent windows; scans apart', () => {
+    const s = new AddressStates();
+    const old = s.open(ip('203.0.113.1'));
+    s.push(old, 1000, 12);
+    const banned = s.open(ip('203.0.113.2'));
+    s.push(banned, 1000, 12);
+    s.setBan(banned, 90_000, 1, null);
+    const known = s.open(ip('203.0.113.3'));
+    s.setKnown(known, ip('203.0.113.3'), 90_000);
+    const recent = s.open(ip('203.0.113.4'));
+    s.push(recent, 70_000, 12);
+    expect(s.pushScan(ip('203.0.113.5'), 1000, 20, 60_000)).toBe(1);
+    expect(s.pushScan(ip('203.0.113.6'), 75_000, 20, 60_000)).toBe(1);
+    expect(s.prune(80_000, 50_000, 20_000)).toBe(1);
+    expect(s.find(ip('203.0.113.1'))).toBe(-1);
+    expect(s.size).toBe(3);
+    expect(s.knownInside('203.0.113.0/24' as Cidr, 80_000)).toBe('203.0.113.3');
+    expect(s.knownInside('203.0.113.0/24' as Cidr, 90_000)).toBeNull();
+    // The old scan window is gone (a new scan counts one), the recent one holds.
+    expect(s.pushScan(ip('203.0.113.5'), 80_000, 20, 60_000)).toBe(1);
+    expect(s.pushScan(ip('203.0.113.6'), 80_000, 20, 60_000)).toBe(2);
+    // Once the ban and the trust are over, they go too.
+    expect(s.prune(100_000, 80_000, 20_000)).toBe(3);
+    expect(s.size).toBe(0);
+  });
+
+  it('a prefix length changed at run time: addresses seen before keep theirs, new ones get the new one', () => {
+    const s = new AddressStates();
+    const a = s.open(ip('2001:db8:1:2::a'));
+    s.v6Prefix = 48;
+    const b = s.open(ip('2001:db8:1:3::b'));
+    const c = s.open(ip('2001:db8:1:4::c'));
+    s.push(a, 1, 12);
+    s.push(b, 2, 12);
+    s.push(c, 3, 12);
+    expect(s.times(ip('2001:db8:1:2::a'))).toEqual([1]);
+    expect(s.times(ip('2001:db8:1:3::b'))).toEqual([2, 3]);
+    expect(s.count(c, 3, 10)).toBe(2);
+  });
 });
+
