@@ -6,8 +6,9 @@
  *
  * An address is its integer key in an {@link AddressTable} (IPv4: one word, IPv6: four);
  * its data are typed arrays indexed by the record id, so an IPv4 address failing once
- * costs about 40 bytes (key 4, window 18, ban 12, prefix 1, index slots 8) however many
- * there are. Rare data stay sparse: learned trust in a Map of the few known addresses,
+ * costs about 45 bytes of arrays (key 4 and its flag 1, window 18, ban 12, prefix 1,
+ * index slots 8; up to twice that right after the tables doubled) however many there
+ * are, and a pruned flood gives its memory back (the tables compact). Rare data stay sparse: learned trust in a Map of the few known addresses,
  * windows longer than two in the windows' overflow, ban makers' names interned.
  *
  * A handle is `id * 2 + family` (0: IPv4, 1: IPv6). Invariants: a handle is valid until
@@ -42,6 +43,21 @@ class Family {
     this.grow(this.table.capacity);
   }
 
+  /** Moves the data of `from` to `to` (the table's compact). */
+  move(from: number, to: number): void {
+    this.windows.move(from, to);
+    this.banUntil[to] = this.banUntil[from] as number;
+    this.banTier[to] = this.banTier[from] as number;
+    this.banBy[to] = this.banBy[from] as number;
+    this.plen[to] = this.plen[from] as number;
+    for (const m of [this.known, this.byText] as Array<Map<number, unknown>>) {
+      if (m.has(from)) {
+        m.set(to, m.get(from));
+        m.delete(from);
+      }
+    }
+  }
+
   private grow(cap: number): void {
     this.windows.grow(cap);
     this.banUntil = grown(this.banUntil, cap, Number.NaN);
@@ -60,7 +76,7 @@ class WindowTable {
     this.windows.grow(this.table.capacity);
   }
 
-  /** Drops entries whose newest time is before `from`. */
+  /** Drops entries whose newest time is before `from`, and gives back the memory of a flood pruned away. */
   prune(from: number): void {
     const { table, windows } = this;
     for (let id = 0; id < table.bound; id++) {
@@ -69,6 +85,7 @@ class WindowTable {
         table.remove(id);
       }
     }
+    table.compact((a, b) => windows.move(a, b));
   }
 }
 
@@ -227,6 +244,7 @@ export class AddressStates {
         }
       }
     }
+    for (const f of [this.v4, this.v6]) f.table.compact((from, to) => f.move(from, to));
     this.prefixes.prune(failuresFrom);
     this.scans4.prune(scansFrom);
     this.scans6.prune(scansFrom);

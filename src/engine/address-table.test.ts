@@ -38,6 +38,21 @@ describe('AddressTable: addresses as integers, open addressing', () => {
     expect(t.find(key(123456789))).toBe(again);
   });
 
+  it('compacts after a flood is removed: the rest renumbered (their data moved with them), the memory given back', () => {
+    const t = new AddressTable(1, () => {}, 8);
+    for (let k = 0; k < 10_000; k++) t.add(key(k * 3));
+    const big = t.capacity;
+    for (let id = 0; id < 10_000; id++) if (id % 100 !== 7) t.remove(id);
+    const moves = new Map<number, number>();
+    expect(t.compact((from, to) => moves.set(from, to))).toBe(true);
+    expect(t.capacity).toBeLessThan(big / 16);
+    expect(t.size).toBe(100);
+    for (let k = 7; k < 10_000; k += 100) expect(t.find(key(k * 3))).toBe(moves.get(k) ?? k);
+    expect(t.find(key(0))).toBe(-1);
+    expect(t.compact(() => {})).toBe(false);
+    expect(t.add(key(1))).toBe(100);
+  });
+
   it('keys of four and five words: IPv6 addresses and their networks', () => {
     const t = new AddressTable(4);
     const k = new Uint32Array(5);
@@ -215,6 +230,30 @@ describe('AddressStates: the policy state of an address', () => {
     expect(s.times(ip('2001:db8:1:2::a'))).toEqual([1]);
     expect(s.times(ip('2001:db8:1:3::b'))).toEqual([2, 3]);
     expect(s.count(c, 3, 10)).toBe(2);
+  });
+
+  it('a flood pruned away (its tables compacted): what stays keeps its windows, bans, makers and trust', () => {
+    const s = new AddressStates();
+    const addr = (i: number) => ip(`11.0.${i >> 8}.${i & 255}`);
+    for (let i = 0; i < 20_000; i++) s.push(s.open(addr(i)), 1000, 12);
+    for (let i = 19_000; i < 20_000; i += 10) {
+      const h = s.open(addr(i));
+      for (let k = 1; k <= 4; k++) s.push(h, 100_000 + k, 12);
+      s.setBan(h, 500_000, i % 20 === 0 ? 0 : 2, i % 20 === 0 ? `rule-${i}` : null);
+      s.setKnown(h, addr(i), 400_000);
+    }
+    expect(s.prune(200_000, 50_000, 0)).toBe(19_900);
+    expect(s.size).toBe(100);
+    for (let i = 19_000; i < 20_000; i += 10) {
+      const h = s.find(addr(i));
+      expect(s.times(addr(i))).toEqual([1000, 100_001, 100_002, 100_003, 100_004]);
+      expect(s.banUntil(h)).toBe(500_000);
+      expect(s.banBy(h)).toBe(i % 20 === 0 ? `rule-${i}` : null);
+      expect(s.banTier(h)).toBe(i % 20 === 0 ? 0 : 2);
+      expect(s.knownUntil(h)).toBe(400_000);
+    }
+    expect(s.find(addr(18_999))).toBe(-1);
+    expect(s.knownInside('11.0.74.0/24' as Cidr, 300_000)).toBe('11.0.74.56');
   });
 });
 

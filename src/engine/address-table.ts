@@ -10,7 +10,8 @@
  * Invariants: `index` is a linear-probing table of `id + 1` (0: empty) at most half
  * full; every live id is in it exactly once, reachable from its key's home slot without
  * crossing an empty slot (deletion shifts later entries back, so there are no
- * tombstones). Ids of deleted keys are reused (a free chain through `keys`).
+ * tombstones). Ids of deleted keys are reused (a free chain through `keys`); after a
+ * flood is pruned away, `compact` renumbers the rest and gives the memory back.
  */
 
 /** Scratch for a key: filled by {@link keyOfIp}, read by the table. */
@@ -28,9 +29,12 @@ export class AddressTable {
   /** Head of the chain of freed ids (-1: none); `keys[id * words]` links to the next. */
   private free = -1;
 
-  /** `onGrow(capacity)`: the owner grows its arrays to hold ids below `capacity`. */
+  private readonly initial: number;
+
+  /** `onGrow(capacity)`: the owner resizes its arrays to hold exactly the ids below `capacity` (larger, or smaller after compact). */
   constructor(readonly words: number, private readonly onGrow: (capacity: number) => void = () => {}, initial = 1024) {
     const cap = Math.max(8, 2 ** Math.ceil(Math.log2(initial)));
+    this.initial = cap;
     this.keys = new Uint32Array(cap * words);
     this.used = new Uint8Array(cap);
     this.index = new Int32Array(cap * 2);
@@ -116,13 +120,34 @@ export class AddressTable {
     this.count--;
   }
 
-  /** Removes every key (capacity is kept). */
-  clear(): void {
-    this.index.fill(0);
-    this.used.fill(0);
-    this.count = 0;
-    this.high = 0;
+  /**
+   * After many removals (a flood pruned away): renumbers the live keys to 0 … size − 1,
+   * calling `move(from, to)` for each key whose id changes (the owner moves its data; `to`
+   * is always free and below `from`), and shrinks to fit, so the memory goes back. Does
+   * nothing while a quarter or more is in use. Returns whether it compacted.
+   */
+  compact(move: (from: number, to: number) => void): boolean {
+    const cap = Math.max(this.initial, 2 ** Math.ceil(Math.log2(Math.max(1, this.count * 2))));
+    if (cap >= this.used.length) return false;
+    const w = this.words;
+    let to = 0;
+    for (let from = 0; from < this.high; from++) {
+      if (this.used[from] !== 1) continue;
+      if (from !== to) {
+        this.keys.copyWithin(to * w, from * w, from * w + w);
+        move(from, to);
+      }
+      to++;
+    }
+    this.keys = this.keys.slice(0, cap * w);
+    this.used = new Uint8Array(cap).fill(1, 0, this.count);
+    this.high = this.count;
     this.free = -1;
+    this.index = new Int32Array(cap * 2);
+    this.mask = cap * 2 - 1;
+    for (let id = 0; id < this.high; id++) this.place(id);
+    this.onGrow(cap);
+    return true;
   }
 
   private equals(id: number, key: Key): boolean {
@@ -164,11 +189,11 @@ export class AddressTable {
   }
 }
 
-/** A typed array of `length` holding `old`'s elements (the rest zero, or `fill`). */
+/** A typed array of `length` holding `old`'s first elements (any beyond them zero, or `fill`). */
 export function grown<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array>(old: T, length: number, fill = 0): T {
   const next = new (old.constructor as new (n: number) => T)(length);
-  next.set(old);
-  if (fill !== 0) next.fill(fill, old.length);
+  next.set(old.length > length ? old.subarray(0, length) : old);
+  if (fill !== 0 && length > old.length) next.fill(fill, old.length);
   return next;
 }
 

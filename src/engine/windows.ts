@@ -33,7 +33,7 @@ export class Windows {
     this.inline = new Float64Array(capacity * 2);
   }
 
-  /** Makes room for ids below `capacity` (the table's onGrow). */
+  /** Holds ids below `capacity` (the table's onGrow: larger, or smaller after its compact). */
   grow(capacity: number): void {
     this.n = grown(this.n, capacity);
     this.inline = grown(this.inline, capacity * 2);
@@ -102,6 +102,19 @@ export class Windows {
   clear(id: number): void {
     if ((this.n[id] as number) > 2) this.overflow.delete(id);
     this.n[id] = 0;
+  }
+
+  /** Moves the window of `from` to `to` (free) and empties `from` (the table's compact). */
+  move(from: number, to: number): void {
+    const n = this.n[from] as number;
+    this.n[to] = n;
+    this.inline[2 * to] = this.inline[2 * from] as number;
+    this.inline[2 * to + 1] = this.inline[2 * from + 1] as number;
+    if (n > 2) {
+      this.overflow.set(to, this.overflow.get(from) as number[]);
+      this.overflow.delete(from);
+    }
+    this.n[from] = 0;
   }
 
   /** The times of `id`, ascending (tests). */
