@@ -113,6 +113,7 @@ function options() {
  * @property {Awaited<ReturnType<typeof runMemory>>} [memory]
  * @property {Awaited<ReturnType<typeof runDaemonMemory>>} [daemonMemory]
  * @property {number} [elapsedS]
+ * @property {Record<string, number>} [partS] seconds each part took
  * @property {import('./compare-lib/report.mjs').Target[]} [targets]
  * @property {string[]} [notes]
  */
@@ -186,18 +187,28 @@ async function main() {
   }
   process.on('exit', cleanupSync);
   ensureCli();
+  r.partS = {};
+  const parts = /** @type {Record<string, number>} */ (r.partS);
+  /** Runs one part and keeps how long it took (the whole run must stay under 20 minutes). @template T @param {string} name @param {() => Promise<T>} fn */
+  const timed = async (name, fn) => {
+    const t0 = nowMs();
+    const out = await fn();
+    parts[name] = Math.round((nowMs() - t0) / 100) / 10;
+    log(`${name}: ${parts[name]} s`);
+    return out;
+  };
   try {
     if (o.skip.throughput) r.skipped.throughput = '--skip-throughput';
-    else r.throughput = await runThroughput(o);
+    else r.throughput = await timed('throughput', () => runThroughput(o));
     if (o.skip.live) r.skipped.live = '--skip-live';
     else if (process.getuid?.() !== 0) r.skipped.live = 'needs root (network namespaces, nftables)';
-    else r.live = await runLive(o);
+    else r.live = await timed('live', () => runLive(o));
     if (o.skip.memory) r.skipped.memory = '--skip-memory';
     else {
-      r.memory = await runMemory(o);
+      r.memory = await timed('memory', () => runMemory(o));
       if (o.daemonAddresses === 0) r.skipped.daemonMemory = '--daemon-addresses 0';
       else if (process.getuid?.() !== 0) r.skipped.daemonMemory = 'needs root (fail2ban-server runs in a network namespace)';
-      else r.daemonMemory = await runDaemonMemory(o);
+      else r.daemonMemory = await timed('daemon memory', () => runDaemonMemory(o));
     }
   } catch (e) {
     await cleanup();

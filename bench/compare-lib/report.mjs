@@ -81,7 +81,7 @@ export function markdown(r) {
   o.push('');
   o.push(`${m.date} · ${m.nproc} × ${m.cpu} · kernel ${m.kernel} · ${m.memGiB} GiB · Node ${m.node} · fail2ban ${m.fail2ban} · CrowdSec ${m.crowdsec} (bouncer ${m.crowdsecBouncer}) · ${m.nft} · commit ${m.commit} · load before ${m.loadavg}`);
   o.push('');
-  o.push(`Command: \`${r.command}\` (${r.quick ? 'quick sizes' : 'full sizes'}; ${r.elapsedS ? `${fmt(r.elapsedS, 0)} s in all` : ''}). Ratios are sipwarden's advantage: higher is better for sipwarden.`);
+  o.push(`Command: \`${r.command}\` (${r.quick ? 'quick sizes' : 'full sizes'}; ${r.elapsedS ? `${fmt(r.elapsedS, 0)} s in all${r.partS ? `: ${Object.entries(r.partS).map(([k, v]) => `${k} ${fmt(v, 0)} s`).join(', ')}` : ''}; target under 20 minutes: ${r.elapsedS <= 1200 ? 'met' : 'NOT met'}` : ''}). Ratios are sipwarden's advantage: higher is better for sipwarden.`);
   o.push('');
   o.push('## 1. Throughput and correctness on a generated Asterisk log');
   o.push('');

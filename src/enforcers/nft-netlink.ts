@@ -103,7 +103,11 @@ function message(type: number, flags: number, seq: number, family: number, resId
 
 /** The element's key bytes: 4 for IPv4, 16 for IPv6 (network order). */
 export function keyBytes(ip: IpAddress): Buffer {
-  return Buffer.from(ipaddr.parse(ip).toByteArray());
+  const v6 = ip.indexOf(':') >= 0;
+  const b = Buffer.alloc(v6 ? 16 : 4);
+  if (v6) writeV6(b, 0, ip);
+  else writeV4(b, 0, ip);
+  return b;
 }
 
 /**
@@ -135,39 +139,64 @@ export function encodeBatch(table: string, ops: readonly ElementOp[], seq0: numb
   return Buffer.concat(parts);
 }
 
-/** One set's whole new contents for `fillBatch`: flushed, then these elements (timeoutMs null: none of its own). */
+/**
+ * One set's whole new contents for `fillBatch`: flushed, then these addresses (one
+ * family per set), `timeoutsMs[i]` the timeout of `ips[i]` (NaN: none of its own).
+ * Parallel arrays, not objects: a reconcile writes a million of them.
+ */
 export interface SetFill {
   readonly set: string;
-  readonly elements: ReadonlyArray<{ readonly ip: IpAddress; readonly timeoutMs: number | null }>;
+  readonly ips: readonly IpAddress[];
+  readonly timeoutsMs: ArrayLike<number>;
 }
 
 /** Elements per NEWSETELEM message of a fill (the elements attribute's length is 16 bits: 1,024 × 40 bytes fits). */
 const FILL_PER_MESSAGE = 1024;
 
-/** Writes an address's key bytes at `o` (IPv4 parsed by hand: a reconcile writes a million of them). */
-function writeKey(b: Buffer, o: number, ip: IpAddress, v6: boolean): void {
-  if (!v6) {
-    let part = 0;
-    let k = 0;
-    for (let i = 0; i < ip.length; i++) {
-      const c = ip.charCodeAt(i);
-      if (c === 46) {
-        b[o + k++] = part;
-        part = 0;
-      } else part = part * 10 + (c - 48);
-    }
-    b[o + k] = part;
+/** Writes a canonical IPv4 address's 4 bytes at `o`. */
+function writeV4(b: Buffer, o: number, ip: string): void {
+  let part = 0;
+  let k = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      b[o + k++] = part;
+      part = 0;
+    } else part = part * 10 + (c - 48);
+  }
+  b[o + k] = part;
+}
+
+/** Writes a canonical IPv6 address's 16 bytes at `o` (hex groups around at most one `::`; a dotted tail through ipaddr.js). */
+function writeV6(b: Buffer, o: number, ip: string): void {
+  if (ip.indexOf('.') >= 0) {
+    const bytes = ipaddr.parse(ip).toByteArray();
+    for (let i = 0; i < 16; i++) b[o + i] = bytes[i] as number;
     return;
   }
-  const bytes = ipaddr.parse(ip).toByteArray();
-  for (let i = 0; i < 16; i++) b[o + i] = bytes[i] as number;
+  b.fill(0, o, o + 16);
+  const gap = ip.indexOf('::');
+  const head = gap < 0 ? ip : ip.slice(0, gap);
+  const tail = gap < 0 ? '' : ip.slice(gap + 2);
+  const put = (groups: string, at: number) => {
+    if (groups.length === 0) return;
+    let i = at;
+    for (const g of groups.split(':')) {
+      const v = Number.parseInt(g, 16);
+      b[o + i] = v >> 8;
+      b[o + i + 1] = v & 0xff;
+      i += 2;
+    }
+  };
+  put(head, 0);
+  if (tail.length > 0) put(tail, 16 - 2 * tail.split(':').length);
 }
 
 /**
- * The batch that makes each set in `fills` hold exactly its elements, in one
+ * The batch that makes each set in `fills` hold exactly its addresses, in one
  * transaction: a flush of each set (DELSETELEM without elements), then NEWSETELEM
  * messages of up to FILL_PER_MESSAGE elements. Every message but BEGIN and END asks
- * for an answer; `count` is how many. IPv4 sets hold 4-byte keys, the others 16.
+ * for an answer; `count` is how many.
  */
 export function fillBatch(table: string, fills: readonly SetFill[], seq0: number): { batch: Buffer; count: number } {
   const parts: Buffer[] = [message(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq0, 0, NFNL_SUBSYS_NFTABLES, [])];
@@ -180,33 +209,38 @@ export function fillBatch(table: string, fills: readonly SetFill[], seq0: number
   };
   for (const f of fills) parts.push(message((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_DELSETELEM, NLM_F_REQUEST | NLM_F_ACK, seq++, NFPROTO_INET, 0, head(f.set)));
   for (const f of fills) {
-    const v6 = f.elements.some((e) => e.ip.indexOf(':') >= 0);
+    const v6 = f.ips.length > 0 && (f.ips[0] as string).indexOf(':') >= 0;
     const keyLen = v6 ? 16 : 4;
-    for (let i = 0; i < f.elements.length; i += FILL_PER_MESSAGE) {
-      const slice = f.elements.slice(i, i + FILL_PER_MESSAGE);
+    const attrs = Buffer.concat(head(f.set));
+    for (let i = 0; i < f.ips.length; i += FILL_PER_MESSAGE) {
+      const end = Math.min(f.ips.length, i + FILL_PER_MESSAGE);
       let size = 0;
-      for (const e of slice) size += 16 + keyLen + (e.timeoutMs === null ? 0 : 12);
-      const elems = Buffer.alloc(4 + size);
+      for (let k = i; k < end; k++) size += 12 + keyLen + (Number.isNaN(f.timeoutsMs[k] as number) ? 0 : 12);
+      const elems = Buffer.allocUnsafe(4 + size);
       elems.writeUInt16LE(4 + size, 0);
       elems.writeUInt16LE(NFTA_SET_ELEM_LIST_ELEMENTS | NLA_F_NESTED, 2);
       let o = 4;
-      for (const e of slice) {
-        const len = 16 + keyLen + (e.timeoutMs === null ? 0 : 12);
+      for (let k = i; k < end; k++) {
+        const ip = f.ips[k] as string;
+        if ((ip.indexOf(':') >= 0) !== v6) throw new Error(`fillBatch: ${ip} is not of the family of set ${f.set}`);
+        const t = f.timeoutsMs[k] as number;
+        const len = 12 + keyLen + (Number.isNaN(t) ? 0 : 12);
         elems.writeUInt16LE(len, o);
         elems.writeUInt16LE(NFTA_LIST_ELEM | NLA_F_NESTED, o + 2);
         elems.writeUInt16LE(8 + keyLen, o + 4);
         elems.writeUInt16LE(NFTA_SET_ELEM_KEY | NLA_F_NESTED, o + 6);
         elems.writeUInt16LE(4 + keyLen, o + 8);
         elems.writeUInt16LE(NFTA_DATA_VALUE, o + 10);
-        writeKey(elems, o + 12, e.ip, v6);
-        if (e.timeoutMs !== null) {
+        if (v6) writeV6(elems, o + 12, ip);
+        else writeV4(elems, o + 12, ip);
+        if (!Number.isNaN(t)) {
           elems.writeUInt16LE(12, o + 12 + keyLen);
           elems.writeUInt16LE(NFTA_SET_ELEM_TIMEOUT, o + 14 + keyLen);
-          elems.writeBigUInt64BE(BigInt(Math.max(1, Math.round(e.timeoutMs))), o + 16 + keyLen);
+          elems.writeBigUInt64BE(BigInt(Math.max(1, Math.round(t))), o + 16 + keyLen);
         }
         o += len;
       }
-      parts.push(message((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSETELEM, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, seq++, NFPROTO_INET, 0, [...head(f.set), elems]));
+      parts.push(message((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSETELEM, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, seq++, NFPROTO_INET, 0, [attrs, elems]));
     }
   }
   const count = seq - seq0 - 1;

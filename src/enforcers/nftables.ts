@@ -117,6 +117,11 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   /** Netlink batches lost in a row; at SESSION_MAX_BREAKS the fast path is given up. */
   private netlinkBreaks = 0;
 
+  /** How small address-only transactions reach the kernel now: `netlink` (the addon, after init) or `nft`. */
+  get fastPath(): 'netlink' | 'nft' {
+    return this.netlink ? 'netlink' : 'nft';
+  }
+
   /** Checks the options (throws a one-line error on a bad one); touches nothing yet. */
   constructor(options: NftablesOptions) {
     this.opts = checkFirewallOptions(options);
@@ -229,15 +234,23 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
    * caller runs the restore through nft); a refusal throws.
    */
   private fillAddressSets(held: ReadonlyMap<BanTarget, number | null>, now: number): boolean {
-    const v4: Array<{ ip: IpAddress; timeoutMs: number | null }> = [];
-    const v6: Array<{ ip: IpAddress; timeoutMs: number | null }> = [];
+    const v4: IpAddress[] = [];
+    const v6: IpAddress[] = [];
+    const t4: number[] = [];
+    const t6: number[] = [];
     for (const [t, until] of held) {
       if (isNetwork(t)) continue;
-      const timeoutMs = until === null ? null : Math.min(Math.max(1, remainingSeconds(until, now)), MAX_TIMEOUT_SECONDS) * 1000;
-      (isV6Target(t) ? v6 : v4).push({ ip: t as IpAddress, timeoutMs });
+      const timeoutMs = until === null ? Number.NaN : Math.min(Math.max(1, remainingSeconds(until, now)), MAX_TIMEOUT_SECONDS) * 1000;
+      if (isV6Target(t)) {
+        v6.push(t as IpAddress);
+        t6.push(timeoutMs);
+      } else {
+        v4.push(t as IpAddress);
+        t4.push(timeoutMs);
+      }
     }
     const channel = this.netlink as NetlinkChannel;
-    const fills = [{ set: 'ban4', elements: v4 }, { set: 'ban6', elements: v6 }];
+    const fills = [{ set: 'ban4', ips: v4, timeoutsMs: t4 }, { set: 'ban6', ips: v6, timeoutsMs: t6 }];
     let r: ReturnType<NetlinkChannel['fill']>;
     try {
       r = channel.fill(this.layout.table, fills, 60_000 + (v4.length + v6.length) / 10);
