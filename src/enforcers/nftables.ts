@@ -194,18 +194,20 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
       let builder = await this.reconcileScript(bans, now, apart, refused);
       // A lost answer: the whole restore again through nft alone (one transaction, as without netlink).
       if (apart && !this.fillAddressSets(builder.held, now)) builder = await this.reconcileScript(bans, now, false, refused);
+      const counts = builder.counts();
       const toMonotonic = performance.now() - now;
-      const held = new Map<IpAddress, number | null>();
+      // The builder's map becomes `held` in place (a million entries: no second map to build).
+      const held = builder.held;
       const nets = new Map<Cidr, number | null>();
-      for (const [t, until] of builder.held) {
-        const end = until === null ? null : until + toMonotonic;
-        if (isNetwork(t)) nets.set(t, end);
-        else held.set(t, end);
+      for (const [t, until] of held) {
+        if (isNetwork(t)) nets.set(t, until === null ? null : until + toMonotonic);
+        else if (until !== null) held.set(t, until + toMonotonic);
       }
-      this.held = held;
+      for (const net of nets.keys()) held.delete(net);
+      this.held = held as Map<IpAddress, number | null>;
       this.nets = nets;
       this.segments = new Map(builder.segments.map((p) => [p.net, p.until === null ? null : p.until + toMonotonic]));
-      return builder.counts();
+      return counts;
     });
     this.opts.log.info({ backend: this.name, ...counts, ms: Date.now() - started }, 'firewall holds the stored bans');
   }
