@@ -45,7 +45,7 @@ import { ManualChanges } from './manual.js';
 import { Notifier } from './notify.js';
 import { dashboardUrl, SourceWatch } from '../alerts/index.js';
 import { pbxFromFiles, pbxSync, planFor, sayWatch, type PbxReader } from './pbx.js';
-import { openDaemonFailedAuthLog, openDaemonStore, Persistence } from './persistence.js';
+import { daemonStoreWriter, openDaemonFailedAuthLog, openDaemonStore, Persistence } from './persistence.js';
 import { Pipeline } from './pipeline.js';
 import { restoreEngine } from './restore.js';
 import { FraudRunner } from './fraud.js';
@@ -253,8 +253,11 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const cluster = config.cluster.enabled ? createCluster({ config: config.cluster, windowMs, store, engine, log, now, guard: (fn) => persistence.guard(now(), fn) }) : null;
   // protection: off keeps every ban out of the kernel, a person's too (protection.ts); switching it on restores them.
   const protectionOn = () => engine.policy.protectionOn;
+  // Failure rows are committed on a second thread (store/writer-thread.ts) when the daemon opened the store's file itself.
+  const writer = deps.store ? null : daemonStoreWriter(fileConfig);
+  if (writer) stops.push('store writer', () => writer.close());
   const pipeline = new Pipeline({
-    engine, store, enforcer: protectionGate(enforcer, protectionOn), faillog, log, now, cursors: () => sources?.cursors() ?? [], notifier: alerts,
+    engine, store, writer, enforcer: protectionGate(enforcer, protectionOn), faillog, log, now, cursors: () => sources?.cursors() ?? [], notifier: alerts,
     seen: gatedSeen(seen, protectionOn),
     startedAt: now(), onStored: (rows) => bus.publish(rows), storeFaults: persistence.storeFaults, cluster, geo: geo?.where,
   });
@@ -292,7 +295,8 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   const src = (deps.sources ?? asteriskSources)({ config, store, faillog, log, now, handle, ...calls, onAmiState: (st, source) => watch.ami(st, source, now()) });
   sources = src;
   stops.push('log files', () => src.close());
-  stops.push('pipeline', () => {
+  stops.push('pipeline', async () => {
+    await pipeline.settle(); // the batch the store writer thread is committing, if any
     pipeline.flush(true); // stores the last rows with the final cursors
     const left = pipeline.backlog();
     if (left.rows || left.bans) log.error({ failures: left.rows, bans: left.bans }, 'stopping with failures and bans the store did not take; the firewall keeps the bans, and the Asterisk logs are read again from the last stored position at the next start');

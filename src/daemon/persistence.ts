@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { FAILLOG_POSITION_KEY, FailedAuthLog, sourceOfLine, trimUncommittedTail, type FailedAuthLogState } from '../faillog/index.js';
-import { fileStamp, FaultTracker, openStoreResilient, type FaultCause, type FaultEpisode, type Store } from '../store/index.js';
+import { fileStamp, FaultTracker, openStoreResilient, StoreWriter, type FaultCause, type FaultEpisode, type Store } from '../store/index.js';
 import type { NotifyAlert } from './notify.js';
 import type { PipelineBacklog } from './pipeline.js';
 import { rebuildStore, type StoreReset } from './store-reset.js';
@@ -199,6 +199,11 @@ export async function openDaemonStore(config: Config, p: Persistence, o: { now: 
   });
   p.announceReset(reset);
   return opened.store;
+}
+
+/** The thread that commits the daemon's failure rows (store/writer-thread.ts), with the daemon's lock wait. */
+export function daemonStoreWriter(config: Config): StoreWriter {
+  return new StoreWriter(config.store.path, { busyTimeoutMs: DAEMON_BUSY_TIMEOUT_MS });
 }
 
 /**

@@ -51,6 +51,10 @@ import type { Log } from '../domain/log.js';
 
 export type PipelineLog = Pick<Log, 'info' | 'warn' | 'error'>;
 
+/** Rows waiting while the writer thread commits, beyond which this thread waits for it (at most WRITER_WAIT_MS per flush). */
+const WRITER_HIGH_WATER = 20_000;
+const WRITER_WAIT_MS = 250;
+
 export interface PipelineDeps {
   readonly engine: Engine;
   readonly store: Store;
@@ -76,7 +80,7 @@ export interface PipelineDeps {
   /** Where an address is (geo/, cached), for the failed-auth log's and alerts' country; absent: geo off. */
   readonly geo?: (ip: string) => Where;
   /** Commits failure rows on a second thread (store/writer-thread.ts); absent: every commit on this thread. */
-  readonly writer?: Pick<StoreWriter, 'commit' | 'landed'> | null;
+  readonly writer?: Pick<StoreWriter, 'commit' | 'landed' | 'waitIdle'> | null;
 }
 
 /** What waits for the store, and what was dropped because too much waited. */
@@ -112,6 +116,7 @@ export class Pipeline {
   private flushScheduled = false;
   /** The batch the writer thread is committing (one at a time), and its outcome handled. */
   private inFlight: { readonly rows: FailureRow[]; readonly done: Promise<void>; discard: boolean } | null = null;
+
   /** Bans waiting for the kernel's answer to "seen?", one per address: the newest decision replaces the waiting one. */
   private readonly seenPending = new Map<string, { effect: BanEffect }>();
 
@@ -180,7 +185,7 @@ export class Pipeline {
           break;
         case 'failure':
           this.pending.push(e.row);
-          if (this.pending.length >= 1000) this.flush();
+          if (this.pending.length % 1000 === 0) this.flush(); // every 1,000 rows (not every row while the writer thread is busy)
           if (this.pending.length > (this.deps.maxPending ?? 100_000)) this.dropOldest('rows');
           break;
         case 'ban':
@@ -291,11 +296,13 @@ export class Pipeline {
   }
 
   private persist(force: boolean): void {
-    if (this.inFlight) return; // one commit at a time, in order: what came meanwhile waits for it
     const now = this.deps.now();
     if (!force && !this.faults.due(now)) return;
     // The store waits for the log: a failure it holds must be in the log, even after a crash.
     if (!this.deps.faillog.flush(force)) return;
+    // One commit at a time, in order: what came meanwhile waits for it. A thread slower than
+    // this one slows this one down (blocking, bounded) rather than letting rows pile up.
+    if (this.inFlight && (this.pending.length < WRITER_HIGH_WATER || !this.deps.writer?.waitIdle(WRITER_WAIT_MS))) return;
     const rows = this.pending;
     const bans = this.pendingBans;
     const position = this.deps.faillog.position();
@@ -327,31 +334,32 @@ export class Pipeline {
   private handOver(writer: NonNullable<PipelineDeps['writer']>, batch: WriterBatch): void {
     const rows = batch.rows as FailureRow[];
     this.pending = [];
-    const landed = () => {
-      this.faults.ok(this.deps.now());
-      this.deps.onStored?.(rows);
-    };
-    const entry = {
-      rows, discard: false,
-      done: writer.commit(batch).then(landed, (e: unknown) => {
-        let committed = false;
+    let settled: () => void = () => undefined;
+    const entry = { rows, discard: false, done: new Promise<void>((resolve) => { settled = resolve; }) };
+    this.inFlight = entry;
+    writer.commit(batch, (e) => {
+      let committed = e === null;
+      if (e) {
         try {
           committed = writer.landed(batch, (key) => this.deps.store.getMeta(key)); // the thread died after COMMIT?
         } catch {
           // The store cannot be read either: the rows are retried (the fault episode says why).
         }
-        if (committed) return landed();
+      }
+      this.inFlight = null;
+      if (committed) {
+        this.faults.ok(this.deps.now());
+        this.deps.onStored?.(rows);
+      } else {
         if (!entry.discard) {
           this.pending = rows.concat(this.pending);
           if (this.pending.length > (this.deps.maxPending ?? 100_000)) this.dropOldest('rows');
         }
         this.faults.fail(e, this.deps.now());
-      }).finally(() => {
-        this.inFlight = null;
-        if (this.pending.length || this.pendingBans.length) this.flushSoon();
-      }),
-    };
-    this.inFlight = entry;
+      }
+      settled();
+      if (this.pending.length || this.pendingBans.length) this.flushSoon();
+    });
   }
 
   /** Drops the oldest tenth of what waits for the store (it has waited too long), counts it and says so loudly. */

@@ -15,6 +15,11 @@ import { migrate } from './migrations.js';
 /** How long a connection waits for another's write lock before failing, ms. */
 export const BUSY_TIMEOUT_MS = 5000;
 
+/** The settings of every connection to the store's file (see the top), as PRAGMA statements. */
+export function connectionPragmas(busyTimeoutMs = BUSY_TIMEOUT_MS): string[] {
+  return [`busy_timeout = ${busyTimeoutMs}`, 'journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON'];
+}
+
 /**
  * Opens (creating it and its parent directories if needed) and migrates the database
  * at `path`. Throws SipwardenError STORE_UNAVAILABLE, naming the path and the reason
@@ -28,10 +33,7 @@ export function openDatabase(path: string, opts: { busyTimeoutMs?: number } = {}
     db = new Database(path);
     // The store holds attacker-written text and admin names: readable by root and the sipwarden group only.
     if (path !== ':memory:') restrictMode(path);
-    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    for (const p of connectionPragmas(opts.busyTimeoutMs)) db.pragma(p);
     migrate(db);
     return db;
   } catch (err) {

@@ -52,12 +52,13 @@ const toFailure = (r: Row): FailureRecord => ({
 /** Columns a `listFailures` filter may compare for equality (fixed names, never user text). */
 const EQUAL_FILTERS = ['ip', 'account', 'service', 'reason'] as const;
 
+/** The insert of one failure row, its values in FailureRow's order (also the writer thread's: writer-thread.ts). */
+export const FAILURE_INSERT_SQL = `INSERT INTO failures (at, ip, port, service, account, reason, zone, action, source, line, raw)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /** Builds the failure repository for `db` (which must be migrated). */
 export function createFailureRepo(db: Database.Database): FailureRepo {
-  const insert = db.prepare(
-    `INSERT INTO failures (at, ip, port, service, account, reason, zone, action, source, line, raw)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = db.prepare(FAILURE_INSERT_SQL);
   const since = db.prepare<[number], { ip: IpAddress; at: number; action: string }>(
     // Scans (challenges never answered) have their own threshold, not the tiers': they never refill a tier's window.
     "SELECT ip, at, action FROM failures WHERE at >= ? AND reason <> 'scan' ORDER BY at, id",

@@ -6,4 +6,5 @@ export { BUSY_TIMEOUT_MS } from './db.js';
 export { classifyFault, faultAdvice, FaultTracker, isCorruption, type FaultCause, type FaultEpisode, type FaultKind, type FaultTrackerOptions } from './fault.js';
 export { fileStamp, openStoreResilient, type OpenedStore, type ResilientOpenOptions } from './open.js';
 export { salvageInto, type Salvaged } from './salvage.js';
+export { StoreWriter, WRITER_BATCH_KEY, type WriterBatch } from './writer-thread.js';
 export * from './types.js';

@@ -24,18 +24,20 @@ interface CursorRow {
   updated_at: number;
 }
 
-/** Builds the meta/cursor repository for `db` (which must be migrated). */
-export function createMetaRepo(db: Database.Database): MetaRepo {
-  const put = db.prepare(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
-  const get = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
-  const putCursor = db.prepare(
-    `INSERT INTO cursors (source, dev, ino, "offset", fingerprint, line, updated_at)
+/** Sets one meta value (key, value). */
+export const META_PUT_SQL = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+
+/** Sets one source's cursor (named parameters: source, dev, ino, offset, fingerprint, line, updatedAt). */
+export const CURSOR_PUT_SQL = `INSERT INTO cursors (source, dev, ino, "offset", fingerprint, line, updated_at)
      VALUES (@source, @dev, @ino, @offset, @fingerprint, @line, @updatedAt)
      ON CONFLICT (source) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, "offset" = excluded."offset",
-       fingerprint = excluded.fingerprint, line = excluded.line, updated_at = excluded.updated_at`,
-  );
+       fingerprint = excluded.fingerprint, line = excluded.line, updated_at = excluded.updated_at`;
+
+/** Builds the meta/cursor repository for `db` (which must be migrated). */
+export function createMetaRepo(db: Database.Database): MetaRepo {
+  const put = db.prepare(META_PUT_SQL);
+  const get = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
+  const putCursor = db.prepare(CURSOR_PUT_SQL);
   const getCursor = db.prepare<[string], CursorRow>('SELECT * FROM cursors WHERE source = ?');
   return {
     setMeta: (key, value) => {
