@@ -11,8 +11,12 @@ import { ipv4ToInt, isNetwork, type BanTarget, type IpAddress } from '../domain/
 import { Decider, Engine, type Effect, type PolicyInput, type RuleInput, type Zone, type ZoneInput } from '../engine/index.js';
 import { FraudDecider, type FraudAction, type FraudInput } from '../fraud/index.js';
 import type { Locator, Where } from '../geo/index.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { replayFiles, type FileStats } from '../sources/replay.js';
 import { readCallInputs, type CallFileStats } from './calls.js';
+import { ParsePool } from './parallel.js';
 
 export interface CheckedAttempt {
   readonly at: number;
@@ -91,10 +95,14 @@ export function compareIp(a: string, b: string): number {
  * (engine/decide.ts); this runner only collects them, and every ban counts as enforced
  * (no kernel here), so subnet escalation sees it. Throws SipwardenError
  * INPUT_UNREADABLE for unreadable files.
+ *
+ * `workers`: threads that parse the log files (parallel.ts), the decisions staying
+ * here; 0 parses here. By default big inputs get them when the machine has the cores.
+ * `workerScript` is the worker's module (tests running the sources point it at dist/).
  */
 export function runCheck(
   paths: readonly string[], policy: PolicyInput, zones: ZoneInput,
-  opts: { listAttempts?: boolean; rules?: RuleInput; fraud?: FraudInput; geo?: Locator | null } = {},
+  opts: { listAttempts?: boolean; rules?: RuleInput; fraud?: FraudInput; geo?: Locator | null; workers?: number; workerScript?: URL } = {},
 ): CheckReport {
   const engine = new Engine(policy, zones, opts.rules);
   // With geo: the country policy decides as live, and each address says where it is.
@@ -136,8 +144,18 @@ export function runCheck(
       }
     }
   };
-  const files = replayFiles(paths, (ev: SecurityEvent) => collect(decider.decide(ev, ev.at), ev.at),
-    policy.scan ? 'all' : needsSuccesses(opts.rules) || (opts.geo && opts.rules?.geo) ? 'auth' : 'failures'); // challenges and successes, when nothing uses them, are skipped unparsed
+  const script = opts.workerScript ?? WORKER_SCRIPT;
+  // Run from the sources (tests), the worker's module is not built: parse here.
+  const workers = opts.workers ?? (fs.existsSync(fileURLToPath(script)) ? defaultWorkers(paths) : 0);
+  const pool = workers > 0 ? new ParsePool(workers, script) : null;
+  let files: FileStats[];
+  try {
+    files = replayFiles(paths, (ev: SecurityEvent) => collect(decider.decide(ev, ev.at), ev.at),
+      policy.scan ? 'all' : needsSuccesses(opts.rules) || (opts.geo && opts.rules?.geo) ? 'auth' : 'failures', // challenges and successes, when nothing uses them, are skipped unparsed
+      pool ? (path, refTime, interest) => pool.open(path, refTime, interest) : undefined);
+  } finally {
+    pool?.close();
+  }
   // The end of the files: no answer will come to the challenges still waiting for one.
   collect(decider.finish(Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
   const calls = opts.fraud?.enabled ? checkCalls(paths, engine, opts.fraud, collect, fraud) : null;
@@ -180,6 +198,26 @@ function checkCalls(
     if (ticking) collect(decider.tick(item.at), item.at);
   }
   return { files, trunkCalls: decider.guard.stats.calls, fraud: fraud.sort((a, b) => a.at - b.at) };
+}
+
+/** The parse workers' module, built beside this one. */
+const WORKER_SCRIPT = new URL('./parse-worker.js', import.meta.url);
+
+/** Inputs of at least this many bytes are parsed on worker threads (below it, starting them costs more than it saves). */
+const PARALLEL_FROM = 16 * 1024 * 1024;
+
+/** Parse workers for `paths`: one per core beyond this thread's, up to two, for big inputs. */
+function defaultWorkers(paths: readonly string[]): number {
+  let bytes = 0;
+  for (const p of paths) {
+    try {
+      bytes += fs.statSync(p).size;
+    } catch {
+      // Unreadable: the replay says so.
+    }
+  }
+  const cores = os.availableParallelism();
+  return bytes >= PARALLEL_FROM && cores >= 2 ? Math.min(2, cores) : 0;
 }
 
 /** Successful logins change the outcome only through learned trust or extensions_internal_only. */

@@ -5,13 +5,14 @@
  * neighbouring reports. Within one second, structured reports (security events,
  * AMI) go first: they carry the reason Asterisk knows best.
  *
- * Dates without a year are anchored to each file's modification time.
+ * Dates without a year are anchored to each file's modification time. Log files are read
+ * through the byte prefilter (log-scan.ts): only lines that may give an event are decoded.
  */
 import fs from 'node:fs';
 import type { SecurityEvent } from '../domain/events.js';
 import { SipwardenError } from '../domain/errors.js';
 import { newDateCache, parseAmiFrame, parseLine, type Interest, type LineContext } from '../parsers/index.js';
-import { LineReader } from './line-reader.js';
+import { LogScan } from './log-scan.js';
 
 export interface FileStats {
   readonly path: string;
@@ -20,6 +21,16 @@ export interface FileStats {
   events: number;
   oversized: number;
 }
+
+/** A log file's events in line order, and what was read (parallel readers: check/parallel.ts). */
+export interface LogSource {
+  readonly stats: { lines: number; events: number; oversized: number };
+  pull(): SecurityEvent | null;
+  close(): void;
+}
+
+/** Opens a log file (not an AMI capture) as a {@link LogSource}. */
+export type OpenLog = (path: string, refTime: number, interest: Interest) => LogSource;
 
 interface Stream {
   readonly index: number;
@@ -42,28 +53,29 @@ function isAmiCapture(path: string): boolean {
 }
 
 function logStream(path: string, index: number, refTime: number, interest: Interest): Stream {
-  const reader = new LineReader(path);
+  const fd = fs.openSync(path, 'r');
+  const scan = new LogScan(fd, 0, Number.POSITIVE_INFINITY);
   const stats: FileStats = { path, format: 'log', lines: 0, events: 0, oversized: 0 };
   const ctx = { source: path, line: 0, refTime, cache: newDateCache(), interest };
   return {
     index, stats, head: null,
     pull() {
       for (;;) {
-        const line = reader.next();
-        if (line === null) {
-          stats.lines = reader.lineNo;
-          stats.oversized = reader.oversized;
+        const text = scan.next();
+        if (text === null) {
+          stats.lines = scan.lines;
+          stats.oversized = scan.oversized;
           return null;
         }
-        ctx.line = reader.lineNo;
-        const ev = parseLine(line, ctx as LineContext);
+        ctx.line = scan.line;
+        const ev = parseLine(text, ctx as LineContext);
         if (ev) {
           stats.events++;
           return ev;
         }
       }
     },
-    close: () => reader.close(),
+    close: () => fs.closeSync(fd),
   };
 }
 
@@ -89,7 +101,25 @@ function amiStream(path: string, index: number, refTime: number, interest: Inter
   };
 }
 
-function openStream(path: string, index: number, interest: Interest): Stream {
+/** A log file read through another reader: its counts land in the file's stats at the end. */
+function sourceStream(path: string, index: number, src: LogSource): Stream {
+  const stats: FileStats = { path, format: 'log', lines: 0, events: 0, oversized: 0 };
+  return {
+    index, stats, head: null,
+    pull() {
+      const ev = src.pull();
+      if (ev === null) {
+        stats.lines = src.stats.lines;
+        stats.events = src.stats.events;
+        stats.oversized = src.stats.oversized;
+      }
+      return ev;
+    },
+    close: () => src.close(),
+  };
+}
+
+function openStream(path: string, index: number, interest: Interest, openLog?: OpenLog): Stream {
   let st: fs.Stats;
   try {
     st = fs.statSync(path);
@@ -99,7 +129,8 @@ function openStream(path: string, index: number, interest: Interest): Stream {
     throw new SipwardenError('INPUT_UNREADABLE', `cannot read ${path}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
   }
   const refTime = st.mtimeMs;
-  return isAmiCapture(path) ? amiStream(path, index, refTime, interest) : logStream(path, index, refTime, interest);
+  if (isAmiCapture(path)) return amiStream(path, index, refTime, interest);
+  return openLog ? sourceStream(path, index, openLog(path, refTime, interest)) : logStream(path, index, refTime, interest);
 }
 
 const STRUCTURED = new Set(['security-log', 'ami-event']);
@@ -120,10 +151,11 @@ function before(a: Stream, b: Stream): boolean {
 /**
  * Replays files (any mix of messages/full/security logs and raw AMI captures) and
  * calls `onEvent` for each event in merged time order. Throws SipwardenError
- * INPUT_UNREADABLE (before reading anything) if a file cannot be read.
+ * INPUT_UNREADABLE (before reading anything) if a file cannot be read. `openLog`, when
+ * given, reads the log files (the AMI captures are read here).
  */
-export function replayFiles(paths: readonly string[], onEvent: (ev: SecurityEvent) => void, interest: Interest = 'all'): FileStats[] {
-  const streams = paths.map((p, i) => openStream(p, i, interest));
+export function replayFiles(paths: readonly string[], onEvent: (ev: SecurityEvent) => void, interest: Interest = 'all', openLog?: OpenLog): FileStats[] {
+  const streams = paths.map((p, i) => openStream(p, i, interest, openLog));
   try {
     if (streams.length === 1) {
       const s = streams[0] as Stream;
