@@ -7,10 +7,11 @@
  * key gets a record id, small and stable while the key lives; the owner keeps its data
  * in typed arrays indexed by id (struct of arrays), and grows them in `onGrow`.
  *
- * Invariants: `index` is a linear-probing table of `id + 1` (0: empty) at most half
- * full; every live id is in it exactly once, reachable from its key's home slot without
- * crossing an empty slot (deletion shifts later entries back, so there are no
- * tombstones). Ids of deleted keys are reused (a free chain through `keys`); after a
+ * Invariants: `index` is a linear-probing table of `id + 1` (0: empty), a power of two
+ * at least 1.5 times the records' capacity, so at most two thirds full; every live id is in it
+ * exactly once, reachable from its key's home slot without crossing an empty slot
+ * (deletion shifts later entries back, so there are no tombstones). The records grow
+ * by half when full. Ids of deleted keys are reused (a free chain through `keys`); after a
  * flood is pruned away, `compact` renumbers the rest and gives the memory back.
  */
 
@@ -123,12 +124,12 @@ export class AddressTable {
   /**
    * After many removals (a flood pruned away): renumbers the live keys to 0 … size − 1,
    * calling `move(from, to)` for each key whose id changes (the owner moves its data; `to`
-   * is always free and below `from`), and shrinks to fit, so the memory goes back. Does
-   * nothing while a quarter or more is in use. Returns whether it compacted.
+   * is always free and below `from`), and shrinks to twice the live keys, so the memory
+   * goes back. Does nothing while a quarter or more is in use. Returns whether it compacted.
    */
   compact(move: (from: number, to: number) => void): boolean {
-    const cap = Math.max(this.initial, 2 ** Math.ceil(Math.log2(Math.max(1, this.count * 2))));
-    if (cap >= this.used.length) return false;
+    const cap = Math.max(this.initial, this.count * 2);
+    if (cap * 2 > this.used.length) return false;
     const w = this.words;
     let to = 0;
     for (let from = 0; from < this.high; from++) {
@@ -143,9 +144,7 @@ export class AddressTable {
     this.used = new Uint8Array(cap).fill(1, 0, this.count);
     this.high = this.count;
     this.free = -1;
-    this.index = new Int32Array(cap * 2);
-    this.mask = cap * 2 - 1;
-    for (let id = 0; id < this.high; id++) this.place(id);
+    this.reindex(cap);
     this.onGrow(cap);
     return true;
   }
@@ -175,17 +174,24 @@ export class AddressTable {
   }
 
   private grow(): void {
-    const cap = this.used.length * 2;
+    // By half (not doubling): at most a third of the records' arrays stand empty after a growth.
+    const cap = Math.ceil(this.used.length * 1.5);
     const keys = new Uint32Array(cap * this.words);
     keys.set(this.keys);
     this.keys = keys;
     const used = new Uint8Array(cap);
     used.set(this.used);
     this.used = used;
-    this.index = new Int32Array(cap * 2);
-    this.mask = cap * 2 - 1;
-    for (let id = 0; id < this.high; id++) if (used[id] === 1) this.place(id);
+    if (this.index.length < cap * 1.5) this.reindex(cap);
     this.onGrow(cap);
+  }
+
+  /** A new index (a power of two, at least 1.5 × `cap` slots) holding every live id. */
+  private reindex(cap: number): void {
+    const slots = 2 ** Math.ceil(Math.log2(cap * 1.5));
+    this.index = new Int32Array(slots);
+    this.mask = slots - 1;
+    for (let id = 0; id < this.high; id++) if (this.used[id] === 1) this.place(id);
   }
 }
 
