@@ -26,9 +26,11 @@ const NO_STRINGS: readonly string[] = Object.freeze([]);
 export interface Batch {
   readonly count: number;
   readonly nums: Float64Array;
-  /** Byte length of each inline string, in order; negative: UTF-16 (its byte length negated). */
+  /** Length of each inline string, in order: latin1 bytes, or (negative) UTF-16 bytes negated. */
   readonly lens: Int32Array;
-  readonly bytes: Uint8Array;
+  /** The latin1 strings' bytes, then the UTF-16 ones' (two buffers, each transferred whole). */
+  readonly narrow: Uint8Array;
+  readonly wide: Uint8Array;
   /** Strings added to the shared table by this batch, in id order. */
   readonly added: string[];
 }
@@ -38,9 +40,9 @@ export class BatchWriter {
   private readonly ids = new Map<string, number>();
   private nums = new Float64Array(STRIDE * 256);
   private lens: number[] = [];
-  private narrow: Buffer = Buffer.allocUnsafe(1 << 20);
+  private narrow: Buffer = Buffer.allocUnsafeSlow(1 << 20);
   private narrowLen = 0;
-  private wide: Buffer = Buffer.allocUnsafe(1 << 16);
+  private wide: Buffer = Buffer.allocUnsafeSlow(1 << 10);
   private wideLen = 0;
   private added: string[] = [];
   private count = 0;
@@ -82,10 +84,12 @@ export class BatchWriter {
 
   /** The batch so far (its buffers transferable) and a fresh start. */
   take(): Batch {
-    const bytes = new Uint8Array(this.narrowLen + this.wideLen);
-    bytes.set(this.narrow.subarray(0, this.narrowLen), 0);
-    bytes.set(this.wide.subarray(0, this.wideLen), this.narrowLen);
-    const batch: Batch = { count: this.count, nums: this.nums.slice(0, this.count * STRIDE), lens: Int32Array.from(this.lens), bytes, added: this.added };
+    const narrow = this.narrow.subarray(0, this.narrowLen);
+    const wide = this.wide.subarray(0, this.wideLen);
+    const batch: Batch = { count: this.count, nums: this.nums.slice(0, this.count * STRIDE), lens: Int32Array.from(this.lens), narrow, wide, added: this.added };
+    // The buffers go with the batch: the next one starts in new ones of the size this one needed.
+    this.narrow = Buffer.allocUnsafeSlow(Math.max(this.narrowLen, 1 << 16));
+    this.wide = Buffer.allocUnsafeSlow(Math.max(this.wideLen, 1 << 10));
     this.lens = [];
     this.narrowLen = 0;
     this.wideLen = 0;
@@ -120,7 +124,7 @@ export class BatchWriter {
 }
 
 function grow(b: Buffer, need: number): Buffer {
-  const next = Buffer.allocUnsafe(Math.max(need, b.length * 2));
+  const next = Buffer.allocUnsafeSlow(Math.max(need, b.length * 2));
   b.copy(next);
   return next;
 }
@@ -137,16 +141,15 @@ export class BatchReader {
   /** The events of `b` (received before), with `source` and line numbers offset by `firstLine - 1`. */
   decode(b: Batch, source: string, firstLine: number): SecurityEvent[] {
     const out: SecurityEvent[] = [];
-    const buf = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength);
-    let narrowEnd = 0;
-    for (let i = 0; i < b.lens.length; i++) if ((b.lens[i] as number) >= 0) narrowEnd += b.lens[i] as number;
+    const narrow = Buffer.from(b.narrow.buffer, b.narrow.byteOffset, b.narrow.byteLength);
+    const wide = Buffer.from(b.wide.buffer, b.wide.byteOffset, b.wide.byteLength);
     let li = 0;
     let narrowAt = 0;
-    let wideAt = narrowEnd;
+    let wideAt = 0;
     const str = (): string => {
       const len = b.lens[li++] as number;
-      if (len >= 0) return buf.toString('latin1', narrowAt, (narrowAt += len));
-      return buf.toString('utf16le', wideAt, (wideAt -= len));
+      if (len >= 0) return narrow.toString('latin1', narrowAt, (narrowAt += len));
+      return wide.toString('utf16le', wideAt, (wideAt -= len));
     };
     const ref = (id: number): string => (id === INLINE ? str() : (this.table[id] as string));
     const n = b.nums;

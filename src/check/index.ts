@@ -206,7 +206,12 @@ const WORKER_SCRIPT = new URL('./parse-worker.js', import.meta.url);
 /** Inputs of at least this many bytes are parsed on worker threads (below it, starting them costs more than it saves). */
 const PARALLEL_FROM = 16 * 1024 * 1024;
 
-/** Parse workers for `paths`: one per core beyond this thread's, up to two, for big inputs. */
+/**
+ * Parse workers for `paths`: for big inputs, one per core beyond two, up to two. With
+ * two cores a worker does not pay (bench/README.md, check-throughput): the decisions
+ * and the parsing each take about half the work, and sending the events across costs
+ * about what the second core saves.
+ */
 function defaultWorkers(paths: readonly string[]): number {
   let bytes = 0;
   for (const p of paths) {
@@ -217,7 +222,7 @@ function defaultWorkers(paths: readonly string[]): number {
     }
   }
   const cores = os.availableParallelism();
-  return bytes >= PARALLEL_FROM && cores >= 2 ? Math.min(2, cores) : 0;
+  return bytes >= PARALLEL_FROM ? Math.max(0, Math.min(2, cores - 2)) : 0;
 }
 
 /** Successful logins change the outcome only through learned trust or extensions_internal_only. */

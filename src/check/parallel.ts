@@ -52,7 +52,8 @@ export class ParsePool {
   constructor(size: number, script: URL, private readonly block = BLOCK) {
     for (let i = 0; i < size; i++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(script, { workerData: { port: port2, signal: this.wake.buffer }, transferList: [port2] });
+      // A worker holds a read buffer, a batch and its shared strings: a small young generation keeps its RSS down.
+      const worker = new Worker(script, { workerData: { port: port2, signal: this.wake.buffer }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       worker.unref();
       this.slots.push({ worker, port: port1, reader: new BatchReader() });
     }

@@ -47,7 +47,7 @@ function run(j: Job): void {
     if (ev) writer.add(ev, scan.line, scan.ascii);
   }
   const batch = writer.take();
-  port.postMessage({ job: j.job, lines: scan.lines, oversized: scan.oversized, batch }, [batch.nums.buffer as ArrayBuffer, batch.lens.buffer as ArrayBuffer, batch.bytes.buffer as ArrayBuffer]);
+  port.postMessage({ job: j.job, lines: scan.lines, oversized: scan.oversized, batch }, [batch.nums.buffer as ArrayBuffer, batch.lens.buffer as ArrayBuffer, batch.narrow.buffer as ArrayBuffer, batch.wide.buffer as ArrayBuffer]);
 }
 
 parentPort?.on('message', (j: Job | 'stop') => {
