@@ -338,11 +338,6 @@ export class PolicyEngine {
     return this.states.size;
   }
 
-  /** The failure times in the window `ip` is judged by, ascending (tests). */
-  windowOf(ip: IpAddress): number[] {
-    return this.states.times(ip);
-  }
-
   private isBanned(s: number, at: number): boolean {
     return this.states.banUntil(s) > at; // NaN compares false
   }
