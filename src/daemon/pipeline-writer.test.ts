@@ -93,7 +93,7 @@ describe('Pipeline with a store writer thread', () => {
 
   it('makes this thread wait for the writer thread once too many rows wait for it (back-pressure, nothing dropped)', async () => {
     const { store, pipeline, feed } = setUp(30_000); // without waiting, 59,000 would pile up and the oldest be dropped
-    for (let i = 1; i <= 60_000; i++) feed(`${11 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.1`); // more than 20,000 pile up behind a commit
+    for (let i = 1; i <= 60_000; i++) feed(`${11 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.1`); // more than 10,000 pile up behind a commit
     await pipeline.settle();
     pipeline.flush();
     await pipeline.settle();

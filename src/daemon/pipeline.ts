@@ -6,7 +6,8 @@
  * 2. alerts, to the notifier;
  * 3. failure rows, batched (a transaction per batch of lines, or per 1,000 rows) — with a
  *    store writer thread (`writer`, store/writer-thread.ts), committed there, on the other
- *    core, one batch at a time, what comes meanwhile waiting for the next; a batch with
+ *    core, one batch at a time, what comes meanwhile waiting for the next (beyond 10,000
+ *    rows this thread waits for the thread: back-pressure, nothing dropped); a batch with
  *    bans, and every retry after a store fault, is committed on this thread as before;
  * 4. bans: where the kernel can tell (require_seen), first "did this address send the
  *    PBX packets?" — one check per address at a time, the newest decision replacing a
@@ -51,8 +52,12 @@ import type { Log } from '../domain/log.js';
 
 export type PipelineLog = Pick<Log, 'info' | 'warn' | 'error'>;
 
-/** Rows waiting while the writer thread commits, beyond which this thread waits for it (at most WRITER_WAIT_MS per flush). */
-const WRITER_HIGH_WATER = 20_000;
+/**
+ * Rows waiting while the writer thread commits, beyond which this thread waits for it (at
+ * most WRITER_WAIT_MS per flush). It also bounds a batch (~50 ms of SQLite), so the
+ * daemon's own store calls never wait for the thread's lock near their 250 ms limit.
+ */
+const WRITER_HIGH_WATER = 10_000;
 const WRITER_WAIT_MS = 250;
 
 export interface PipelineDeps {
@@ -302,7 +307,10 @@ export class Pipeline {
     if (!this.deps.faillog.flush(force)) return;
     // One commit at a time, in order: what came meanwhile waits for it. A thread slower than
     // this one slows this one down (blocking, bounded) rather than letting rows pile up.
-    if (this.inFlight && (this.pending.length < WRITER_HIGH_WATER || !this.deps.writer?.waitIdle(WRITER_WAIT_MS))) return;
+    if (this.inFlight) {
+      if (this.pending.length < WRITER_HIGH_WATER || !this.deps.writer?.waitIdle(WRITER_WAIT_MS)) return;
+      if (!force && !this.faults.due(this.deps.now())) return; // it failed: its retry waits for the backoff
+    }
     const rows = this.pending;
     const bans = this.pendingBans;
     const position = this.deps.faillog.position();
