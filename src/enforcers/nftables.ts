@@ -77,8 +77,12 @@ const EXPIRY_MARGIN_MS = 5_000;
 const SESSION_MAX_BYTES = 256 * 1024;
 /** After this many lost replies in a row the channel is given up: every transaction starts its own nft. */
 const SESSION_MAX_BREAKS = 3;
-/** Element changes up to this many go over netlink (their answers fit the socket's buffer); bigger batches go through nft. */
-const NETLINK_MAX_OPS = 256;
+/**
+ * Element changes up to this many go over netlink as one transaction (the addon sizes the
+ * socket's receive buffer to their answers, ~2 KB each: 32 MB at most); bigger batches go
+ * through nft. A burst of a few thousand bans is then one netlink batch of some 30 ms.
+ */
+const NETLINK_MAX_OPS = 16_384;
 const ENOENT = 2;
 
 /** A banIfSeen request waiting for its transaction. */

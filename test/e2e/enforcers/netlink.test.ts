@@ -5,6 +5,7 @@
  * the right message, and a batch on a set that does not exist. The addon is built by
  * scripts/build-native (scripts/setup runs it); its absence fails here, not silently.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseIp, type IpAddress } from '../../../src/domain/ip.js';
 import { compileZones } from '../../../src/engine/zones.js';
@@ -136,6 +137,32 @@ describe('netlink channel', () => {
     // And the fast path bans on top of what was restored.
     await e.apply([{ op: 'ban', ip: ip('198.51.100.2'), until: null }], now);
     expect(await listing('ban4', 'sipwarden')).toEqual(['198.51.100.1', '198.51.100.2']);
+    await e.close({ keepBans: false });
+  });
+
+  it('a burst: thousands of seen-and-ban requests at once go as big netlink batches; the one unseen address is refused alone', async () => {
+    const zoneOf = compileZones({ internal: [], trusted: [] });
+    const e = new NftablesEnforcer({ zoneOf, log: { info: () => undefined, warn: () => undefined }, netns: pair.pbx });
+    await e.init();
+    expect(e.fastPath).toBe('netlink');
+    const seen = Array.from({ length: 2000 }, (_, i) => ip(`10.60.${i >> 8}.${i & 255}`));
+    await must(pair.pbx, 'nft', ['-f', '-'], `add element inet sipwarden seen4 { ${seen.join(', ')} }`);
+    const now = Date.now();
+    const unseen = ip('10.61.0.1');
+    const answers = await Promise.all([...seen.slice(0, 1000), unseen, ...seen.slice(1000)].map((a) => e.banIfSeen(a, now + 600_000, now)));
+    expect(answers.filter((a) => a === false)).toHaveLength(1);
+    expect(answers[1000]).toBe(false);
+    const held = await listing('ban4', 'sipwarden');
+    expect(held).toHaveLength(2000);
+    expect(held.every((x) => x.endsWith('timeout 600s'))).toBe(true);
+    expect(held.some((x) => x.startsWith('10.61.'))).toBe(false);
+    // And one apply() of 3,000 bans is one batch too.
+    await e.apply(Array.from({ length: 3000 }, (_, i) => ({ op: 'ban' as const, ip: ip(`10.62.${i >> 8}.${i & 255}`), until: null })), now);
+    expect(await listing('ban4', 'sipwarden')).toHaveLength(5000);
+    // None of it went through nft: no `nft -i` channel was started in the namespace.
+    const pids = (await must(null, 'ip', ['netns', 'pids', pair.pbx])).split('\n').filter((l) => l.length > 0);
+    const argvs = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+    expect(argvs.filter((a) => a.split('\0').slice(-2).join(' ') === 'nft -i' || a.includes('nft\0-i'))).toEqual([]);
     await e.close({ keepBans: false });
   });
 
