@@ -75,13 +75,6 @@ function attr(parts: Buffer[], type: number, payload: Buffer): void {
   if (pad) parts.push(Buffer.alloc(pad));
 }
 
-function nested(type: number, inner: Buffer[]): Buffer[] {
-  const body = Buffer.concat(inner);
-  const out: Buffer[] = [];
-  attr(out, type | NLA_F_NESTED, body);
-  return out;
-}
-
 function cstring(s: string): Buffer {
   return Buffer.from(`${s}\0`, 'latin1');
 }
@@ -117,26 +110,46 @@ export function keyBytes(ip: IpAddress): Buffer {
 export function encodeBatch(table: string, ops: readonly ElementOp[], seq0: number): Buffer {
   const parts: Buffer[] = [message(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq0, 0, NFNL_SUBSYS_NFTABLES, [])];
   ops.forEach((o, i) => {
-    const elem: Buffer[] = [...nested(NFTA_SET_ELEM_KEY, (() => {
-      const v: Buffer[] = [];
-      attr(v, NFTA_DATA_VALUE, keyBytes(o.ip));
-      return v;
-    })())];
-    if (o.op === 'add' && o.timeoutMs != null) {
-      const t = Buffer.alloc(8);
-      t.writeBigUInt64BE(BigInt(Math.max(1, Math.round(o.timeoutMs))));
-      attr(elem, NFTA_SET_ELEM_TIMEOUT, t);
-    }
+    const v6 = o.ip.indexOf(':') >= 0;
+    const timeoutMs = o.op === 'add' && o.timeoutMs != null ? o.timeoutMs : Number.NaN;
+    const size = elementSize(v6 ? 16 : 4, timeoutMs);
+    const elems = Buffer.allocUnsafe(4 + size);
+    elems.writeUInt16LE(4 + size, 0);
+    elems.writeUInt16LE(NFTA_SET_ELEM_LIST_ELEMENTS | NLA_F_NESTED, 2);
+    writeElement(elems, 4, o.ip, v6, timeoutMs);
     const attrs: Buffer[] = [];
     attr(attrs, NFTA_SET_ELEM_LIST_TABLE, cstring(table));
     attr(attrs, NFTA_SET_ELEM_LIST_SET, cstring(o.set));
-    attrs.push(...nested(NFTA_SET_ELEM_LIST_ELEMENTS, nested(NFTA_LIST_ELEM, elem)));
+    attrs.push(elems);
     const type = (NFNL_SUBSYS_NFTABLES << 8) | (o.op === 'add' ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM);
     const flags = NLM_F_REQUEST | NLM_F_ACK | (o.op === 'add' ? NLM_F_CREATE : 0);
     parts.push(message(type, flags, seq0 + 1 + i, NFPROTO_INET, 0, attrs));
   });
   parts.push(message(NFNL_MSG_BATCH_END, NLM_F_REQUEST, seq0 + ops.length + 1, 0, NFNL_SUBSYS_NFTABLES, []));
   return Buffer.concat(parts);
+}
+
+/** Bytes of one list element: its header, the key nest (key header, value header, key) and the timeout if any (NaN: none). */
+function elementSize(keyLen: number, timeoutMs: number): number {
+  return 12 + keyLen + (Number.isNaN(timeoutMs) ? 0 : 12);
+}
+
+/** Writes one list element at `o` (elementSize bytes): the one place the element layout is spelled out. */
+function writeElement(b: Buffer, o: number, ip: string, v6: boolean, timeoutMs: number): void {
+  const keyLen = v6 ? 16 : 4;
+  b.writeUInt16LE(elementSize(keyLen, timeoutMs), o);
+  b.writeUInt16LE(NFTA_LIST_ELEM | NLA_F_NESTED, o + 2);
+  b.writeUInt16LE(8 + keyLen, o + 4);
+  b.writeUInt16LE(NFTA_SET_ELEM_KEY | NLA_F_NESTED, o + 6);
+  b.writeUInt16LE(4 + keyLen, o + 8);
+  b.writeUInt16LE(NFTA_DATA_VALUE, o + 10);
+  if (v6) writeV6(b, o + 12, ip);
+  else writeV4(b, o + 12, ip);
+  if (!Number.isNaN(timeoutMs)) {
+    b.writeUInt16LE(12, o + 12 + keyLen);
+    b.writeUInt16LE(NFTA_SET_ELEM_TIMEOUT, o + 14 + keyLen);
+    b.writeBigUInt64BE(BigInt(Math.max(1, Math.round(timeoutMs))), o + 16 + keyLen);
+  }
 }
 
 /**
@@ -215,7 +228,7 @@ export function fillBatch(table: string, fills: readonly SetFill[], seq0: number
     for (let i = 0; i < f.ips.length; i += FILL_PER_MESSAGE) {
       const end = Math.min(f.ips.length, i + FILL_PER_MESSAGE);
       let size = 0;
-      for (let k = i; k < end; k++) size += 12 + keyLen + (Number.isNaN(f.timeoutsMs[k] as number) ? 0 : 12);
+      for (let k = i; k < end; k++) size += elementSize(keyLen, f.timeoutsMs[k] as number);
       const elems = Buffer.allocUnsafe(4 + size);
       elems.writeUInt16LE(4 + size, 0);
       elems.writeUInt16LE(NFTA_SET_ELEM_LIST_ELEMENTS | NLA_F_NESTED, 2);
@@ -224,21 +237,8 @@ export function fillBatch(table: string, fills: readonly SetFill[], seq0: number
         const ip = f.ips[k] as string;
         if ((ip.indexOf(':') >= 0) !== v6) throw new Error(`fillBatch: ${ip} is not of the family of set ${f.set}`);
         const t = f.timeoutsMs[k] as number;
-        const len = 12 + keyLen + (Number.isNaN(t) ? 0 : 12);
-        elems.writeUInt16LE(len, o);
-        elems.writeUInt16LE(NFTA_LIST_ELEM | NLA_F_NESTED, o + 2);
-        elems.writeUInt16LE(8 + keyLen, o + 4);
-        elems.writeUInt16LE(NFTA_SET_ELEM_KEY | NLA_F_NESTED, o + 6);
-        elems.writeUInt16LE(4 + keyLen, o + 8);
-        elems.writeUInt16LE(NFTA_DATA_VALUE, o + 10);
-        if (v6) writeV6(elems, o + 12, ip);
-        else writeV4(elems, o + 12, ip);
-        if (!Number.isNaN(t)) {
-          elems.writeUInt16LE(12, o + 12 + keyLen);
-          elems.writeUInt16LE(NFTA_SET_ELEM_TIMEOUT, o + 14 + keyLen);
-          elems.writeBigUInt64BE(BigInt(Math.max(1, Math.round(t))), o + 16 + keyLen);
-        }
-        o += len;
+        writeElement(elems, o, ip, v6, t);
+        o += elementSize(keyLen, t);
       }
       parts.push(message((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSETELEM, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, seq++, NFPROTO_INET, 0, [attrs, elems]));
     }
