@@ -276,8 +276,18 @@ export function dropScript(table: string): string {
 
 /** An nft timeout of `seconds`, written as days + seconds (nft 1.0.6 rejects long plain numbers), capped at 100 years. */
 export function nftTimeout(seconds: number): string {
-  const s = Math.min(Math.max(1, Math.ceil(seconds)), MAX_TIMEOUT_SECONDS);
+  const s = clampTimeout(seconds);
   return `${Math.floor(s / 86_400)}d${s % 86_400}s`;
+}
+
+/** Whole seconds an element's timeout is: at least 1, at most MAX_TIMEOUT_SECONDS (the nft text and the netlink path alike). */
+export function clampTimeout(seconds: number): number {
+  return Math.min(Math.max(1, Math.ceil(seconds)), MAX_TIMEOUT_SECONDS);
+}
+
+/** The timeout (ms) of an element for a ban ending at `until`, as nft would write it (whole seconds). */
+export function timeoutMs(until: number, now: number): number {
+  return clampTimeout(remainingSeconds(until, now)) * 1000;
 }
 
 function element(t: BanTarget | Cidr, until: number | null, now: number): string {

@@ -50,8 +50,8 @@ import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from '
 import { failedCommand, NftChannelBroken, NftSession } from './nft-session.js';
 import { NetlinkChannel, NetlinkLost, openNetlink, type ElementOp } from './nft-netlink.js';
 import { overlapsAnother, segmentNetworks, type NetBan } from './nets.js';
-import { applyPlan, applyScript, dropScript, MAX_TIMEOUT_SECONDS, seenGuard, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout, type SetPlan } from './nft-script.js';
-import { checkFirewallOptions, checkName, checkPorts, remainingSeconds, samePorts, type CheckedFirewallOptions, type FirewallOptions, type PortSet } from './options.js';
+import { applyPlan, applyScript, dropScript, seenGuard, timeoutMs, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout, type SetPlan } from './nft-script.js';
+import { checkFirewallOptions, checkName, checkPorts, samePorts, type CheckedFirewallOptions, type FirewallOptions, type PortSet } from './options.js';
 import { TransactionQueue } from './queue.js';
 import { checkAddress, guardBans, guardOps } from './guard.js';
 import type { SeenProbe } from './seen.js';
@@ -246,13 +246,13 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     const t6: number[] = [];
     for (const [t, until] of held) {
       if (isNetwork(t)) continue;
-      const timeoutMs = until === null ? Number.NaN : Math.min(Math.max(1, remainingSeconds(until, now)), MAX_TIMEOUT_SECONDS) * 1000;
+      const ms = until === null ? Number.NaN : timeoutMs(until, now);
       if (isV6Target(t)) {
         v6.push(t as IpAddress);
-        t6.push(timeoutMs);
+        t6.push(ms);
       } else {
         v4.push(t as IpAddress);
-        t4.push(timeoutMs);
+        t4.push(ms);
       }
     }
     const channel = this.netlink as NetlinkChannel;
@@ -432,8 +432,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
       for (const t of p.touched) out.push({ op: 'add', set: p.set, ip: t as IpAddress });
       for (const t of p.touched) out.push({ op: 'delete', set: p.set, ip: t as IpAddress });
       for (const b of p.banned) {
-        const timeoutMs = b.until === null ? null : Math.min(Math.max(1, remainingSeconds(b.until, now)), MAX_TIMEOUT_SECONDS) * 1000;
-        out.push({ op: 'add', set: p.set, ip: b.target as IpAddress, timeoutMs });
+        out.push({ op: 'add', set: p.set, ip: b.target as IpAddress, timeoutMs: b.until === null ? null : timeoutMs(b.until, now) });
       }
     }
     return out.length > 0 && out.length <= NETLINK_MAX_OPS ? out : null;
