@@ -31,6 +31,20 @@ describe('Decider: one event in, its effects out, as data', () => {
     expect(d.stats).toMatchObject({ events: 2, attempts: 2 });
   });
 
+  it('the reports behind a ban leave memory with it; a failure that extends the ban carries its own report (the store merges them)', () => {
+    const d = decider();
+    d.decide(fail('203.0.113.10', T0), T0);
+    d.decide(fail('203.0.113.11', T0), T0);
+    expect(d.remembered).toBe(2);
+    d.decide(fail('203.0.113.10', T0 + 1000), T0 + 1000);
+    expect(d.remembered).toBe(1); // only the address not banned yet
+    const third = d.decide(fail('203.0.113.10', T0 + 2000, '101'), T0 + 2000).find((e) => e.kind === 'ban') as Extract<Effect, { kind: 'ban' }>;
+    expect(third.ban.evidence.map((e) => e.text)).toEqual([`t${n}`]);
+    expect(third.ban.accounts).toEqual(['101']);
+    expect(third.ban.expiresAt).toBe(T0 + 2000 + H);
+    expect(d.remembered).toBe(1);
+  });
+
   it('a replayed failure from before the start is banned without asking the kernel (it was not watching then)', () => {
     const d = decider();
     d.decide(fail('203.0.113.8', T0 - 2 * H), T0);

@@ -170,6 +170,13 @@ export class Decider {
 
   constructor(readonly engine: Engine, private readonly opts: DeciderOptions = {}) {}
 
+  /** Addresses whose latest reports are held for a ban to come (for tests and metrics). */
+  get remembered(): number {
+    let n = this.recent.size;
+    for (const ip of this.older.keys()) if (!this.recent.has(ip)) n++;
+    return n;
+  }
+
   /** The effects of one event, in the order they must be applied. */
   decide(ev: SecurityEvent, now: number): readonly Effect[] {
     this.stats.events++;
@@ -285,6 +292,12 @@ export class Decider {
     const current = this.engine.activeBan(d.ip, now);
     const until = current ? current.until : d.until;
     const recent = isNetwork(d.ip) ? undefined : (this.recent.get(d.ip) ?? this.older.get(d.ip));
+    // The evidence now travels with the ban (the store keeps the latest of every ban of
+    // the address, and every report is a failure row): memory holds it for bans to come only.
+    if (recent) {
+      this.recent.delete(d.ip);
+      this.older.delete(d.ip);
+    }
     effects.push({
       kind: 'ban',
       ifSeen: !isNetwork(d.ip) && ev.at >= (this.opts.startedAt ?? Number.NEGATIVE_INFINITY) - 5000,
