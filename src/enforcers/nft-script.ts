@@ -19,6 +19,7 @@
  *   ban (failures still count while banned) then still find their sender seen.
  */
 import { isNetwork, isV6, isV6Target, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
+import { HeldAddresses } from './held.js';
 import { segmentNetworks, type NetBan } from './nets.js';
 import type { BanScope, PortSet } from './options.js';
 import { nftPortMatch, remainingSeconds } from './options.js';
@@ -165,14 +166,16 @@ export function applyPlan(ops: readonly EnforcerOp[], now: number, mayHold: (t: 
  * network. Bans already over are skipped; for a duplicate target the longest ban wins
  * (for an address, fixed up at the end by delete + add of what was already written).
  * Networks are held back until `tail()` and written as their disjoint pieces
- * (`segments`). `held` ends as exactly the bans the transaction enforces.
+ * (`segments`). `held` (addresses, compact) and `nets` end as exactly the bans the
+ * transaction enforces, with their ends on the `now` clock.
  */
 export class ReconcileBuilder {
-  readonly held = new Map<BanTarget, number | null>();
+  readonly held = new HeldAddresses();
+  readonly nets = new Map<Cidr, number | null>();
   /** The pieces written into net4/net6 (set by tail()). */
   segments: readonly NetBan[] = [];
   private readonly pending: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
-  private readonly dups = new Set<BanTarget>();
+  private readonly dups = new Set<IpAddress>();
 
   /**
    * `addressesApart`: the address sets (ban4/ban6) are neither flushed nor written here —
@@ -190,14 +193,19 @@ export class ReconcileBuilder {
     const lines: string[] = [];
     for (const b of bans) {
       if (b.until !== null && b.until <= this.now) continue;
-      const had = this.held.get(b.ip);
-      if (had !== undefined) {
-        if (had !== null && (b.until === null || b.until > had)) this.held.set(b.ip, b.until);
-        if (!isNetwork(b.ip)) this.dups.add(b.ip);
+      if (isNetwork(b.ip)) {
+        // Networks written whole at the end.
+        const had = this.nets.get(b.ip);
+        if (had === undefined || (had !== null && (b.until === null || b.until > had))) this.nets.set(b.ip, b.until);
         continue;
       }
-      this.held.set(b.ip, b.until);
-      if (isNetwork(b.ip) || this.addressesApart) continue; // networks written whole at the end
+      const had = this.held.claim(b.ip, b.until);
+      if (had !== undefined) {
+        if (had !== null && (b.until === null || b.until > had)) this.held.set(b.ip, b.until);
+        this.dups.add(b.ip);
+        continue;
+      }
+      if (this.addressesApart) continue;
       const family = isV6Target(b.ip) ? 6 : 4;
       const buf = this.pending[family];
       buf.push(element(b.ip, b.until, this.now));
@@ -218,7 +226,7 @@ export class ReconcileBuilder {
       pushChunks(lines, `add element inet ${this.l.table} ban${f}`, dups.map((ip) => element(ip, this.held.get(ip) ?? null, this.now)));
     }
     const nets: NetBan[] = [];
-    for (const [t, until] of this.held) if (isNetwork(t)) nets.push({ net: t, until });
+    for (const [net, until] of this.nets) nets.push({ net, until });
     this.segments = segmentNetworks(nets);
     for (const f of [4, 6] as const) {
       const pieces = this.segments.filter((p) => (isV6Target(p.net) ? 6 : 4) === f);
@@ -229,9 +237,10 @@ export class ReconcileBuilder {
 
   /** Bans per set in the result (networks counted as banned, not as pieces). */
   counts(): { v4: number; v6: number; net4: number; net6: number } {
-    const c = { ban4: 0, ban6: 0, net4: 0, net6: 0 };
-    for (const t of this.held.keys()) c[setFor(t)]++;
-    return { v4: c.ban4, v6: c.ban6, net4: c.net4, net6: c.net6 };
+    let net6 = 0;
+    for (const net of this.nets.keys()) if (isV6Target(net)) net6++;
+    const { v4, v6 } = this.held.counts();
+    return { v4, v6, net4: this.nets.size - net6, net6 };
   }
 }
 

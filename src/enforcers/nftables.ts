@@ -25,7 +25,8 @@
  *   a broken channel costs time, never a ban; after 3 lost replies in a row it is given up.
  * - A timed ban is an element with a timeout (the kernel expires it even if sipwarden
  *   is down); a permanent ban is an element without one.
- * - `held` is what this process last put in the sets (rebuilt by every reconcile,
+ * - `held` is what this process last put in the address sets (held.ts: integer keys and
+ *   typed arrays, a million bans in tens of MB; rebuilt by every reconcile,
  *   updated only after a transaction committed), with each timed ban's end on the
  *   monotonic clock, as the kernel counts it (a wall-clock jump cannot fool it). It
  *   only decides whether a ban needs the slower delete-then-add form (applyScript):
@@ -49,6 +50,7 @@ import { isNetwork, isV6Target, type BanTarget, type Cidr, type IpAddress } from
 import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from './exec.js';
 import { failedCommand, NftChannelBroken, NftSession } from './nft-session.js';
 import { NetlinkChannel, NetlinkLost, openNetlink, type ElementOp } from './nft-netlink.js';
+import { type HeldAddresses, mayBeThere } from './held.js';
 import { overlapsAnother, segmentNetworks, type NetBan } from './nets.js';
 import { applyPlan, applyScript, dropScript, seenGuard, timeoutMs, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout, type SetPlan } from './nft-script.js';
 import { checkFirewallOptions, checkName, checkPorts, samePorts, type CheckedFirewallOptions, type FirewallOptions, type PortSet } from './options.js';
@@ -71,8 +73,6 @@ export interface NftablesOptions extends FirewallOptions {
 const TABLE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 /** Bans checked (and turned into text) between two hand-overs to nft during a reconcile. */
 const SLICE = 1_000;
-/** How long after a timed ban's end the kernel might still hold it (rounding, clocks). */
-const EXPIRY_MARGIN_MS = 5_000;
 /** Transactions up to this size go over the long-lived nft; bigger ones (one per many bans) start their own. */
 const SESSION_MAX_BYTES = 256 * 1024;
 /** After this many lost replies in a row the channel is given up: every transaction starts its own nft. */
@@ -104,8 +104,8 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   private session: NftSession | null = null;
   /** Replies the channel lost in a row; at SESSION_MAX_BREAKS it is no longer used. */
   private breaks = 0;
-  /** Addresses this process put in the sets -> end of the ban on performance.now()'s clock (null: permanent); null until the first reconcile. */
-  private held: Map<IpAddress, number | null> | null = null;
+  /** Addresses this process put in the sets -> end of the ban on performance.now()'s clock (null: permanent), in compact storage (held.ts); null until the first reconcile. */
+  private held: HeldAddresses | null = null;
   /** Networks this process banned -> end of the ban on the same clock; empty (and unused) until the first reconcile. */
   private nets = new Map<Cidr, number | null>();
   /** The pieces last written into net4/net6 -> their end on the same clock; empty until the first reconcile. */
@@ -200,15 +200,11 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
       if (apart && !this.fillAddressSets(builder.held, now)) builder = await this.reconcileScript(bans, now, false, refused);
       const counts = builder.counts();
       const toMonotonic = performance.now() - now;
-      // The builder's map becomes `held` in place (a million entries: no second map to build).
-      const held = builder.held;
+      // The builder's addresses become `held` in place (a million entries: no second table to build).
+      builder.held.shift(toMonotonic);
       const nets = new Map<Cidr, number | null>();
-      for (const [t, until] of held) {
-        if (isNetwork(t)) nets.set(t, until === null ? null : until + toMonotonic);
-        else if (until !== null) held.set(t, until + toMonotonic);
-      }
-      for (const net of nets.keys()) held.delete(net);
-      this.held = held as Map<IpAddress, number | null>;
+      for (const [net, until] of builder.nets) nets.set(net, until === null ? null : until + toMonotonic);
+      this.held = builder.held;
       this.nets = nets;
       this.segments = new Map(builder.segments.map((p) => [p.net, p.until === null ? null : p.until + toMonotonic]));
       return counts;
@@ -239,22 +235,21 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
    * in one netlink transaction: true when committed, false when its answer was lost (the
    * caller runs the restore through nft); a refusal throws.
    */
-  private fillAddressSets(held: ReadonlyMap<BanTarget, number | null>, now: number): boolean {
+  private fillAddressSets(held: HeldAddresses, now: number): boolean {
     const v4: IpAddress[] = [];
     const v6: IpAddress[] = [];
     const t4: number[] = [];
     const t6: number[] = [];
-    for (const [t, until] of held) {
-      if (isNetwork(t)) continue;
+    held.forEach((ip, until) => {
       const ms = until === null ? Number.NaN : timeoutMs(until, now);
-      if (isV6Target(t)) {
-        v6.push(t as IpAddress);
+      if (isV6Target(ip)) {
+        v6.push(ip);
         t6.push(ms);
       } else {
-        v4.push(t as IpAddress);
+        v4.push(ip);
         t4.push(ms);
       }
-    }
+    });
     const channel = this.netlink as NetlinkChannel;
     const fills = [{ set: 'ban4', ips: v4, timeoutsMs: t4 }, { set: 'ban6', ips: v6, timeoutsMs: t6 }];
     let r: ReturnType<NetlinkChannel['fill']>;
@@ -339,8 +334,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
   private async applyNow(ops: readonly EnforcerOp[], now: number, ifSeen?: readonly IpAddress[]): Promise<number | null> {
     const held = this.held;
     const mono = performance.now();
-    const mayBeThere = (end: number | null | undefined) => end !== undefined && (end === null || end + EXPIRY_MARGIN_MS > mono);
-    const mayHold = (t: BanTarget) => held === null || mayBeThere(isNetwork(t) ? this.segments.get(t) : held.get(t));
+    const mayHold = (t: BanTarget) => held === null || mayBeThere(isNetwork(t) ? this.segments.get(t) : held.get(t), mono);
     const endOf = (op: EnforcerOp) => (op.op === 'ban' && (op.until === null || op.until > now) ? (op.until === null ? null : mono + (op.until - now)) : undefined);
     const netOps = ops.filter((op) => isNetwork(op.ip));
     let netsAfter: Map<Cidr, number | null> | null = null;
@@ -352,7 +346,7 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
         else netsAfter.set(op.ip as Cidr, end);
       }
     }
-    const rewrite = netsAfter === null ? {} : this.netRewrite(netOps, netsAfter, now, mono, mayBeThere);
+    const rewrite = netsAfter === null ? {} : this.netRewrite(netOps, netsAfter, now, mono);
     const plan = applyPlan(ops, now, mayHold, rewrite);
     const unseen = await this.transact(() => applyScript(this.layout.table, ops, now, mayHold, rewrite), 'apply bans', ifSeen, plan, now);
     if (unseen !== null) return unseen;
@@ -367,8 +361,9 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
     if (netsAfter !== null) this.recordNets(netOps, netsAfter, rewrite, now, mono);
     if (mono - this.lastSweep > 600_000) {
       this.lastSweep = mono;
-      for (const map of [held, this.nets, this.segments] as Array<Map<BanTarget, number | null>>) {
-        for (const [t, end] of map) if (!mayBeThere(end)) map.delete(t);
+      held.sweep((end) => mayBeThere(end, mono));
+      for (const map of [this.nets, this.segments]) {
+        for (const [t, end] of map) if (!mayBeThere(end, mono)) map.delete(t);
       }
     }
     return null;
@@ -481,10 +476,10 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
    * overlaps another network that is (or may still be) written, stays banned, or is
    * touched too. Their new contents: the disjoint pieces of the live network bans.
    */
-  private netRewrite(netOps: readonly EnforcerOp[], netsAfter: ReadonlyMap<Cidr, number | null>, now: number, mono: number, mayBeThere: (end: number | null) => boolean): NetRewrite {
+  private netRewrite(netOps: readonly EnforcerOp[], netsAfter: ReadonlyMap<Cidr, number | null>, now: number, mono: number): NetRewrite {
     const touched = new Set(netOps.map((op) => op.ip as Cidr));
     const others = new Set<Cidr>([...touched, ...netsAfter.keys()]);
-    for (const [net, end] of this.segments) if (mayBeThere(end)) others.add(net);
+    for (const [net, end] of this.segments) if (mayBeThere(end, mono)) others.add(net);
     const out: { net4?: NetBan[]; net6?: NetBan[] } = {};
     for (const v6 of [false, true]) {
       if (![...touched].some((net) => isV6Target(net) === v6 && overlapsAnother(net, others))) continue;
