@@ -50,6 +50,7 @@ import { Pipeline } from './pipeline.js';
 import { restoreEngine } from './restore.js';
 import { FraudRunner } from './fraud.js';
 import { fraudControls } from './fraud-controls.js';
+import { MemorySettler } from './memory.js';
 import { Scheduler } from './scheduler.js';
 import { asteriskSources, type SourceDeps, type Sources } from './sources.js';
 import { TrustedNames } from './trusted-names.js';
@@ -328,6 +329,12 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     const ami = src.ami();
     watch.tick(src.followers(), ami && config.asterisk.ami ? { state: ami, source: `ami:${config.asterisk.ami.host}:${config.asterisk.ami.port}` } : null, now());
   });
+  // After a burst, once quiet: the burst's garbage given back (memory.ts).
+  const memory = new MemorySettler({
+    activity: () => { const s = pipeline.stats; return s.events + s.bans; },
+    settled: (before, after) => log.info({ heapMbBefore: Math.round(before / 1048576), heapMbAfter: Math.round(after / 1048576) }, 'memory of a burst given back'),
+  });
+  timers.every(1000, 'memory', () => void memory.tick());
   timers.every(60_000, 'PBX configuration re-read', () => pbx.reread()); // its accounts and ports change when the admin edits them
   if (config.networks.trustedNames.length) timers.every(300_000, 'trusted names', () => trustedNames.refresh());
   timers.every(5000, 'SSH clients', () => ssh.refresh(now()));

@@ -1,0 +1,68 @@
+import v8 from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { fullCollector, MemorySettler } from './memory.js';
+
+const MB = 1024 * 1024;
+
+/** A settler over a fake heap and clock: `state` is what it reads. */
+function fake(growth = 32 * MB) {
+  const state = { events: 0, heap: 100 * MB, now: 0, collected: 0 };
+  const settler = new MemorySettler({
+    activity: () => state.events, heapUsed: () => state.heap, now: () => state.now, growth, quietMs: 3000,
+    collect: () => { state.collected++; state.heap = 110 * MB; },
+  });
+  return { state, settler };
+}
+
+describe('MemorySettler: one full collection after a burst, once quiet', () => {
+  it('never while events come in; once after 3 s without one; not again until the heap has grown again', () => {
+    const { state, settler } = fake();
+    for (let s = 1; s <= 10; s++) {
+      state.now = s * 1000;
+      state.events += 5000;
+      state.heap += 20 * MB;
+      expect(settler.tick()).toBe(false);
+    }
+    state.now = 12_000;
+    expect(settler.tick()).toBe(false); // quiet for 2 s only
+    state.now = 13_000;
+    expect(settler.tick()).toBe(true);
+    expect(state.collected).toBe(1);
+    for (let s = 14; s < 30; s++) {
+      state.now = s * 1000;
+      expect(settler.tick()).toBe(false); // 110 MB is the new base
+    }
+    state.heap = 150 * MB; // grown by 40 MB since, with no event (another part of the daemon)
+    state.now = 31_000;
+    expect(settler.tick()).toBe(true);
+    expect(state.collected).toBe(2);
+  });
+
+  it('a small growth is left to V8', () => {
+    const { state, settler } = fake();
+    state.heap += 31 * MB;
+    state.now = 60_000;
+    expect(settler.tick()).toBe(false);
+    expect(state.collected).toBe(0);
+  });
+
+  it('without a collector it does nothing', () => {
+    const state = { heap: 0 };
+    const settler = new MemorySettler({ activity: () => 0, heapUsed: () => state.heap, collect: null, now: () => 1e9 });
+    state.heap = 500 * MB;
+    expect(settler.tick()).toBe(false);
+  });
+
+  it("V8's own collector frees old-generation garbage when asked", () => {
+    const collect = fullCollector();
+    expect(collect).toBeTypeOf('function');
+    let keep: Array<{ n: number; s: string }> | null = [];
+    for (let i = 0; i < 300_000; i++) keep.push({ n: i, s: `address-${i}` });
+    (collect as () => void)(); // promoted to the old generation, as a flood's state is
+    const withGarbage = v8.getHeapStatistics().used_heap_size;
+    expect(keep.length).toBe(300_000);
+    keep = null;
+    (collect as () => void)();
+    expect(v8.getHeapStatistics().used_heap_size).toBeLessThan(withGarbage - 10 * MB);
+  });
+});
