@@ -53,6 +53,10 @@ describe('HeldAddresses', () => {
     h.set(ip('1:0:2:3:4:5:6:7'), null); // a single zero group stays
     h.set(ip('::'), null);
     h.set(ip('::1.2.3.4'), null); // IPv4-compatible (deprecated): plain hex
+    expect(h.get(ip('0:0:0:0:0:0:102:304'))).toBeNull();
+    expect(h.get(ip('FE80::1:0:0:0:0'))).toBeNull();
+    expect(h.get(ip('1::2:0:0:3:4'))).toBeNull();
+    expect(h.get(ip('0::0'))).toBeNull();
     const texts = h.entries().map(([t]) => t);
     expect(texts.sort()).toEqual(['198.51.100.7', '198.51.100.8', '1:0:2:3:4:5:6:7', '1::2:0:0:3:4', '2001:db8::1', '::', '::102:304', 'fe80:0:0:1::'].sort());
     for (const t of texts) expect(parseIp(t)).toBe(t);
@@ -77,6 +81,8 @@ describe('HeldAddresses', () => {
       want.set(canonical as string, i);
     }
     expect(new Map(h.entries())).toEqual(want);
+    for (const [canonical, i] of want) expect(h.get(ip(canonical)), canonical).toBe(i);
+    expect(h.size).toBe(want.size);
   });
 
   it('grows past its initial size and keeps every entry; claim adds once and keeps the first end', () => {
@@ -130,7 +136,7 @@ describe('HeldAddresses', () => {
   it('deletes while others stay reachable (no lost entries after removals in a probe run)', () => {
     const h = new HeldAddresses(8);
     const all = Array.from({ length: 2000 }, (_, i) => ip(`2001:db8:${((i * 7919) % 65536).toString(16)}::${i.toString(16)}`));
-    all.forEach((a, i) => h.set(a, i));
+    for (const [i, a] of all.entries()) h.set(a, i);
     for (let i = 0; i < all.length; i += 2) expect(h.delete(all[i] as IpAddress)).toBe(true);
     for (let i = 0; i < all.length; i++) expect(h.get(all[i] as IpAddress)).toBe(i % 2 === 0 ? undefined : i);
     expect(h.size).toBe(1000);
