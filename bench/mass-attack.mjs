@@ -25,8 +25,10 @@
  * sipwarden applies firewall transactions strictly in order, and a full
  * `nft -j list set` afterwards confirms that all addresses are there. Target: ≤ 2 s
  * after the last line. Peak RSS is the daemon's VmHWM; bytes per tracked address are
- * (VmRSS at the end − VmRSS before the first line) ÷ addresses, against issue 18's
- * ≤ 200 B; the long-lived `nft -i` the daemon bans through is reported apart (its
+ * (VmRSS − VmRSS before the first line) ÷ addresses, read twice: at the end (with the
+ * burst's garbage) and settled, 8 s later (the daemon gives a burst's garbage back
+ * once it has been quiet for 3 s: src/daemon/memory.ts); the settled figure is held
+ * against issue 18's ≤ 200 B. The long-lived `nft -i` the daemon bans through is reported apart (its
  * VmRSS at the end: a process of its own). Prints a Markdown table and
  * writes bench/results/mass-attack.md. Exit 0 when the target is met, 1 when not, 2
  * when the benchmark could not run.
@@ -122,11 +124,14 @@ async function measure(dir) {
   const elements = listed.nftables.find((/** @type {{ set?: { elem?: unknown[] } }} */ x) => x.set)?.set?.elem?.length ?? 0;
   await sleep(300); // the daemon's last log lines
   const rssAfter = rssKb(daemon.pid, 'VmRSS');
+  await sleep(8000);
+  const rssSettled = rssKb(daemon.pid, 'VmRSS');
   const channels = spawnSync('ip', ['netns', 'pids', lab.pbx], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.length > 0)
     .filter((pid) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-i'); } catch { return false; } });
   const nftRss = channels.reduce((sum, pid) => sum + (rssKb(Number(pid), 'VmRSS') ?? 0), 0);
   return {
-    perAddress: rssBefore === null || rssAfter === null ? null : ((rssAfter - rssBefore) * 1024) / N, nftRss: channels.length > 0 ? nftRss / 1024 : null,
+    perAddress: rssBefore === null || rssAfter === null ? null : ((rssAfter - rssBefore) * 1024) / N,
+    settledPerAddress: rssBefore === null || rssSettled === null ? null : ((rssSettled - rssBefore) * 1024) / N, nftRss: channels.length > 0 ? nftRss / 1024 : null,
     lines: total, seconds: (tLast - tFirst) / 1000, afterLastMs: tDone === null ? null : tDone - tLast,
     fromFirstMs: tDone === null ? null : tDone - tFirst, elements, banned: seen.banned, errors: seen.errors,
     lastBannedAfterMs: seen.lastBannedAt ? seen.lastBannedAt - tLast : null, peakRss: peakRssMb(daemon.pid), alive: daemon.child.exitCode === null,
@@ -151,20 +156,21 @@ function rssKb(pid, field) {
 /** @param {Awaited<ReturnType<typeof measure>>} r */
 function report(r) {
   const pass = r.afterLastMs !== null && r.afterLastMs <= 2000 && r.elements === N && r.alive;
-  const memOk = r.perAddress !== null && r.perAddress <= 200;
+  const memOk = r.settledPerAddress !== null && r.settledPerAddress <= 200;
+  const bytes = (/** @type {number | null} */ b) => (b === null ? '?' : Math.round(b).toLocaleString('en-US'));
   const fmt = (/** @type {number | null} */ ms) => (ms === null ? 'never (gave up after 120 s)' : `${(ms / 1000).toFixed(2)} s`);
   const md = [
     '# mass-attack', '',
     `Run ${new Date().toISOString()} on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), Linux ${os.release()}, Node ${process.version}.`,
     `Command: \`node bench/mass-attack.mjs --addresses ${N} --seconds ${SECONDS}\` (see the header of the script for the method).`, '',
-    '| addresses | lines | written over | all in the kernel after the last line | from the first line | "banned" log lines (the last received, after the last line) | elements in ban4 | daemon peak RSS | bytes per tracked address (RSS) | nft -i RSS at the end |',
+    '| addresses | lines | written over | all in the kernel after the last line | from the first line | "banned" log lines (the last received, after the last line) | elements in ban4 | daemon peak RSS | bytes per tracked address (RSS): at the end / settled | nft -i RSS at the end |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    `| ${N} | ${r.lines} | ${r.seconds.toFixed(1)} s | ${fmt(r.afterLastMs)} | ${fmt(r.fromFirstMs)} | ${r.banned} (${fmt(r.lastBannedAfterMs)}) | ${r.elements} | ${r.peakRss === null ? '?' : `${r.peakRss.toFixed(0)} MB`} | ${r.perAddress === null ? '?' : Math.round(r.perAddress).toLocaleString('en-US')} | ${r.nftRss === null ? 'none running' : `${r.nftRss.toFixed(1)} MB`} |`, '',
+    `| ${N} | ${r.lines} | ${r.seconds.toFixed(1)} s | ${fmt(r.afterLastMs)} | ${fmt(r.fromFirstMs)} | ${r.banned} (${fmt(r.lastBannedAfterMs)}) | ${r.elements} | ${r.peakRss === null ? '?' : `${r.peakRss.toFixed(0)} MB`} | ${bytes(r.perAddress)} / ${bytes(r.settledPerAddress)} | ${r.nftRss === null ? 'none running' : `${r.nftRss.toFixed(1)} MB`} |`, '',
     `Load average (1 min) at the start and the end: ${loadAtStart} / ${os.loadavg()[0].toFixed(2)}.`,
     'require_seen is off here: no packets are sent, so the kernel never saw these addresses (with it on, every ban would be refused as log injection).',
     r.errors > 0 ? `The daemon logged ${r.errors} errors.` : 'The daemon logged no errors.', r.alive ? '' : '**The daemon died during the run.**', '',
     `Target: all in the kernel ≤ 2 s after the last line. **${pass ? 'MET' : 'NOT MET'}**`,
-    `Target (issue 18): ≤ 200 bytes of daemon RSS per tracked address. **${memOk ? 'MET' : 'NOT MET'}**`, '',
+    `Target (issue 18): ≤ 200 bytes of daemon RSS per tracked address (settled). **${memOk ? 'MET' : 'NOT MET'}**`, '',
   ].join('\n');
   process.stdout.write(`${md}\n`);
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });

@@ -8,7 +8,7 @@ const MB = 1024 * 1024;
 function fake(growth = 32 * MB) {
   const state = { events: 0, heap: 100 * MB, now: 0, collected: 0 };
   const settler = new MemorySettler({
-    activity: () => state.events, heapUsed: () => state.heap, now: () => state.now, growth, quietMs: 3000,
+    activity: () => state.events, heapSize: () => state.heap, now: () => state.now, growth, quietMs: 3000,
     collect: () => { state.collected++; state.heap = 110 * MB; },
   });
   return { state, settler };
@@ -48,7 +48,7 @@ describe('MemorySettler: one full collection after a burst, once quiet', () => {
 
   it('without a collector it does nothing', () => {
     const state = { heap: 0 };
-    const settler = new MemorySettler({ activity: () => 0, heapUsed: () => state.heap, collect: null, now: () => 1e9 });
+    const settler = new MemorySettler({ activity: () => 0, heapSize: () => state.heap, collect: null, now: () => 1e9 });
     state.heap = 500 * MB;
     expect(settler.tick()).toBe(false);
   });

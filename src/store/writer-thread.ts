@@ -177,6 +177,8 @@ export class StoreWriter {
         port: port2, answered: this.#answered.buffer,
       },
       transferList: [port2],
+      // Its rows live for one batch: a small young generation (V8's default grows to 48 MB) is enough.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     w.unref();
     port1.unref();
