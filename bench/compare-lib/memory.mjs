@@ -15,6 +15,8 @@ import { fail2banInfo, STOCK_FILTER } from './fail2ban.mjs';
 import { attackers, LiveLog, procKb, startCrowdsec, startFail2ban, startSipwarden } from './live.mjs';
 import { BENCH, CLI, log, makeNetns, nowMs, removeNetns, run, sleep, timed, tmpDir } from './util.mjs';
 
+/** How long each daemon is left without input before its settled RSS is read. */
+const SETTLE_MS = 10_000;
 const FORMAT_VERSION = 1; // bump when the lines written here change
 const START = Date.UTC(2026, 10, 24, 0, 0, 0);
 
@@ -154,6 +156,8 @@ export async function runMemory(o) {
  * @property {number} hwmMb
  * @property {number} bytesPerAddressRss
  * @property {number} bytesPerAddressHwm
+ * @property {number} settledRssMb RSS 10 s after the last failure was counted, with no input meanwhile
+ * @property {number} bytesPerAddressSettled
  * @property {number} linesPerS NaN when not complete
  * @property {number} [bucketsMax] CrowdSec: the most buckets it held at once (its `cs_buckets` gauge)
  * @property {number} [bucketsEnd] CrowdSec: the buckets it held when RSS was read
@@ -283,6 +287,9 @@ export async function runDaemonMemory(o) {
       const ingestMs = nowMs() - t0;
       await sleep(1_000);
       const end = { rss: procKb(t.child.pid, 'VmRSS'), hwm: procKb(t.child.pid, 'VmHWM') };
+      // Settled: 10 s more with no input (sipwarden gives a burst's garbage back once quiet for 3 s, Go's and Python's collectors as they do).
+      await sleep(SETTLE_MS);
+      const settledRss = procKb(t.child.pid, 'VmRSS');
       const counted = done.got - warm.got;
       const confirmed = await confirm();
       const complete = counted >= n;
@@ -291,6 +298,7 @@ export async function runDaemonMemory(o) {
         baseRssMb: base.rss / 1024, rssMb: end.rss / 1024, hwmMb: end.hwm / 1024,
         bytesPerAddressRss: ((end.rss - base.rss) * 1024) / Math.max(1, counted),
         bytesPerAddressHwm: ((end.hwm - base.hwm) * 1024) / Math.max(1, counted),
+        settledRssMb: settledRss / 1024, bytesPerAddressSettled: ((settledRss - base.rss) * 1024) / Math.max(1, counted),
         linesPerS: complete ? counted / (ingestMs / 1000) : NaN,
         ...(tool === 'crowdsec' ? cs : {}),
       };
