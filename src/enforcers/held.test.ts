@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIp, type IpAddress } from '../domain/ip.js';
 import { EXPIRY_MARGIN_MS, HeldAddresses, mayBeThere } from './held.js';
+import { keyBytes } from './nft-netlink.js';
 
 const ip = (s: string) => s as IpAddress;
 
@@ -100,6 +101,33 @@ describe('HeldAddresses', () => {
       expect(h.get(ip(`2001:db8::${i.toString(16)}`))).toBe(i);
     }
     expect(h.size).toBe(10_000);
+  });
+
+  it('gives each family as netlink keys (network order) with the timeouts beside them, in one order', () => {
+    const h = new HeldAddresses(8);
+    const v4 = Array.from({ length: 300 }, (_, i) => ip(`${(i * 37) % 256}.${i % 7}.255.${i % 256}`));
+    const v6 = Array.from({ length: 300 }, (_, i) => ip(`2001:db8:${i.toString(16)}::${(0xffff - i).toString(16)}`));
+    v4.forEach((a, i) => {
+      h.set(a, i % 3 === 0 ? null : i);
+    });
+    v6.forEach((a, i) => {
+      h.set(a, i % 3 === 0 ? null : 1000 + i);
+    });
+    h.delete(v4[5] as IpAddress);
+    h.delete(v6[7] as IpAddress);
+    for (const [family, list, keyLen] of [[false, v4, 4], [true, v6, 16]] as const) {
+      const { keys, timeoutsMs } = h.keys(family, (end) => (end === null ? Number.NaN : end * 2));
+      expect(timeoutsMs.length).toBe(299);
+      expect(keys.length).toBe(299 * keyLen);
+      const got = new Map<string, number>();
+      for (let k = 0; k < timeoutsMs.length; k++) got.set(Buffer.from(keys.subarray(k * keyLen, (k + 1) * keyLen)).toString('hex'), timeoutsMs[k] as number);
+      const want = new Map<string, number>();
+      for (const a of list) {
+        const end = h.get(a);
+        if (end !== undefined) want.set(keyBytes(a).toString('hex'), end === null ? Number.NaN : end * 2);
+      }
+      expect(got).toEqual(want);
+    }
   });
 
   it('shifts timed ends to another clock and leaves permanent ones', () => {

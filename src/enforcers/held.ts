@@ -101,24 +101,42 @@ export class HeldAddresses {
     return true;
   }
 
-  /** Calls `fn` with each address (canonical text) and its end; IPv4 first, then IPv6, each in no set order. */
-  forEach(fn: (ip: IpAddress, end: number | null) => void): void {
+  /** Each address (canonical text) with its end, IPv4 first, each family in no set order: to read what is held (tests, logs); a restore uses {@link keys}. */
+  entries(): Array<[IpAddress, number | null]> {
+    const out: Array<[IpAddress, number | null]> = [];
     for (const v6 of [false, true]) {
       const { table, ends } = v6 ? this.v6 : this.v4;
       for (let id = 0; id < table.bound; id++) {
-        if (!table.live(id)) continue;
-        fn(v6 ? v6Text(table, id) : v4Text(table.word(id, 0)), endOf(ends[id] as number));
+        if (table.live(id)) out.push([v6 ? v6Text(table, id) : v4Text(table.word(id, 0)), endOf(ends[id] as number)]);
       }
     }
+    return out;
   }
 
-  /** Each address with its end, as [ip, end] pairs (tests, small sets; forEach for big ones). */
-  entries(): Array<[IpAddress, number | null]> {
-    const out: Array<[IpAddress, number | null]> = [];
-    this.forEach((ip, end) => {
-      out.push([ip, end]);
-    });
-    return out;
+  /**
+   * One family's addresses as netlink keys (network order: 4 bytes each for IPv4, 16 for
+   * IPv6) with `timeoutOf(end)` of each beside it, in the same order: a restore writes
+   * the kernel's sets from these without any text.
+   */
+  keys(v6: boolean, timeoutOf: (end: number | null) => number): { keys: Uint8Array; timeoutsMs: Float64Array } {
+    const { table, ends } = v6 ? this.v6 : this.v4;
+    const words = table.words;
+    const keys = new Uint8Array(table.size * words * 4);
+    const timeoutsMs = new Float64Array(table.size);
+    let n = 0;
+    for (let id = 0; id < table.bound; id++) {
+      if (!table.live(id)) continue;
+      for (let w = 0; w < words; w++) {
+        const x = table.word(id, w);
+        const o = (n * words + w) * 4;
+        keys[o] = x >>> 24;
+        keys[o + 1] = (x >>> 16) & 255;
+        keys[o + 2] = (x >>> 8) & 255;
+        keys[o + 3] = x & 255;
+      }
+      timeoutsMs[n++] = timeoutOf(endOf(ends[id] as number));
+    }
+    return { keys, timeoutsMs };
   }
 
   /** Adds `delta` to every timed end (permanent ones stay): from one clock to another, in place. */

@@ -93,6 +93,19 @@ describe('netlink messages', () => {
     expect(elements(fills[2]?.body ?? Buffer.alloc(0)).at(-1)?.key).toBe(keyBytes(ip('10.0.9.195')).toString('hex'));
   });
 
+  it('a fill from keys (the enforcer\'s compact record) is byte for byte the fill from the addresses\' text', () => {
+    const v4 = ['198.51.100.1', '203.0.113.255', '10.0.0.0'].map(ip);
+    const v6 = ['2001:db8::9', '::1', 'fe80::1:0:0:0'].map(ip);
+    const t4 = [Number.NaN, 60_000, 1_000];
+    const t6 = [3_600_000, Number.NaN, 2_000];
+    const keys = (list: readonly IpAddress[]) => new Uint8Array(Buffer.concat(list.map((a) => keyBytes(a))));
+    const fromText = fillBatch('sipwarden', [{ set: 'ban4', ips: v4, timeoutsMs: t4 }, { set: 'ban6', ips: v6, timeoutsMs: t6 }], 9);
+    const fromKeys = fillBatch('sipwarden', [{ set: 'ban4', keys: keys(v4), keyLen: 4, timeoutsMs: t4 }, { set: 'ban6', keys: keys(v6), keyLen: 16, timeoutsMs: t6 }], 9);
+    expect(fromKeys.count).toBe(fromText.count);
+    expect(fromKeys.batch.equals(fromText.batch)).toBe(true);
+    expect(() => fillBatch('t', [{ set: 'ban4', keys: keys(v4), keyLen: 4, timeoutsMs: [Number.NaN] }], 1)).toThrow(/1 timeouts/);
+  });
+
   it('a fill refuses an address of the other family (it would be a wrong key length)', () => {
     expect(() => fillBatch('t', [{ set: 'ban4', ips: [ip('198.51.100.1'), ip('2001:db8::1')], timeoutsMs: [Number.NaN, Number.NaN] }], 1)).toThrow(/not of the family/);
   });

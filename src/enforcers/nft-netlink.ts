@@ -116,7 +116,7 @@ export function encodeBatch(table: string, ops: readonly ElementOp[], seq0: numb
     const elems = Buffer.allocUnsafe(4 + size);
     elems.writeUInt16LE(4 + size, 0);
     elems.writeUInt16LE(NFTA_SET_ELEM_LIST_ELEMENTS | NLA_F_NESTED, 2);
-    writeElement(elems, 4, o.ip, v6, timeoutMs);
+    writeKey(elems, writeElement(elems, 4, v6 ? 16 : 4, timeoutMs), o.ip, v6);
     const attrs: Buffer[] = [];
     attr(attrs, NFTA_SET_ELEM_LIST_TABLE, cstring(table));
     attr(attrs, NFTA_SET_ELEM_LIST_SET, cstring(o.set));
@@ -134,34 +134,42 @@ function elementSize(keyLen: number, timeoutMs: number): number {
   return 12 + keyLen + (Number.isNaN(timeoutMs) ? 0 : 12);
 }
 
-/** Writes one list element at `o` (elementSize bytes): the one place the element layout is spelled out. */
-function writeElement(b: Buffer, o: number, ip: string, v6: boolean, timeoutMs: number): void {
-  const keyLen = v6 ? 16 : 4;
+/**
+ * Writes one list element at `o` (elementSize bytes) but its key, and returns where the
+ * key's `keyLen` bytes go (the caller writes them): the one place the element layout is spelled out.
+ */
+function writeElement(b: Buffer, o: number, keyLen: number, timeoutMs: number): number {
   b.writeUInt16LE(elementSize(keyLen, timeoutMs), o);
   b.writeUInt16LE(NFTA_LIST_ELEM | NLA_F_NESTED, o + 2);
   b.writeUInt16LE(8 + keyLen, o + 4);
   b.writeUInt16LE(NFTA_SET_ELEM_KEY | NLA_F_NESTED, o + 6);
   b.writeUInt16LE(4 + keyLen, o + 8);
   b.writeUInt16LE(NFTA_DATA_VALUE, o + 10);
-  if (v6) writeV6(b, o + 12, ip);
-  else writeV4(b, o + 12, ip);
   if (!Number.isNaN(timeoutMs)) {
     b.writeUInt16LE(12, o + 12 + keyLen);
     b.writeUInt16LE(NFTA_SET_ELEM_TIMEOUT, o + 14 + keyLen);
     b.writeBigUInt64BE(BigInt(Math.max(1, Math.round(timeoutMs))), o + 16 + keyLen);
   }
+  return o + 12;
+}
+
+/** Writes a canonical address's key at `o`: 16 bytes for IPv6, 4 for IPv4. */
+function writeKey(b: Buffer, o: number, ip: string, v6: boolean): void {
+  if (v6) writeV6(b, o, ip);
+  else writeV4(b, o, ip);
 }
 
 /**
  * One set's whole new contents for `fillBatch`: flushed, then these addresses (one
- * family per set), `timeoutsMs[i]` the timeout of `ips[i]` (NaN: none of its own).
+ * family per set), `timeoutsMs[i]` the timeout of address i (NaN: none of its own).
+ * The addresses as text (`ips`), or as their keys already (`keys`: `keyLen` bytes each,
+ * network order; the enforcer's compact record, held.ts, writes no text for a restore).
  * Parallel arrays, not objects: a reconcile writes a million of them.
  */
-export interface SetFill {
-  readonly set: string;
-  readonly ips: readonly IpAddress[];
-  readonly timeoutsMs: ArrayLike<number>;
-}
+export type SetFill = { readonly set: string; readonly timeoutsMs: ArrayLike<number> } & (
+  | { readonly ips: readonly IpAddress[] }
+  | { readonly keys: Uint8Array; readonly keyLen: 4 | 16 }
+);
 
 /** Elements per NEWSETELEM message of a fill (the elements attribute's length is 16 bits: 1,024 × 40 bytes fits). */
 const FILL_PER_MESSAGE = 1024;
@@ -222,11 +230,15 @@ export function fillBatch(table: string, fills: readonly SetFill[], seq0: number
   };
   for (const f of fills) parts.push(message((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_DELSETELEM, NLM_F_REQUEST | NLM_F_ACK, seq++, NFPROTO_INET, 0, head(f.set)));
   for (const f of fills) {
-    const v6 = f.ips.length > 0 && (f.ips[0] as string).indexOf(':') >= 0;
+    const ips = 'ips' in f ? f.ips : null;
+    const keys = 'keys' in f ? f.keys : null;
+    const n = f.timeoutsMs.length;
+    const v6 = ips !== null ? ips.length > 0 && (ips[0] as string).indexOf(':') >= 0 : 'keyLen' in f && f.keyLen === 16;
     const keyLen = v6 ? 16 : 4;
+    if (ips !== null ? ips.length !== n : keys?.length !== n * keyLen) throw new Error(`fillBatch: set ${f.set} has ${n} timeouts for another number of addresses`);
     const attrs = Buffer.concat(head(f.set));
-    for (let i = 0; i < f.ips.length; i += FILL_PER_MESSAGE) {
-      const end = Math.min(f.ips.length, i + FILL_PER_MESSAGE);
+    for (let i = 0; i < n; i += FILL_PER_MESSAGE) {
+      const end = Math.min(n, i + FILL_PER_MESSAGE);
       let size = 0;
       for (let k = i; k < end; k++) size += elementSize(keyLen, f.timeoutsMs[k] as number);
       const elems = Buffer.allocUnsafe(4 + size);
@@ -234,10 +246,13 @@ export function fillBatch(table: string, fills: readonly SetFill[], seq0: number
       elems.writeUInt16LE(NFTA_SET_ELEM_LIST_ELEMENTS | NLA_F_NESTED, 2);
       let o = 4;
       for (let k = i; k < end; k++) {
-        const ip = f.ips[k] as string;
-        if ((ip.indexOf(':') >= 0) !== v6) throw new Error(`fillBatch: ${ip} is not of the family of set ${f.set}`);
         const t = f.timeoutsMs[k] as number;
-        writeElement(elems, o, ip, v6, t);
+        const at = writeElement(elems, o, keyLen, t);
+        if (ips !== null) {
+          const ip = ips[k] as string;
+          if ((ip.indexOf(':') >= 0) !== v6) throw new Error(`fillBatch: ${ip} is not of the family of set ${f.set}`);
+          writeKey(elems, at, ip, v6);
+        } else for (let j = 0; j < keyLen; j++) elems[at + j] = (keys as Uint8Array)[k * keyLen + j] as number;
         o += elementSize(keyLen, t);
       }
       parts.push(message((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWSETELEM, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, seq++, NFPROTO_INET, 0, [attrs, elems]));

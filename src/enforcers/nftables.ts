@@ -49,7 +49,7 @@ import { SipwardenError } from '../domain/errors.js';
 import { isNetwork, isV6Target, type BanTarget, type Cidr, type IpAddress } from '../domain/ip.js';
 import { resolveTool, runTool, runToolStreaming, toolFailure, type Tool } from './exec.js';
 import { failedCommand, NftChannelBroken, NftSession } from './nft-session.js';
-import { NetlinkChannel, NetlinkLost, openNetlink, type ElementOp } from './nft-netlink.js';
+import { NetlinkChannel, NetlinkLost, openNetlink, type ElementOp, type SetFill } from './nft-netlink.js';
 import { type HeldAddresses, mayBeThere } from './held.js';
 import { overlapsAnother, segmentNetworks, type NetBan } from './nets.js';
 import { applyPlan, applyScript, dropScript, seenGuard, timeoutMs, unseenIndex, ReconcileBuilder, setupScript, type NetRewrite, type NftLayout, type SetPlan } from './nft-script.js';
@@ -236,25 +236,14 @@ export class NftablesEnforcer implements Enforcer, SeenProbe {
    * caller runs the restore through nft); a refusal throws.
    */
   private fillAddressSets(held: HeldAddresses, now: number): boolean {
-    const v4: IpAddress[] = [];
-    const v6: IpAddress[] = [];
-    const t4: number[] = [];
-    const t6: number[] = [];
-    held.forEach((ip, until) => {
-      const ms = until === null ? Number.NaN : timeoutMs(until, now);
-      if (isV6Target(ip)) {
-        v6.push(ip);
-        t6.push(ms);
-      } else {
-        v4.push(ip);
-        t4.push(ms);
-      }
-    });
+    const timeoutOf = (until: number | null) => (until === null ? Number.NaN : timeoutMs(until, now));
+    const v4 = held.keys(false, timeoutOf);
+    const v6 = held.keys(true, timeoutOf);
     const channel = this.netlink as NetlinkChannel;
-    const fills = [{ set: 'ban4', ips: v4, timeoutsMs: t4 }, { set: 'ban6', ips: v6, timeoutsMs: t6 }];
+    const fills: SetFill[] = [{ set: 'ban4', keyLen: 4, ...v4 }, { set: 'ban6', keyLen: 16, ...v6 }];
     let r: ReturnType<NetlinkChannel['fill']>;
     try {
-      r = channel.fill(this.layout.table, fills, 60_000 + (v4.length + v6.length) / 10);
+      r = channel.fill(this.layout.table, fills, 60_000 + held.size / 10);
     } catch (e) {
       if (!(e instanceof NetlinkLost)) throw e;
       this.opts.log.warn({ backend: this.name, err: e.message }, 'the netlink fast path lost the answer to the restore: it runs again through nft');
