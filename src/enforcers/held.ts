@@ -2,8 +2,8 @@
  * What the nftables enforcer last put in its address sets (ban4/ban6), in compact
  * storage: each address an integer key in the engine's open-addressing table
  * (engine/address-table.ts: one word for IPv4, four for IPv6) and its ban's end in a
- * Float64Array beside it, some 25–45 bytes an address where a Map of address strings
- * took about 100 (a million bans: tens of MB instead of ~100).
+ * Float64Array beside it: about 30–45 bytes an address where a Map of address strings
+ * took about 90 (a million bans: ~30 MB instead of ~90).
  *
  * Invariants:
  * - An end is a finite time on the caller's clock, or `null` (permanent), stored as
@@ -65,11 +65,6 @@ export class HeldAddresses {
   /** Addresses held per family. */
   counts(): { v4: number; v6: number } {
     return { v4: this.v4.table.size, v6: this.v6.table.size };
-  }
-
-  /** Whether `ip` is held. */
-  has(ip: IpAddress): boolean {
-    return this.family(ip).table.find(this.key) >= 0;
   }
 
   /** Holds `ip` until `end` (null: permanent), replacing what was held. */
