@@ -161,68 +161,13 @@ export class HeldAddresses {
   /** Fills the scratch key with `ip`'s words; its family (an IPv4-mapped IPv6 address is IPv4). */
   private family(ip: string): Family {
     const key = this.key;
-    if (!hexV6Key(ip, key) && keyOfIp(ip, key) === 1) return this.v4;
+    if (keyOfIp(ip, key) === 1) return this.v4;
     if (key[0] === 0 && key[1] === 0 && key[2] === 0xffff) {
       key[0] = key[3] as number;
       return this.v4;
     }
     return this.v6;
   }
-}
-
-/**
- * The key of an IPv6 address written in hex groups alone (every canonical one) in one
- * pass without allocating, where keyOfIp splits strings (a restore reads 400,000 of
- * them); false, with `key` untouched, for anything else (IPv4, a dotted tail, not an
- * address), which keyOfIp then reads.
- */
-function hexV6Key(ip: string, key: Key): boolean {
-  const groups = scratch;
-  let n = 0;
-  let gap = -1;
-  let value = 0;
-  let digits = 0;
-  let i = 0;
-  if (ip.charCodeAt(0) === 58) {
-    if (ip.charCodeAt(1) !== 58) return false;
-    gap = 0;
-    i = 2;
-  }
-  for (; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 58) {
-      if (digits === 0 || n === 8) return false; // an empty group (`:::`, a stray colon) or too many
-      groups[n++] = value;
-      value = 0;
-      digits = 0;
-      if (ip.charCodeAt(i + 1) === 58) {
-        if (gap >= 0) return false; // a second `::`
-        gap = n;
-        i++;
-      }
-      continue;
-    }
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-    if (d < 0 || ++digits > 4) return false;
-    value = value * 16 + d;
-  }
-  if (digits > 0) {
-    if (n === 8) return false;
-    groups[n++] = value;
-  } else if (gap !== n) return false; // ends in a single colon (or is empty)
-  if (gap < 0 ? n !== 8 : n > 7) return false;
-  const fill = 8 - n;
-  for (let w = 0; w < 4; w++) key[w] = ((groupAt(groups, 2 * w, gap, fill) << 16) | groupAt(groups, 2 * w + 1, gap, fill)) >>> 0;
-  return true;
-}
-
-const scratch = new Uint16Array(8);
-
-/** Group `g` of the full address, from the `n = 8 - fill` groups read with the zeros of `::` at `gap`. */
-function groupAt(groups: Uint16Array, g: number, gap: number, fill: number): number {
-  if (gap < 0 || g < gap) return groups[g] as number;
-  if (g < gap + fill) return 0;
-  return groups[g - fill] as number;
 }
 
 function endOf(stored: number): number | null {
@@ -233,6 +178,8 @@ function endOf(stored: number): number | null {
 function v4Text(a: number): IpAddress {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}` as IpAddress;
 }
+
+const scratch = new Uint16Array(8);
 
 /** RFC 5952 text of the IPv6 key of `id`: lower-case hex groups, the first longest run of two or more zero groups as `::`. */
 function v6Text(table: AddressTable, id: number): IpAddress {

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { parseIp, type Cidr, type IpAddress } from '../domain/ip.js';
 import { AddressTable, keyOfIp, maskV6 } from './address-table.js';
@@ -74,6 +75,23 @@ describe('AddressTable: addresses as integers, open addressing', () => {
     expect(k[0]).toBe(0xcb007107);
     expect(keyOfIp('255.255.255.255', k)).toBe(1);
     expect(k[0]).toBe(0xffffffff);
+  });
+
+  it('IPv6 keys are the address\'s 128 bits, in hex groups alone (one pass) or with a dotted tail', () => {
+    const words = (text: string) => {
+      const b = ipaddr.parse(text).toByteArray();
+      return [0, 1, 2, 3].map((w) => (((b[4 * w] as number) << 24) | ((b[4 * w + 1] as number) << 16) | ((b[4 * w + 2] as number) << 8) | (b[4 * w + 3] as number)) >>> 0);
+    };
+    const k = new Uint32Array(4);
+    const spellings = ['::', '::1', '1::', '2001:db8::', 'fe80::1:2', '2001:db8:0:0:1:0:0:1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '::ffff:192.0.2.1', '64:ff9b::192.0.2.33', '2001:db8::ffff:10.0.0.1'];
+    for (let i = 0; i < 500; i++) {
+      const g = Array.from({ length: 8 }, (_, j) => (i * 7919 * (j + 1)) % (j % 3 === 0 ? 1 : 65536));
+      spellings.push(parseIp(g.map((x) => x.toString(16)).join(':')) as string);
+    }
+    for (const text of spellings) {
+      expect(keyOfIp(text, k)).toBe(4);
+      expect([...k], text).toEqual(words(text));
+    }
   });
 
   it('a million IPv4 addresses: each found again with its own id', () => {
