@@ -85,16 +85,26 @@ export function fullCollector(): (() => void) | null {
       // Compacting this one: a flood's survivors are spread thin over pages full of its
       // garbage, and only emptied pages go back to the system (a 100,000-address flood
       // kept 90 MB of old generation for 46 MB of live objects without it).
-      v8.setFlagsFromString('--compact-on-every-full-gc');
+      const compact = setFlag('--compact-on-every-full-gc');
       try {
         // With no options: given an options object V8 11 treats the stack as holding heap
         // pointers and keeps what the caller's frames may still reach.
         (gc as () => void)();
       } finally {
-        v8.setFlagsFromString('--no-compact-on-every-full-gc');
+        if (compact) setFlag('--no-compact-on-every-full-gc');
       }
     };
   } catch {
     return null;
+  }
+}
+
+/** Sets a V8 flag; false if V8 refused it (the collection then runs as V8 chooses). */
+function setFlag(flag: string): boolean {
+  try {
+    v8.setFlagsFromString(flag);
+    return true;
+  } catch {
+    return false;
   }
 }
