@@ -14,7 +14,7 @@
  *   zero run compressed), exactly what parseIp returns for it.
  * - Only addresses: networks stay with the enforcer (`nets`, `segments`).
  */
-import type { IpAddress } from '../domain/ip.js';
+import { parseIp, type IpAddress } from '../domain/ip.js';
 import { AddressTable, grown, keyOfIp, type Key } from '../engine/address-table.js';
 
 /** How long after a timed ban's end the kernel might still hold it (rounding, clocks). */
@@ -179,40 +179,12 @@ function v4Text(a: number): IpAddress {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}` as IpAddress;
 }
 
-const scratch = new Uint16Array(8);
-
-/** RFC 5952 text of the IPv6 key of `id`: lower-case hex groups, the first longest run of two or more zero groups as `::`. */
+/** The canonical text of the IPv6 key of `id`: its eight groups written out, read back by parseIp (the one canonical form). */
 function v6Text(table: AddressTable, id: number): IpAddress {
-  const g = scratch;
+  let long = '';
   for (let w = 0; w < 4; w++) {
     const x = table.word(id, w);
-    g[2 * w] = x >>> 16;
-    g[2 * w + 1] = x & 0xffff;
+    long += `${w === 0 ? '' : ':'}${(x >>> 16).toString(16)}:${(x & 0xffff).toString(16)}`;
   }
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === best) {
-      out += '::';
-      i += bestLen - 1;
-      continue;
-    }
-    if (i > 0 && i !== best + bestLen) out += ':';
-    out += (g[i] as number).toString(16);
-  }
-  return out as IpAddress;
+  return parseIp(long) as IpAddress;
 }
