@@ -169,3 +169,66 @@ describe('arrival order does not matter (catch-up reads one file after the other
     expect(count(c, evs)).toBe(2);
   });
 });
+
+describe('one-witness epochs kept as rows count exactly as objects', () => {
+  /** mulberry32: the same seed, the same reports. */
+  function rng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const KINDS: { service: string; reason: FailureReason; signature: Signature }[] = [
+    { service: 'PJSIP', reason: 'wrong_password', signature: 'pjsip-request-failed' },
+    { service: 'PJSIP', reason: 'wrong_password', signature: 'security-log' },
+    { service: 'PJSIP', reason: 'unknown_account', signature: 'pjsip-request-failed' },
+    { service: 'PJSIP', reason: 'scan', signature: 'security-log' },
+    { service: 'SIP', reason: 'wrong_password', signature: 'chansip-registration-failed' },
+    { service: 'SIP', reason: 'wrong_password', signature: 'ami-event' },
+    { service: 'AMI', reason: 'wrong_password', signature: 'manager-auth-failed' },
+    { service: 'AMI', reason: 'unknown_account', signature: 'manager-nonexistent-user' },
+    { service: 'AMI', reason: 'other', signature: 'manager-connect-unauthenticated' },
+    { service: 'IAX2', reason: 'unknown_account', signature: 'iax2-no-registration' },
+    { service: 'IAX2', reason: 'wrong_password', signature: 'iax2-auth-failed' },
+  ];
+
+  it('the same answer for every report of 40,000 random ones (sources, classes, times out of order, generations turning, prunes)', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const r = rng(seed);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+      const rows = new AttemptCounter(120_000, 64);
+      const objects = new AttemptCounter(120_000, 64, false);
+      let at = T0;
+      let newAttempts = 0;
+      let duplicates = 0;
+      for (let i = 0; i < 10_000; i++) {
+        // Mostly forward in small steps, sometimes a jump past the idle time, sometimes a lagging source.
+        const step = r();
+        at += step < 0.05 ? 300_000 : Math.floor(r() * 2_000);
+        const when = r() < 0.2 ? at - Math.floor(r() * 400_000) : at;
+        const k = pick(KINDS);
+        const ev = r() < 0.1
+          ? { ...fail({ ...k, source: pick(['messages', 'security', 'full']), ip: `203.0.113.${1 + Math.floor(r() * 12)}`, port: 5060 + Math.floor(r() * 3), session: pick(['a', 'b', null]), account: pick(['100', '101', 'x']), at: when }), kind: 'auth_succeeded' as const }
+          : fail({ ...k, source: pick(['messages', 'security', 'full']), ip: `203.0.113.${1 + Math.floor(r() * 12)}`, port: 5060 + Math.floor(r() * 3), session: pick(['a', 'b', 'c', null]), account: pick(['100', '101', 'x', 'y']), at: when });
+        const a = rows.record(ev as AuthFailed);
+        const b = objects.record(ev as AuthFailed);
+        expect(a, `report ${i} of seed ${seed}`).toBe(b);
+        if (a) newAttempts++;
+        else duplicates++;
+        expect(rows.size).toBe(objects.size);
+        if (i % 1_500 === 1_499) {
+          rows.prune(at - 60_000);
+          objects.prune(at - 60_000);
+          expect(rows.size).toBe(objects.size);
+        }
+      }
+      // Both kinds of answer occurred, so the comparison covered both.
+      expect(newAttempts).toBeGreaterThan(5_000);
+      expect(duplicates).toBeGreaterThan(500);
+    }
+  });
+});

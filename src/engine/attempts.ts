@@ -33,6 +33,13 @@
  * used again moves to the young one; when the young one is full the old one is
  * dropped), and `prune(now)` drops epochs idle for `idleMs`. A group holds a few
  * integers per source and at most MAX_DISTINCT account names.
+ *
+ * Most epochs only ever have one witness that counts plain reports: a botnet's address
+ * failing once or twice, a guesser on one Call-ID. Such an epoch is a row of typed
+ * arrays (`Rows`: its times, its count and who its witness is), its key mapped to the
+ * row's index, with no object of its own; it becomes a `Group` object the moment a
+ * second witness, a second epoch or another mode needs one. A row counts exactly as the
+ * group it stands for would: with one count-mode witness every report is a new attempt.
  */
 import type { AuthFailed, AuthSucceeded } from '../domain/events.js';
 import { detach } from '../domain/strings.js';
@@ -59,8 +66,64 @@ interface Group extends Witness {
   last: number;
   more: Witness[] | null;
 }
-/** The epochs of one key: one group, or several sorted by `first`. */
-type Slot = Group | Group[];
+/** The epochs of one key: one group, or several sorted by `first`; a number is a row of the generation's `Rows`. */
+type Slot = Group | Group[] | number;
+
+/** The classes a row can stand for (count mode); a row's `who` packs its source's id, its class's index here and `primary`. */
+const ROW_CLASSES = ['fail', 'scan', 'ok', 'nonexistent', 'acl', 'connect'] as const;
+/** Distinct witness sources a row can name; beyond, epochs are objects (sources are a few files and AMI links). */
+const MAX_ROW_SOURCES = 1 << 20;
+
+/**
+ * One generation's one-witness epochs as rows: event times of the first and latest
+ * report, the number of reports, and who saw them. 24 bytes a row where a `Group`
+ * object with its two boxed times costs about 100.
+ */
+class Rows {
+  first: Float64Array;
+  last: Float64Array;
+  n: Uint32Array;
+  who: Int32Array;
+  count = 0;
+
+  constructor(capacity = 1024) {
+    this.first = new Float64Array(capacity);
+    this.last = new Float64Array(capacity);
+    this.n = new Uint32Array(capacity);
+    this.who = new Int32Array(capacity);
+  }
+
+  add(first: number, last: number, n: number, who: number): number {
+    if (this.count === this.n.length) this.grow();
+    const i = this.count++;
+    this.first[i] = first;
+    this.last[i] = last;
+    this.n[i] = n;
+    this.who[i] = who;
+    return i;
+  }
+
+  /** Row `i` of `from` copied in; its index here. */
+  copy(from: Rows, i: number): number {
+    return this.add(from.first[i] as number, from.last[i] as number, from.n[i] as number, from.who[i] as number);
+  }
+
+  private grow(): void {
+    const cap = this.n.length * 2;
+    const f = new Float64Array(cap);
+    f.set(this.first);
+    this.first = f;
+    const l = new Float64Array(cap);
+    l.set(this.last);
+    this.last = l;
+    const n = new Uint32Array(cap);
+    n.set(this.n);
+    this.n = n;
+    const w = new Int32Array(cap);
+    w.set(this.who);
+    this.who = w;
+  }
+}
 
 /** Most epochs one key keeps (a slow brute force over days); the oldest goes first. */
 const MAX_EPOCHS = 1024;
@@ -131,10 +194,16 @@ export class AttemptCounter {
   private old = new Map<string, Slot>();
   private youngEpochs = 0;
   private oldEpochs = 0;
+  private youngRows = new Rows();
+  private oldRows = new Rows();
   /** Source path -> channel -> the interned witness source key. */
   private readonly sources = new Map<string, Map<string, string>>();
+  /** A row's witness source by id, and the id of each (by value: interned keys may be made again). */
+  private readonly sourceNames: string[] = [];
+  private readonly sourceIds = new Map<string, number>();
 
-  constructor(private readonly idleMs = 120_000, private readonly generation = GENERATION) {}
+  /** `rows` false keeps every epoch an object (the reference the rows are tested against). */
+  constructor(private readonly idleMs = 120_000, private readonly generation = GENERATION, private readonly rows = true) {}
 
   /**
    * Records one report of a failed (or, with its own groups, a successful) login; returns
@@ -142,10 +211,34 @@ export class AttemptCounter {
    */
   record(ev: AuthFailed | AuthSucceeded): boolean {
     const c = ev.kind === 'auth_failed' ? classify(ev) : classifySuccess(ev);
-    const g = this.epochOf(c.group, ev.at);
+    const at = ev.at;
     // A file that holds both NOTICE and SECURITY lines (e.g. `full => notice,security`) has
     // two independent witnesses of the same attempts: the channel is part of the source.
     const source = this.sourceKey(ev.evidence.source, channelOf(ev));
+    const key = c.group;
+    const slot = this.slotOf(key);
+    const who = this.rows && c.mode === 'count' ? this.whoOf(source, c) : -1;
+    if (who >= 0) {
+      if (slot === undefined) {
+        // A new key with one plain witness: a row.
+        this.young.set(detach(key), this.youngRows.add(at, at, 1, who));
+        this.youngEpochs++;
+        return true;
+      }
+      if (typeof slot === 'number') {
+        const r = this.youngRows;
+        const first = r.first[slot] as number;
+        const last = r.last[slot] as number;
+        if (r.who[slot] === who && at >= first - this.idleMs && at <= last + this.idleMs) {
+          // Its one witness again, within the epoch: every such report is a new attempt.
+          if (at > last) r.last[slot] = at;
+          if (at < first) r.first[slot] = at;
+          r.n[slot] = (r.n[slot] as number) + 1;
+          return true;
+        }
+      }
+    }
+    const g = this.epochOf(key, slot, at);
     let w: Witness | undefined = g.source === source && g.cls === c.cls ? g : undefined;
     if (!w && g.more) for (const x of g.more) if (x.source === source && x.cls === c.cls) w = x;
     if (!w && g.source === '') {
@@ -176,9 +269,17 @@ export class AttemptCounter {
   /** Drops epochs whose latest report is older than `now - idleMs` (the daemon's hourly prune). */
   prune(now: number): void {
     const keep = (g: Group) => g.last >= now - this.idleMs;
-    const sweep = (map: Map<string, Slot>): number => {
+    // Rows left behind by deleted or promoted epochs are given back: the live ones are copied into fresh rows.
+    const sweep = (map: Map<string, Slot>, rows: Rows, into: Rows): number => {
       let n = 0;
       for (const [key, slot] of map) {
+        if (typeof slot === 'number') {
+          if ((rows.last[slot] as number) >= now - this.idleMs) {
+            map.set(key, into.copy(rows, slot));
+            n++;
+          } else map.delete(key);
+          continue;
+        }
         if (!Array.isArray(slot)) {
           if (keep(slot)) n++;
           else map.delete(key);
@@ -191,18 +292,26 @@ export class AttemptCounter {
       }
       return n;
     };
-    this.youngEpochs = sweep(this.young);
-    this.oldEpochs = sweep(this.old);
+    const youngRows = new Rows();
+    const oldRows = new Rows();
+    this.youngEpochs = sweep(this.young, this.youngRows, youngRows);
+    this.oldEpochs = sweep(this.old, this.oldRows, oldRows);
+    this.youngRows = youngRows;
+    this.oldRows = oldRows;
   }
 
-  /** The epoch of `key` that a report at `at` belongs to, made if there is none. */
-  private epochOf(key: string, at: number): Group {
+  /** The young generation's slot of `key` (moved there from the old one if it was there), after making room. */
+  private slotOf(key: string): Slot | undefined {
     if (this.youngEpochs >= this.generation) {
       // The young generation is full: the old one is dropped (a key in use has moved out of it).
       this.old = this.young;
       this.oldEpochs = this.youngEpochs;
       this.young = new Map();
       this.youngEpochs = 0;
+      const spare = this.oldRows;
+      this.oldRows = this.youngRows;
+      spare.count = 0;
+      this.youngRows = spare;
     }
     let slot = this.young.get(key);
     if (slot === undefined) {
@@ -212,9 +321,41 @@ export class AttemptCounter {
         const n = Array.isArray(slot) ? slot.length : 1;
         this.old.delete(key);
         this.oldEpochs -= n;
+        if (typeof slot === 'number') slot = this.youngRows.copy(this.oldRows, slot);
         this.young.set(detach(key), slot);
         this.youngEpochs += n;
       }
+    }
+    return slot;
+  }
+
+  /** A row's `who` for a count-mode witness: its source's id, its class and `primary`; -1 if a row cannot say it. */
+  private whoOf(source: string, c: Classified): number {
+    const cls = ROW_CLASSES.indexOf(c.cls as (typeof ROW_CLASSES)[number]);
+    if (cls < 0) return -1;
+    let id = this.sourceIds.get(source);
+    if (id === undefined) {
+      if (this.sourceNames.length >= MAX_ROW_SOURCES) return -1;
+      id = this.sourceNames.length;
+      this.sourceNames.push(source);
+      this.sourceIds.set(source, id);
+    }
+    return (id << 4) | (cls << 1) | (c.primary ? 1 : 0);
+  }
+
+  /** The epoch of `key` (its young slot `slot`) that a report at `at` belongs to, made if there is none. */
+  private epochOf(key: string, slot: Slot | undefined, at: number): Group {
+    if (typeof slot === 'number') {
+      // A row that needs a second witness or a second epoch: from now on an object.
+      const r = this.youngRows;
+      const who = r.who[slot] as number;
+      const n = r.n[slot] as number;
+      const g: Group = {
+        total: n, first: r.first[slot] as number, last: r.last[slot] as number, source: this.sourceNames[who >> 4] as string,
+        cls: ROW_CLASSES[(who >> 1) & 7] as string, primary: (who & 1) === 1, mode: 'count', n, accounts: null, more: null,
+      };
+      this.young.set(key, g);
+      slot = g;
     }
     const idle = this.idleMs;
     if (slot === undefined) {
