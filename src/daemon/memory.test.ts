@@ -1,15 +1,16 @@
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { fullCollector, MemorySettler } from './memory.js';
+import { fullCollector, mallocTrimmer, MemorySettler, TRIM_ADDON_PATH } from './memory.js';
 
 const MB = 1024 * 1024;
 
 /** A settler over a fake heap and clock: `state` is what it reads. */
 function fake(growth = 32 * MB) {
-  const state = { events: 0, heap: 100 * MB, now: 0, collected: 0 };
+  const state = { events: 0, heap: 100 * MB, now: 0, collected: 0, trimmedAfter: [] as number[] };
   const settler = new MemorySettler({
     activity: () => state.events, heapSize: () => state.heap, now: () => state.now, growth, quietMs: 3000,
     collect: () => { state.collected++; state.heap = 110 * MB; },
+    trim: () => { state.trimmedAfter.push(state.collected); },
   });
   return { state, settler };
 }
@@ -36,6 +37,8 @@ describe('MemorySettler: one full collection after a burst, once quiet', () => {
     state.now = 31_000;
     expect(settler.tick()).toBe(true);
     expect(state.collected).toBe(2);
+    // The allocator was trimmed right after each collection, and at no other tick.
+    expect(state.trimmedAfter).toEqual([1, 2]);
   });
 
   it('a small growth is left to V8', () => {
@@ -44,6 +47,14 @@ describe('MemorySettler: one full collection after a burst, once quiet', () => {
     state.now = 60_000;
     expect(settler.tick()).toBe(false);
     expect(state.collected).toBe(0);
+    expect(state.trimmedAfter).toEqual([]);
+  });
+
+  it('malloc_trim: the addon scripts/build-native makes is loaded and runs; a missing one is no trimmer', () => {
+    const trim = mallocTrimmer();
+    expect(trim, `${TRIM_ADDON_PATH} (built by scripts/build-native, which npm test runs first)`).toBeTypeOf('function');
+    expect(() => (trim as () => void)()).not.toThrow();
+    expect(mallocTrimmer('/nonexistent/memtrim.node')).toBeNull();
   });
 
   it('without a collector it does nothing', () => {
