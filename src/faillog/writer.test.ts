@@ -55,6 +55,25 @@ describe('FailedAuthLog on a full disk', () => {
     expect(text).toBe(Array.from({ length: N }, (_, i) => `${line(i)}\n`).join(''));
   });
 
+  it('writes lines of any size and any characters byte for byte: multi-byte text, chunks filled to the edge, one line bigger than a chunk', () => {
+    const dir = fs.mkdtempSync('/tmp/sw-faillog-');
+    try {
+      const file = `${dir}/failed-auth.log`;
+      const log = track(new FailedAuthLog(file));
+      const lines: string[] = [];
+      // Many lines of 3-byte and 4-byte characters (up to 3 bytes per UTF-16 unit), around a 1 MiB chunk's edge.
+      for (let i = 0; i < 5000; i++) lines.push(`${i} ${'€'.repeat(i % 97)}${'😀'.repeat(i % 13)} ${'x'.repeat(i % 301)}`);
+      lines.push('y'.repeat(1.5 * 1024 * 1024)); // alone bigger than a chunk
+      lines.push('after the big one ü');
+      for (const l of lines) log.write(l);
+      expect(log.flush()).toBe(true);
+      expect(log.state()).toEqual({ pending: 0, dropped: 0 });
+      expect(fs.readFileSync(file, 'utf8')).toBe(lines.map((l) => `${l}\n`).join(''));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('drops the oldest lines beyond its bound, counts them and says so', () => {
     fsys = mountTmpfs('16k', 'faillog');
     const drops: number[] = [];
