@@ -167,7 +167,7 @@ describe('log follower', () => {
     fs.appendFileSync(file, 'short\n');
     fs.appendFileSync(file, 'head');
     for (let i = 0; i < 50; i++) fs.appendFileSync(file, 'x'.repeat(100_000)); // 5 MB without newline
-    f.poll();
+    for (let i = 0; i < 6; i++) f.poll(); // a poll reads at most 1 MB
     fs.appendFileSync(file, 'tail\n');
     fs.appendFileSync(file, Buffer.from([0x61, 0xff, 0xfe, 0x62, 0x0a]));
     f.poll();
@@ -356,5 +356,41 @@ describe('errors', () => {
     f.poll();
     expect(notices).toEqual(['error: store is busy', 'error: store is busy (2 more times since it was last reported)']);
     expect(f.cursor()!.line).toBe(6);
+  });
+
+  it('while it is behind a growing file, the event loop gets its turn after every megabyte read (timers, firewall answers, the API)', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'messages');
+    // 20 MB waiting: 200,000 lines of 101 bytes.
+    const LINE = `${'x'.repeat(93)}`;
+    const N = 200_000;
+    fs.writeFileSync(file, Array.from({ length: N }, (_, i) => `${String(i).padStart(6, '0')} ${LINE}\n`).join(''));
+    let delivered = 0;
+    const { f } = follow(file, { onLine: () => void delivered++ });
+    // Lines delivered between two turns of the loop; the file keeps growing meanwhile, so
+    // directory change events keep arriving as in a flood.
+    const between: number[] = [];
+    let last = 0;
+    let appended = 0;
+    await new Promise<void>((done) => {
+      const turn = () => {
+        between.push(delivered - last);
+        last = delivered;
+        if (appended < 200) {
+          fs.appendFileSync(file, `${String(N + appended).padStart(6, '0')} ${LINE}\n`);
+          appended++;
+        }
+        if (delivered >= N + appended && appended >= 200) done();
+        else setImmediate(turn);
+      };
+      f.start();
+      setImmediate(turn);
+    });
+    expect(delivered).toBe(N + 200);
+    // One megabyte is 10,382 of these lines; reading more than that in one turn means a
+    // change event read again before the loop went round. (The first turn also holds the
+    // read start() makes at once.)
+    expect(Math.max(...between.slice(1))).toBeLessThanOrEqual(Math.ceil((1024 * 1024) / 101) + 1);
+    expect(between.filter((n) => n > 0).length).toBeGreaterThanOrEqual(8);
   });
 });

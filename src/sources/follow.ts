@@ -71,8 +71,11 @@ export interface FollowerState {
   readonly problem: string | null;
 }
 
-/** Most bytes one poll reads before yielding to the event loop. */
-const MAX_PER_POLL = 4 * READ;
+/**
+ * Most bytes one poll reads before yielding to the event loop: about 5,000 log lines,
+ * 50-100 ms of work in a flood, so timers, firewall answers and the API keep their turn.
+ */
+const MAX_PER_POLL = READ;
 /** The same error is passed on at most once in this time. */
 const ERROR_REPEAT_MS = 60_000;
 
@@ -106,12 +109,12 @@ export class Follower {
   start(): void {
     this.guard(() => (this.opts.cursor ? this.resume(this.opts.cursor) : this.open(this.opts.startAt === 'end')));
     try {
-      this.watcher = fs.watch(path.dirname(this.file), { persistent: false }, () => this.poll());
+      this.watcher = fs.watch(path.dirname(this.file), { persistent: false }, () => this.wake());
       this.watcher.on('error', () => undefined);
     } catch {
       // Directory missing: the poll below still finds the file when it appears.
     }
-    this.timer = setInterval(() => this.poll(), this.opts.pollMs ?? 500);
+    this.timer = setInterval(() => this.wake(), this.opts.pollMs ?? 500);
     this.timer.unref?.();
     this.poll();
   }
@@ -178,6 +181,18 @@ export class Follower {
       }
     });
     this.reading = false;
+  }
+
+  /**
+   * The file (or its directory) changed: read now, unless a read is already scheduled
+   * because there was more than one poll's worth. Then that read comes after the event
+   * loop's turn, as it should: while a flood outruns the reader, every write raises
+   * another change event, and reading on each of them kept the loop in its I/O phase
+   * for as long as the flood lasted (17 s at 200,000 lines/s), with no timer, no
+   * firewall answer and no API request served meanwhile.
+   */
+  private wake(): void {
+    if (this.again === null) this.poll();
   }
 
   /** Polls again after the event loop has had a turn (at most one pending). */
