@@ -25,6 +25,9 @@
  * - CPU: the daemon's user + system time (all its threads, and its main thread alone)
  *   from /proc/<pid>/stat between the first write and the end of the wait, per line:
  *   what the rate would be if the daemon had a core to itself (the machine is shared).
+ * - Event loop: how long the daemon's event loop was held up (max and p99, read from its
+ *   /metrics at the end: its last 1-2 minutes, so the whole run). Everything besides
+ *   reading the log waits that long: timers, firewall answers, the API, the watchdog.
  * Targets (issue 18): the rate sustained (written at >= 200,000 lines/s, every line
  * seen) with lag p99 <= 100 ms, none lost or doubled; peak RSS <= 350 MB for 1 M lines.
  * Prints a Markdown table and writes bench/results/flood.md.
@@ -242,6 +245,15 @@ async function main() {
   let hwmKb = NaN;
   try { hwmKb = Number(/VmHWM:\s+(\d+)\s*kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]); } catch { /* exited */ }
 
+  // ---- how long the daemon's event loop was held up (its /metrics: the last 1-2 minutes, so the whole run) ----
+  /** @type {{ max: number, p99: number } | null} */
+  let loopDelay = null;
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    const gauge = (/** @type {string} */ name) => Number(new RegExp(`^sipwarden_${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+    loopDelay = { max: gauge('event_loop_delay_max_seconds'), p99: gauge('event_loop_delay_p99_seconds') };
+  } catch { /* not reachable: said in the table */ }
+
   // ---- figures ----
   let missing = 0;
   let doubled = 0;
@@ -287,6 +299,7 @@ async function main() {
     `| written | ${int(written)} lines in ${writeSecs.toFixed(2)} s = ${int(writtenRate)} lines/s | ${int(RATE)} lines/s asked | — |`,
     `| processed | ${int(TOTAL - missing)} lines by ${procSecs.toFixed(2)} s after the first write = ${int((TOTAL - missing) / procSecs)} lines/s | — | — |`,
     `| daemon CPU per line (user + system, all threads / main thread) | ${cpuUs.all.toFixed(2)} / ${cpuUs.main.toFixed(2)} µs = ${int(1e6 / cpuUs.main)} lines/s on one core for the main thread | ≤ ${(1e6 / TARGET.rate).toFixed(1)} µs (main thread) | — |`,
+    `| daemon event loop held up, max / p99 (its /metrics; timers, firewall answers, the API and the watchdog's ping wait that long) | ${loopDelay ? `${int(loopDelay.max)} / ${int(loopDelay.p99)} ms` : 'not read'} | — (systemd restarts it after 60 s) | — |`,
     `| daemon stdout lines | ${int(stdoutLines)} | — | — |`,
     '',
   ].join('\n');

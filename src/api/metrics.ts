@@ -17,6 +17,8 @@ export const KNOWN_METRICS: Readonly<Record<string, { type: 'counter' | 'gauge';
   enforcer_latency_seconds: { type: 'gauge', help: 'Duration of the last firewall change, seconds.' },
   login_failures_total: { type: 'counter', help: 'Failed dashboard logins.' },
   not_seen_total: { type: 'counter', help: 'Bans refused because the kernel never saw the address send a packet (suspected log injection).' },
+  event_loop_delay_max_seconds: { type: 'gauge', help: "Longest the daemon's event loop was held up in the last 1-2 minutes (timers, firewall answers and the API wait that long), seconds." },
+  event_loop_delay_p99_seconds: { type: 'gauge', help: "99th percentile of the daemon's event-loop delay in the last 1-2 minutes, seconds." },
 };
 
 const sanitize = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^([^a-zA-Z_])/, '_$1');

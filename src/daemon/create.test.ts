@@ -161,6 +161,16 @@ describe('createDaemon: start and stop', () => {
     expect(d.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const res = await fetch(`${d.url}healthz`);
     expect(await res.json()).toEqual({ ok: true });
+    // /metrics says how long the event loop was held up: a stall of the daemon's thread shows.
+    await new Promise((r) => setTimeout(r, 60));
+    const end = performance.now() + 150;
+    while (performance.now() < end); // the loop held up, as by a long read
+    await new Promise((r) => setTimeout(r, 60));
+    const metrics = await (await fetch(`${d.url}metrics`)).text();
+    const max = /^sipwarden_event_loop_delay_max_seconds ([\d.e+-]+)$/m.exec(metrics);
+    expect(metrics).toContain('# TYPE sipwarden_event_loop_delay_max_seconds gauge');
+    expect(Number(max?.[1])).toBeGreaterThanOrEqual(0.12);
+    expect(metrics).toMatch(/^sipwarden_event_loop_delay_p99_seconds [\d.e+-]+$/m);
     await d.stop();
     await expect(fetch(`${d.url}healthz`)).rejects.toThrow();
   });

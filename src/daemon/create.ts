@@ -50,6 +50,7 @@ import { Pipeline } from './pipeline.js';
 import { restoreEngine } from './restore.js';
 import { FraudRunner } from './fraud.js';
 import { fraudControls } from './fraud-controls.js';
+import { LoopDelayMonitor } from './loop-delay.js';
 import { MemorySettler } from './memory.js';
 import { Scheduler } from './scheduler.js';
 import { asteriskSources, type SourceDeps, type Sources } from './sources.js';
@@ -335,6 +336,10 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
     settled: (before, after, ms) => log.info({ heapMbBefore: Math.round(before / 1048576), heapMbAfter: Math.round(after / 1048576), ms: Math.round(ms) }, 'memory of a burst given back'),
   });
   timers.every(1000, 'memory', () => void memory.tick());
+  // How long the event loop was held up, for /metrics (loop-delay.ts).
+  const loopDelay = new LoopDelayMonitor();
+  stops.push('event-loop delay monitor', () => loopDelay.stop());
+  timers.every(60_000, 'event-loop delay window', () => loopDelay.roll());
   timers.every(60_000, 'PBX configuration re-read', () => pbx.reread()); // its accounts and ports change when the admin edits them
   if (config.networks.trustedNames.length) timers.every(300_000, 'trusted names', () => trustedNames.refresh());
   timers.every(5000, 'SSH clients', () => ssh.refresh(now()));
@@ -364,7 +369,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   });
   current.settings = () => controls.current;
   const web = deps.web === false ? null : await startWeb({
-    config, store, engine, enforcer, pipeline, controls, bans: manual, handle, bus, log, now, ssh, sources: () => src.health(),
+    config, store, engine, enforcer, pipeline, controls, bans: manual, handle, bus, log, now, ssh, sources: () => src.health(), loopDelay: () => loopDelay.read(),
     watch: () => pbx.portWatch.current(), logLoss: () => logLoss.health(), persistence: () => persistence.health(),
     fraud: fraudControls(config.fraud, fraudDecider.guard, fraud, { file, decider: fraudDecider, log }), cluster: () => cluster?.health() ?? null, geo,
     testAlert: (s, actor) => alerts.test(s, actor),

@@ -29,6 +29,7 @@ import type { LogLossHealth } from './log-loss.js';
 import type { SecurityEvent } from '../domain/events.js';
 import { recountSubnets } from './restore.js';
 import type { SshClients } from './ssh.js';
+import type { LoopDelay } from './loop-delay.js';
 
 export const SETTINGS_META_KEY = 'settings';
 
@@ -85,6 +86,8 @@ export interface WebDeps {
   readonly handle: (ev: SecurityEvent) => void;
   /** The Asterisk sources' health, for the overview. */
   readonly sources: () => { sources: readonly SourceHealth[]; ami: AmiHealth | null };
+  /** How long the event loop was held up lately (daemon/loop-delay.ts), for /metrics; absent: not reported. */
+  readonly loopDelay?: () => LoopDelay;
   /** The ports the kernel watches, for the overview. */
   readonly watch: () => WatchPlan;
   /** The store's and the failed-auth log's live health (read here, not from the store, which may be what fails). */
@@ -198,6 +201,7 @@ export async function startWeb(d: WebDeps, o: WebOptions = {}): Promise<RunningW
         not_seen_total: d.pipeline.stats.notSeen,
         enforcer_errors_total: d.pipeline.stats.enforcerErrors,
         enforcer_latency_seconds: d.pipeline.stats.enforcerLatencyMs / 1000,
+        ...(d.loopDelay ? loopDelayMetrics(d.loopDelay()) : {}),
       }),
       stats: (t) => readModel.stats(t),
       searchBans: readModel.searchBans,
@@ -253,4 +257,9 @@ function readModelOrStandIn(path: string, memoMs: number | undefined, log: Logge
       close: () => undefined,
     };
   }
+}
+
+/** The event loop's delay as /metrics gauges, in seconds. */
+function loopDelayMetrics(l: LoopDelay): Record<string, number> {
+  return { event_loop_delay_max_seconds: l.maxMs / 1000, event_loop_delay_p99_seconds: l.p99Ms / 1000 };
 }
