@@ -5,6 +5,7 @@
  * or `-o json` that line is `{"error":{"code","message","fix"}}` (output.ts), with the
  * same exit code. A stack trace means a bug.
  */
+import v8 from 'node:v8';
 import { CommanderError } from 'commander';
 import { SipwardenError } from '../domain/errors.js';
 import { errorJson, jsonRequested } from './output.js';
@@ -18,7 +19,18 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/**
+ * How far V8's heap may grow past what was live at the last full collection before the
+ * next: 20 %. V8's own factor goes up to 4× on a fast machine, so in a flood the daemon's
+ * heap filled with garbage it did not need to keep: with 20 %, bench/flood's peak RSS
+ * for 1,000,000 new addresses went from 489–523 MB to 319 MB and `check`'s on the
+ * 1 M-line log from 261 to 180 MB, at the same speed. Set before any work (V8 reads it at
+ * each collection).
+ */
+const HEAP_GROWING_PERCENT = 20;
+
 async function main(): Promise<void> {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const json = jsonRequested(process.argv.slice(2));
   try {
     await buildProgram({ jsonErrors: json }).parseAsync(process.argv);

@@ -333,7 +333,7 @@ async function startParts(deps: DaemonDeps, stops: StopStack): Promise<Parts | n
   // After a burst, once quiet: the burst's garbage given back (memory.ts).
   const memory = new MemorySettler({
     activity: () => { const s = pipeline.stats; return s.events + s.bans; },
-    settled: (before, after, ms) => log.info({ heapMbBefore: Math.round(before / 1048576), heapMbAfter: Math.round(after / 1048576), ms: Math.round(ms) }, 'memory of a burst given back'),
+    settled: (before, after, ms) => log.info({ rssMbBefore: Math.round(before / 1048576), rssMbAfter: Math.round(after / 1048576), ms: Math.round(ms) }, 'memory of a burst given back'),
   });
   timers.every(1000, 'memory', () => void memory.tick());
   // How long the event loop was held up, for /metrics (loop-delay.ts).

@@ -4,24 +4,24 @@ import { fullCollector, mallocTrimmer, MemorySettler, TRIM_ADDON_PATH } from './
 
 const MB = 1024 * 1024;
 
-/** A settler over a fake heap and clock: `state` is what it reads. */
+/** A settler over a fake memory size and clock: `state` is what it reads. */
 function fake(growth = 32 * MB) {
-  const state = { events: 0, heap: 100 * MB, now: 0, collected: 0, trimmedAfter: [] as number[] };
+  const state = { events: 0, held: 100 * MB, now: 0, collected: 0, trimmedAfter: [] as number[] };
   const settler = new MemorySettler({
-    activity: () => state.events, heapSize: () => state.heap, now: () => state.now, growth, quietMs: 3000,
-    collect: () => { state.collected++; state.heap = 110 * MB; },
+    activity: () => state.events, size: () => state.held, now: () => state.now, growth, quietMs: 3000,
+    collect: () => { state.collected++; state.held = 110 * MB; },
     trim: () => { state.trimmedAfter.push(state.collected); },
   });
   return { state, settler };
 }
 
 describe('MemorySettler: one full collection after a burst, once quiet', () => {
-  it('never while events come in; once after 3 s without one; not again until the heap has grown again', () => {
+  it('never while events come in; once after 3 s without one; not again until memory has grown again', () => {
     const { state, settler } = fake();
     for (let s = 1; s <= 10; s++) {
       state.now = s * 1000;
       state.events += 5000;
-      state.heap += 20 * MB;
+      state.held += 20 * MB;
       expect(settler.tick()).toBe(false);
     }
     state.now = 12_000;
@@ -33,7 +33,7 @@ describe('MemorySettler: one full collection after a burst, once quiet', () => {
       state.now = s * 1000;
       expect(settler.tick()).toBe(false); // 110 MB is the new base
     }
-    state.heap = 150 * MB; // grown by 40 MB since, with no event (another part of the daemon)
+    state.held = 150 * MB; // grown by 40 MB since, with no event (another part of the daemon)
     state.now = 31_000;
     expect(settler.tick()).toBe(true);
     expect(state.collected).toBe(2);
@@ -43,7 +43,7 @@ describe('MemorySettler: one full collection after a burst, once quiet', () => {
 
   it('a small growth is left to V8', () => {
     const { state, settler } = fake();
-    state.heap += 31 * MB;
+    state.held += 31 * MB;
     state.now = 60_000;
     expect(settler.tick()).toBe(false);
     expect(state.collected).toBe(0);
@@ -58,9 +58,9 @@ describe('MemorySettler: one full collection after a burst, once quiet', () => {
   });
 
   it('without a collector it does nothing', () => {
-    const state = { heap: 0 };
-    const settler = new MemorySettler({ activity: () => 0, heapSize: () => state.heap, collect: null, now: () => 1e9 });
-    state.heap = 500 * MB;
+    const state = { held: 0 };
+    const settler = new MemorySettler({ activity: () => 0, size: () => state.held, collect: null, now: () => 1e9 });
+    state.held = 500 * MB;
     expect(settler.tick()).toBe(false);
   });
 

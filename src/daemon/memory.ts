@@ -6,9 +6,9 @@
  * daemon kept the garbage of the flood for as long as it then stayed quiet: 100,000
  * banned attackers left 140 MB of heap in use 30 s later, of which 53 MB was live.
  *
- * Contract: `tick()` (once a second) runs one full collection when the heap V8 holds has
- * grown by at least `growth` bytes since the last one (or since start) and no event was handled during the
- * last `quietMs`; never while events come in (an attack in progress pays no pause), and
+ * Contract: `tick()` (once a second) runs one full collection when the process's resident
+ * memory has grown by at least `growth` bytes since the last one (or since start) and no
+ * event was handled during the last `quietMs`; never while events come in (an attack in progress pays no pause), and
  * at most once per quiet spell. Without a collector to call it does nothing. The
  * collection stops the thread for 50-200 ms (100,000 addresses): an attack that begins in
  * exactly that moment has its first ban that much later.
@@ -17,6 +17,10 @@
  * (glibc's malloc_trim, native/memtrim.c): SQLite, Node's buffers and the store's thread
  * free memory there during a flood that glibc otherwise keeps resident (9 MB after
  * 100,000 banned attackers; the call takes about 5 ms).
+ *
+ * Growth is measured on the resident memory, not on V8's heap: with the heap kept tight
+ * (the CLI sets V8's heap growing to 20 %), a burst grows V8's heap little and the rest
+ * (malloc, typed arrays) a lot, and the trim is what gives that back.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,18 +31,18 @@ import { runInNewContext } from 'node:vm';
 export interface MemorySettlerOptions {
   /** A number that changes whenever the daemon handles something (events handled). */
   readonly activity: () => number;
-  /** Bytes of heap V8 holds now (committed, in use or not). */
-  readonly heapSize?: () => number;
+  /** Bytes of memory the process holds now (default: its resident set). */
+  readonly size?: () => number;
   /** A full collection; null: none available. */
   readonly collect?: (() => void) | null;
   /** Gives the allocator's free memory back to the system, after the collection; null: none available. */
   readonly trim?: (() => void) | null;
-  /** Growth of the heap V8 holds that makes a collection worth its pause. */
+  /** Growth of the memory held that makes a collection worth its pause. */
   readonly growth?: number;
   /** How long nothing must have happened. */
   readonly quietMs?: number;
   readonly now?: () => number;
-  /** Told after each collection: the heap V8 held before and after, in bytes, and how long it took. */
+  /** Told after each collection: the memory held before and after (see `size`), in bytes, and how long it took. */
   readonly settled?: (before: number, after: number, ms: number) => void;
 }
 
@@ -50,17 +54,17 @@ export class MemorySettler {
   private base: number;
   private lastActivity: number;
   private lastChange: number;
-  private readonly heapSize: () => number;
+  private readonly size: () => number;
   private readonly now: () => number;
   private readonly collect: (() => void) | null;
   private readonly trim: (() => void) | null;
 
   constructor(private readonly opts: MemorySettlerOptions) {
-    this.heapSize = opts.heapSize ?? (() => v8.getHeapStatistics().total_heap_size);
+    this.size = opts.size ?? (() => process.memoryUsage.rss());
     this.now = opts.now ?? (() => performance.now()); // monotonic: a clock set back never holds a collection off
     this.collect = opts.collect === undefined ? fullCollector() : opts.collect;
     this.trim = opts.trim === undefined ? mallocTrimmer() : opts.trim;
-    this.base = this.heapSize();
+    this.base = this.size();
     this.lastActivity = opts.activity();
     this.lastChange = this.now();
   }
@@ -75,12 +79,12 @@ export class MemorySettler {
       return false;
     }
     if (this.collect === null || now - this.lastChange < (this.opts.quietMs ?? QUIET_MS)) return false;
-    const before = this.heapSize();
+    const before = this.size();
     if (before - this.base < (this.opts.growth ?? GROWTH)) return false;
     const t0 = performance.now();
     this.collect();
     this.trim?.();
-    const after = this.heapSize();
+    const after = this.size();
     this.base = after;
     this.opts.settled?.(before, after, performance.now() - t0);
     return true;
