@@ -2,9 +2,10 @@
  * The CLI and the daemon as real processes over real files and a real SQLite store
  * (dry-run firewall; the nftables backend has its own namespace tests).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chansipFailure, FIXTURES, sandbox, sipwarden, startDaemon, waitFor } from '../support/cli.js';
+import { chansipFailure, CLI, FIXTURES, sandbox, sipwarden, startDaemon, waitFor } from '../support/cli.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -12,6 +13,22 @@ afterEach(async () => {
 });
 
 describe('sipwarden check', () => {
+  it("loads only what checking needs: never the daemon, the dashboard's server or the set-up planner", () => {
+    // A resolve hook that writes every module URL the process loads to stderr.
+    const hook = `data:text/javascript,${encodeURIComponent(
+      "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+    )}`;
+    const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
+    const r = spawnSync(process.execPath, ['--import', register, CLI, 'check', '--json', `${FIXTURES}/security.log`], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).attempts).toBeGreaterThan(0);
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+    expect(loaded.some((u) => u.endsWith('/dist/check/index.js'))).toBe(true); // the hook saw the command's own modules
+    for (const u of loaded) {
+      expect(u, 'the daemon, its dashboard server or the set-up planner loaded by check').not.toMatch(/\/dist\/(daemon\/create|api\/server|setup\/|cli\/run|cli\/init)\.?|\/node_modules\/fastify\//);
+    }
+  });
+
   it('reports every failed attempt of the captured Asterisk 20 run once, across messages, full and security', () => {
     const r = sipwarden(['check', '--json', `${FIXTURES}/messages.log`, `${FIXTURES}/full.log`, `${FIXTURES}/security.log`]);
     expect(r.stderr).toBe('');
