@@ -12,6 +12,7 @@ import { defaultConfig, type Config } from '../config/index.js';
 import { policyInput, ruleInput, zoneInput } from '../daemon/inputs.js';
 import { splitCsv } from '../parsers/cdr.js';
 import { reportJson, runCheck } from './index.js';
+import { mulberry32 as random } from '../../test/support/prng.js';
 
 const DIR = path.resolve(import.meta.dirname, '../../test/fixtures/asterisk-20-calls');
 const AMI = path.join(DIR, 'ami-events.txt');
@@ -70,16 +71,6 @@ describe('check on asterisk-20-calls', () => {
   });
 });
 
-/** A deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const cdrTime = (t: number) => { const d = new Date(t); return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`; };

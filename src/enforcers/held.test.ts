@@ -2,20 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseIp, type IpAddress } from '../domain/ip.js';
 import { EXPIRY_MARGIN_MS, HeldAddresses, mayBeThere } from './held.js';
 import { keyBytes } from './nft-netlink.js';
+import { mulberry32 as prng } from '../../test/support/prng.js';
 
 const ip = (s: string) => s as IpAddress;
 
-/** A deterministic generator (mulberry32) so failures replay. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('HeldAddresses', () => {
   it('adds, reads, replaces and deletes IPv4 and IPv6 addresses, permanent (null) apart from timed', () => {

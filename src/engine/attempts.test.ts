@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthFailed, FailureReason, Signature } from '../domain/events.js';
 import { parseIp, type IpAddress } from '../domain/ip.js';
+import { mulberry32 as rng } from '../../test/support/prng.js';
 import { AttemptCounter } from './attempts.js';
 
 const T0 = Date.UTC(2026, 10, 24, 18, 6, 45);
@@ -171,17 +172,6 @@ describe('arrival order does not matter (catch-up reads one file after the other
 });
 
 describe('one-witness epochs kept as rows count exactly as objects', () => {
-  /** mulberry32: the same seed, the same reports. */
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const KINDS: { service: string; reason: FailureReason; signature: Signature }[] = [
     { service: 'PJSIP', reason: 'wrong_password', signature: 'pjsip-request-failed' },
     { service: 'PJSIP', reason: 'wrong_password', signature: 'security-log' },
@@ -195,6 +185,27 @@ describe('one-witness epochs kept as rows count exactly as objects', () => {
     { service: 'IAX2', reason: 'unknown_account', signature: 'iax2-no-registration' },
     { service: 'IAX2', reason: 'wrong_password', signature: 'iax2-auth-failed' },
   ];
+
+  it('rows keep their counts and times as their arrays grow (3,000 addresses, past the first 1,024 rows)', () => {
+    const rows = new AttemptCounter();
+    const objects = new AttemptCounter(120_000, 65_536, false);
+    const answers = (c: AttemptCounter) => {
+      const out: boolean[] = [];
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 3000; i++) {
+          const ip = `198.18.${i >> 8}.${i & 255}`;
+          out.push(c.record(notice({ reason: 'wrong_password', ip, session: null, at: T0 + round * 1000 + i })));
+          // The security log's report of the same guess: a second witness, so the row becomes an object.
+          if (i % 3 === 0) out.push(c.record(security({ reason: 'wrong_password', ip, session: null, at: T0 + round * 1000 + i })));
+        }
+      }
+      return out;
+    };
+    const a = answers(rows);
+    expect(a).toEqual(answers(objects));
+    expect(a.filter(Boolean)).toHaveLength(6000); // every NOTICE a new attempt, every security twin a duplicate
+    expect(rows.size).toBe(3000);
+  });
 
   it('the same answer for every report of 40,000 random ones (sources, classes, times out of order, generations turning, prunes)', () => {
     for (const seed of [1, 2, 3, 4]) {

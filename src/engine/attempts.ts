@@ -110,19 +110,17 @@ class Rows {
 
   private grow(): void {
     const cap = this.n.length * 2;
-    const f = new Float64Array(cap);
-    f.set(this.first);
-    this.first = f;
-    const l = new Float64Array(cap);
-    l.set(this.last);
-    this.last = l;
-    const n = new Uint32Array(cap);
-    n.set(this.n);
-    this.n = n;
-    const w = new Int32Array(cap);
-    w.set(this.who);
-    this.who = w;
+    this.first = widened(this.first, new Float64Array(cap));
+    this.last = widened(this.last, new Float64Array(cap));
+    this.n = widened(this.n, new Uint32Array(cap));
+    this.who = widened(this.who, new Int32Array(cap));
   }
+}
+
+/** `into` (larger) holding `from`'s elements at its start. */
+function widened<T extends Float64Array | Uint32Array | Int32Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
 
 /** Most epochs one key keeps (a slow brute force over days); the oldest goes first. */
