@@ -123,6 +123,19 @@ function widened<T extends Float64Array | Uint32Array | Int32Array>(from: T, int
   return into;
 }
 
+/** A witness source: its key, and its id in rows (-1: none). */
+interface Source {
+  readonly key: string;
+  readonly id: number;
+}
+
+/** A row's `who` for a count-mode witness of source `id`: the id, its class and `primary`; -1 if a row cannot say it. */
+function whoOf(id: number, c: Classified): number {
+  const cls = ROW_CLASSES.indexOf(c.cls as (typeof ROW_CLASSES)[number]);
+  if (cls < 0 || id < 0) return -1;
+  return (id << 4) | (cls << 1) | (c.primary ? 1 : 0);
+}
+
 /** Most epochs one key keeps (a slow brute force over days); the oldest goes first. */
 const MAX_EPOCHS = 1024;
 /** Epochs per generation (see the top; exceeded by at most one key's epochs): two bound the counter's memory. */
@@ -194,9 +207,9 @@ export class AttemptCounter {
   private oldEpochs = 0;
   private youngRows = new Rows();
   private oldRows = new Rows();
-  /** Source path -> channel -> the interned witness source key. */
-  private readonly sources = new Map<string, Map<string, string>>();
-  /** A row's witness source by id, and the id of each (by value: interned keys may be made again). */
+  /** Source path -> channel -> the interned witness source. */
+  private readonly sources = new Map<string, Map<string, Source>>();
+  /** A row's witness source key by id, and the id of each key (by value: interned sources may be made again). */
   private readonly sourceNames: string[] = [];
   private readonly sourceIds = new Map<string, number>();
 
@@ -212,10 +225,10 @@ export class AttemptCounter {
     const at = ev.at;
     // A file that holds both NOTICE and SECURITY lines (e.g. `full => notice,security`) has
     // two independent witnesses of the same attempts: the channel is part of the source.
-    const source = this.sourceKey(ev.evidence.source, channelOf(ev));
+    const { key: source, id } = this.sourceOf(ev.evidence.source, channelOf(ev));
     const key = c.group;
     const slot = this.slotOf(key);
-    const who = this.rows && c.mode === 'count' ? this.whoOf(source, c) : -1;
+    const who = this.rows && c.mode === 'count' && (slot === undefined || typeof slot === 'number') ? whoOf(id, c) : -1;
     if (who >= 0) {
       if (slot === undefined) {
         // A new key with one plain witness: a row.
@@ -327,20 +340,6 @@ export class AttemptCounter {
     return slot;
   }
 
-  /** A row's `who` for a count-mode witness: its source's id, its class and `primary`; -1 if a row cannot say it. */
-  private whoOf(source: string, c: Classified): number {
-    const cls = ROW_CLASSES.indexOf(c.cls as (typeof ROW_CLASSES)[number]);
-    if (cls < 0) return -1;
-    let id = this.sourceIds.get(source);
-    if (id === undefined) {
-      if (this.sourceNames.length >= MAX_ROW_SOURCES) return -1;
-      id = this.sourceNames.length;
-      this.sourceNames.push(source);
-      this.sourceIds.set(source, id);
-    }
-    return (id << 4) | (cls << 1) | (c.primary ? 1 : 0);
-  }
-
   /** The epoch of `key` (its young slot `slot`) that a report at `at` belongs to, made if there is none. */
   private epochOf(key: string, slot: Slot | undefined, at: number): Group {
     if (typeof slot === 'number') {
@@ -400,20 +399,30 @@ export class AttemptCounter {
     return this.youngEpochs + this.oldEpochs;
   }
 
-  /** One string per (source, channel), so witnesses compare by identity and share it. */
-  private sourceKey(path: string, channel: string): string {
+  /**
+   * One key string per (source, channel), so witnesses compare by identity and share it,
+   * with the id a row names it by (-1: beyond MAX_ROW_SOURCES, no rows for it).
+   */
+  private sourceOf(path: string, channel: string): Source {
     let byChannel = this.sources.get(path);
     if (!byChannel) {
       if (this.sources.size >= 1024) this.sources.clear(); // sources are a few files and AMI links
       byChannel = new Map();
       this.sources.set(detach(path), byChannel);
     }
-    let key = byChannel.get(channel);
-    if (key === undefined) {
-      key = detach(`${path}\u0000${channel}`);
-      byChannel.set(channel, key);
+    let source = byChannel.get(channel);
+    if (source === undefined) {
+      const key = detach(`${path}\u0000${channel}`);
+      let id = this.sourceIds.get(key);
+      if (id === undefined && this.sourceNames.length < MAX_ROW_SOURCES) {
+        id = this.sourceNames.length;
+        this.sourceNames.push(key);
+        this.sourceIds.set(key, id);
+      }
+      source = { key, id: id ?? -1 };
+      byChannel.set(channel, source);
     }
-    return key;
+    return source;
   }
 
   private sourceCount(g: Group, source: string): number {
