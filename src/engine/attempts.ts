@@ -43,6 +43,7 @@
  */
 import type { AuthFailed, AuthSucceeded } from '../domain/events.js';
 import { detach } from '../domain/strings.js';
+import { grown } from './address-table.js';
 
 type Mode = 'count' | 'distinct' | 'pairs';
 interface Witness {
@@ -110,17 +111,11 @@ class Rows {
 
   private grow(): void {
     const cap = this.n.length * 2;
-    this.first = widened(this.first, new Float64Array(cap));
-    this.last = widened(this.last, new Float64Array(cap));
-    this.n = widened(this.n, new Uint32Array(cap));
-    this.who = widened(this.who, new Int32Array(cap));
+    this.first = grown(this.first, cap);
+    this.last = grown(this.last, cap);
+    this.n = grown(this.n, cap);
+    this.who = grown(this.who, cap);
   }
-}
-
-/** `into` (larger) holding `from`'s elements at its start. */
-function widened<T extends Float64Array | Uint32Array | Int32Array>(from: T, into: T): T {
-  into.set(from);
-  return into;
 }
 
 /** A witness source: its key, and its id in rows (-1: none). */
